@@ -1,0 +1,3 @@
+export * from './json.js';
+export * from './object.js';
+export * from './kinds.js';

@@ -1,0 +1,84 @@
+/**
+ * The transport is the only thing that talks HTTP. The reflector, the discovery and the client
+ * speak to it; the Node transport (client-node's auth and TLS) and the browser transport (fetch
+ * through a same-origin proxy) implement it. Nothing above it imports either.
+ */
+
+/** One HTTP request to the API server. `path` starts with `/api` or `/apis`. */
+export interface TransportRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly path: string;
+  /** Query parameters; undefined values are left out. */
+  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
+  /** A JSON body, already serialized. */
+  readonly body?: string;
+  /** Content-Type of the body (e.g. `application/merge-patch+json`); `application/json` by default. */
+  readonly contentType?: string;
+  /** Accept header; `application/json` by default. */
+  readonly accept?: string;
+  /** Aborts the request, or the stream of a watch. */
+  readonly signal?: AbortSignal;
+}
+
+/** An HTTP answer whose body is read once, whole or as lines. */
+export interface TransportResponse {
+  readonly status: number;
+  /** Response headers, names in lower case. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The whole body as text. */
+  text(): Promise<string>;
+  /** The body as newline-delimited lines (the watch protocol), as they arrive; empty lines skipped. */
+  lines(): AsyncIterable<string>;
+}
+
+/** Sends requests to one API server. */
+export interface Transport {
+  /** The API server's base URL, for error messages. Never holds credentials. */
+  readonly server: string;
+  request(req: TransportRequest): Promise<TransportResponse>;
+  /** Frees sockets and timers. */
+  close?(): void;
+}
+
+/**
+ * A request that never reached an answer: connection refused, TLS failure, reset, abort. The
+ * message names the server and what failed, never a credential.
+ */
+export class TransportError extends Error {
+  override readonly name = 'TransportError';
+  constructor(
+    message: string,
+    readonly server: string,
+    readonly method: string,
+    readonly path: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Builds `path?query` from a request. */
+export function requestUrl(req: Pick<TransportRequest, 'path' | 'query'>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) params.set(k, String(v));
+  const qs = params.toString();
+  return qs ? `${req.path}?${qs}` : req.path;
+}
+
+/** Splits a stream of byte chunks into lines, as they arrive. */
+export async function* splitLines(chunks: AsyncIterable<Uint8Array>): AsyncIterable<string> {
+  const decoder = new TextDecoder();
+  let buffered = '';
+  for await (const chunk of chunks) {
+    buffered += decoder.decode(chunk, { stream: true });
+    let newline = buffered.indexOf('\n');
+    while (newline >= 0) {
+      const line = buffered.slice(0, newline).trim();
+      buffered = buffered.slice(newline + 1);
+      if (line) yield line;
+      newline = buffered.indexOf('\n');
+    }
+  }
+  buffered += decoder.decode();
+  if (buffered.trim()) yield buffered.trim();
+}
