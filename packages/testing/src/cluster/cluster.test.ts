@@ -61,8 +61,10 @@ describe('the real test cluster', () => {
   it('answers 410 Gone to a watch from a resourceVersion older than a compaction', async () => {
     const first = await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'old' } } });
     const oldRv = first.metadata!.resourceVersion!;
+    let current = first;
     for (let i = 0; i < 5; i++) {
-      await core.patchNamespacedConfigMap({ namespace: 'default', name: 'old', body: { data: { i: String(i) } } });
+      current = await core.replaceNamespacedConfigMap({ namespace: 'default', name: 'old',
+        body: { ...current, data: { i: String(i) } } });
     }
     await cluster.compact();
     // The watch cache may still hold old events in memory; a restart drops it, as it does on a real

@@ -48,7 +48,9 @@ export function startProcess(name: string, command: string, args: string[], logP
     const rm = cleanupDir ? `; rm -rf '${cleanupDir}'` : '';
     const watchdog = spawn('sh', ['-c',
       `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done; ` +
-      `kill -KILL -- -${child.pid} 2>/dev/null${rm}`], { detached: true, stdio: 'ignore' });
+      // Only an orphaned group is cleaned up: a child that exits on purpose (a restart) keeps the folder.
+      `if ! kill -0 ${process.pid} 2>/dev/null; then kill -KILL -- -${child.pid} 2>/dev/null${rm}; fi`],
+      { detached: true, stdio: 'ignore' });
     watchdog.unref();
   }
   const managed: ManagedProcess = {
