@@ -3,8 +3,11 @@ import type { Jsonify } from './json.js';
 
 /** `metadata` of any object, as JSON. */
 export type ObjectMeta = Jsonify<V1ObjectMeta>;
-/** `metadata` of a list, as JSON. */
-export type ListMeta = Jsonify<V1ListMeta>;
+/**
+ * `metadata` of a list, as JSON. client-node names `continue` `_continue` (a reserved word in its
+ * generator); on the wire, and here, it is `continue`.
+ */
+export type ListMeta = Omit<Jsonify<V1ListMeta>, '_continue'> & { continue?: string };
 /** An owner reference, as JSON. */
 export type OwnerReference = Jsonify<V1OwnerReference>;
 /** A `Status` object, as the API server returns it with errors. */

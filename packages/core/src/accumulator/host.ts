@@ -1,0 +1,17 @@
+import type { ResourceType } from '../discovery/types.js';
+import type { KatesStore } from '../store/store.js';
+import type { QuerySpec } from '../store/state.js';
+
+/**
+ * What an accumulator needs from its client: the store, kind resolution, and shared watches.
+ * Tests give a host of their own and feed the store with actions.
+ */
+export interface AccumulatorHost {
+  readonly store: KatesStore;
+  /** Resolves a query's kind; rejects with an error whose `unserved` is true for unknown kinds. */
+  resolve(kind: string): Promise<ResourceType>;
+  /** Starts (or joins) the watch `key`; it dispatches reflector actions into the store. */
+  acquireWatch(key: string, resource: ResourceType, spec: QuerySpec): void;
+  /** Leaves the watch `key`; the last one out stops it. */
+  releaseWatch(key: string): void;
+}

@@ -1,0 +1,53 @@
+import type { ResourceType } from '../discovery/types.js';
+import { apiVersionOf } from '../discovery/types.js';
+import type { KubernetesObject, Status } from '../model/object.js';
+import type { WatchEventPayload } from '../store/actions.js';
+
+/** Changes objects as they arrive, before the store holds them (e.g. drop `managedFields`). */
+export type ObjectTransform = (obj: KubernetesObject) => KubernetesObject;
+
+/** Drops `metadata.managedFields`: about half the retained memory of a typical object. */
+export const dropManagedFields: ObjectTransform = (obj) => {
+  if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
+  return obj;
+};
+
+/** What one watch line turned out to be. */
+export type ParsedLine =
+  | { readonly kind: 'event'; readonly event: WatchEventPayload }
+  | { readonly kind: 'error'; readonly status: Status }
+  | { readonly kind: 'poison'; readonly reason: string; readonly text: string };
+
+/** Lists omit `apiVersion` and `kind` on items; the store and the snapshots always carry them. */
+export function stampKind(obj: KubernetesObject, rt: ResourceType): KubernetesObject {
+  if (!obj.apiVersion) obj.apiVersion = apiVersionOf(rt);
+  if (!obj.kind) obj.kind = rt.kind;
+  return obj;
+}
+
+const POISON_TEXT = 200;
+
+/**
+ * Parses one line of a watch stream. Lines that are not JSON, events of unknown type, and objects
+ * without `metadata.uid` are poison: reported, skipped, and the stream goes on.
+ */
+export function parseWatchLine(line: string, rt: ResourceType, transform?: ObjectTransform): ParsedLine {
+  let raw: { type?: unknown; object?: unknown };
+  try {
+    raw = JSON.parse(line);
+  } catch (e) {
+    return { kind: 'poison', reason: `not JSON (${(e as Error).message})`, text: line.slice(0, POISON_TEXT) };
+  }
+  const type = raw?.type;
+  const object = raw?.object as KubernetesObject | undefined;
+  if (type === 'ERROR') return { kind: 'error', status: (object ?? {}) as Status };
+  if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED' && type !== 'BOOKMARK')
+    return { kind: 'poison', reason: `unknown event type ${JSON.stringify(type)}`, text: line.slice(0, POISON_TEXT) };
+  if (!object || typeof object !== 'object')
+    return { kind: 'poison', reason: 'event without an object', text: line.slice(0, POISON_TEXT) };
+  if (type === 'BOOKMARK') return { kind: 'event', event: { type, object } };
+  if (!object.metadata?.uid)
+    return { kind: 'poison', reason: 'object without metadata.uid', text: line.slice(0, POISON_TEXT) };
+  const obj = stampKind(transform ? transform(object) : object, rt);
+  return { kind: 'event', event: { type, object: obj } };
+}

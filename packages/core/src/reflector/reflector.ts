@@ -1,0 +1,395 @@
+import type { ResourceType } from '../discovery/types.js';
+import { collectionPath } from '../discovery/types.js';
+import type { KubernetesList, KubernetesObject } from '../model/object.js';
+import {
+  listCompleted,
+  listPage,
+  listStarted,
+  poisonLine,
+  reflectorStatus,
+  type WatchEventPayload,
+  watchEvents,
+} from '../store/actions.js';
+import type { ErrorInfo, ReflectorPhase } from '../store/state.js';
+import type { Transport } from '../transport/types.js';
+import { Backoff, type BackoffOptions } from './backoff.js';
+import { httpErrorOf, httpErrorOfStatus, WatchHttpError } from './http-error.js';
+import { type ObjectTransform, parseWatchLine, stampKind } from './ingest.js';
+
+/** What a reflector watches. */
+export interface ReflectorTarget {
+  readonly key: string;
+  readonly resource: ResourceType;
+  readonly namespace?: string;
+  readonly labelSelector: string;
+  readonly fieldSelector: string;
+}
+
+/** Reflector settings; defaults follow client-go. */
+export interface ReflectorOptions {
+  /** Page size of lists (default 500). */
+  readonly pageSize?: number;
+  /**
+   * How the initial list is made: `list` (paginated LIST, default) or `stream` (a watch with
+   * `sendInitialEvents=true` that ends its initial state with the `k8s.io/initial-events-end`
+   * bookmark; falls back to `list` where the server refuses it).
+   */
+  readonly initialList?: 'list' | 'stream';
+  /** Server-side watch timeout range, seconds (default 300 to 600). */
+  readonly watchTimeoutSeconds?: readonly [number, number];
+  /** No line (event or bookmark) for this long and the watch is dropped and re-made (default 150 s). */
+  readonly inactivityTimeoutMs?: number;
+  /** A watch that ends this soon with no line counts as a failure (default 1000 ms). */
+  readonly minWatchMs?: number;
+  /** Wait before retrying after 403 Forbidden or an unserved resource (default 30 s). */
+  readonly slowRetryMs?: number;
+  readonly backoff?: BackoffOptions;
+  readonly transform?: ObjectTransform;
+  /** Most events in one action (default 1000). */
+  readonly maxBatch?: number;
+}
+
+type Dispatch = (action: { type: string }) => unknown;
+
+class Gone extends Error {}
+
+/** Runs `fn` after pending I/O: lines that arrived together end up in one action (Node and browsers). */
+const defer: (fn: () => void) => void = typeof setImmediate === 'function' ? setImmediate : (fn) => setTimeout(fn, 0);
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+
+/**
+ * Keeps the store's copy of one collection in step with the API server, and never gives up
+ * until stopped. Read `run()` top to bottom:
+ *
+ * 1. List (paginated, resourceVersion "0" first; or a streaming list) into a pending set;
+ *    `listCompleted` swaps it in atomically.
+ * 2. Watch from the list's resourceVersion with bookmarks, until the server's timeout; then
+ *    watch again from the last resourceVersion seen.
+ * 3. 410 Gone (as an HTTP status or an ERROR event): list again (step 1), consistently.
+ * 4. Network errors, 429 and 5xx: watch again from the same resourceVersion after a backoff
+ *    (0.8 s doubling to 30 s, jittered, reset after 2 minutes of health; Retry-After honoured).
+ * 5. 403: reported as `forbidden`, retried slowly. 404: `unserved` (a CRD removed), retried slowly.
+ *
+ * Errors are data: each one is written to the store as the query's status.
+ */
+export class Reflector {
+  private readonly abort = new AbortController();
+  private readonly backoff: Backoff;
+  private readonly options: Required<Omit<ReflectorOptions, 'backoff' | 'transform'>> & Pick<ReflectorOptions, 'transform'>;
+  private resourceVersion = '';
+  /** The open watch request, aborted when it stalls or ends. */
+  private current: AbortController | undefined;
+  private running: Promise<void> | undefined;
+  private phase: ReflectorPhase = 'pending';
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly dispatch: Dispatch,
+    private readonly target: ReflectorTarget,
+    options: ReflectorOptions = {},
+  ) {
+    this.backoff = new Backoff(options.backoff);
+    this.options = {
+      pageSize: options.pageSize ?? 500,
+      initialList: options.initialList ?? 'list',
+      watchTimeoutSeconds: options.watchTimeoutSeconds ?? [300, 600],
+      inactivityTimeoutMs: options.inactivityTimeoutMs ?? 150_000,
+      minWatchMs: options.minWatchMs ?? 1000,
+      slowRetryMs: options.slowRetryMs ?? 30_000,
+      maxBatch: options.maxBatch ?? 1000,
+      transform: options.transform,
+    };
+  }
+
+  /** Starts the loop; resolves when stopped. */
+  start(): Promise<void> {
+    this.running ??= this.run();
+    return this.running;
+  }
+
+  /** Stops it: aborts the open request and ends the loop. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running;
+  }
+
+  /** Writes a phase to the store; `null` clears the last error. */
+  private setPhase(phase: ReflectorPhase, error: ErrorInfo | null): void {
+    this.phase = phase;
+    this.dispatch(reflectorStatus({ key: this.target.key, phase, error, ...(error === null ? { attempt: 0, retryAt: null } : {}) }));
+  }
+
+  private get path(): string {
+    return collectionPath(this.target.resource, this.target.namespace);
+  }
+
+  private get what(): string {
+    const t = this.target;
+    const sel = [t.labelSelector && `labels ${t.labelSelector}`, t.fieldSelector && `fields ${t.fieldSelector}`]
+      .filter(Boolean).join(', ');
+    return `watch of ${t.resource.resource}${t.resource.group ? `.${t.resource.group}` : ''}` +
+      `${t.namespace ? ` in namespace ${t.namespace}` : ''}${sel ? ` (${sel})` : ''}`;
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.abort.signal;
+    let needList = true;
+    let consistentList = false;
+    while (!signal.aborted) {
+      try {
+        if (needList) {
+          if (this.options.initialList === 'stream' && (await this.streamingList())) {
+            // the stream went on as a watch and ended: watch again from where it got to
+          } else {
+            await this.list(consistentList);
+          }
+          needList = false;
+          this.backoff.success();
+          continue;
+        }
+        await this.watch();
+        this.backoff.success();
+      } catch (e) {
+        if (signal.aborted) break;
+        if (e instanceof Gone || (e instanceof WatchHttpError && e.code === 410)) {
+          // Our resourceVersion is too old: list again, from etcd (consistent), not from a cache
+          // that might be as old as what we had.
+          needList = true;
+          consistentList = true;
+          this.setPhase('relisting', this.errorInfo(e));
+          continue;
+        }
+        await this.failed(e);
+      }
+    }
+    this.dispatch(reflectorStatus({ key: this.target.key, phase: 'closed' }));
+  }
+
+  /** Reports a failure and waits before the next attempt. */
+  private async failed(e: unknown): Promise<void> {
+    const err = e instanceof WatchHttpError ? e : undefined;
+    let wait: number;
+    let phase: 'backing-off' | 'forbidden' | 'unserved' = 'backing-off';
+    if (err?.code === 403) {
+      phase = 'forbidden';
+      wait = this.options.slowRetryMs;
+    } else if (err?.code === 404) {
+      phase = 'unserved';
+      wait = this.options.slowRetryMs;
+    } else {
+      wait = this.backoff.failure(Date.now(), (err?.retryAfterSeconds ?? 0) * 1000);
+    }
+    this.phase = phase;
+    this.dispatch(reflectorStatus({
+      key: this.target.key,
+      phase,
+      error: this.errorInfo(e),
+      attempt: this.backoff.attempts,
+      retryAt: new Date(Date.now() + wait).toISOString(),
+      count: 'reconnects',
+    }));
+    await sleep(wait, this.abort.signal);
+  }
+
+  private errorInfo(e: unknown): ErrorInfo {
+    const at = new Date().toISOString();
+    if (e instanceof WatchHttpError)
+      return { message: e.message, code: e.code, ...(e.reason ? { reason: e.reason } : {}), at };
+    if (e instanceof Gone) return { message: `${this.what}: resourceVersion too old (410 Gone); listing again`,
+      code: 410, reason: 'Gone', at };
+    return { message: `${this.what}: ${(e as Error)?.message ?? String(e)}`, reason: (e as Error)?.name, at };
+  }
+
+  /** A paginated LIST into the pending set, then `listCompleted`. */
+  private async list(consistent: boolean): Promise<void> {
+    const key = this.target.key;
+    this.dispatch(listStarted({ key }));
+    let continueToken: string | undefined;
+    let resourceVersion = '';
+    do {
+      const res = await this.transport.request({
+        method: 'GET',
+        path: this.path,
+        query: {
+          limit: this.options.pageSize,
+          continue: continueToken,
+          // The first page at "0" may be served from the API server's cache; a continue token
+          // carries its own version.
+          resourceVersion: continueToken || consistent ? undefined : '0',
+          labelSelector: this.target.labelSelector || undefined,
+          fieldSelector: this.target.fieldSelector || undefined,
+        },
+        signal: this.abort.signal,
+      });
+      if (res.status !== 200) {
+        const err = await httpErrorOf(res, `list for the ${this.what}`);
+        // An expired continue token: start the list again from the beginning.
+        if (err.code === 410 && continueToken) throw new Gone();
+        throw err;
+      }
+      const page = JSON.parse(await res.text()) as KubernetesList;
+      const items = (page.items ?? []).flatMap((item) => {
+        if (!item?.metadata?.uid) {
+          this.dispatch(poisonLine({ key, text: 'list item without metadata.uid' }));
+          return [];
+        }
+        return [stampKind(this.options.transform ? this.options.transform(item) : item, this.target.resource)];
+      });
+      if (items.length) this.dispatch(listPage({ key, items }));
+      continueToken = page.metadata?.continue || undefined;
+      resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
+    } while (continueToken);
+    this.resourceVersion = resourceVersion;
+    this.dispatch(listCompleted({ key, resourceVersion }));
+    this.setPhase('watching', null);
+  }
+
+  /**
+   * A streaming list: initial ADDED events into the pending set until the bookmark annotated
+   * `k8s.io/initial-events-end`, then the same stream goes on as a watch. Returns false where the
+   * server refuses it (the caller falls back to a LIST).
+   */
+  private async streamingList(): Promise<boolean> {
+    const key = this.target.key;
+    const res = await this.openWatch({ sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan', resourceVersion: '' });
+    if (res.status === 400 || res.status === 422) {
+      await res.text().catch(() => '');
+      return false;
+    }
+    if (res.status !== 200) throw await httpErrorOf(res, `streaming list for the ${this.what}`);
+    this.dispatch(listStarted({ key }));
+    let initial = true;
+    let batch: KubernetesObject[] = [];
+    await this.consume(res, (event) => {
+      if (!initial) return false;
+      if (event.type === 'BOOKMARK') {
+        if (event.object.metadata?.annotations?.['k8s.io/initial-events-end'] === 'true') {
+          if (batch.length) this.dispatch(listPage({ key, items: batch }));
+          batch = [];
+          initial = false;
+          this.resourceVersion = event.object.metadata?.resourceVersion ?? this.resourceVersion;
+          this.dispatch(listCompleted({ key, resourceVersion: this.resourceVersion }));
+          this.setPhase('watching', null);
+        }
+        return true;
+      }
+      batch.push(event.object);
+      if (batch.length >= this.options.maxBatch) {
+        this.dispatch(listPage({ key, items: batch }));
+        batch = [];
+      }
+      return true;
+    });
+    if (initial) throw new Error('the streaming list ended before its initial-events-end bookmark');
+    return true;
+  }
+
+  /** Opens a watch request; its own abort signal ends it (on inactivity), as does stop(). */
+  private openWatch(extra: Record<string, string | boolean | undefined>) {
+    const [lo, hi] = this.options.watchTimeoutSeconds;
+    const own = new AbortController();
+    this.current = own;
+    return this.transport.request({
+      method: 'GET',
+      path: this.path,
+      query: {
+        watch: true,
+        allowWatchBookmarks: true,
+        timeoutSeconds: Math.floor(lo + Math.random() * (hi - lo)),
+        resourceVersion: this.resourceVersion,
+        labelSelector: this.target.labelSelector || undefined,
+        fieldSelector: this.target.fieldSelector || undefined,
+        ...extra,
+      },
+      signal: AbortSignal.any([this.abort.signal, own.signal]),
+    });
+  }
+
+  /** One watch from the last resourceVersion, until the server ends it. */
+  private async watch(): Promise<void> {
+    const res = await this.openWatch({});
+    if (res.status !== 200) throw await httpErrorOf(res, this.what);
+    if (this.phase !== 'watching') this.setPhase('watching', null);
+    await this.consume(res, () => false);
+  }
+
+  /**
+   * Reads a watch stream to its end, dispatching events in batches (all the lines that arrived
+   * together, up to `maxBatch`). `intercept` consumes events of a streaming list (returns true).
+   */
+  private async consume(res: Awaited<ReturnType<Transport['request']>>,
+    intercept: (event: WatchEventPayload) => boolean): Promise<void> {
+    const key = this.target.key;
+    const started = Date.now();
+    let lines = 0;
+    let batch: WatchEventPayload[] = [];
+    let flushScheduled = false;
+    const flush = () => {
+      flushScheduled = false;
+      if (batch.length === 0) return;
+      const events = batch;
+      batch = [];
+      this.dispatch(watchEvents({ key, events }));
+    };
+    const inactivity = new AbortController();
+    let timer = setTimeout(() => inactivity.abort(), this.options.inactivityTimeoutMs);
+    const onAbort = () => inactivity.abort();
+    this.abort.signal.addEventListener('abort', onAbort, { once: true });
+    const iterator = res.lines()[Symbol.asyncIterator]();
+    const stalled = new Promise<never>((_, reject) => {
+      inactivity.signal.addEventListener('abort', () =>
+        reject(new Error(`no event or bookmark for ${this.options.inactivityTimeoutMs} ms; watching again`)), { once: true });
+    });
+    stalled.catch(() => {});
+    try {
+      for (;;) {
+        const next = await Promise.race([iterator.next(), stalled]);
+        if (next.done) break;
+        lines++;
+        clearTimeout(timer);
+        timer = setTimeout(() => inactivity.abort(), this.options.inactivityTimeoutMs);
+        const parsed = parseWatchLine(next.value, this.target.resource, this.options.transform);
+        if (parsed.kind === 'poison') {
+          const text = this.target.resource.kind === 'Secret' && this.target.resource.group === ''
+            ? `${parsed.reason} (a line of ${next.value.length} characters from a Secret watch; not shown)`
+            : `${parsed.reason}: ${parsed.text}`;
+          this.dispatch(poisonLine({ key, text }));
+          continue;
+        }
+        if (parsed.kind === 'error') {
+          flush();
+          if (parsed.status.code === 410) throw new Gone();
+          throw httpErrorOfStatus(parsed.status, this.what);
+        }
+        const rv = parsed.event.object.metadata?.resourceVersion;
+        if (!intercept(parsed.event)) {
+          batch.push(parsed.event);
+          if (rv) this.resourceVersion = rv;
+          if (batch.length >= this.options.maxBatch) flush();
+          else if (!flushScheduled) {
+            flushScheduled = true;
+            defer(flush);
+          }
+        }
+      }
+    } finally {
+      clearTimeout(timer);
+      this.abort.signal.removeEventListener('abort', onAbort);
+      flush();
+      // Frees the connection whatever ended the stream.
+      this.current?.abort();
+      void iterator.return?.();
+    }
+    if (lines === 0 && Date.now() - started < this.options.minWatchMs && !this.abort.signal.aborted)
+      throw new Error(`the ${this.what} closed at once with no events`);
+  }
+}

@@ -1,0 +1,10 @@
+export * as katesActions from './actions.js';
+export * from './actions.js';
+export { katesReducer, initialKatesState } from './reducer.js';
+export * from './state.js';
+export * from './selectors.js';
+export * from './store.js';
+export { compareObjects } from './sorted-items.js';
+export { type Tree, emptyTree, treeGet, treeHas, treeValues, treeForEach, diffTrees, TreeEditor } from './tree.js';
+export { queryMatches } from './match.js';
+export { deepFreeze } from './freeze.js';

@@ -1,0 +1,86 @@
+import type { KubernetesObject } from '../model/object.js';
+import { diffTrees, type Tree, treeValues } from './tree.js';
+
+/** Snapshot order: namespace, then name, then uid. Deterministic, as kubectl lists. */
+export function compareObjects(a: KubernetesObject, b: KubernetesObject): number {
+  const ma = a.metadata;
+  const mb = b.metadata;
+  return cmp(ma?.namespace ?? '', mb?.namespace ?? '') || cmp(ma?.name ?? '', mb?.name ?? '') ||
+    cmp(ma?.uid ?? '', mb?.uid ?? '');
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Index of `obj` in `items`, or of where it would be inserted (as `-(index + 1)`). */
+function search(items: readonly KubernetesObject[], obj: KubernetesObject): number {
+  let lo = 0;
+  let hi = items.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compareObjects(items[mid]!, obj);
+    if (c < 0) lo = mid + 1;
+    else if (c > 0) hi = mid - 1;
+    else return mid;
+  }
+  return -(lo + 1);
+}
+
+/** All members, sorted. O(n log n): used once per query, and after very large changes. */
+export function buildSortedItems(members: Tree<KubernetesObject>): readonly KubernetesObject[] {
+  return Object.freeze(treeValues(members).sort(compareObjects));
+}
+
+/**
+ * The sorted items of `next`, from the sorted items of `prev`: the cost follows the number of
+ * changes (found by tree identity), plus one array copy. Unchanged objects keep their identity.
+ */
+export function updateSortedItems(prev: Tree<KubernetesObject>, prevItems: readonly KubernetesObject[],
+  next: Tree<KubernetesObject>): readonly KubernetesObject[] {
+  if (prev === next) return prevItems;
+  const added: KubernetesObject[] = [];
+  const removed: KubernetesObject[] = [];
+  const replaced: [KubernetesObject, KubernetesObject][] = [];
+  diffTrees(prev, next, (_uid, before, after) => {
+    if (before && after) replaced.push([before, after]);
+    else if (after) added.push(after);
+    else if (before) removed.push(before);
+  });
+  const changes = added.length + removed.length + replaced.length;
+  if (changes === 0) return prevItems;
+  if (changes > 256 && changes * 8 > prevItems.length) return buildSortedItems(next);
+  const items = prevItems.slice();
+  for (const [before, after] of replaced) {
+    const i = search(items, before);
+    // Name, namespace and uid never change for one uid, so the position holds.
+    if (i >= 0) items[i] = after;
+  }
+  if (added.length + removed.length <= 32) {
+    for (const obj of removed) {
+      const i = search(items, obj);
+      if (i >= 0) items.splice(i, 1);
+    }
+    for (const obj of added) {
+      const i = search(items, obj);
+      items.splice(i >= 0 ? i : -i - 1, 0, obj);
+    }
+    return Object.freeze(items);
+  }
+  return Object.freeze(merge(items, added, removed));
+}
+
+/** One pass: drops `removed` and merges `added` (sorted here) into `items`. */
+function merge(items: KubernetesObject[], added: KubernetesObject[], removed: KubernetesObject[]): KubernetesObject[] {
+  const gone = new Set(removed.map((o) => o.metadata?.uid));
+  added.sort(compareObjects);
+  const out: KubernetesObject[] = [];
+  let j = 0;
+  for (const obj of items) {
+    if (gone.has(obj.metadata?.uid)) continue;
+    while (j < added.length && compareObjects(added[j]!, obj) < 0) out.push(added[j++]!);
+    out.push(obj);
+  }
+  while (j < added.length) out.push(added[j++]!);
+  return out;
+}

@@ -1,0 +1,124 @@
+import type { KubernetesObject } from '../model/object.js';
+import type { Tree } from './tree.js';
+
+/** Why a query or a watch is not (or no longer) delivering: plain data, kept in the store. */
+export interface ErrorInfo {
+  readonly message: string;
+  /** HTTP status, when the API server answered. */
+  readonly code?: number;
+  /** Kubernetes `reason` (`Forbidden`, `Gone`, `NotFound`, ...) or a transport reason. */
+  readonly reason?: string;
+  /** ISO time it happened. */
+  readonly at: string;
+}
+
+/**
+ * Where a reflector is in its life. `listing` is the first list; `relisting` lists again after a
+ * 410 Gone (readers still see the previous complete state); `backing-off` waits before re-watching.
+ */
+export type ReflectorPhase =
+  | 'pending'
+  | 'listing'
+  | 'watching'
+  | 'backing-off'
+  | 'relisting'
+  | 'forbidden'
+  | 'unserved'
+  | 'closed';
+
+/** Counters of one watch, for dashboards and tests. */
+export interface ReflectorCounters {
+  readonly events: number;
+  readonly bookmarks: number;
+  readonly relists: number;
+  readonly reconnects: number;
+  readonly poisonLines: number;
+}
+
+/** One list+watch of a kind, namespace and selectors, shared by every query that asks for exactly that. */
+export interface ReflectorState {
+  readonly key: string;
+  readonly groupKind: string;
+  readonly apiVersion: string;
+  readonly resource: string;
+  readonly namespace?: string;
+  readonly labelSelector: string;
+  readonly fieldSelector: string;
+  readonly phase: ReflectorPhase;
+  /** Completed an initial list at least once. */
+  readonly synced: boolean;
+  /** The last resourceVersion this watch reached (list, event or bookmark). */
+  readonly resourceVersion: string;
+  /** Arrival sequence of that resourceVersion, to order versions that are not integers. */
+  readonly arrival: number;
+  /** UIDs this watch currently holds. */
+  readonly held: Tree<true>;
+  /** A list in progress: the previous complete state stays visible until it completes. */
+  readonly relist?: Tree<KubernetesObject>;
+  readonly error?: ErrorInfo;
+  /** Failed attempts in a row (resets on success). */
+  readonly attempt: number;
+  /** When a backing-off watch retries, ISO time. */
+  readonly retryAt?: string;
+  readonly counters: ReflectorCounters;
+  /** The last poison line, cut short. */
+  readonly lastPoisonLine?: string;
+}
+
+/** A write made through the client, shown before the watch confirms it. */
+export interface LocalWrite {
+  readonly resourceVersion: string;
+  readonly arrival: number;
+  /** A delete: hides the object until the watches confirm it. */
+  readonly deleted: boolean;
+}
+
+/** One object, held once whatever the number of queries that show it. */
+export interface ObjectEntry {
+  /** The newest state known from any watch or write (frozen). */
+  readonly object: KubernetesObject;
+  readonly groupKind: string;
+  readonly resourceVersion: string;
+  readonly arrival: number;
+  readonly local?: LocalWrite;
+}
+
+/** What a query asks for: one snapshot field. */
+export interface QuerySpec {
+  /** The snapshot field name. */
+  readonly name: string;
+  /** Any name kubectl accepts: `svc`, `deployments.apps`, a CRD's kind. */
+  readonly kind: string;
+  /** One namespace; all namespaces when absent. */
+  readonly namespace?: string;
+  /** Canonical label selector ('' for everything). */
+  readonly labelSelector: string;
+  /** Canonical field selector ('' for everything). */
+  readonly fieldSelector: string;
+}
+
+/** Where a query is: resolving its kind, bound to a watch, or unable to be served. */
+export type QueryPhase = 'resolving' | 'bound' | 'unserved' | 'forbidden' | 'error';
+
+export interface QueryState extends QuerySpec {
+  /** `accumulator/name`. */
+  readonly id: string;
+  readonly accumulator: string;
+  readonly phase: QueryPhase;
+  readonly groupKind?: string;
+  readonly watchKey?: string;
+  readonly error?: ErrorInfo;
+  /** Members by UID: the very objects held in `objects`, never copies. */
+  readonly members: Tree<KubernetesObject>;
+}
+
+/** The kates slice of a Redux store. */
+export interface KatesState {
+  readonly objects: Tree<ObjectEntry>;
+  readonly reflectors: Readonly<Record<string, ReflectorState>>;
+  readonly queries: Readonly<Record<string, QueryState>>;
+  /** UIDs with a pending local write, and their group-kind. */
+  readonly localPending: Readonly<Record<string, string>>;
+  /** Arrival sequence: one per action that carried objects. */
+  readonly seq: number;
+}
