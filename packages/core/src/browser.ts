@@ -5,3 +5,13 @@
 export * from './model/index.js';
 export * from './transport/types.js';
 export * from './discovery/types.js';
+export * from './selector/index.js';
+export * from './resource-version.js';
+export * from './store/index.js';
+export * from './accumulator/index.js';
+export * from './reflector/index.js';
+export * from './errors/index.js';
+export * from './discovery/index.js';
+export * from './client/browser.js';
+export { createBrowserTransport, type BrowserTransportOptions } from './transport/browser.js';
+export * from './toolbox/index.js';

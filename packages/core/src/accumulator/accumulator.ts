@@ -25,12 +25,28 @@ export interface AccumulatorOptions {
   readonly rediscoverEvery?: number;
 }
 
+/**
+ * What `update` fills: an object with (some of) the query names as fields. Declare it typed,
+ * `const snap: Partial<SnapshotOf<typeof queries>> = {}`, or loosely, `{ services?: readonly
+ * KubernetesObject[] }`; either way each field receives the query's sorted, read-only items.
+ */
+export type SnapshotTarget<S> = { [K in keyof S]?: S[K] | readonly KubernetesObject[] };
+
 let nextId = 0;
 const selectors = createKatesSelectors((root: KatesRootState) => root.kates);
 
+/** What one snapshot object was last filled with, per field (query name). */
 interface SnapshotRecord {
-  members: Map<string, Tree<KubernetesObject>>;
-  items: Map<string, readonly KubernetesObject[]>;
+  readonly fields: Map<string, FieldRecord>;
+}
+interface FieldRecord {
+  /** The query's members when the field was last filled: deltas are the diff from them. */
+  members: Tree<KubernetesObject>;
+  /** The sorted items it was filled from, and what it was set to (fewer, when filtered). */
+  source: readonly KubernetesObject[];
+  items: readonly KubernetesObject[];
+  /** UIDs a filteredUpdate predicate left out of this field. */
+  excluded: Set<string>;
 }
 
 /**
@@ -60,10 +76,12 @@ export class Accumulator<S extends Record<string, readonly KubernetesObject[]> =
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly snapshots = new WeakMap<object, SnapshotRecord>();
   private readonly listeners = new Set<() => void>();
-  private readonly excluded = new Set<string>();
+  /** At most one: every caller of `changed()` shares `waiting`, so asking often costs nothing. */
   private waiters: (() => void)[] = [];
+  private waiting: Promise<void> | undefined;
   private bootstrapped = false;
   private signalled = false;
+  private firedOnce = false;
   private closed = false;
   private lastFire = 0;
   private fireTimer: ReturnType<typeof setTimeout> | undefined;
@@ -143,10 +161,9 @@ export class Accumulator<S extends Record<string, readonly KubernetesObject[]> =
       this.bootstrapped = true;
       this.schedule();
     } else if (this.bootstrapped && dataChanged && this.hasUnseenChanges()) this.schedule();
-    if (dataChanged || anyChanged) {
-      this.cachedSnapshot = undefined;
-      for (const l of this.listeners) l();
-    }
+    // The snapshot changes with the data only: a bookmark or a counter must not re-render a view.
+    if (dataChanged) this.cachedSnapshot = undefined;
+    if (dataChanged || anyChanged) for (const l of this.listeners) l();
   }
 
   private isBootstrapped(): boolean {
@@ -172,10 +189,19 @@ export class Accumulator<S extends Record<string, readonly KubernetesObject[]> =
 
   private fire(): void {
     this.fireTimer = undefined;
+    // A trailing signal for changes the consumer has read meanwhile would carry nothing. The
+    // first signal (bootstrap) is always given, even when every query is empty.
+    if (this.firedOnce && !this.hasUnseenChanges()) return;
+    this.firedOnce = true;
     this.lastFire = Date.now();
     this.signalled = true;
+    this.wake();
+  }
+
+  private wake(): void {
     const waiters = this.waiters;
     this.waiters = [];
+    this.waiting = undefined;
     for (const w of waiters) w();
   }
 
@@ -190,7 +216,8 @@ export class Accumulator<S extends Record<string, readonly KubernetesObject[]> =
    */
   changed(): Promise<void> {
     if (this.signalled || this.closed) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
+    this.waiting ??= new Promise((resolve) => this.waiters.push(resolve));
+    return this.waiting;
   }
 
   /** `for await (const _ of acc) { acc.update(snapshot); ... }`: one turn per change signal, until closed. */
@@ -213,12 +240,12 @@ export class Accumulator<S extends Record<string, readonly KubernetesObject[]> =
    * Fills the fields of `snapshot` named after the queries with their newest sorted items.
    * @returns whether any field changed since this snapshot was last updated (true the first time).
    */
-  update(snapshot: Partial<S>): boolean {
+  update(snapshot: SnapshotTarget<S>): boolean {
     return this.filteredUpdate(snapshot, undefined, undefined);
   }
 
   /** Like `update`, and sets `deltas` to the changes since this snapshot was last updated. */
-  updateWithDeltas(snapshot: Partial<S>, deltas: Delta[]): boolean {
+  updateWithDeltas(snapshot: SnapshotTarget<S>, deltas: Delta[]): boolean {
     return this.filteredUpdate(snapshot, deltas, undefined);
   }
 
@@ -226,28 +253,42 @@ export class Accumulator<S extends Record<string, readonly KubernetesObject[]> =
    * Like `updateWithDeltas`, but leaves out of the snapshot the objects for which `predicate`
    * returns false. The predicate is called on added and updated objects only, as in Go kates.
    */
-  filteredUpdate(snapshot: Partial<S>, deltas: Delta[] | undefined,
+  filteredUpdate(snapshot: SnapshotTarget<S>, deltas: Delta[] | undefined,
     predicate: ((obj: KubernetesObject) => boolean) | undefined): boolean {
     if (deltas) deltas.length = 0;
     const state = this.host.store.getState();
     let record = this.snapshots.get(snapshot);
     const first = !record;
     if (!record) {
-      record = { members: new Map(), items: new Map() };
+      record = { fields: new Map() };
       this.snapshots.set(snapshot, record);
     }
     let changed = first;
     this.specs.forEach((spec, i) => {
       const id = this.queryIds[i]!;
       const members = state.kates.queries[id]?.members ?? emptyTree<KubernetesObject>();
-      const before = record.members.get(spec.name) ?? emptyTree<KubernetesObject>();
+      let field = record.fields.get(spec.name);
+      if (!field) {
+        field = { members: emptyTree(), source: [], items: [], excluded: new Set() };
+        record.fields.set(spec.name, field);
+      }
+      // Exclusions belong to this snapshot and this field; an update without a predicate has none.
+      let exclusionsChanged = false;
+      if (!predicate && field.excluded.size > 0) {
+        field.excluded.clear();
+        exclusionsChanged = true;
+      }
       if (deltas || predicate) {
-        diffTrees(before, members, (uid, was, now) => {
+        const excluded = field.excluded;
+        diffTrees(field.members, members, (uid, was, now) => {
           const obj = (now ?? was)!;
           if (predicate) {
-            if (!now) this.excluded.delete(uid);
-            else if (predicate(now)) this.excluded.delete(uid);
-            else this.excluded.add(uid);
+            const out = now !== undefined && !predicate(now);
+            if (out !== excluded.has(uid)) {
+              if (out) excluded.add(uid);
+              else excluded.delete(uid);
+              exclusionsChanged = true;
+            }
           }
           deltas?.push({
             type: !was ? 'add' : !now ? 'delete' : 'update',
@@ -261,11 +302,16 @@ export class Accumulator<S extends Record<string, readonly KubernetesObject[]> =
           });
         });
       }
-      let items = selectors.selectQueryItems(id)(state);
-      if (this.excluded.size > 0) items = Object.freeze(items.filter((o) => !this.excluded.has(o.metadata?.uid ?? '')));
-      if (members !== before) changed = true;
-      record.members.set(spec.name, members);
-      record.items.set(spec.name, items);
+      const source = selectors.selectQueryItems(id)(state);
+      // Filtering is O(n): done again only when the field or its exclusions changed, so that an
+      // unchanged field keeps its identity.
+      const items = field.excluded.size === 0 ? source
+        : source === field.source && !exclusionsChanged ? field.items
+        : Object.freeze(source.filter((o) => !field.excluded.has(o.metadata?.uid ?? '')));
+      if (items !== field.items) changed = true;
+      field.members = members;
+      field.source = source;
+      field.items = items;
       (snapshot as Record<string, unknown>)[spec.name] = items;
     });
     this.consume();
@@ -325,9 +371,7 @@ export class Accumulator<S extends Record<string, readonly KubernetesObject[]> =
       selectors.forget(id);
       if (key) this.host.releaseWatch(key);
     }
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
+    this.wake();
     this.listeners.clear();
   }
 }

@@ -56,7 +56,10 @@ export class WatchManager {
     if (!shared) return;
     if (--shared.users > 0) return;
     this.watches.delete(key);
-    void shared.reflector.stop().then(() => this.store.dispatch(reflectorRemoved({ key })));
+    // Removed at once: a query that acquires the same key right after gets a fresh watch; the old
+    // reflector dispatches nothing once stopped.
+    this.store.dispatch(reflectorRemoved({ key }));
+    void shared.reflector.stop();
   }
 
   /** How many distinct watches run. */
@@ -68,10 +71,8 @@ export class WatchManager {
   async stopAll(): Promise<void> {
     const all = [...this.watches.entries()];
     this.watches.clear();
-    await Promise.all(all.map(async ([key, s]) => {
-      await s.reflector.stop();
-      this.store.dispatch(reflectorRemoved({ key }));
-    }));
+    for (const [key] of all) this.store.dispatch(reflectorRemoved({ key }));
+    await Promise.all(all.map(([, s]) => s.reflector.stop()));
   }
 }
 

@@ -83,6 +83,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
  */
 export class Reflector {
   private readonly abort = new AbortController();
+  private readonly dispatch: Dispatch;
   private readonly backoff: Backoff;
   private readonly options: Required<Omit<ReflectorOptions, 'backoff' | 'transform'>> & Pick<ReflectorOptions, 'transform'>;
   private resourceVersion = '';
@@ -93,10 +94,12 @@ export class Reflector {
 
   constructor(
     private readonly transport: Transport,
-    private readonly dispatch: Dispatch,
+    dispatch: Dispatch,
     private readonly target: ReflectorTarget,
     options: ReflectorOptions = {},
   ) {
+    // A stopped reflector never writes again: its key may already belong to a new one.
+    this.dispatch = (action) => (this.abort.signal.aborted ? undefined : dispatch(action));
     this.backoff = new Backoff(options.backoff);
     this.options = {
       pageSize: options.pageSize ?? 500,
@@ -171,7 +174,6 @@ export class Reflector {
         await this.failed(e);
       }
     }
-    this.dispatch(reflectorStatus({ key: this.target.key, phase: 'closed' }));
   }
 
   /** Reports a failure and waits before the next attempt. */
@@ -387,7 +389,8 @@ export class Reflector {
       flush();
       // Frees the connection whatever ended the stream.
       this.current?.abort();
-      void iterator.return?.();
+      // Closing an aborted body may reject; that is the end we asked for.
+      Promise.resolve(iterator.return?.()).catch(() => undefined);
     }
     if (lines === 0 && Date.now() - started < this.options.minWatchMs && !this.abort.signal.aborted)
       throw new Error(`the ${this.what} closed at once with no events`);

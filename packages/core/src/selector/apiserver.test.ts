@@ -1,3 +1,4 @@
+import type { KubernetesObject } from '../model/object.js';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realCluster } from '../../../testing/src/vitest/cluster.js';
@@ -113,7 +114,7 @@ describe.skipIf(!cluster)('selectors compared with a real kube-apiserver', () =>
     const sel = parseFieldSelector('reason=a\\,b\\=c\\\\d');
     const list = await core.listNamespacedEvent({ namespace, fieldSelector: formatSelector(sel) });
     expect(list.items.map((e) => e.metadata?.name)).toEqual(['ev']);
-    expect(matchesFields(sel, list.items[0]!)).toBe(true);
+    expect(matchesFields(sel, list.items[0]! as unknown as KubernetesObject)).toBe(true);
     const none = await core.listNamespacedEvent({ namespace, fieldSelector: 'reason!=a\\,b\\=c\\\\d' });
     expect(none.items).toEqual([]);
   });

@@ -144,17 +144,29 @@ class Batch {
    * re-judges the membership of `uids` in every query of `groupKind`. */
   private rejudge(groupKind: string, uids: Set<string>): void {
     const reflectors = this.reflectorsOf(groupKind);
+    // The watches this action changed, with their state before it.
+    const moved: [before: ReflectorState | undefined, after: ReflectorState][] = [];
+    for (const r of reflectors) {
+      const before = this.state.reflectors[r.key];
+      if (r !== before) moved.push([before, r]);
+    }
     for (const uid in this.localPending) {
       if (this.localPending[uid] !== groupKind) continue;
       const entry = this.objects.get(uid);
       if (!entry?.local) {
         this.setLocalPending(uid, undefined);
+        uids.add(uid);
         continue;
       }
-      if (reflectors.every((r) => reached(r, entry.local!))) {
+      const local = entry.local;
+      if (reflectors.every((r) => reached(r, local))) {
         const { local: _released, ...rest } = entry;
         this.objects.set(uid, Object.freeze(rest));
         this.setLocalPending(uid, undefined);
+        uids.add(uid);
+      } else if (moved.some(([before, r]) => !before || reached(before, local) !== reached(r, local))) {
+        // Not released (another watch lags), but a watch that has just passed the write (or gone
+        // back before it, after a lagging list) now decides alone whether its queries show it.
         uids.add(uid);
       }
     }
@@ -170,11 +182,11 @@ class Batch {
     for (const id in this.queries) {
       const q = this.queries[id]!;
       if (q.groupKind !== groupKind || !q.watchKey) continue;
+      // A query whose watch was removed under it shows nothing: the store may drop its objects.
       const r = this.reflectors[q.watchKey];
-      if (!r) continue;
       const members = new TreeEditor(q.members);
       for (const uid of uids) {
-        const obj = memberObject(q, r, this.objects.get(uid), uid);
+        const obj = r && memberObject(r, this.objects.get(uid), uid);
         if (obj) members.set(uid, obj);
         else members.delete(uid);
       }
@@ -193,14 +205,16 @@ function reached(r: ReflectorState, local: LocalWrite): boolean {
 }
 
 /**
- * The object query `q` shows for `uid`, or undefined. An object is shown when it matches the
- * query and its watch holds it, or when a local write of it is newer than what the watch has
- * reached. A local delete hides it everywhere until the watches confirm it.
+ * The object the queries of watch `r` show for `uid`, or undefined. An object is shown when it
+ * matches the watch and the watch holds it, or when a local write of it is newer than what the
+ * watch has reached. A local delete hides it everywhere until the watches confirm it.
+ *
+ * Judged by the watch rather than the query: they share selectors, and the watch of a
+ * cluster-scoped kind has no namespace even when its query names one (as kubectl ignores -n).
  */
-function memberObject(q: QueryState, r: ReflectorState, entry: ObjectEntry | undefined, uid: string):
-  KubernetesObject | undefined {
+function memberObject(r: ReflectorState, entry: ObjectEntry | undefined, uid: string): KubernetesObject | undefined {
   if (!entry || entry.local?.deleted) return undefined;
-  if (!queryMatches(q, entry.object)) return undefined;
+  if (!queryMatches(r, entry.object)) return undefined;
   if (treeHas(r.held, uid) || (entry.local && !reached(r, entry.local))) return entry.object;
   return undefined;
 }
@@ -219,12 +233,12 @@ function rebuildMembers(b: Batch, q: QueryState): QueryState {
   const members = new TreeEditor(emptyTree<KubernetesObject>());
   if (r) {
     treeForEach(r.held, (_v, uid) => {
-      const obj = memberObject(q, r, b.objects.get(uid), uid);
+      const obj = memberObject(r, b.objects.get(uid), uid);
       if (obj) members.set(uid, obj);
     });
     for (const uid in b.localPending) {
       if (b.localPending[uid] !== q.groupKind) continue;
-      const obj = memberObject(q, r, b.objects.get(uid), uid);
+      const obj = memberObject(r, b.objects.get(uid), uid);
       if (obj) members.set(uid, obj);
     }
   }
@@ -248,18 +262,22 @@ export function katesReducer(state: KatesState = initialKatesState, action: Acti
     let count = 0;
     let bookmarks = 0;
     for (const ev of events) {
+      const evRv = ev.object.metadata?.resourceVersion;
+      const c = compareResourceVersions(evRv, resourceVersion);
       if (ev.type === 'BOOKMARK') bookmarks++;
       else {
         const uid = ev.object.metadata?.uid;
         if (!uid) continue;
         count++;
+        // A watch delivers versions newer than the one it started from, in order. An event at or
+        // below what this watch has reached is a duplicate or a replay: the watch's state already
+        // accounts for it, and applying it could bring back an object the watch deleted.
+        if (c !== undefined && c <= 0) continue;
         b.upsertObject(ev.object, r0.groupKind);
         if (ev.type === 'DELETED') held.delete(uid);
         else held.set(uid, true);
         b.touch(r0.groupKind, uid);
       }
-      const evRv = ev.object.metadata?.resourceVersion;
-      const c = compareResourceVersions(evRv, resourceVersion);
       if (evRv && (c === undefined || c > 0)) resourceVersion = evRv;
     }
     const advanced = resourceVersion !== r0.resourceVersion;
@@ -329,6 +347,8 @@ export function katesReducer(state: KatesState = initialKatesState, action: Acti
     treeForEach(r.held, (_v, uid) => {
       if (!treeHas(items, uid)) b.touch(r.groupKind, uid);
     });
+    // The watch has reached the list's version: local writes it has passed may be released.
+    b.touch(r.groupKind);
     const { relist: _done, ...rest } = r;
     b.setReflector({
       ...rest,
@@ -418,6 +438,9 @@ export function katesReducer(state: KatesState = initialKatesState, action: Acti
     if (!r) return state;
     b.deleteReflector(r.key);
     treeForEach(r.held, (_v, uid) => b.touch(r.groupKind, uid));
+    // One watch fewer to wait for: local writes of the kind may be released, and a query left
+    // on this watch must lose the ones it showed.
+    for (const uid in b.localPending) if (b.localPending[uid] === r.groupKind) b.touch(r.groupKind, uid);
     return b.finish();
   }
 

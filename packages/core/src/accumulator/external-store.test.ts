@@ -1,0 +1,59 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { pod } from '../store/__fixtures__/store.js';
+import { TestHost } from './__fixtures__/host.js';
+import { type Accumulator, createAccumulator } from './accumulator.js';
+
+describe('subscribe and getSnapshot (for useSyncExternalStore)', () => {
+  let acc: Accumulator | undefined;
+  afterEach(() => acc?.close());
+
+  async function setup() {
+    const host = new TestHost();
+    acc = createAccumulator(host, [
+      { name: 'pods', kind: 'pods' },
+      { name: 'web', kind: 'pods', labelSelector: 'app=web' },
+    ]);
+    await host.settled();
+    host.list(acc, 'pods', '10', [pod('a', { rv: '5' })]);
+    host.list(acc, 'web', '10', []);
+    return { host, acc };
+  }
+
+  it('returns the same snapshot while nothing changes, bookmarks and duplicates included', async () => {
+    const { host, acc } = await setup();
+    const first = acc.getSnapshot();
+    expect(acc.getSnapshot()).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    host.store.dispatch({
+      type: 'kates/watchEvents',
+      payload: {
+        key: host.keyOf(acc, 'pods'),
+        events: [{ type: 'BOOKMARK', object: { metadata: { resourceVersion: '50' } } }],
+      },
+    });
+    host.events(acc, 'pods', ['MODIFIED', pod('a', { rv: '5' })]);
+    expect(acc.getSnapshot()).toBe(first);
+  });
+
+  it('returns a new snapshot when a field changes, keeping the other fields', async () => {
+    const { host, acc } = await setup();
+    const first = acc.getSnapshot();
+    host.events(acc, 'pods', ['ADDED', pod('b', { rv: '11' })]);
+    const second = acc.getSnapshot();
+    expect(second).not.toBe(first);
+    expect(second.pods).toHaveLength(2);
+    expect(second.web).toBe(first.web);
+  });
+
+  it('calls its listeners on a change, until unsubscribed', async () => {
+    const { host, acc } = await setup();
+    let calls = 0;
+    const unsubscribe = acc.subscribe(() => calls++);
+    host.events(acc, 'pods', ['ADDED', pod('b', { rv: '11' })]);
+    expect(calls).toBeGreaterThanOrEqual(1);
+    const after = calls;
+    unsubscribe();
+    host.events(acc, 'pods', ['ADDED', pod('c', { rv: '12' })]);
+    expect(calls).toBe(after);
+  });
+});

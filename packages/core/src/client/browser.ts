@@ -1,0 +1,24 @@
+/** The browser-safe part of the client: everything but `createClient` (which reads kubeconfig files). */
+export { Client } from './client.js';
+export type {
+  ApplyOptions,
+  ClientOptions,
+  ClientWrite,
+  DeleteOptions,
+  DeleteResult,
+  FieldSelectorInput,
+  GetOptions,
+  KindRef,
+  KindResult,
+  LabelSelectorInput,
+  ListOptions,
+  ListPage,
+  Modifier,
+  PatchOptions,
+  PatchType,
+  RetryOptions,
+  Stored,
+  WriteOptions,
+  WriteVerb,
+} from './types.js';
+export { mergeInto } from './upsert.js';

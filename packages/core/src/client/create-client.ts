@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { createNodeTransport } from '../transport/node.js';
+import { Client } from './client.js';
+import type { ClientOptions } from './types.js';
+
+/** Options of {@link createClient}. */
+export interface CreateClientOptions extends Omit<ClientOptions, 'transport' | 'namespace'> {
+  /**
+   * A kubeconfig file path, or a loaded `KubeConfig`. By default the chain kubectl uses:
+   * `$KUBECONFIG` (files joined by the path delimiter), then `~/.kube/config`, then the in-cluster
+   * service account.
+   */
+  readonly kubeconfig?: string | KubeConfig;
+  /** The kubeconfig context to use instead of its current context. */
+  readonly context?: string;
+  /** The default namespace; otherwise the context's namespace, otherwise `default`. */
+  readonly namespace?: string;
+}
+
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/**
+ * A {@link Client} for Node, from a kubeconfig. Authentication and TLS are client-node's (tokens,
+ * token files, exec plugins, OIDC, client certificates, proxies); see `createNodeTransport`.
+ *
+ * @throws Error when no kubeconfig is found, or the context does not exist (naming the contexts
+ *   that do).
+ */
+export function createClient(options: CreateClientOptions = {}): Client {
+  const kc = loadKubeConfig(options.kubeconfig);
+  if (options.context !== undefined) {
+    if (!kc.getContextObject(options.context)) {
+      const known =
+        kc
+          .getContexts()
+          .map((c) => `"${c.name}"`)
+          .join(', ') || 'none';
+      throw new Error(`kubeconfig has no context "${options.context}"; its contexts are: ${known}`);
+    }
+    kc.setCurrentContext(options.context);
+  }
+  const contextNamespace = kc.getContextObject(kc.getCurrentContext())?.namespace;
+  return new Client({
+    ...options,
+    transport: createNodeTransport(kc),
+    namespace: options.namespace || contextNamespace,
+  });
+}
+
+function loadKubeConfig(source: string | KubeConfig | undefined): KubeConfig {
+  if (source instanceof KubeConfig) return source;
+  const kc = new KubeConfig();
+  if (source !== undefined) {
+    if (!existsSync(source)) throw new Error(`kubeconfig file ${source} does not exist`);
+    kc.loadFromFile(source);
+    return kc;
+  }
+  // client-node falls back to an unauthenticated http://localhost:8080 when it finds nothing;
+  // kubectl says so instead, and so do we.
+  if (
+    !process.env.KUBECONFIG &&
+    !existsSync(join(homedir(), '.kube', 'config')) &&
+    !existsSync(SERVICE_ACCOUNT_TOKEN)
+  ) {
+    throw new Error(
+      'no kubeconfig found: set $KUBECONFIG, create ~/.kube/config, or run in a pod with a service ' +
+        'account (or pass createClient({ kubeconfig }))',
+    );
+  }
+  kc.loadFromDefault();
+  return kc;
+}

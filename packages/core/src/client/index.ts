@@ -1,0 +1,2 @@
+export * from './browser.js';
+export { type CreateClientOptions, createClient } from './create-client.js';

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError, apiErrorFromResponse } from './api-error.js';
+import {
+  invalidCauses,
+  isAlreadyExists,
+  isConflict,
+  isForbidden,
+  isGone,
+  isInvalid,
+  isNotFound,
+} from './predicates.js';
+import { UnknownKindError } from './unknown-kind.js';
+
+const context = { verb: 'create', resource: 'deployments.apps', name: 'web', namespace: 'shop' };
+
+function status(code: number, reason: string, message: string, details: object = {}): string {
+  return JSON.stringify({
+    kind: 'Status',
+    apiVersion: 'v1',
+    status: 'Failure',
+    code,
+    reason,
+    message,
+    details,
+  });
+}
+
+describe('ApiError', () => {
+  it('carries the code, reason and message of a Status, and says which request failed', () => {
+    const e = apiErrorFromResponse(
+      409,
+      status(409, 'AlreadyExists', 'deployments.apps "web" already exists'),
+      context,
+    );
+    expect(e).toBeInstanceOf(ApiError);
+    expect(e.message).toBe(
+      'create deployments.apps "web" in namespace "shop": 409 AlreadyExists: deployments.apps "web" already exists',
+    );
+    expect([e.code, e.reason, e.verb, e.resource, e.objectName, e.namespace]).toEqual([
+      409,
+      'AlreadyExists',
+      'create',
+      'deployments.apps',
+      'web',
+      'shop',
+    ]);
+    expect(isAlreadyExists(e)).toBe(true);
+    expect(isConflict(e)).toBe(false);
+  });
+
+  it('gives the field causes of an Invalid answer', () => {
+    const e = apiErrorFromResponse(
+      422,
+      status(422, 'Invalid', 'Deployment.apps "web" is invalid: spec.replicas: Invalid value: -1', {
+        causes: [{ field: 'spec.replicas', reason: 'FieldValueInvalid', message: 'Invalid value: -1' }],
+      }),
+      context,
+    );
+    expect(isInvalid(e)).toBe(true);
+    expect(invalidCauses(e)).toEqual([
+      { field: 'spec.replicas', reason: 'FieldValueInvalid', message: 'Invalid value: -1' },
+    ]);
+    expect(invalidCauses(new Error('x'))).toEqual([]);
+  });
+
+  it('reads a body that is not a Status by its status code, and keeps only its start', () => {
+    const e = apiErrorFromResponse(503, `<html>${'x'.repeat(1000)}</html>`, {
+      verb: 'list',
+      resource: 'pods',
+    });
+    expect(e.reason).toBe('ServiceUnavailable');
+    expect(e.message.length).toBeLessThan(400);
+    expect(e.message).toMatch(/^list pods: 503 ServiceUnavailable: <html>x+\.\.\.$/);
+    expect(isNotFound(apiErrorFromResponse(404, '404 page not found', context))).toBe(true);
+    expect(isForbidden(apiErrorFromResponse(403, '', context))).toBe(true);
+  });
+
+  it('treats Gone and Expired as gone', () => {
+    expect(
+      isGone(apiErrorFromResponse(410, status(410, 'Expired', 'too old resource version: 1 (500)'), context)),
+    ).toBe(true);
+    expect(isGone(apiErrorFromResponse(410, status(410, 'Gone', 'gone'), context))).toBe(true);
+    expect(isGone(apiErrorFromResponse(404, status(404, 'NotFound', 'missing'), context))).toBe(false);
+  });
+
+  it('answers false for anything that is not an ApiError', () => {
+    for (const value of [new Error('NotFound'), undefined, { code: 404, reason: 'NotFound' }]) {
+      expect(isNotFound(value)).toBe(false);
+    }
+  });
+
+  it('keeps the retry delay a server asks for', () => {
+    const e = apiErrorFromResponse(
+      429,
+      status(429, 'TooManyRequests', 'slow down', { retryAfterSeconds: 3 }),
+      context,
+    );
+    expect(e.retryAfterSeconds).toBe(3);
+  });
+});
+
+describe('UnknownKindError', () => {
+  it('names the closest names and where to look', () => {
+    const e = new UnknownKindError('svcs', ['svc', 'services']);
+    expect(e.message).toBe(
+      'unknown kind "svcs": the server has no resource type by that name. Did you mean "svc", "services"? Run ' +
+        '`kubectl api-resources` to list what the server serves; a CRD created just now resolves once it is Established.',
+    );
+    expect(e.unserved).toBe(true);
+  });
+});

@@ -1,0 +1,18 @@
+export {
+  ApiError,
+  type ApiErrorContext,
+  type ApiErrorInit,
+  apiErrorFromResponse,
+  type FieldCause,
+} from './api-error.js';
+export { InvalidInputError } from './invalid-input.js';
+export {
+  invalidCauses,
+  isAlreadyExists,
+  isConflict,
+  isForbidden,
+  isGone,
+  isInvalid,
+  isNotFound,
+} from './predicates.js';
+export { UnknownKindError } from './unknown-kind.js';

@@ -1,0 +1,133 @@
+import type { Action } from '@reduxjs/toolkit';
+import type { KubernetesObject } from '../../model/object.js';
+import * as actions from '../actions.js';
+
+/**
+ * The rules of the store, written as plainly as possible to test the real one against: maps and
+ * sets, recomputed in full after every action, integer resourceVersions only. One kind.
+ *
+ * - An object is held once, in its newest known version (by resourceVersion).
+ * - A watch ignores events at or below the resourceVersion it has reached (duplicates, replays);
+ *   otherwise ADDED/MODIFIED put the uid in its set, DELETED takes it out.
+ * - A list replaces the watch's set when it completes; until then nothing changes.
+ * - A local write is ignored when older than the held version, or when every watch has reached
+ *   it already; otherwise it is pending until every watch reaches its resourceVersion.
+ * - An object no watch holds and no local write keeps is dropped.
+ * - A query shows an object that matches its watch (newest version) and is held by the watch or
+ *   has a pending local write the watch has not reached; a pending local delete hides it.
+ */
+export class ReferenceStore {
+  readonly watches = new Map<string, RefWatch>();
+  readonly objects = new Map<string, KubernetesObject>();
+  readonly local = new Map<string, { rv: number; deleted: boolean }>();
+  readonly queries = new Map<string, string>();
+
+  constructor(private readonly matchers: Record<string, (obj: KubernetesObject) => boolean>) {}
+
+  apply(a: Action): void {
+    if (actions.reflectorAdded.match(a)) {
+      const match = this.matchers[a.payload.key];
+      if (!match) throw new Error(`no matcher for watch ${a.payload.key}`);
+      this.watches.set(a.payload.key, { rv: undefined, held: new Set(), match });
+    } else if (actions.queryBound.match(a)) {
+      this.queries.set(a.payload.id, a.payload.watchKey);
+    } else if (actions.listStarted.match(a)) {
+      this.watch(a.payload.key).buffer = new Map();
+    } else if (actions.listPage.match(a)) {
+      const w = this.watch(a.payload.key);
+      const buffer = w.buffer ?? new Map<string, KubernetesObject>();
+      for (const obj of a.payload.items) buffer.set(uid(obj), obj);
+      w.buffer = buffer;
+    } else if (actions.listCompleted.match(a)) {
+      const w = this.watch(a.payload.key);
+      const items = w.buffer ?? new Map();
+      for (const obj of items.values()) this.keepNewest(obj);
+      w.held = new Set(items.keys());
+      w.rv = Number(a.payload.resourceVersion);
+      w.buffer = undefined;
+    } else if (actions.watchEvents.match(a)) {
+      const w = this.watch(a.payload.key);
+      for (const ev of a.payload.events) {
+        const evRv = rv(ev.object);
+        if (w.rv !== undefined && evRv <= w.rv) continue;
+        w.rv = evRv;
+        if (ev.type === 'BOOKMARK') continue;
+        this.keepNewest(ev.object);
+        if (ev.type === 'DELETED') w.held.delete(uid(ev.object));
+        else w.held.add(uid(ev.object));
+      }
+    } else if (actions.localWrite.match(a)) {
+      const { object, deleted } = a.payload;
+      const held = this.objects.get(uid(object));
+      const writeRv = rv(object);
+      if (this.watches.size === 0) return;
+      if (held && writeRv < rv(held) && !deleted) return;
+      if (!deleted && [...this.watches.values()].every((w) => reached(w, writeRv))) return;
+      this.keepNewest(object);
+      this.local.set(uid(object), { rv: writeRv, deleted });
+    }
+    this.settle();
+  }
+
+  /** The query's field: `uid@resourceVersion`, sorted by namespace, name, uid. */
+  visible(queryId: string): string[] {
+    const key = this.queries.get(queryId);
+    const w = key === undefined ? undefined : this.watches.get(key);
+    if (!w) return [];
+    const shown: KubernetesObject[] = [];
+    for (const [id, obj] of this.objects) {
+      const l = this.local.get(id);
+      if (l?.deleted || !w.match(obj)) continue;
+      if (w.held.has(id) || (l && !reached(w, l.rv))) shown.push(obj);
+    }
+    const sortKey = (o: KubernetesObject) => [o.metadata?.namespace ?? '', o.metadata?.name ?? '', uid(o)];
+    shown.sort((x, y) => {
+      const [a, b] = [sortKey(x), sortKey(y)];
+      for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+      return 0;
+    });
+    return shown.map((o) => `${uid(o)}@${rv(o)}`);
+  }
+
+  private watch(key: string): RefWatch {
+    const w = this.watches.get(key);
+    if (!w) throw new Error(`no watch ${key}`);
+    return w;
+  }
+
+  private keepNewest(obj: KubernetesObject): void {
+    const held = this.objects.get(uid(obj));
+    if (!held || rv(obj) > rv(held)) this.objects.set(uid(obj), obj);
+  }
+
+  private settle(): void {
+    const all = [...this.watches.values()];
+    for (const [id, l] of this.local) if (all.every((w) => reached(w, l.rv))) this.local.delete(id);
+    for (const id of [...this.objects.keys()]) {
+      if (!this.local.has(id) && !all.some((w) => w.held.has(id))) this.objects.delete(id);
+    }
+  }
+}
+
+interface RefWatch {
+  rv: number | undefined;
+  held: Set<string>;
+  buffer?: Map<string, KubernetesObject> | undefined;
+  readonly match: (obj: KubernetesObject) => boolean;
+}
+
+function reached(w: RefWatch, rv: number): boolean {
+  return w.rv !== undefined && w.rv >= rv;
+}
+
+function uid(obj: KubernetesObject): string {
+  const u = obj.metadata?.uid;
+  if (!u) throw new Error('reference store: object without uid');
+  return u;
+}
+
+function rv(obj: KubernetesObject): number {
+  const n = Number(obj.metadata?.resourceVersion);
+  if (!Number.isInteger(n)) throw new Error('reference store: integer resourceVersions only');
+  return n;
+}

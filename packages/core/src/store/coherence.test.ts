@@ -1,0 +1,234 @@
+import { describe, expect, it } from 'vitest';
+import { pod, StoreDriver } from './__fixtures__/store.js';
+import * as actions from './actions.js';
+
+/** Two watches of Pods: `web` (app=web, all namespaces) and `ns1` (namespace ns1, tier=fe). */
+function twoWatches() {
+  const d = new StoreDriver()
+    .watch('web', { labelSelector: 'app=web' })
+    .watch('ns1', { namespace: 'ns1', labelSelector: 'tier=fe' })
+    .query('web', 'web', { labelSelector: 'app=web' })
+    .query('ns1', 'ns1', { namespace: 'ns1', labelSelector: 'tier=fe' });
+  d.list('web', '10', []).list('ns1', '10', []);
+  return d;
+}
+
+describe('a local write (read/write coherence)', () => {
+  it('shows in every matching query before the watch delivers it', () => {
+    const d = twoWatches();
+    const created = pod('a', { namespace: 'ns1', rv: '11', labels: { app: 'web', tier: 'fe' } });
+    d.write(created, 'create');
+    expect(d.names('web')).toEqual(['ns1/a@11']);
+    expect(d.names('ns1')).toEqual(['ns1/a@11']);
+    expect(d.items('web')[0]).toBe(d.items('ns1')[0]);
+    expect(d.state.localPending).toEqual({ 'uid-a': 'Pod' });
+  });
+
+  it('does not join a query whose namespace it does not match', () => {
+    const d = twoWatches();
+    d.write(pod('a', { namespace: 'ns2', rv: '11', labels: { app: 'web', tier: 'fe' } }));
+    expect(d.names('web')).toEqual(['ns2/a@11']);
+    expect(d.names('ns1')).toEqual([]);
+  });
+
+  it('does not join a query whose label selector it does not match', () => {
+    const d = twoWatches();
+    d.write(pod('a', { namespace: 'ns1', rv: '11', labels: { app: 'db', tier: 'fe' } }));
+    expect(d.names('web')).toEqual([]);
+    expect(d.names('ns1')).toEqual(['ns1/a@11']);
+  });
+
+  it('does not join a query whose field selector it does not match', () => {
+    const d = new StoreDriver()
+      .watch('running', { fieldSelector: 'status.phase=Running' })
+      .query('running', 'running', { fieldSelector: 'status.phase=Running' });
+    d.list('running', '10', []);
+    d.write(pod('a', { rv: '11', phase: 'Pending' }));
+    expect(d.names('running')).toEqual([]);
+    d.write(pod('b', { rv: '12', phase: 'Running' }));
+    expect(d.names('running')).toEqual(['default/b@12']);
+  });
+
+  it('is kept until every watch of its kind reaches its resourceVersion, never earlier', () => {
+    const d = twoWatches();
+    d.write(pod('a', { namespace: 'ns1', rv: '15', labels: { app: 'web', tier: 'fe' } }));
+    // Events and bookmarks below 15 do not release it.
+    d.events('web', ['ADDED', pod('b', { rv: '12', labels: { app: 'web' } })]).bookmark('ns1', '14');
+    expect(d.state.localPending).toEqual({ 'uid-a': 'Pod' });
+    expect(d.names('ns1')).toEqual(['ns1/a@15']);
+    expect(d.names('web')).toEqual(['default/b@12', 'ns1/a@15']);
+    // One watch delivers it; the other has not reached 15 yet.
+    d.events('web', ['ADDED', pod('a', { namespace: 'ns1', rv: '15', labels: { app: 'web', tier: 'fe' } })]);
+    expect(d.state.localPending).toEqual({ 'uid-a': 'Pod' });
+    expect(d.names('ns1')).toEqual(['ns1/a@15']);
+    // A bookmark at 15 of the second watch, which (impossibly) did not deliver it, releases it: the
+    // watch is the authority once it has passed the write.
+    d.bookmark('ns1', '15');
+    expect(d.state.localPending).toEqual({});
+    expect(d.names('ns1')).toEqual([]);
+    expect(d.names('web')).toEqual(['default/b@12', 'ns1/a@15']);
+  });
+
+  it('is released when the watch delivers it, and the query keeps the object', () => {
+    const d = twoWatches();
+    const written = pod('a', { namespace: 'ns1', rv: '11', labels: { app: 'web', tier: 'fe' } });
+    d.write(written);
+    const shown = d.items('web')[0];
+    d.events('web', ['ADDED', structuredClone(written)]).events('ns1', ['ADDED', structuredClone(written)]);
+    expect(d.state.localPending).toEqual({});
+    expect(d.names('web')).toEqual(['ns1/a@11']);
+    expect(d.names('ns1')).toEqual(['ns1/a@11']);
+    // The watch's copy of the same version does not replace the one already shown.
+    expect(d.items('web')[0]).toBe(shown);
+  });
+
+  it('is not regressed by a late, older watch event', () => {
+    const d = twoWatches();
+    d.events('web', ['ADDED', pod('a', { rv: '11', labels: { app: 'web' }, phase: 'Pending' })]);
+    d.write(pod('a', { rv: '13', labels: { app: 'web' }, phase: 'Running' }));
+    d.events('web', ['MODIFIED', pod('a', { rv: '12', labels: { app: 'web' }, phase: 'Failed' })]);
+    expect(d.names('web')).toEqual(['default/a@13']);
+    expect(d.items('web')[0]?.status?.phase).toBe('Running');
+    // Still so once the write is released by both watches.
+    d.bookmark('web', '13').bookmark('ns1', '13');
+    expect(d.state.localPending).toEqual({});
+    d.events('web', ['MODIFIED', pod('a', { rv: '12', labels: { app: 'web' }, phase: 'Failed' })]);
+    expect(d.names('web')).toEqual(['default/a@13']);
+  });
+
+  it('is ignored when it is older than what the store holds (a late response)', () => {
+    const d = twoWatches();
+    d.events('web', ['ADDED', pod('a', { rv: '14', labels: { app: 'web' }, phase: 'Running' })]);
+    d.write(pod('a', { rv: '12', labels: { app: 'web' }, phase: 'Pending' }));
+    expect(d.names('web')).toEqual(['default/a@14']);
+    expect(d.state.localPending).toEqual({});
+  });
+
+  it('of an object that then leaves a label selector disappears from that query', () => {
+    const d = twoWatches();
+    d.write(pod('a', { namespace: 'ns1', rv: '11', labels: { app: 'web', tier: 'fe' } }));
+    expect(d.names('web')).toEqual(['ns1/a@11']);
+    // A second write changes its label: it leaves `web`, before any watch says so.
+    d.write(pod('a', { namespace: 'ns1', rv: '12', labels: { app: 'db', tier: 'fe' } }));
+    expect(d.names('web')).toEqual([]);
+    expect(d.names('ns1')).toEqual(['ns1/a@12']);
+    // The web watch delivers the history; the object stays out of it.
+    d.events('web', ['ADDED', pod('a', { namespace: 'ns1', rv: '11', labels: { app: 'web', tier: 'fe' } })]);
+    expect(d.names('web')).toEqual([]);
+    d.events('web', ['DELETED', pod('a', { namespace: 'ns1', rv: '12', labels: { app: 'db', tier: 'fe' } })]);
+    expect(d.names('web')).toEqual([]);
+  });
+
+  it('of an object that leaves a label selector through its watch disappears from that query', () => {
+    const d = twoWatches();
+    d.write(pod('a', { rv: '11', labels: { app: 'web' } }));
+    d.events('web', ['DELETED', pod('a', { rv: '12', labels: { app: 'db' } })]);
+    expect(d.names('web')).toEqual([]);
+  });
+
+  it('leaves a query whose watch lists past it without it, while another watch still lags', () => {
+    const d = twoWatches();
+    d.write(pod('a', { namespace: 'ns1', rv: '11', labels: { app: 'web', tier: 'fe' } }));
+    // Someone else changes its label at 12; the web watch relists at 12 and does not have it.
+    d.list('web', '12', []);
+    expect(d.state.localPending).toEqual({ 'uid-a': 'Pod' });
+    expect(d.names('web')).toEqual([]);
+    expect(d.names('ns1')).toEqual(['ns1/a@11']);
+  });
+
+  it('leaves a query whose watch was removed under it', () => {
+    const d = twoWatches();
+    d.write(pod('a', { namespace: 'ns1', rv: '11', labels: { app: 'web', tier: 'fe' } }));
+    d.store.dispatch(actions.reflectorRemoved({ key: 'web' }));
+    expect(d.names('web')).toEqual([]);
+    expect(d.names('ns1')).toEqual(['ns1/a@11']);
+  });
+
+  it('of a new object is visible to a query bound afterwards', () => {
+    const d = twoWatches();
+    d.write(pod('a', { namespace: 'ns1', rv: '11', labels: { app: 'web', tier: 'fe' } }));
+    d.query('late', 'web', { labelSelector: 'app=web' });
+    expect(d.names('late')).toEqual(['ns1/a@11']);
+    expect(d.items('late')[0]).toBe(d.items('web')[0]);
+  });
+
+  it('is dropped when no watch of its kind exists', () => {
+    const d = new StoreDriver();
+    d.write(pod('a', { rv: '11' }));
+    expect(d.state.objects.size).toBe(0);
+    expect(d.state.localPending).toEqual({});
+  });
+});
+
+describe('a local delete', () => {
+  function withA() {
+    const d = twoWatches();
+    const a = pod('a', { namespace: 'ns1', rv: '11', labels: { app: 'web', tier: 'fe' } });
+    d.events('web', ['ADDED', a]).events('ns1', ['ADDED', a]);
+    return d;
+  }
+
+  it('hides the object from every query until the watches confirm it', () => {
+    const d = withA();
+    d.deleted(pod('a', { namespace: 'ns1', rv: '12', labels: { app: 'web', tier: 'fe' } }));
+    expect(d.names('web')).toEqual([]);
+    expect(d.names('ns1')).toEqual([]);
+    expect(d.state.localPending).toEqual({ 'uid-a': 'Pod' });
+    d.events('web', [
+      'DELETED',
+      pod('a', { namespace: 'ns1', rv: '12', labels: { app: 'web', tier: 'fe' } }),
+    ]);
+    expect(d.names('ns1')).toEqual([]);
+    d.events('ns1', [
+      'DELETED',
+      pod('a', { namespace: 'ns1', rv: '12', labels: { app: 'web', tier: 'fe' } }),
+    ]);
+    expect(d.state.localPending).toEqual({});
+    expect(d.state.objects.size).toBe(0);
+  });
+
+  it('cannot be undone by a late MODIFIED', () => {
+    const d = withA();
+    d.deleted(pod('a', { namespace: 'ns1', rv: '13', labels: { app: 'web', tier: 'fe' } }));
+    // A modification before the delete arrives late on one watch.
+    d.events('web', [
+      'MODIFIED',
+      pod('a', { namespace: 'ns1', rv: '12', labels: { app: 'web', tier: 'fe' } }),
+    ]);
+    expect(d.names('web')).toEqual([]);
+    expect(d.names('ns1')).toEqual([]);
+    // The watches confirm; a replayed MODIFIED after that cannot bring it back either.
+    const gone = pod('a', { namespace: 'ns1', rv: '13', labels: { app: 'web', tier: 'fe' } });
+    d.events('web', ['DELETED', gone]).events('ns1', ['DELETED', gone]);
+    d.events('web', [
+      'MODIFIED',
+      pod('a', { namespace: 'ns1', rv: '12', labels: { app: 'web', tier: 'fe' } }),
+    ]);
+    expect(d.names('web')).toEqual([]);
+    expect(d.state.objects.size).toBe(0);
+  });
+
+  it('then a recreate under a new uid shows the new object only', () => {
+    const d = withA();
+    d.deleted(pod('a', { namespace: 'ns1', rv: '12', labels: { app: 'web', tier: 'fe' } }));
+    d.write(
+      pod('a', { uid: 'uid-a2', namespace: 'ns1', rv: '13', labels: { app: 'web', tier: 'fe' } }),
+      'create',
+    );
+    expect(d.items('web').map((o) => o.metadata?.uid)).toEqual(['uid-a2']);
+    expect(d.items('ns1').map((o) => o.metadata?.uid)).toEqual(['uid-a2']);
+    // The watches deliver both; the old uid never comes back.
+    d.events(
+      'web',
+      ['DELETED', pod('a', { namespace: 'ns1', rv: '12', labels: { app: 'web', tier: 'fe' } })],
+      ['ADDED', pod('a', { uid: 'uid-a2', namespace: 'ns1', rv: '13', labels: { app: 'web', tier: 'fe' } })],
+    );
+    d.events(
+      'ns1',
+      ['DELETED', pod('a', { namespace: 'ns1', rv: '12', labels: { app: 'web', tier: 'fe' } })],
+      ['ADDED', pod('a', { uid: 'uid-a2', namespace: 'ns1', rv: '13', labels: { app: 'web', tier: 'fe' } })],
+    );
+    expect(d.items('web').map((o) => o.metadata?.uid)).toEqual(['uid-a2']);
+    expect(d.state.localPending).toEqual({});
+  });
+});

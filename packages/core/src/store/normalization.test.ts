@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { pod, StoreDriver } from './__fixtures__/store.js';
+
+describe('objects are normalized by uid', () => {
+  it('holds an object once whatever the number of queries that show it', () => {
+    const d = new StoreDriver()
+      .watch('all')
+      .watch('web', { labelSelector: 'app=web' })
+      .query('q1', 'all')
+      .query('q2', 'all')
+      .query('q3', 'web', { labelSelector: 'app=web' });
+    const p = pod('a', { rv: '10', labels: { app: 'web' } });
+    d.list('all', '10', [p]).list('web', '10', [p]);
+    expect(d.state.objects.size).toBe(1);
+    expect(d.items('q1')).toHaveLength(1);
+    expect(d.items('q2')).toHaveLength(1);
+    expect(d.items('q3')).toHaveLength(1);
+  });
+
+  it('shares the very same object between two overlapping queries', () => {
+    const d = new StoreDriver()
+      .watch('web', { labelSelector: 'app=web' })
+      .watch('ns1', { namespace: 'ns1' })
+      .query('web', 'web', { labelSelector: 'app=web' })
+      .query('ns1', 'ns1', { namespace: 'ns1' });
+    const shared = pod('a', { namespace: 'ns1', rv: '10', labels: { app: 'web' } });
+    // Each watch delivers its own parsed copy of the same version.
+    d.list('web', '10', [
+      structuredClone(shared),
+      pod('b', { namespace: 'ns2', rv: '9', labels: { app: 'web' } }),
+    ]);
+    d.list('ns1', '10', [structuredClone(shared), pod('c', { namespace: 'ns1', rv: '8' })]);
+    const inWeb = d.items('web').find((o) => o.metadata?.name === 'a');
+    const inNs1 = d.items('ns1').find((o) => o.metadata?.name === 'a');
+    expect(inWeb).toBeDefined();
+    expect(inWeb).toBe(inNs1);
+    expect(inWeb).toBe(d.object('uid-a'));
+    expect(d.state.objects.size).toBe(3);
+
+    // A newer version from either watch replaces it in both queries at once.
+    d.events('ns1', [
+      'MODIFIED',
+      pod('a', { namespace: 'ns1', rv: '11', labels: { app: 'web' }, phase: 'Running' }),
+    ]);
+    const a2 = d.object('uid-a');
+    expect(a2?.metadata?.resourceVersion).toBe('11');
+    expect(d.items('web').find((o) => o.metadata?.name === 'a')).toBe(a2);
+    expect(d.items('ns1').find((o) => o.metadata?.name === 'a')).toBe(a2);
+  });
+
+  it('freezes the objects it hands out', () => {
+    const d = new StoreDriver().watch('all').query('q', 'all');
+    d.list('all', '5', [pod('a', { rv: '5', labels: { app: 'web' } })]);
+    const a = d.items('q')[0]!;
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(Object.isFrozen(a.metadata)).toBe(true);
+    expect(Object.isFrozen(a.metadata?.labels)).toBe(true);
+    expect(Object.isFrozen(d.items('q'))).toBe(true);
+  });
+
+  it('drops an object when no watch holds it any more', () => {
+    const d = new StoreDriver().watch('all').query('q', 'all');
+    d.list('all', '5', [pod('a', { rv: '5' })]).events('all', ['DELETED', pod('a', { rv: '6' })]);
+    expect(d.state.objects.size).toBe(0);
+    expect(d.items('q')).toEqual([]);
+  });
+
+  it('keeps an object that one watch let go while another still holds it', () => {
+    const d = new StoreDriver()
+      .watch('web', { labelSelector: 'app=web' })
+      .watch('all')
+      .query('web', 'web', { labelSelector: 'app=web' })
+      .query('all', 'all');
+    const p = pod('a', { rv: '5', labels: { app: 'web' } });
+    d.list('web', '5', [p]).list('all', '5', [p]);
+    // The label changes: the web watch delivers DELETED (it left the selector), the other MODIFIED.
+    const moved = pod('a', { rv: '6', labels: { app: 'db' } });
+    d.events('web', ['DELETED', moved]);
+    expect(d.names('web')).toEqual([]);
+    expect(d.names('all')).toEqual(['default/a@6']);
+    d.events('all', ['MODIFIED', moved]);
+    expect(d.names('all')).toEqual(['default/a@6']);
+    expect(d.state.objects.size).toBe(1);
+  });
+});

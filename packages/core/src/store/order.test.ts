@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { pod, StoreDriver } from './__fixtures__/store.js';
+import { compareObjects } from './sorted-items.js';
+
+describe('snapshot fields', () => {
+  it('are sorted by namespace, then name', () => {
+    const d = new StoreDriver().watch('all').query('q', 'all');
+    d.list(
+      'all',
+      '10',
+      [
+        pod('b', { uid: 'u1', namespace: 'ns2', rv: '1' }),
+        pod('z', { uid: 'u2', namespace: 'ns1', rv: '2' }),
+        pod('a', { uid: 'u3', namespace: 'ns2', rv: '3' }),
+        pod('m', { uid: 'u4', namespace: 'ns1', rv: '4' }),
+      ],
+      1,
+    );
+    expect(d.names('q')).toEqual(['ns1/m@4', 'ns1/z@2', 'ns2/a@3', 'ns2/b@1']);
+    d.events(
+      'all',
+      ['ADDED', pod('c', { uid: 'u5', namespace: 'ns1', rv: '11' })],
+      ['ADDED', pod('a', { uid: 'u6', namespace: 'ns0', rv: '12' })],
+    );
+    expect(d.names('q')).toEqual(['ns0/a@12', 'ns1/c@11', 'ns1/m@4', 'ns1/z@2', 'ns2/a@3', 'ns2/b@1']);
+    d.events('all', ['DELETED', pod('z', { uid: 'u2', namespace: 'ns1', rv: '13' })]);
+    expect(d.names('q')).toEqual(['ns0/a@12', 'ns1/c@11', 'ns1/m@4', 'ns2/a@3', 'ns2/b@1']);
+  });
+
+  it('order two objects of one name (deleted and recreated) by uid', () => {
+    const a = pod('x', { uid: 'u2', rv: '1' });
+    const b = pod('x', { uid: 'u1', rv: '2' });
+    expect(compareObjects(a, b)).toBeGreaterThan(0);
+    expect(compareObjects(b, a)).toBeLessThan(0);
+    expect(compareObjects(a, a)).toBe(0);
+  });
+
+  it('keep the identity of objects that did not change across updates', () => {
+    const d = new StoreDriver().watch('all').query('q', 'all');
+    d.list('all', '10', [pod('a', { rv: '1' }), pod('b', { rv: '2' }), pod('c', { rv: '3' })]);
+    const before = d.items('q');
+    d.events('all', ['MODIFIED', pod('b', { rv: '11', phase: 'Running' })]);
+    const after = d.items('q');
+    expect(after).not.toBe(before);
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]).not.toBe(before[1]);
+    expect(after[1]?.metadata?.resourceVersion).toBe('11');
+    expect(after[2]).toBe(before[2]);
+  });
+
+  it('keep the array identity of a field whose members did not change', () => {
+    const d = new StoreDriver()
+      .watch('web', { labelSelector: 'app=web' })
+      .watch('db', { labelSelector: 'app=db' })
+      .query('web', 'web', { labelSelector: 'app=web' })
+      .query('db', 'db', { labelSelector: 'app=db' });
+    d.list('web', '10', [pod('w', { rv: '5', labels: { app: 'web' } })]);
+    d.list('db', '10', [pod('d', { rv: '6', labels: { app: 'db' } })]);
+    const web = d.items('web');
+    const db = d.items('db');
+    const members = d.state.queries.web!.members;
+    d.events('db', ['MODIFIED', pod('d', { rv: '11', labels: { app: 'db' }, phase: 'Running' })]);
+    d.bookmark('web', '12');
+    expect(d.state.queries.web!.members).toBe(members);
+    expect(d.items('web')).toBe(web);
+    expect(d.items('db')).not.toBe(db);
+    // A duplicate of what the watch already has changes nothing either.
+    const db2 = d.items('db');
+    d.events('db', ['MODIFIED', pod('d', { rv: '11', labels: { app: 'db' }, phase: 'Running' })]);
+    expect(d.items('db')).toBe(db2);
+  });
+
+  it('stay equal to a full sort after many incremental changes', () => {
+    const d = new StoreDriver().watch('all').query('q', 'all');
+    d.list('all', '100', []);
+    let rv = 100;
+    // Enough changes at once to take every path of the incremental update (few, many, most).
+    for (const batch of [3, 40, 300, 5, 700]) {
+      const events: ['ADDED' | 'MODIFIED' | 'DELETED', ReturnType<typeof pod>][] = [];
+      for (let i = 0; i < batch; i++) {
+        const n = (i * 7919 + batch) % 500;
+        const type = i % 5 === 0 ? 'DELETED' : 'ADDED';
+        events.push([type, pod(`p${n}`, { namespace: `ns${n % 3}`, rv: String(++rv) })]);
+      }
+      d.events('all', ...events);
+      const items = d.items('q');
+      expect([...items].sort(compareObjects)).toEqual(items);
+      const uids = new Set(items.map((o) => o.metadata?.uid));
+      expect(uids.size).toBe(items.length);
+      expect(items.length).toBe(d.state.queries.q!.members.size);
+    }
+  });
+});

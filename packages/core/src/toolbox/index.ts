@@ -1,0 +1,13 @@
+export { isKind, type KnownKind, ManifestError, parseManifests, type ParseManifestsOptions } from './manifests.js';
+export {
+  childrenOf, controllerOf, hasOwnerReference, isOwnedBy, type OwnedByOptions, type OwnerReferenceOptions,
+  ownerReferenceTo, setOwnerReference, setOwnerReferenceWith,
+} from './ownership.js';
+export {
+  parseLogLine, type PodLogEnd, type PodLogEndReason, PodLogError, type PodLogErrorReason, type PodLogEvent,
+  type PodLogFailure, type PodLogLine, type PodLogOrigin, podLogs, type PodLogsOptions, type PodLogsSource,
+  type PodLogsTarget,
+} from './pod-logs.js';
+export type { StructuralSchema } from './crd-schema.js';
+export type { FieldError, FieldErrorReason } from './field-errors.js';
+export { type ValidateOptions, ValidationError, type ValidationResult, Validator, type ValidatorOptions } from './validate.js';

@@ -1,0 +1,230 @@
+import { createHash } from 'node:crypto';
+import { type KubeConfig, RequestContext } from '@kubernetes/client-node';
+import { type Dispatcher, fetch, type Response } from 'undici';
+import {
+  requestUrl,
+  splitLines,
+  type Transport,
+  TransportError,
+  type TransportRequest,
+  type TransportResponse,
+} from './types.js';
+
+/** A {@link Transport} over client-node's authentication, with counters for tests and benchmarks. */
+export interface NodeTransport extends Transport {
+  /** Requests sent, connections opened, connection pools (one per cluster and TLS identity) held. */
+  stats(): { readonly requests: number; readonly connections: number; readonly dispatchers: number };
+  close(): void;
+}
+
+type CreateDispatcher = (cluster: unknown, agentOptions: unknown) => Dispatcher | undefined;
+
+const USER_AGENT = 'kates-ts/0.1';
+
+/**
+ * The Node transport: each request asks client-node for its authentication (bearer tokens, token
+ * files, exec plugins, OIDC, client certificates, CA, proxies), then sends it with undici's fetch.
+ * kates writes no auth of its own.
+ *
+ * client-node builds a new undici dispatcher (a connection pool) on every call to
+ * `applySecurityAuthentication`, so every request would open a new TLS connection. We keep one
+ * dispatcher per distinct set of TLS options instead: the first request builds it, later requests
+ * with the same options reuse its connections, and rotated client certificates (exec plugins) get
+ * a new pool.
+ */
+export function createNodeTransport(kc: KubeConfig): NodeTransport {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) {
+    throw new Error(
+      `kubeconfig context "${kc.getCurrentContext()}" names no cluster: check its \`cluster:\` entry`,
+    );
+  }
+  const server = cluster.server.replace(/\/+$/, '');
+  if (!validServer(server)) {
+    throw new Error(
+      `kubeconfig cluster "${cluster.name}" has an invalid server: it must be an https:// (or http://) ` +
+        'URL without user information',
+    );
+  }
+  const dispatchers = new Map<string, Dispatcher>();
+  let requests = 0;
+  let connections = 0;
+
+  const build = (KubeConfigPrototype(kc) as { createDispatcher?: CreateDispatcher }).createDispatcher;
+  // A view of the kubeconfig whose dispatchers come from the cache. Everything else (users,
+  // authenticators and their token caches) is the caller's KubeConfig, through the prototype.
+  const auth: KubeConfig =
+    typeof build === 'function'
+      ? Object.create(kc, {
+          createDispatcher: {
+            value(clusterArg: unknown, agentOptions: unknown): Dispatcher | undefined {
+              const options = kc.createDispatcherOptions(clusterArg as never, agentOptions as never);
+              if (options.type === 'none') return undefined;
+              const key = fingerprint(options);
+              let dispatcher = dispatchers.get(key);
+              if (!dispatcher) {
+                dispatcher = build.call(kc, clusterArg, agentOptions);
+                if (!dispatcher) return undefined;
+                dispatcher.on('connect', () => {
+                  connections++;
+                });
+                dispatchers.set(key, dispatcher);
+              }
+              return dispatcher;
+            },
+          },
+        })
+      : kc;
+
+  async function request(req: TransportRequest): Promise<TransportResponse> {
+    requests++;
+    const path = requestUrl(req);
+    const ctx = new RequestContext(`${server}${path}`, req.method);
+    const fail = (what: string, cause: unknown) => {
+      const secrets = secretsOf(ctx.getHeaders());
+      const described = redact(describeCause(cause), secrets);
+      // A cause that quotes a credential (undici quotes a malformed header value) is replaced.
+      const safeCause = described.includes(REDACTED) ? new Error(described) : cause;
+      return new TransportError(
+        `${req.method} ${server}${req.path}: ${what}: ${described}`,
+        server,
+        req.method,
+        req.path,
+        safeCause,
+      );
+    };
+    try {
+      await auth.applySecurityAuthentication(ctx);
+    } catch (e) {
+      throw fail("could not apply the kubeconfig's authentication and TLS settings", e);
+    }
+    const headers: Record<string, string> = {
+      ...ctx.getHeaders(),
+      accept: req.accept ?? 'application/json',
+      'user-agent': USER_AGENT,
+    };
+    if (req.body !== undefined) headers['content-type'] = req.contentType ?? 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(`${server}${path}`, {
+        method: req.method,
+        headers,
+        body: req.body,
+        signal: req.signal,
+        dispatcher: ctx.getDispatcher(),
+      });
+    } catch (e) {
+      throw fail(req.signal?.aborted ? 'aborted' : 'request failed', e);
+    }
+    return nodeResponse(res, (e) =>
+      fail(
+        req.signal?.aborted ? 'aborted while reading the answer' : 'connection lost while reading the answer',
+        e,
+      ),
+    );
+  }
+
+  return {
+    server,
+    request,
+    stats: () => ({ requests, connections, dispatchers: dispatchers.size }),
+    close() {
+      for (const d of dispatchers.values()) void d.close().catch(() => undefined);
+      dispatchers.clear();
+    },
+  };
+}
+
+function validServer(server: string): boolean {
+  try {
+    const url = new URL(server);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
+
+function KubeConfigPrototype(kc: KubeConfig): object {
+  return Object.getPrototypeOf(kc) as object;
+}
+
+function nodeResponse(res: Response, fail: (e: unknown) => TransportError): TransportResponse {
+  const headers: Record<string, string> = {};
+  res.headers.forEach((value, name) => {
+    headers[name.toLowerCase()] = value;
+  });
+  return {
+    status: res.status,
+    headers,
+    async text() {
+      try {
+        return await res.text();
+      } catch (e) {
+        throw fail(e);
+      }
+    },
+    async *lines() {
+      if (!res.body) return;
+      try {
+        yield* splitLines(res.body);
+      } catch (e) {
+        throw fail(e);
+      }
+    },
+  };
+}
+
+/**
+ * The message of a network error and of its causes (undici nests the socket error), such as
+ * `fetch failed: connect ECONNREFUSED 127.0.0.1:1`. These name hosts and codes, never headers.
+ */
+function describeCause(cause: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = cause;
+  for (let depth = 0; current instanceof Error && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    parts.push(
+      typeof code === 'string' && !current.message.includes(code)
+        ? `${current.message} (${code})`
+        : current.message,
+    );
+    current = current.cause;
+  }
+  return parts.length ? parts.join(': ') : String(cause);
+}
+
+const REDACTED = '[redacted]';
+
+/** Header values that are credentials, and the bare tokens inside `Bearer`/`Basic` values. */
+function secretsOf(headers: Record<string, string>): string[] {
+  const secrets: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (!/^(authorization|impersonate-)/i.test(name) || !value) continue;
+    secrets.push(value);
+    const token = value.replace(/^(Bearer|Basic)\s+/i, '');
+    if (token !== value) secrets.push(token, token.trim());
+  }
+  return secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+}
+
+function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join(REDACTED);
+  return out;
+}
+
+/** A stable key for dispatcher options; key material is hashed, never kept as text. */
+function fingerprint(options: unknown): string {
+  const json = JSON.stringify(options, (_key, value: unknown) => {
+    if (
+      value &&
+      typeof value === 'object' &&
+      (value as { type?: unknown }).type === 'Buffer' &&
+      Array.isArray((value as { data?: unknown }).data)
+    ) {
+      return Buffer.from((value as { data: number[] }).data).toString('base64');
+    }
+    return value;
+  });
+  return createHash('sha256').update(json).digest('hex');
+}
