@@ -1,1 +1,60 @@
-export {};
+#!/usr/bin/env node
+/**
+ * The example router controller. With no flag it runs on an embedded in-memory API server
+ * seeded with a sample cluster and a churn generator; with `--kubeconfig PATH` (or `--cluster`,
+ * which uses KUBECONFIG or ~/.kube/config) it runs against that cluster.
+ *
+ *   npm start                       # embedded server, churn, runs until Ctrl-C
+ *   npm start -- --kubeconfig ~/.kube/config
+ *   npm start -- --duration 30      # stop by itself after 30 s
+ */
+import { parseArgs } from 'node:util';
+import { createClient } from '@kates/core';
+import { sampleClusterObjects, startFakeApiServer } from '@kates/testing';
+import { startChurn } from './churn.js';
+import { runController } from './controller.js';
+import { sampleMappings } from './seed.js';
+
+const { values } = parseArgs({
+  options: {
+    kubeconfig: { type: 'string' },
+    cluster: { type: 'boolean', default: false },
+    duration: { type: 'string' },
+    churn: { type: 'string', default: '2000' },
+  },
+});
+
+const time = () => new Date().toISOString().slice(11, 23);
+const log = (line: string) => console.log(`${time()} ${line}`);
+
+const embedded = !values.kubeconfig && !values.cluster;
+const server = embedded ? await startFakeApiServer({ seed: [...sampleClusterObjects(), ...sampleMappings()] }) : undefined;
+const client = createClient(server ? { kubeconfig: server.kubeconfigPath } : values.kubeconfig
+  ? { kubeconfig: values.kubeconfig } : {});
+log(embedded
+  ? `kates example controller on the embedded in-memory API server at ${server!.url} (sample cluster, churn every ${values.churn} ms)`
+  : `kates example controller on ${client.transport.server}`);
+log('watching Services, Deployments and Mappings; maintaining a routing-table ConfigMap per namespace. Ctrl-C stops.');
+
+const stopChurn = embedded ? startChurn(client, log, Number(values.churn)) : () => {};
+const abort = new AbortController();
+let stopping = false;
+const stop = (why: string) => {
+  if (stopping) return;
+  stopping = true;
+  log(`${why}: stopping`);
+  stopChurn();
+  abort.abort();
+};
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));
+if (values.duration) setTimeout(() => stop(`ran for ${values.duration} s`), Number(values.duration) * 1000).unref();
+
+try {
+  const stats = await runController({ client, log, signal: abort.signal });
+  log(`done: ${stats.reconciles} reconciles, ${stats.created} created, ${stats.updated} updated, ` +
+    `${stats.deleted} deleted, ${stats.conflicts} conflicts`);
+} finally {
+  client.close();
+  await server?.stop();
+}

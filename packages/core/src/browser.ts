@@ -15,3 +15,4 @@ export * from './discovery/index.js';
 export * from './client/browser.js';
 export { createBrowserTransport, type BrowserTransportOptions } from './transport/browser.js';
 export * from './toolbox/index.js';
+export * from './timetravel/index.js';

@@ -16,3 +16,5 @@ export * from './client/index.js';
 export { createNodeTransport, type NodeTransport } from './transport/node.js';
 export { createBrowserTransport, type BrowserTransportOptions } from './transport/browser.js';
 export * from './toolbox/index.js';
+export * from './timetravel/index.js';
+export * from './timetravel/node.js';

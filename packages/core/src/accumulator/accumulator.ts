@@ -82,6 +82,8 @@ export class Accumulator<S extends Record<string, readonly KubernetesObject[]> =
   private bootstrapped = false;
   private signalled = false;
   private firedOnce = false;
+  /** Whether the consumer called update() during the current `for await` turn. */
+  private updatedThisTurn = false;
   private closed = false;
   private lastFire = 0;
   private fireTimer: ReturnType<typeof setTimeout> | undefined;
@@ -225,15 +227,28 @@ export class Accumulator<S extends Record<string, readonly KubernetesObject[]> =
     while (!this.closed) {
       await this.changed();
       if (this.closed) return;
+      const atSignal = this.currentMembers();
+      this.updatedThisTurn = false;
       yield;
-      // A consumer that did not update still gets the next turn only for newer changes.
-      if (this.signalled) this.consume();
+      // A consumer that did not update has still seen this turn: what was there at the signal.
+      // Changes that arrived during the turn are not swallowed: they get a turn of their own.
+      if (!this.updatedThisTurn) {
+        this.seen = atSignal;
+        this.signalled = false;
+        if (this.hasUnseenChanges()) this.schedule();
+      }
     }
   }
 
   private consume(): void {
     this.signalled = false;
-    this.seen = this.queryIds.map((id) => this.host.store.getState().kates.queries[id]?.members ?? emptyTree());
+    this.updatedThisTurn = true;
+    this.seen = this.currentMembers();
+  }
+
+  private currentMembers(): Tree<KubernetesObject>[] {
+    const queries = this.host.store.getState().kates.queries;
+    return this.queryIds.map((id) => queries[id]?.members ?? emptyTree());
   }
 
   /**

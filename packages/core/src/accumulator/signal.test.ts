@@ -186,6 +186,25 @@ describe('the change signal', () => {
     expect(seen).toEqual([0, 1]);
   });
 
+  it('gives a change that arrives during a `for await` turn a turn of its own', async () => {
+    vi.useRealTimers();
+    const { host, acc } = await ready(1);
+    const seen: number[] = [];
+    const loop = (async () => {
+      for await (const _ of acc) {
+        const snap: { pods?: readonly KubernetesObject[] } = {};
+        acc.update(snap);
+        seen.push(snap.pods?.length ?? -1);
+        // A slow reconcile: a change lands while this turn is still running.
+        if (seen.length === 1) host.events(acc, 'pods', ['ADDED', pod('late', { rv: '101' })]);
+        await new Promise((r) => setTimeout(r, 20));
+        if (seen.length === 2) acc.close();
+      }
+    })();
+    await loop;
+    expect(seen).toEqual([0, 1]);
+  });
+
   it('ends a `for await` waiting for a change, and resolves changed(), on close()', async () => {
     const { acc } = await ready(1);
     acc.update({});

@@ -172,4 +172,7 @@ describe('parseFieldSelector', () => {
   it('reads objects as equalities without unescaping', () => {
     expect(parseFieldSelector({ 'metadata.name': 'a,b' })).toEqual([r('metadata.name', 'Equals', ['a,b'])]);
   });
+  it('refuses a plain label map given as a LabelSelector, which would otherwise select everything', () => {
+    expect(() => parseLabelSelector({ app: 'web' } as never)).toThrow(/only matchLabels and matchExpressions/);
+  });
 });

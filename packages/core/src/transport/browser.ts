@@ -25,6 +25,10 @@ export interface BrowserTransportOptions {
  * A {@link Transport} over the browser's fetch: lists and watches stream through a same-origin
  * proxy (such as `startKubeProxy` of `@kates/react/proxy`, or `kubectl proxy`), and the reflector
  * and store run unchanged. Watch bodies are read as a `ReadableStream`, line by line, as they arrive.
+ *
+ * Each watch holds one connection open. Over HTTP/1.1 a browser opens at most six connections to
+ * an origin, so a page with six watches has none left for lists and discovery: keep to five
+ * queries per page of distinct kind, namespace and selectors, or serve the proxy over HTTP/2.
  */
 export function createBrowserTransport(options: BrowserTransportOptions): Transport {
   const base = options.baseUrl.replace(/\/+$/, '');

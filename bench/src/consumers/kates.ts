@@ -1,0 +1,83 @@
+import {
+  createAccumulator,
+  createKatesStore,
+  createNodeTransport,
+  createWatchHost,
+  type Delta,
+  dropManagedFields,
+  type KubernetesObject,
+} from '@kates/core';
+import { KubeConfig } from '@kubernetes/client-node';
+import { resolveBenchKind } from '../resources.js';
+import { nowMicros, settledHeap } from '../stats.js';
+import { type ConsumerConfig, type ConsumerLine, digestOf, PhaseTracker, sleep } from './protocol.js';
+
+/**
+ * kates-ts: an accumulator over one query, as a controller writes it: wait for the change signal,
+ * `updateWithDeltas(snapshot)`, reconcile, again.
+ */
+export async function runKates(config: ConsumerConfig, emit: (line: ConsumerLine) => void): Promise<void> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(config.kubeconfig);
+  const transport = createNodeTransport(kc);
+  const store = createKatesStore();
+  const host = createWatchHost(
+    transport,
+    store,
+    resolveBenchKind,
+    config.peer === 'kates-dropmf' ? { transform: dropManagedFields } : {},
+  );
+  const baseHeap = settledHeap();
+  const t0 = performance.now();
+  const acc = createAccumulator(
+    host,
+    [{ name: 'objects', kind: config.kind as string, namespace: config.namespace }],
+    { interval: config.intervalMs },
+  );
+  const snapshot: { objects?: readonly KubernetesObject[] } = {};
+  try {
+    await acc.changed();
+    acc.update(snapshot);
+    const ms = performance.now() - t0;
+    const items = snapshot.objects ?? [];
+    if (items.length !== config.expect) {
+      throw new Error(`first snapshot holds ${items.length} ${config.kind}s, expected ${config.expect}`);
+    }
+    emit({
+      type: 'bootstrapped',
+      ms,
+      count: items.length,
+      heapBytes: settledHeap() - baseHeap,
+      rssBytes: process.memoryUsage.rss(),
+      digest: digestOf(items),
+    });
+    if (config.phases.length === 0) return;
+    const tracker = new PhaseTracker(config, emit);
+    const deltas: Delta[] = [];
+    // `await acc.changed()` rather than `for await (const _ of acc)`: the iterator marks changes
+    // that arrive during a reconcile as seen when the turn ends (accumulator.ts, after `yield`),
+    // so a slow consumer can miss the last change of a burst for good (reported to the lead).
+    for (;;) {
+      await acc.changed();
+      const signalled = nowMicros();
+      const t = performance.now();
+      acc.updateWithDeltas(snapshot, deltas);
+      const updateUs = (performance.now() - t) * 1000;
+      if (
+        tracker.signal(
+          signalled,
+          deltas.map((d) => d.object),
+          () => snapshot.objects ?? [],
+          updateUs,
+        )
+      )
+        break;
+      if (config.reconcileMs > 0) await sleep(config.reconcileMs);
+    }
+    tracker.stop();
+  } finally {
+    acc.close();
+    await host.watches.stopAll();
+    transport.close();
+  }
+}

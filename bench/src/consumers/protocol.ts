@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import type { KubernetesObject } from '@kates/core';
+import { type BenchKind, DONE_ANNOTATION, SENT_ANNOTATION } from '../objects.js';
+import { nowMicros, samplePeakRss } from '../stats.js';
+
+/** The library a consumer process runs. `floor` only lists (the bootstrap floor). */
+export type PeerName = 'floor' | 'kates' | 'kates-dropmf' | 'entity-adapter' | 'client-node' | 'go-kates';
+
+/** What a consumer process is asked to do (JSON in its argv). */
+export interface ConsumerConfig {
+  readonly peer: PeerName;
+  readonly kubeconfig: string;
+  readonly namespace: string;
+  readonly kind: BenchKind;
+  /** Objects in the first complete snapshot. */
+  readonly expect: number;
+  /**
+   * Phases to follow after the bootstrap, in order: each ends when the object `doneName` carries
+   * `bench.kates.io/done: <phase>`. None: exit after the bootstrap.
+   */
+  readonly phases: readonly string[];
+  readonly doneName: string;
+  /** Time each reconcile (one turn per change signal) takes, ms. */
+  readonly reconcileMs: number;
+  /** Coalescing interval of the accumulators (kates, Go kates), ms. */
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+}
+
+/** One line a consumer prints on stdout (Go kates prints the same). */
+export type ConsumerLine =
+  | {
+      type: 'bootstrapped';
+      ms: number;
+      count: number;
+      heapBytes: number;
+      rssBytes: number;
+      digest: string;
+      /** Objects in the first snapshot, where it was short (Go kates with a paginated LIST). */
+      firstCount?: number;
+    }
+  | { type: 'first'; ms: number; count: number }
+  | {
+      type: 'phase';
+      phase: string;
+      updates: number;
+      latenciesUs: number[];
+      updateUs: number[];
+      endUs: number;
+      count: number;
+      digest: string;
+      peakRssBytes: number;
+    }
+  | { type: 'error'; message: string };
+
+/** Sorted `namespace/name@resourceVersion` lines, hashed: equal digests mean equal snapshots. */
+export function digestOf(items: readonly KubernetesObject[]): string {
+  const lines = items.map(
+    (o) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}@${o.metadata?.resourceVersion ?? ''}`,
+  );
+  lines.sort();
+  return createHash('sha256').update(lines.join('\n')).digest('hex');
+}
+
+/**
+ * Follows the phases of a run from the consumer's side: every change signal reports when it was
+ * given, the objects it changed and how long reading the snapshot took; a phase ends at its marker.
+ */
+export class PhaseTracker {
+  private index = 0;
+  private latencies: number[] = [];
+  private updateUs: number[] = [];
+  private updates = 0;
+  private peak = samplePeakRss();
+
+  constructor(
+    private readonly config: ConsumerConfig,
+    private readonly emit: (line: ConsumerLine) => void,
+  ) {}
+
+  /** Whether every phase has ended. */
+  get finished(): boolean {
+    return this.index >= this.config.phases.length;
+  }
+
+  /**
+   * Records one change signal. `changed` are the objects that changed since the previous one (as
+   * the library reports them); `items` the snapshot read. Returns true when the last phase ended.
+   */
+  signal(
+    signalledUs: number,
+    changed: Iterable<KubernetesObject>,
+    items: () => readonly KubernetesObject[],
+    updateUs: number,
+  ): boolean {
+    if (this.finished) return true;
+    this.updates++;
+    this.updateUs.push(updateUs);
+    const phase = this.config.phases[this.index]!;
+    let done = false;
+    for (const obj of changed) {
+      const ann = obj.metadata?.annotations;
+      const sent = Number(ann?.[SENT_ANNOTATION]);
+      if (sent > 0) this.latencies.push(signalledUs - sent);
+      if (obj.metadata?.name === this.config.doneName && ann?.[DONE_ANNOTATION] === phase) done = true;
+    }
+    if (!done) return false;
+    const snapshot = items();
+    this.emit({
+      type: 'phase',
+      phase,
+      updates: this.updates,
+      latenciesUs: this.latencies,
+      updateUs: this.updateUs,
+      endUs: nowMicros(),
+      count: snapshot.length,
+      digest: digestOf(snapshot),
+      peakRssBytes: this.peak.stop(),
+    });
+    this.index++;
+    this.latencies = [];
+    this.updateUs = [];
+    this.updates = 0;
+    this.peak = samplePeakRss();
+    return this.finished;
+  }
+
+  stop(): void {
+    this.peak.stop();
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,44 @@
+import type { KubernetesObject } from '@kates/core';
+import { type BenchKind, stored } from '../objects.js';
+
+/** Objects of a list are served in pages of this many, as the reflector asks for. */
+export const PAGE_SIZE = 500;
+
+/**
+ * The pages of a LIST of `n` objects, each as the JSON text a server sends, generated one page at a
+ * time so that only the parsed objects stay in memory. Objects have resourceVersions 1..n.
+ */
+export function* listPages(kind: BenchKind, n: number, namespace: string): Generator<string> {
+  for (let start = 0; start < n; start += PAGE_SIZE) {
+    const items: KubernetesObject[] = [];
+    for (let i = start; i < Math.min(n, start + PAGE_SIZE); i++)
+      items.push(stored(kind, i, namespace, i + 1));
+    yield JSON.stringify({
+      apiVersion: 'v1',
+      kind: `${kind}List`,
+      metadata: { resourceVersion: String(n) },
+      items,
+    });
+  }
+}
+
+/**
+ * `count` watch lines (MODIFIED) that touch objects spread over the whole set, with resourceVersions
+ * from `firstRv` up, as a watch stream carries them.
+ */
+export function eventLines(
+  kind: BenchKind,
+  n: number,
+  namespace: string,
+  count: number,
+  firstRv: number,
+): string[] {
+  const lines: string[] = [];
+  for (let k = 0; k < count; k++) {
+    const i = (k * 7919) % n;
+    const obj = stored(kind, i, namespace, firstRv + k);
+    obj.metadata!.annotations = { ...obj.metadata!.annotations, 'bench.kates.io/generation': String(k + 1) };
+    lines.push(JSON.stringify({ type: 'MODIFIED', object: obj }));
+  }
+  return lines;
+}

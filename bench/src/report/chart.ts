@@ -1,0 +1,35 @@
+import type { StoreBenchResult } from '../micro/store-bench.js';
+import type { BenchResults } from '../results.js';
+import { failed } from '../scenarios/micro.js';
+import { type LineChart, renderCharts } from './svg.js';
+
+/** bench/results.svg: bootstrap time by N (fake server, both kinds) and update cost by N. */
+export function renderChart(r: BenchResults): string {
+  const bootstrap = (kind: string): LineChart => {
+    const rows = r.fake.bootstrap.filter((b) => b.kind === kind && !b.error);
+    const peers = [...new Set(rows.map((b) => b.peer))];
+    return {
+      title: `Bootstrap, ${kind}s (in-memory server)`,
+      xLabel: 'objects',
+      yLabel: 'ms to first complete snapshot',
+      series: peers.map((peer) => ({
+        name: peer,
+        points: rows.filter((b) => b.peer === peer).map((b) => [b.n, b.ms.median] as const),
+      })),
+    };
+  };
+  const store = r.store.filter((s): s is StoreBenchResult => !failed(s) && s.kind === 'Pod');
+  const update: LineChart = {
+    title: 'update(snapshot) after one change (Pods)',
+    xLabel: 'objects',
+    yLabel: 'ms',
+    series: (['kates', 'entity-adapter'] as const).map((impl) => ({
+      name: impl,
+      points: store.filter((s) => s.impl === impl).map((s) => [s.n, s.updateMs.median] as const),
+    })),
+  };
+  return renderCharts(
+    [bootstrap('ConfigMap'), bootstrap('Pod'), update],
+    `kates-ts bench, ${r.mode} run of ${r.startedAt.slice(0, 16)}Z on ${r.machine.cores} cores; log-log; medians.`,
+  );
+}

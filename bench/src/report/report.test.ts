@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import type { BenchResults } from '../results.js';
+import { renderChart } from './chart.js';
+import { renderMarkdown } from './markdown.js';
+
+const summary = (median: number) => ({ median, min: median * 0.9, max: median * 1.2, n: 3 });
+
+const results: BenchResults = {
+  mode: 'quick',
+  startedAt: '2026-01-01T00:00:00.000Z',
+  durationS: 95,
+  machine: {
+    cpu: 'test cpu',
+    cores: 2,
+    memoryGiB: 24,
+    os: 'Linux',
+    node: 'v24',
+    go: 'go1.26',
+    loadAverageStart: [1, 1, 1],
+    loadAverageEnd: [2, 2, 2],
+  },
+  go: { error: 'bench/go-kates/build.sh exited with code 1:\ngo: module lookup disabled' },
+  store: [
+    {
+      impl: 'kates',
+      kind: 'Pod',
+      n: 100_000,
+      buildMs: 1,
+      single: { events: 10, us: summary(40), meanUs: 42, eventsPerSec: 23_800, parseMeanUs: 20 },
+      batched: { batchSize: 1000, batches: 2, eventsPerSec: 60_000, storeEventsPerSec: 90_000 },
+      updateMs: summary(0.5),
+      correct: true,
+      problems: [],
+    },
+    {
+      impl: 'entity-adapter',
+      kind: 'Pod',
+      n: 100_000,
+      buildMs: 1,
+      single: { events: 3, us: summary(100_000), meanUs: 100_000, eventsPerSec: 10, parseMeanUs: 20 },
+      batched: { batchSize: 1000, batches: 0, eventsPerSec: 9, storeEventsPerSec: 9 },
+      updateMs: summary(30),
+      correct: true,
+      problems: [],
+    },
+  ],
+  memory: [
+    {
+      holder: 'raw',
+      kind: 'Pod',
+      n: 100_000,
+      dropManagedFields: false,
+      heapPerObject: 8000,
+      jsonPerObject: 4800,
+      count: 100_000,
+    },
+    {
+      holder: 'kates',
+      kind: 'Pod',
+      n: 100_000,
+      dropManagedFields: false,
+      heapPerObject: 8400,
+      jsonPerObject: 4800,
+      count: 100_000,
+    },
+    {
+      holder: 'kates',
+      kind: 'Pod',
+      n: 100_000,
+      dropManagedFields: true,
+      heapPerObject: 5600,
+      jsonPerObject: 4800,
+      count: 100_000,
+    },
+  ],
+  fake: {
+    setupMs: 1000,
+    collections: '1000 ConfigMaps',
+    bootstrap: [
+      {
+        server: 'fake',
+        kind: 'ConfigMap',
+        n: 1000,
+        peer: 'floor',
+        ms: summary(50),
+        heapPerObject: 2900,
+        correct: true,
+      },
+      {
+        server: 'fake',
+        kind: 'ConfigMap',
+        n: 1000,
+        peer: 'kates',
+        ms: summary(60),
+        heapPerObject: 3100,
+        correct: true,
+      },
+      {
+        server: 'fake',
+        kind: 'ConfigMap',
+        n: 1000,
+        peer: 'client-node',
+        ms: summary(90),
+        heapPerObject: 3300,
+        correct: true,
+      },
+      {
+        server: 'fake',
+        kind: 'ConfigMap',
+        n: 1000,
+        peer: 'go-kates',
+        ms: summary(Number.NaN),
+        heapPerObject: Number.NaN,
+        correct: false,
+        error: 'not built (see the Go kates section)',
+      },
+    ],
+    churn: [
+      {
+        server: 'fake',
+        kind: 'ConfigMap',
+        n: 1000,
+        peer: 'kates',
+        updateAfterOneUs: summary(60),
+        trickleLatencyMs: summary(4),
+        steady: {
+          offeredPerSec: 500,
+          ingestedPerSec: 498,
+          p50Ms: 25,
+          p99Ms: 50,
+          updates: 80,
+          events: 2000,
+          lagMs: 30,
+        },
+        burst: { events: 5001, ingestedPerSec: 40_000, drainMs: 125, updates: 3 },
+        correct: true,
+      },
+      {
+        server: 'fake',
+        kind: 'ConfigMap',
+        n: 1000,
+        peer: 'client-node',
+        updateAfterOneUs: summary(9),
+        trickleLatencyMs: summary(3),
+        steady: {
+          offeredPerSec: 500,
+          ingestedPerSec: 499,
+          p50Ms: 2,
+          p99Ms: 40,
+          updates: 2000,
+          events: 2000,
+          lagMs: 1,
+        },
+        burst: { events: 5001, ingestedPerSec: 20_000, drainMs: 250, updates: 5001 },
+        correct: true,
+      },
+    ],
+    slow: [
+      {
+        server: 'fake',
+        n: 1000,
+        peer: 'kates',
+        events: 2001,
+        reconcileMs: 500,
+        updates: 5,
+        peakRssBytes: 2 ** 28,
+        drainMs: 300,
+        correct: true,
+      },
+    ],
+  },
+  real: { bootstrap: [], churn: [], slow: [], error: 'Go is not installed' },
+  notes: [],
+};
+
+describe('the report', () => {
+  it('states each issue 4 bar with its verdict, from the numbers of the run', () => {
+    const md = renderMarkdown(results);
+    expect(md).toContain(
+      '| one watch event, 100,000 Pods in the store: parse + store + accumulator listener | ≤ 50 µs | 40 µs median',
+    );
+    expect(md).toMatch(
+      /update\(snapshot\) after one change, 100,000 Pods \| ≤ 1 ms \| 0\.5 \(0\.45–0\.6\) ms \| 30 \(27–36\) ms \(selectAll\) \| \*\*met\*\*/,
+    );
+    expect(md).toContain('| 1.05x (8,400 B vs 8,000 B an object)');
+  });
+
+  it('gives ratios to the floor and to kates-ts, and the exact reason a peer is missing', () => {
+    const md = renderMarkdown(results);
+    expect(md).toContain('| ConfigMap | 1,000 | 1.20x |');
+    expect(md).toContain('go: module lookup disabled');
+    expect(md).toContain('Real kube-apiserver: failed: Go is not installed');
+    expect(md).toContain('| 1,000 | client-node informer | 0.15x | 0.80x | 2.00x |');
+  });
+
+  it('draws the chart as plain SVG with one series per peer', () => {
+    const svg = renderChart(results);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg).toContain('>client-node</text>');
+    expect((svg.match(/<polyline /g) ?? []).length).toBe(5);
+    expect(svg).not.toContain('NaN');
+  });
+});

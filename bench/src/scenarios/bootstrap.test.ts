@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inProcessConsumer, inProcessServer } from '../__fixtures__/in-process.js';
+import type { BenchServer } from '../servers/fake.js';
+import { runBootstrap } from './bootstrap.js';
+import type { Collection, ScenarioContext } from './context.js';
+
+const configMaps: Collection = { kind: 'ConfigMap', namespace: 'boot-cm', n: 60 };
+const pods: Collection = { kind: 'Pod', namespace: 'boot-pod', n: 15 };
+let server: BenchServer;
+let ctx: ScenarioContext;
+
+beforeAll(async () => {
+  server = await inProcessServer([configMaps, pods]);
+  ctx = { server, log: () => {}, startConsumer: inProcessConsumer };
+});
+afterAll(() => server.stop());
+
+describe('the bootstrap scenario', () => {
+  it('brings every TypeScript peer to a snapshot equal to the server list', async () => {
+    for (const c of [configMaps, pods]) {
+      const results = await runBootstrap(
+        ctx,
+        c,
+        ['floor', 'kates', 'kates-dropmf', 'entity-adapter', 'client-node'],
+        2,
+      );
+      for (const r of results) {
+        expect(r.error, `${r.peer} ${c.kind}`).toBeUndefined();
+        expect(r.correct, `${r.peer} ${c.kind}`).toBe(true);
+        expect(r.ms.n).toBe(2);
+        expect(r.ms.median).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('reports a peer that cannot run instead of failing the scenario', async () => {
+    const [go] = await runBootstrap(ctx, configMaps, ['go-kates'], 1);
+    expect(go?.correct).toBe(false);
+    expect(go?.error).toMatch(/not built/);
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * The in-memory API server in a process of its own: `node servers/fake-host.js '<FakeHostConfig>'`
+ * with an IPC channel. It seeds the collections, answers `ready`, and obeys `stall` (hold every
+ * watch's events, or release them with 0 ms) and `stop`. A process of its own so that serving
+ * lists and watches never shares a thread with the library being measured.
+ */
+
+import type { KubernetesObject } from '@kates/core';
+import { startFakeApiServer } from '@kates/testing';
+import { type BenchKind, generate } from '../objects.js';
+
+export interface FakeCollection {
+  readonly kind: BenchKind;
+  readonly namespace: string;
+  readonly n: number;
+}
+
+export interface FakeHostConfig {
+  readonly collections: readonly FakeCollection[];
+  /** Watch events kept for watches that resume (the fake's history). */
+  readonly historySize: number;
+}
+
+export type FakeHostMessage = { op: 'stall'; ms: number } | { op: 'stop' };
+export type FakeHostReply =
+  | { type: 'ready'; kubeconfigPath: string; seedMs: number }
+  | { type: 'stalled'; watches: number }
+  | { type: 'error'; message: string };
+
+async function main(config: FakeHostConfig): Promise<void> {
+  const send = (m: FakeHostReply) => process.send?.(m);
+  const seed: KubernetesObject[] = [];
+  for (const c of config.collections) {
+    if (!seed.some((o) => o.kind === 'Namespace' && o.metadata?.name === c.namespace))
+      seed.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: c.namespace } });
+    for (let i = 0; i < c.n; i++) seed.push(generate(c.kind, i, c.namespace));
+  }
+  const t0 = performance.now();
+  const server = await startFakeApiServer({ seed, historySize: config.historySize });
+  seed.length = 0;
+  send({ type: 'ready', kubeconfigPath: server.kubeconfigPath, seedMs: performance.now() - t0 });
+  process.on('message', (m: FakeHostMessage) => {
+    if (m.op === 'stall') send({ type: 'stalled', watches: server.faults.stallWatches(m.ms) });
+    else if (m.op === 'stop') void server.stop().then(() => process.exit(0));
+  });
+  process.on('disconnect', () => void server.stop().then(() => process.exit(0)));
+}
+
+main(JSON.parse(process.argv[2] ?? '{}') as FakeHostConfig).catch((e: unknown) => {
+  process.send?.({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+  process.exit(1);
+});

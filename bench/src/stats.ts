@@ -1,0 +1,85 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+/** A measurement repeated: its median, with min and max. */
+export interface Summary {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly n: number;
+}
+
+/** The `q` quantile (0..1) of `values`, nearest rank; NaN when there are none. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+/** Median, min and max of repeated measurements. */
+export function summarize(values: readonly number[]): Summary {
+  if (values.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN, n: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, n: sorted.length };
+}
+
+/** Wall-clock time in µs since the epoch, with sub-ms precision (comparable across processes). */
+export function nowMicros(): number {
+  return Math.round((performance.timeOrigin + performance.now()) * 1000);
+}
+
+let collector: (() => void) | undefined;
+
+/**
+ * A full garbage collection: `gc` of `node --expose-gc`, or else one obtained by turning the flag
+ * on at run time (V8 reads it when a context is created), so that tests can measure too.
+ */
+function collect(): (() => void) | undefined {
+  if (collector) return collector;
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (typeof exposed === 'function') {
+    collector = exposed;
+    return collector;
+  }
+  try {
+    setFlagsFromString('--expose-gc');
+    collector = runInNewContext('gc') as () => void;
+  } catch {
+    collector = undefined;
+  }
+  return collector;
+}
+
+/** Heap in use after two full collections. */
+export function settledHeap(): number {
+  const gc = collect();
+  if (gc) {
+    gc();
+    gc();
+  }
+  return process.memoryUsage().heapUsed;
+}
+
+/** Whether full collections can be forced: memory numbers need it. */
+export function canCollect(): boolean {
+  return collect() !== undefined;
+}
+
+/** Samples the resident set size every `everyMs` until stopped; returns the peak. */
+export function samplePeakRss(everyMs = 50): { stop(): number } {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    const rss = process.memoryUsage.rss();
+    if (rss > peak) peak = rss;
+  }, everyMs);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage.rss());
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import type { KubernetesObject } from '@kates/core/browser';
+import { useSnapshot } from '@kates/react';
+import { perItems, sameCounts } from '../rows.js';
+
+const noItems: readonly KubernetesObject[] = [];
+
+const podPhases = perItems((pods) => {
+  const counts: Record<string, number> = { Running: 0, Pending: 0, Succeeded: 0, Failed: 0 };
+  for (const p of pods) {
+    const phase = p.status?.phase ?? 'Unknown';
+    counts[phase] = (counts[phase] ?? 0) + 1;
+  }
+  return counts;
+});
+
+const deploymentReadiness = perItems((deployments) => {
+  let ready = 0;
+  for (const d of deployments) if ((d.status?.readyReplicas ?? 0) >= (d.spec?.replicas ?? 1)) ready++;
+  return { ready, total: deployments.length };
+});
+
+/** Counts per kind, and pods by phase: recomputed once per change of the kind they count. */
+export function Summary() {
+  const phases = useSnapshot((s) => podPhases(s.pods ?? noItems), sameCounts);
+  const deployments = useSnapshot((s) => deploymentReadiness(s.deployments ?? noItems), sameCounts);
+  const counts = useSnapshot(
+    (s) => ({
+      namespaces: (s.namespaces ?? noItems).length,
+      services: (s.services ?? noItems).length,
+      configmaps: (s.configmaps ?? noItems).length,
+    }),
+    sameCounts,
+  );
+  const pods = Object.values(phases).reduce((a, b) => a + b, 0);
+  return (
+    <div className="summary" data-testid="summary">
+      <Card label="Namespaces" value={counts.namespaces} />
+      <Card label="Deployments" value={`${deployments.ready}/${deployments.total}`} detail="ready" />
+      <Card
+        label="Pods"
+        value={pods}
+        detail={Object.entries(phases)
+          .filter(([, n]) => n > 0)
+          .map(([p, n]) => `${n} ${p}`)
+          .join(' · ')}
+      />
+      <Card label="Services" value={counts.services} />
+      <Card label="ConfigMaps" value={counts.configmaps} />
+    </div>
+  );
+}
+
+function Card({ label, value, detail }: { label: string; value: number | string; detail?: string }) {
+  return (
+    <div className="card" data-testid={`count-${label.toLowerCase()}`}>
+      <div className="card-value">{value}</div>
+      <div className="card-label">{label}</div>
+      {detail ? <div className="card-detail">{detail}</div> : null}
+    </div>
+  );
+}

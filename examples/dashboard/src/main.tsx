@@ -1,0 +1,17 @@
+import './styles.css';
+import { KatesProvider } from '@kates/react';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.js';
+import { connect } from './cluster.js';
+
+const accumulator = connect('');
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <KatesProvider accumulator={accumulator}>
+      <App />
+    </KatesProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,143 @@
+import type { KubernetesObject } from '../model/object.js';
+import { deepFreeze } from '../store/freeze.js';
+import { initialKatesState } from '../store/reducer.js';
+import type { KatesState, ObjectEntry, QueryState, ReflectorState } from '../store/state.js';
+import { emptyTree, TreeEditor, treeForEach, treeGet } from '../store/tree.js';
+import type { Redactor } from './redact.js';
+
+/**
+ * A kates state written as lines, at the start of every recording segment, so that each segment
+ * replays alone (a rotated file starts in the middle of a session). One line per object keeps every
+ * line small whatever the size of the cluster. Objects are written redacted.
+ */
+export type CheckpointLine =
+  | { readonly checkpoint: 'object'; readonly uid: string; readonly entry: ObjectEntry }
+  | { readonly checkpoint: 'reflector'; readonly reflector: SerializedReflector }
+  | { readonly checkpoint: 'relist'; readonly key: string; readonly items: KubernetesObject[] }
+  | { readonly checkpoint: 'query'; readonly query: SerializedQuery }
+  | {
+      readonly checkpoint: 'store';
+      readonly seq: number;
+      readonly localPending: Readonly<Record<string, string>>;
+    };
+
+/** A reflector with its held set as a list of UIDs; its pending relist goes in `relist` lines. */
+export type SerializedReflector = Omit<ReflectorState, 'held' | 'relist'> & {
+  readonly held: string[];
+  readonly relisting: boolean;
+};
+/**
+ * A query with its members as UIDs of stored objects, and `own` members: objects that are not the
+ * stored object of their UID (possible for a query whose watch was removed).
+ */
+export type SerializedQuery = Omit<QueryState, 'members'> & {
+  readonly members: string[];
+  readonly own: KubernetesObject[];
+};
+
+const RELIST_CHUNK = 500;
+
+/** The lines of a checkpoint of `state`, objects redacted. */
+export function checkpointLines(state: KatesState, redactor: Redactor): CheckpointLine[] {
+  const lines: CheckpointLine[] = [{ checkpoint: 'store', seq: state.seq, localPending: state.localPending }];
+  treeForEach(state.objects, (entry, uid) => {
+    lines.push({
+      checkpoint: 'object',
+      uid,
+      entry: { ...entry, object: redactor.object(entry.object, entry.groupKind === 'Secret') },
+    });
+  });
+  for (const key of Object.keys(state.reflectors)) {
+    const { held, relist, ...rest } = state.reflectors[key]!;
+    const uids: string[] = [];
+    treeForEach(held, (_v, uid) => uids.push(uid));
+    lines.push({
+      checkpoint: 'reflector',
+      reflector: { ...rest, held: uids, relisting: relist !== undefined },
+    });
+    if (relist) {
+      let chunk: KubernetesObject[] = [];
+      treeForEach(relist, (obj) => {
+        chunk.push(redactor.object(obj, rest.groupKind === 'Secret'));
+        if (chunk.length >= RELIST_CHUNK) {
+          lines.push({ checkpoint: 'relist', key, items: chunk });
+          chunk = [];
+        }
+      });
+      if (chunk.length) lines.push({ checkpoint: 'relist', key, items: chunk });
+    }
+  }
+  for (const id of Object.keys(state.queries)) {
+    const { members, ...rest } = state.queries[id]!;
+    const uids: string[] = [];
+    const own: KubernetesObject[] = [];
+    treeForEach(members, (obj, uid) => {
+      if (treeGet(state.objects, uid)?.object === obj) uids.push(uid);
+      else own.push(redactor.object(obj, rest.groupKind === 'Secret'));
+    });
+    lines.push({ checkpoint: 'query', query: { ...rest, members: uids, own } });
+  }
+  return lines;
+}
+
+/**
+ * Rebuilds a kates state from checkpoint lines, with the structure the reducer builds: frozen
+ * objects, persistent trees, and query members that are the very stored objects.
+ * @throws Error naming the line that refers to something the checkpoint does not hold.
+ */
+export function stateFromCheckpoint(lines: readonly CheckpointLine[]): KatesState {
+  let seq = initialKatesState.seq;
+  let localPending: Readonly<Record<string, string>> = initialKatesState.localPending;
+  const objects = new TreeEditor(emptyTree<ObjectEntry>());
+  const reflectors: Record<string, ReflectorState> = {};
+  const relists = new Map<string, TreeEditor<KubernetesObject>>();
+  const queries: Record<string, QueryState> = {};
+  const pendingQueries: SerializedQuery[] = [];
+  for (const line of lines) {
+    switch (line.checkpoint) {
+      case 'store':
+        seq = line.seq;
+        localPending = Object.freeze({ ...line.localPending });
+        break;
+      case 'object':
+        objects.set(line.uid, Object.freeze({ ...line.entry, object: deepFreeze(line.entry.object) }));
+        break;
+      case 'reflector': {
+        const { held, relisting, ...rest } = line.reflector;
+        const tree = new TreeEditor(emptyTree<true>());
+        for (const uid of held) tree.set(uid, true);
+        reflectors[rest.key] = { ...rest, held: tree.finish() };
+        if (relisting) relists.set(rest.key, new TreeEditor(emptyTree()));
+        break;
+      }
+      case 'relist': {
+        const editor = relists.get(line.key);
+        if (!editor)
+          throw new Error(`checkpoint: relist items for watch "${line.key}" come before its reflector line`);
+        for (const obj of line.items) if (obj.metadata?.uid) editor.set(obj.metadata.uid, obj);
+        break;
+      }
+      case 'query':
+        pendingQueries.push(line.query);
+        break;
+      default:
+        throw new Error(
+          `checkpoint: unknown line kind ${JSON.stringify((line as { checkpoint?: unknown }).checkpoint)}`,
+        );
+    }
+  }
+  for (const [key, editor] of relists) reflectors[key] = { ...reflectors[key]!, relist: editor.finish() };
+  const objectTree = objects.finish();
+  for (const { members, own, ...rest } of pendingQueries) {
+    const tree = new TreeEditor(emptyTree<KubernetesObject>());
+    for (const uid of members) {
+      const entry = treeGet(objectTree, uid);
+      if (!entry)
+        throw new Error(`checkpoint: query "${rest.id}" holds uid ${uid}, which no object line holds`);
+      tree.set(uid, entry.object);
+    }
+    for (const obj of own) tree.set(obj.metadata!.uid!, deepFreeze(obj));
+    queries[rest.id] = { ...rest, members: tree.finish() };
+  }
+  return { objects: objectTree, reflectors, queries, localPending, seq };
+}

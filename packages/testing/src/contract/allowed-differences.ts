@@ -1,0 +1,32 @@
+/**
+ * Where the fake API server may differ from a real kube-apiserver, each with its reason. This is
+ * the only place; the contract suite compares everything else the same way on both servers, and
+ * touches these only as far as written here. Keep it short: a new entry needs a reason a reviewer
+ * accepts, not a failing test.
+ */
+export const ALLOWED_DIFFERENCES = {
+  defaulting:
+    'Built-in defaulting is not applied (imagePullPolicy, port protocol, Deployment strategy, Pod ' +
+    'dnsPolicy...). It needs the Go defaulters of every kind; clients never rely on it for what they sent. The ' +
+    'contract compares the fields a client set, not defaulted ones.',
+  managedFieldsOfUpdates:
+    'managedFields entries of Update operations list leaf fields only (no "." entries for maps ' +
+    'and keyed list items) and treat unknown lists as atomic: the apiserver derives them from OpenAPI schemas the ' +
+    'fake does not have. Apply entries, conflicts and ownership transfer are compared exactly.',
+  subresources:
+    'Only the status subresource is served (no scale, log, exec, eviction...), and discovery lists only ' +
+    'that one. kates reads and writes status; the rest need kubelets and controllers.',
+  timing:
+    'Bookmarks come every bookmarkIntervalMs (1 s) when the resource moved on, where the apiserver sends one ' +
+    'about a second before timeoutSeconds; a CRD is established on the next tick, where the apiserver takes about a ' +
+    'second and may answer 404 or 429 meanwhile. The contract waits for both the same way.',
+  anonymous:
+    'A request without a token gets 401; the test cluster allows anonymous requests and answers 403 for ' +
+    'them. A wrong token gets 401 on both.',
+  controllers:
+    'The fake finalizes deleted namespaces (deletes their objects, then the namespace) as the namespace ' +
+    'controller does; the test cluster runs no controllers, so its namespaces stay Terminating. There is no garbage ' +
+    'collector: propagationPolicy is accepted, owner references are not followed.',
+} as const;
+
+export type AllowedDifference = keyof typeof ALLOWED_DIFFERENCES;

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe } from 'vitest';
+import type { ContractContext } from './cases/context.js';
+import { crdContract } from './cases/crd.js';
+import { crudContract } from './cases/crud.js';
+import { discoveryContract } from './cases/discovery.js';
+import { expiryContract } from './cases/expiry.js';
+import { lifecycleContract } from './cases/lifecycle.js';
+import { patchContract } from './cases/patch.js';
+import { selectionContract } from './cases/selection.js';
+import { watchContract } from './cases/watch.js';
+import type { ContractTarget } from './target.js';
+
+/**
+ * The contract between kates and an API server, written once and run against every server: the
+ * real kube-apiserver and the fake one. A difference fails it, except the few listed in
+ * allowed-differences.ts.
+ */
+export function defineContract(name: string, getTarget: () => Promise<ContractTarget>): void {
+  describe(name, () => {
+    let target: ContractTarget | undefined;
+    let namespace = '';
+    let counter = 0;
+    const run = Math.random().toString(36).slice(2, 7);
+    const ctx: ContractContext = {
+      target: () => target as ContractTarget,
+      http: () => (target as ContractTarget).http,
+      namespace: () => namespace,
+      name: (prefix) => `${prefix}-${run}-${++counter}`,
+    };
+
+    beforeAll(async () => {
+      target = await getTarget();
+      namespace = `contract-${run}`;
+      const res = await target.http.post('/api/v1/namespaces', { metadata: { name: namespace } });
+      if (res.status !== 201)
+        throw new Error(`cannot create namespace ${namespace} on the ${target.kind} server: ${res.text}`);
+    });
+    afterAll(async () => {
+      await target?.http.delete(`/api/v1/namespaces/${namespace}`);
+      await target?.stop();
+    });
+
+    discoveryContract(ctx);
+    crudContract(ctx);
+    lifecycleContract(ctx);
+    selectionContract(ctx);
+    watchContract(ctx);
+    patchContract(ctx);
+    crdContract(ctx);
+    expiryContract(ctx);
+  });
+}

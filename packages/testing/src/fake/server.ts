@@ -1,0 +1,397 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KubernetesObject } from '@kates/core';
+import { writeKubeconfig } from '../cluster/kubeconfig.js';
+import { SeededRandom } from './clock.js';
+import { CrdController } from './crd-controller.js';
+import {
+  AGGREGATED_DISCOVERY,
+  aggregatedDiscovery,
+  apiGroupDocument,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  wantsAggregated,
+} from './discovery.js';
+import { Faults, type KubeVerb } from './faults.js';
+import { isObject } from './json.js';
+import { streamList } from './list.js';
+import { NamespaceController } from './namespace-controller.js';
+import { DEFAULT_MANAGER, type DeleteOptions, ObjectApi, type WriteResult } from './object-api.js';
+import { atVersion, parseJsonBody } from './object-shape.js';
+import { booleanParam, objectFilter } from './query.js';
+import { hasStatusSubresource, ResourceRegistry, type ServedResource } from './registry.js';
+import { type Route, route } from './routes.js';
+import { seed } from './seed.js';
+import { ApiError, errors, field } from './status.js';
+import { ObjectStore } from './store.js';
+import { WatchStream } from './watch.js';
+
+/** Options of {@link startFakeApiServer}. */
+export interface FakeApiServerOptions {
+  /** TCP port on 127.0.0.1; a free one by default. */
+  readonly port?: number;
+  /** Objects to create at start (namespaces and CRDs first; status kept), e.g. {@link sampleClusterObjects}. */
+  readonly seed?: readonly KubernetesObject[];
+  /** Seeds uids, generated names and random faults, so runs repeat (default 1). */
+  readonly randomSeed?: number;
+  /** Events kept for watches and paged lists from older resourceVersions (default 10 000); older ones get 410. */
+  readonly historySize?: number;
+  /**
+   * How often a watch with bookmarks gets one when its resource moved on (default 1 s). The real
+   * apiserver sends one about a second before the watch's timeout; waiting for that slows tests.
+   */
+  readonly bookmarkIntervalMs?: number;
+  /** Delay before a new CRD is Established and served (default 0: the next tick). */
+  readonly crdEstablishDelayMs?: number;
+  /** Bearer token required of every request; random by default. */
+  readonly token?: string;
+  /** Where to write the kubeconfig; a new temporary folder by default (removed by stop()). */
+  readonly kubeconfigPath?: string;
+}
+
+/** A running fake API server. */
+export interface FakeApiServer {
+  /** `http://127.0.0.1:PORT`. */
+  readonly url: string;
+  /** A kubeconfig (mode 0600) for it: admin bearer token, `insecure-skip-tls-verify: true`, namespace default. */
+  readonly kubeconfigPath: string;
+  /** The bearer token it requires. Test-only; never log it. */
+  readonly token: string;
+  /** Fault injection; `faults.reset()` between tests. */
+  readonly faults: Faults;
+  /** The newest resourceVersion (for tests that wait for the server to move on). */
+  readonly resourceVersion: number;
+  /** Closes every connection and the server, and removes the kubeconfig it wrote. */
+  stop(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  contentType = 'application/json',
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, e: ApiError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (e.plainText !== undefined) {
+    res.writeHead(e.code, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(`${e.plainText}\n`);
+    return;
+  }
+  sendJson(res, e.code, e.status, 'application/json', { ...e.headers });
+}
+
+function verbOf(method: string, r: Extract<Route, { type: 'resource' }>, params: URLSearchParams): KubeVerb {
+  switch (method) {
+    case 'GET':
+      return r.name ? 'get' : booleanParam(params, 'watch') ? 'watch' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    default:
+      return r.name ? 'delete' : 'deletecollection';
+  }
+}
+
+/**
+ * Starts an in-memory Kubernetes API server on 127.0.0.1 speaking the real HTTP protocol (plain
+ * http; bearer token required, 401 otherwise), for the parts the client and reflector use:
+ * discovery (aggregated and legacy), CRUD with the apiserver's metadata and errors, the status
+ * subresource, finalizers, selectors, paged lists, watches with bookmarks and initial events,
+ * merge/JSON/strategic patches and server-side apply, CRDs. The differences from a real
+ * kube-apiserver the contract suite allows are listed in contract/allowed-differences.ts.
+ */
+export async function startFakeApiServer(options: FakeApiServerOptions = {}): Promise<FakeApiServer> {
+  const random = new SeededRandom(options.randomSeed ?? 1);
+  const registry = new ResourceRegistry();
+  const store = new ObjectStore(options.historySize ?? 10_000);
+  const api = new ObjectApi(store, random);
+  const watches = new Set<WatchStream>();
+  const faults = new Faults(() => watches, store, random);
+  const crds = new CrdController(store, registry, api, options.crdEstablishDelayMs ?? 0);
+  const namespaces = new NamespaceController(store, registry, api);
+  const token = options.token ?? randomBytes(24).toString('hex');
+  const timings = { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000 };
+  crds.start();
+  namespaces.start();
+  seed(api, registry, crds, options.seed ?? []);
+
+  let serverAddress = '127.0.0.1:0';
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      sendError(res, e instanceof ApiError ? e : errors.internal(e instanceof Error ? e.message : String(e)));
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.headers.authorization !== `Bearer ${token}`) throw errors.unauthorized();
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const method = req.method ?? 'GET';
+    const target = route(url.pathname, registry);
+    const accept = req.headers.accept;
+    switch (target.type) {
+      case 'health':
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('ok');
+        return;
+      case 'version':
+        sendJson(res, 200, {
+          major: '1',
+          minor: '37',
+          gitVersion: 'v1.37.2-kates-fake',
+          platform: 'linux/amd64',
+        });
+        return;
+      case 'discovery-root':
+        if (wantsAggregated(accept))
+          sendJson(res, 200, aggregatedDiscovery(registry, target.legacy), AGGREGATED_DISCOVERY);
+        else sendJson(res, 200, target.legacy ? apiVersions(serverAddress) : apiGroupList(registry));
+        return;
+      case 'group':
+        sendJson(res, 200, apiGroupDocument(registry, target.group));
+        return;
+      case 'resource-list': {
+        const list = apiResourceList(registry, target.group, target.version);
+        if (!list) throw errors.noResource();
+        sendJson(res, 200, list);
+        return;
+      }
+      case 'resource':
+        return handleResource(req, res, url, method, target);
+    }
+  }
+
+  async function handleResource(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    method: string,
+    target: Extract<Route, { type: 'resource' }>,
+  ): Promise<void> {
+    const { resource: r, namespace, name, subresource } = target;
+    const params = url.searchParams;
+    if (subresource !== undefined && (subresource !== 'status' || !hasStatusSubresource(r)))
+      throw errors.noResource();
+    const verb = verbOf(method, target, params);
+    if (!r.verbs.includes(verb) || (subresource && !['get', 'update', 'patch'].includes(verb)))
+      throw errors.methodNotAllowed();
+    const injected = faults.failureFor(verb, url.pathname);
+    if (injected) throw injected;
+    const manager = params.get('fieldManager') || req.headers['user-agent']?.split('/')[0] || DEFAULT_MANAGER;
+    const dryRun = params.getAll('dryRun').includes('All');
+    const opts = { manager, dryRun, ...(subresource ? { subresource: 'status' as const } : {}) };
+    let result: WriteResult;
+    switch (verb) {
+      case 'get':
+        sendJson(res, 200, atVersion(r, api.get(r, namespace, name as string)));
+        return;
+      case 'list': {
+        const filter = objectFilter(r, namespace, params);
+        const limit = params.get('limit');
+        const delay = faults.listPageDelay();
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+        await streamList(
+          res,
+          {
+            resource: r,
+            filter,
+            limit: limit ? Number(limit) : undefined,
+            continueToken: params.get('continue') || undefined,
+            resourceVersion: params.get('resourceVersion') ?? undefined,
+            resourceVersionMatch: params.get('resourceVersionMatch') ?? undefined,
+          },
+          store,
+        );
+        return;
+      }
+      case 'watch':
+        return startWatch(res, url, r, namespace);
+      case 'create':
+        result = api.create(r, namespace, parseJsonBody(r, await readBody(req)), opts);
+        break;
+      case 'update':
+        result = api.update(r, namespace, name as string, parseJsonBody(r, await readBody(req)), opts);
+        break;
+      case 'patch':
+        result = api.patch(
+          r,
+          namespace,
+          name as string,
+          req.headers['content-type'] ?? '',
+          await readBody(req),
+          {
+            ...opts,
+            force: booleanParam(params, 'force'),
+            fieldManagerParam: params.get('fieldManager') ?? '',
+          },
+        );
+        break;
+      case 'delete':
+        result = api.delete(r, namespace, name as string, await deleteOptions(req, params), dryRun);
+        break;
+      case 'deletecollection':
+        return deleteCollection(req, res, params, r, namespace, dryRun);
+    }
+    sendJson(res, result.code, result.body);
+  }
+
+  async function deleteOptions(req: IncomingMessage, params: URLSearchParams): Promise<DeleteOptions> {
+    const text = await readBody(req);
+    let body: Record<string, unknown> = {};
+    if (text.trim()) {
+      try {
+        const parsed = JSON.parse(text);
+        if (isObject(parsed)) body = parsed;
+      } catch (e) {
+        throw errors.badRequest(`error decoding DeleteOptions: ${(e as Error).message}`);
+      }
+    }
+    const propagationPolicy =
+      params.get('propagationPolicy') ?? (body.propagationPolicy as string | undefined);
+    if (propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(propagationPolicy)) {
+      throw errors.invalidOptions(
+        'DeleteOptions',
+        field.invalid(
+          'propagationPolicy',
+          propagationPolicy,
+          'PropagationPolicy must be one of Orphan, Background, Foreground',
+        ),
+      );
+    }
+    return { ...(body as DeleteOptions), ...(propagationPolicy ? { propagationPolicy } : {}) };
+  }
+
+  async function deleteCollection(
+    req: IncomingMessage,
+    res: ServerResponse,
+    params: URLSearchParams,
+    r: ServedResource,
+    namespace: string | undefined,
+    dryRun: boolean,
+  ): Promise<void> {
+    const filter = objectFilter(r, namespace, params);
+    const options = await deleteOptions(req, params);
+    const items: KubernetesObject[] = [];
+    for (const [, obj] of [...store.keysFrom(r.storageKey, namespace, undefined)]) {
+      if (!filter.matches(obj)) continue;
+      const deleted = api.delete(r, obj.metadata?.namespace, obj.metadata?.name as string, options, dryRun);
+      items.push(deleted.body.kind === 'Status' ? obj : (deleted.body as KubernetesObject));
+    }
+    sendJson(res, 200, {
+      kind: `${r.kind}List`,
+      apiVersion: r.group ? `${r.group}/${r.version}` : r.version,
+      metadata: { resourceVersion: String(store.resourceVersion) },
+      items,
+    });
+  }
+
+  function startWatch(res: ServerResponse, url: URL, r: ServedResource, namespace: string | undefined): void {
+    const params = url.searchParams;
+    const sendInitialEvents = params.has('sendInitialEvents')
+      ? booleanParam(params, 'sendInitialEvents')
+      : undefined;
+    const match = params.get('resourceVersionMatch') ?? undefined;
+    if (sendInitialEvents !== undefined && match !== 'NotOlderThan') {
+      throw errors.invalidOptions(
+        'ListOptions',
+        field.forbidden(
+          'resourceVersionMatch',
+          'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan',
+        ),
+      );
+    }
+    if (sendInitialEvents === undefined && match) {
+      throw errors.invalidOptions(
+        'ListOptions',
+        field.forbidden(
+          'resourceVersionMatch',
+          'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided',
+        ),
+      );
+    }
+    const timeout = params.get('timeoutSeconds');
+    const watch = new WatchStream(
+      res,
+      {
+        resource: r,
+        filter: objectFilter(r, namespace, params),
+        resourceVersion: params.get('resourceVersion') ?? undefined,
+        sendInitialEvents,
+        allowWatchBookmarks: booleanParam(params, 'allowWatchBookmarks'),
+        timeoutSeconds: timeout ? Number(timeout) : undefined,
+        path: url.pathname,
+      },
+      store,
+      timings,
+      {
+        delayMs: () => faults.eventDelay(),
+        delayed: () => faults.countDelayed(),
+        closed: (w) => watches.delete(w),
+      },
+    );
+    watches.add(watch);
+    faults.watchOpened(watch);
+    watch.start();
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  serverAddress = `127.0.0.1:${port}`;
+  const url = `http://127.0.0.1:${port}`;
+  const ownDir = options.kubeconfigPath ? undefined : mkdtempSync(join(tmpdir(), 'kates-fake-'));
+  const kubeconfigPath = options.kubeconfigPath ?? join(ownDir as string, 'kubeconfig');
+  writeKubeconfig(kubeconfigPath, url, '', [{ name: 'admin', token }], 'default', {
+    insecureSkipTlsVerify: true,
+  });
+
+  let stopped = false;
+  return {
+    url,
+    kubeconfigPath,
+    token,
+    faults,
+    get resourceVersion() {
+      return store.resourceVersion;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      crds.stop();
+      namespaces.stop();
+      for (const w of [...watches]) w.drop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+    },
+  };
+}
