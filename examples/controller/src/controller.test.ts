@@ -44,7 +44,7 @@ describe.skipIf(!cluster)('the example router controller against the real API se
     // The controller installs its CRD; wait until Mappings can be created.
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const ok = await admin.create(mapping(nsA, 'root', '/', 'web')).then(() => true, (e: Error) => e);
+      const ok: true | Error = await admin.create(mapping(nsA, 'root', '/', 'web')).then(() => true as const, (e: Error) => e);
       if (ok === true) break;
       if (Date.now() > deadline) throw new Error(`Mappings never became creatable: ${ok.message}\n${log.join('\n')}`);
       await new Promise((r) => setTimeout(r, 500));

@@ -7,6 +7,7 @@
  *   npm start                       # embedded server, churn, runs until Ctrl-C
  *   npm start -- --kubeconfig ~/.kube/config
  *   npm start -- --duration 30      # stop by itself after 30 s
+ *   --dashboard                     # also serve the live dashboard on the same cluster (npm start does)
  */
 import { parseArgs } from 'node:util';
 import { createClient } from '@kates/core';
@@ -21,6 +22,8 @@ const { values } = parseArgs({
     cluster: { type: 'boolean', default: false },
     duration: { type: 'string' },
     churn: { type: 'string', default: '2000' },
+    dashboard: { type: 'boolean', default: false },
+    port: { type: 'string', default: '8001' },
   },
 });
 
@@ -35,6 +38,22 @@ log(embedded
   ? `kates example controller on the embedded in-memory API server at ${server!.url} (sample cluster, churn every ${values.churn} ms)`
   : `kates example controller on ${client.transport.server}`);
 log('watching Services, Deployments and Mappings; maintaining a routing-table ConfigMap per namespace. Ctrl-C stops.');
+
+interface Dashboard {
+  readonly url: string;
+  close(): Promise<void>;
+}
+let dashboard: Dashboard | undefined;
+if (values.dashboard) {
+  // The dashboard example, on the very cluster this controller works on (loaded only when asked).
+  const entry = new URL('../../dashboard/dist/node/server.js', import.meta.url).href;
+  const { startDashboard } = (await import(entry)) as {
+    startDashboard(o: { kubeconfig?: string; port?: number }): Promise<Dashboard>;
+  };
+  dashboard = await startDashboard({ kubeconfig: server?.kubeconfigPath ?? values.kubeconfig,
+    port: Number(values.port) });
+  log(`dashboard: open ${dashboard.url} to watch the cluster and the routing tables live`);
+}
 
 const stopChurn = embedded ? startChurn(client, log, Number(values.churn)) : () => {};
 const abort = new AbortController();
@@ -55,6 +74,7 @@ try {
   log(`done: ${stats.reconciles} reconciles, ${stats.created} created, ${stats.updated} updated, ` +
     `${stats.deleted} deleted, ${stats.conflicts} conflicts`);
 } finally {
+  await dashboard?.close();
   client.close();
   await server?.stop();
 }

@@ -7,6 +7,8 @@ import type { KubernetesObject } from '../model/object.js';
 const cluster = realCluster();
 const ns = `acc-${Date.now().toString(36)}`;
 const other = `${ns}-b`;
+// Label key unique to this run: other test files share the cluster and label their objects too.
+const tierKey = `tier-${ns}`;
 
 const names = (items: readonly KubernetesObject[] | undefined) => (items ?? []).map((o) => o.metadata?.name);
 
@@ -25,12 +27,12 @@ describe.skipIf(!cluster)('client.watch against the real API server', () => {
   it('signals first only after every query is listed: empty, label-selected, field-selected and one-namespace', async () => {
     for (let i = 0; i < 3; i++) {
       await client.create<ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap',
-        metadata: { name: `boot-${i}`, namespace: ns, labels: { tier: i === 0 ? 'web' : 'db' } } });
+        metadata: { name: `boot-${i}`, namespace: ns, labels: { [tierKey]: i === 0 ? 'web' : 'db' } } });
     }
     await client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'elsewhere', namespace: other } });
     const acc = client.watch(
       { name: 'none', kind: 'cm', namespace: ns, labelSelector: 'tier=absent' },
-      { name: 'web', kind: 'configmaps', labelSelector: { matchLabels: { tier: 'web' } } },
+      { name: 'web', kind: 'configmaps', labelSelector: { matchLabels: { [tierKey]: 'web' } } },
       { name: 'named', kind: 'ConfigMap', fieldSelector: { 'metadata.name': 'boot-2' } },
       { name: 'other', kind: 'cm', namespace: other },
     );
