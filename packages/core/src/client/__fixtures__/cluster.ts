@@ -43,31 +43,43 @@ export function useTestServer(): { readonly kubeconfigPath: string; readonly kin
 
 /**
  * A client whose default namespace is created for this test file (so files run in parallel) and
- * deleted after it. Read `.client` and `.namespace` inside tests.
+ * deleted after it, on the server whose kubeconfig `kubeconfigPath()` names (undefined: no server,
+ * nothing is done). Read `.client` and `.namespace` inside tests.
  */
+export function useNamespaceOn(prefix: string, kubeconfigPath: () => string | undefined): {
+  readonly client: Client;
+  readonly namespace: string;
+} {
+  const holder = { client: undefined as unknown as Client, namespace: uniqueName(prefix) };
+  beforeAll(async () => {
+    const kubeconfig = kubeconfigPath();
+    if (!kubeconfig) return;
+    holder.client = createClient({ kubeconfig, namespace: holder.namespace });
+    await holder.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: holder.namespace } });
+  });
+  afterAll(async () => {
+    if (!holder.client) return;
+    await holder.client.delete({ kind: 'Namespace', name: holder.namespace }).catch(() => undefined);
+    holder.client.close();
+  });
+  return holder;
+}
+
+/** {@link useNamespaceOn} the test server of this file (see `testTarget`). */
 export function useClusterNamespace(prefix: string): {
   readonly client: Client;
   readonly namespace: string;
   readonly kubeconfigPath: string;
 } {
   const server = useTestServer();
-  const namespace = uniqueName(prefix);
-  const holder = {
-    client: undefined as unknown as Client,
-    namespace,
+  const ns = useNamespaceOn(prefix, () => (cluster ? server.kubeconfigPath : undefined));
+  return {
+    get client() {
+      return ns.client;
+    },
+    namespace: ns.namespace,
     get kubeconfigPath() {
       return server.kubeconfigPath;
     },
   };
-  beforeAll(async () => {
-    if (!cluster) return;
-    holder.client = createClient({ kubeconfig: server.kubeconfigPath, namespace });
-    await holder.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-  });
-  afterAll(async () => {
-    if (!cluster || !holder.client) return;
-    await holder.client.delete({ kind: 'Namespace', name: namespace }).catch(() => undefined);
-    holder.client.close();
-  });
-  return holder;
 }
