@@ -1,10 +1,10 @@
 import {
   requestUrl,
-  splitLines,
   type Transport,
   TransportError,
   type TransportRequest,
   type TransportResponse,
+  transportResponse,
 } from './types.js';
 
 /** Options of {@link createBrowserTransport}. */
@@ -65,34 +65,17 @@ export function createBrowserTransport(options: BrowserTransportOptions): Transp
     } catch (e) {
       throw fail(req.signal?.aborted ? 'aborted' : 'request failed', e);
     }
-    const responseHeaders: Record<string, string> = {};
-    res.headers.forEach((value, name) => {
-      responseHeaders[name.toLowerCase()] = value;
-    });
-    const lost = (e: unknown) =>
-      fail(
-        req.signal?.aborted ? 'aborted while reading the answer' : 'connection lost while reading the answer',
-        e,
-      );
-    return {
-      status: res.status,
-      headers: responseHeaders,
-      async text() {
-        try {
-          return await res.text();
-        } catch (e) {
-          throw lost(e);
-        }
-      },
-      async *lines() {
-        if (!res.body) return;
-        try {
-          yield* splitLines(chunksOf(res.body));
-        } catch (e) {
-          throw lost(e);
-        }
-      },
-    };
+    return transportResponse(
+      res,
+      () => (res.body ? chunksOf(res.body) : undefined),
+      (e) =>
+        fail(
+          req.signal?.aborted
+            ? 'aborted while reading the answer'
+            : 'connection lost while reading the answer',
+          e,
+        ),
+    );
   }
 
   return { server, request };

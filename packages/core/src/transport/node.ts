@@ -3,11 +3,11 @@ import { type KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { type Dispatcher, fetch, type Response } from 'undici';
 import {
   requestUrl,
-  splitLines,
   type Transport,
   TransportError,
   type TransportRequest,
   type TransportResponse,
+  transportResponse,
 } from './types.js';
 
 /** A {@link Transport} over client-node's authentication, with counters for tests and benchmarks. */
@@ -116,11 +116,16 @@ export function createNodeTransport(kc: KubeConfig): NodeTransport {
     } catch (e) {
       throw fail(req.signal?.aborted ? 'aborted' : 'request failed', e);
     }
-    return nodeResponse(res, (e) =>
-      fail(
-        req.signal?.aborted ? 'aborted while reading the answer' : 'connection lost while reading the answer',
-        e,
-      ),
+    return transportResponse(
+      res,
+      () => res.body ?? undefined,
+      (e: unknown) =>
+        fail(
+          req.signal?.aborted
+            ? 'aborted while reading the answer'
+            : 'connection lost while reading the answer',
+          e,
+        ),
     );
   }
 
@@ -146,32 +151,6 @@ function validServer(server: string): boolean {
 
 function KubeConfigPrototype(kc: KubeConfig): object {
   return Object.getPrototypeOf(kc) as object;
-}
-
-function nodeResponse(res: Response, fail: (e: unknown) => TransportError): TransportResponse {
-  const headers: Record<string, string> = {};
-  res.headers.forEach((value, name) => {
-    headers[name.toLowerCase()] = value;
-  });
-  return {
-    status: res.status,
-    headers,
-    async text() {
-      try {
-        return await res.text();
-      } catch (e) {
-        throw fail(e);
-      }
-    },
-    async *lines() {
-      if (!res.body) return;
-      try {
-        yield* splitLines(res.body);
-      } catch (e) {
-        throw fail(e);
-      }
-    },
-  };
 }
 
 /**

@@ -82,3 +82,46 @@ export async function* splitLines(chunks: AsyncIterable<Uint8Array>): AsyncItera
   buffered += decoder.decode();
   if (buffered.trim()) yield buffered.trim();
 }
+
+/** The parts of a fetch `Response` (the global one or undici's) that a transport reads. */
+export interface FetchLikeResponse {
+  readonly status: number;
+  readonly headers: { forEach(fn: (value: string, name: string) => void): void };
+  text(): Promise<string>;
+}
+
+/**
+ * Adapts a fetch response to a {@link TransportResponse}: header names in lower case, the body
+ * read whole or as lines from `chunks()`, and any failure while reading turned into `lost(e)`.
+ * The one adapter of the Node and browser transports.
+ */
+export function transportResponse(
+  res: FetchLikeResponse,
+  chunks: () => AsyncIterable<Uint8Array> | undefined,
+  lost: (e: unknown) => Error,
+): TransportResponse {
+  const headers: Record<string, string> = {};
+  res.headers.forEach((value, name) => {
+    headers[name.toLowerCase()] = value;
+  });
+  return {
+    status: res.status,
+    headers,
+    async text() {
+      try {
+        return await res.text();
+      } catch (e) {
+        throw lost(e);
+      }
+    },
+    async *lines() {
+      const body = chunks();
+      if (!body) return;
+      try {
+        yield* splitLines(body);
+      } catch (e) {
+        throw lost(e);
+      }
+    },
+  };
+}
