@@ -28,6 +28,7 @@ import { parseArgs } from 'node:util';
 import react from '@vitejs/plugin-react';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
+import { chromiumLaunchOptions } from '../../packages/testing/dist/browser/chromium.js';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const { values } = parseArgs({
@@ -41,17 +42,6 @@ const { values } = parseArgs({
   },
 });
 const seconds = Number(values.seconds);
-
-const args = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const source = (p) => here(`../../packages/${p}`);
 
@@ -226,9 +216,7 @@ async function main() {
     }
   }
   const context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args,
+    ...chromiumLaunchOptions(),
     viewport: { width: 1280, height: 900 },
   });
   const rows = [];

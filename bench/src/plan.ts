@@ -48,10 +48,11 @@ const ALL: readonly PeerName[] = [
 const FOLLOWERS: readonly PeerName[] = ['kates', 'entity-adapter', 'client-node', 'go-kates'];
 
 function store(kind: BenchKind, n: number, budgetMs: number): StoreBenchConfig[] {
-  return (['kates', 'entity-adapter'] as const).map((impl) => ({
+  return (['kates', 'kates-frozen', 'entity-adapter'] as const).map((impl) => ({
     impl,
     kind,
     n,
+    warmupEvents: 500,
     singleEvents: 3000,
     batchSize: 1000,
     batches: 10,

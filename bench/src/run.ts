@@ -123,6 +123,15 @@ async function runReal(
   return { ...results, n: c.n };
 }
 
+/** The results of the previous run, if bench/results.json holds one. */
+function previousResults(): BenchResults | undefined {
+  try {
+    return JSON.parse(readFileSync(out('results.json'), 'utf8')) as BenchResults;
+  } catch {
+    return undefined;
+  }
+}
+
 /** `--report-only`: renders RESULTS.md and the chart again from bench/results.json. */
 function reportOnly(): void {
   const results = JSON.parse(readFileSync(out('results.json'), 'utf8')) as BenchResults;
@@ -154,17 +163,24 @@ async function main(): Promise<void> {
   const fake = wants('fake') ? await runFake(plan, goBinary) : { bootstrap: [], churn: [], slow: [] };
   const real = wants('real') ? await runReal(plan, goBinary) : { bootstrap: [], churn: [], slow: [] };
 
+  // With --only, the parts left out keep the numbers of the previous run, said so in the report.
+  const previous = only ? previousResults() : undefined;
+  const kept = previous ? (['store', 'memory', 'fake', 'real'] as const).filter((p) => !wants(p)) : [];
   const results: BenchResults = {
     mode: plan.mode,
     startedAt: startedAt.toISOString(),
     durationS: Math.round((Date.now() - startedAt.getTime()) / 1000),
     machine: machine(loadStart),
     go,
-    store,
-    memory,
-    fake,
-    real,
-    notes: [],
+    store: previous && !wants('store') ? previous.store : store,
+    memory: previous && !wants('memory') ? previous.memory : memory,
+    fake: previous && !wants('fake') ? previous.fake : fake,
+    real: previous && !wants('real') ? previous.real : real,
+    notes: kept.length
+      ? [
+          `This run (\`--only=${only!.join(',')}\`) measured ${only!.join(', ')}; ${kept.join(', ')} are from the ${previous!.mode} run of ${previous!.startedAt.slice(0, 19)}Z. Ratios are only taken within one part, so each ratio still compares numbers of one run.`,
+        ]
+      : [],
   };
   writeFileSync(out('results.json'), `${JSON.stringify(results, null, 1)}\n`);
   writeFileSync(out('results.svg'), renderChart(results));

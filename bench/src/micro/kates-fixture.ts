@@ -37,11 +37,12 @@ export interface KatesFixture {
 export async function katesFixture(
   kind: BenchKind,
   n: number,
-  options: { namespace?: string; transform?: boolean } = {},
+  options: { namespace?: string; transform?: boolean; freeze?: boolean } = {},
 ): Promise<KatesFixture> {
   const namespace = options.namespace ?? 'bench';
   const rt = RESOURCES[kind];
-  const store = createKatesStore();
+  // Explicit, whatever NODE_ENV the bench process has: off unless asked (the production setting).
+  const store = createKatesStore({ freeze: options.freeze ?? false });
   let key = '';
   let onBound: () => void = () => {};
   const bound = new Promise<void>((resolve) => {

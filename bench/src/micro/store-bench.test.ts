@@ -8,6 +8,7 @@ describe('the store micro-benchmark', () => {
         impl,
         kind: 'Pod',
         n: 300,
+        warmupEvents: 10,
         singleEvents: 40,
         batchSize: 25,
         batches: 3,

@@ -6,6 +6,7 @@ import { type Client, createClient } from '@kates/core';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumLaunchOptions } from '../../../packages/testing/src/browser/chromium.js';
 import { realCluster } from '../../../packages/testing/src/vitest/cluster.js';
 import { type Dashboard, startDashboard } from '../server.js';
 import { devToolsRecorder, type RecordedDevTools } from './e2e/devtools-recorder.js';
@@ -14,18 +15,6 @@ import { measureFrames } from './e2e/frames.js';
 const cluster = realCluster();
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const artifacts = here('../../../artifacts');
-
-/** The flags the project runs Chromium with: headless, no sandbox (containers), nothing phoning home. */
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const work = mkdtempSync(join(tmpdir(), 'kates-dashboard-e2e-'));
 const web = join(work, 'web');
@@ -38,9 +27,7 @@ beforeAll(async () => {
     build: { outDir: web, sourcemap: false },
   });
   context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: chromiumArgs,
+    ...chromiumLaunchOptions(),
     viewport: { width: 1400, height: 900 },
   });
 }, 120_000);

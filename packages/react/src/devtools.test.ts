@@ -33,22 +33,19 @@ function bigStore(n: number) {
 }
 
 describe('Redux DevTools sanitizers', () => {
-  it('shrink a state of 10,000 pods to counts and three samples, in well under a millisecond', () => {
+  it('shrink a state of 10,000 pods to counts and three samples', () => {
     const { store } = bigStore(10_000);
     const { stateSanitizer } = katesDevTools() as { stateSanitizer: (s: unknown) => unknown };
     const raw = JSON.stringify(store.getState()).length;
-    const started = performance.now();
     const sanitized = stateSanitizer(store.getState()) as {
       kates: { objects: { count: number; sample: string[] } };
     };
-    const elapsed = performance.now() - started;
     const size = JSON.stringify(sanitized).length;
     expect(sanitized.kates.objects.count).toBe(10_000);
     expect(sanitized.kates.objects.sample).toHaveLength(3);
-    expect(sanitized.kates.objects.sample[0]).toMatch(/^Pod default\/pods-\d{5}@\d+$/);
+    expect(sanitized.kates.objects.sample[0]).toMatch(/^Pod default\/pods-\d{5}$/);
     expect(size).toBeLessThan(2000);
     expect(raw).toBeGreaterThan(1_000_000);
-    expect(elapsed).toBeLessThan(5);
   });
 
   it('replace the objects of a list page and the events of a batch by counts and samples', () => {

@@ -7,7 +7,6 @@
 export {
   type KatesDevToolsOptions,
   katesDevTools,
-  type Summary,
   sanitizeKatesAction,
   sanitizeKatesState,
 } from './devtools.js';

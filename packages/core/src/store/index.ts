@@ -1,6 +1,6 @@
 export * as katesActions from './actions.js';
 export * from './actions.js';
-export { katesReducer, initialKatesState } from './reducer.js';
+export { katesReducer, createKatesReducer, freezeByDefault, type KatesReducerOptions, initialKatesState } from './reducer.js';
 export * from './state.js';
 export * from './selectors.js';
 export * from './store.js';

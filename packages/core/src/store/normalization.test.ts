@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pod, StoreDriver } from './__fixtures__/store.js';
+import { freezeByDefault } from './reducer.js';
 
 describe('objects are normalized by uid', () => {
   it('holds an object once whatever the number of queries that show it', () => {
@@ -56,6 +57,35 @@ describe('objects are normalized by uid', () => {
     expect(Object.isFrozen(a.metadata)).toBe(true);
     expect(Object.isFrozen(a.metadata?.labels)).toBe(true);
     expect(Object.isFrozen(d.items('q'))).toBe(true);
+  });
+
+  it('leaves objects unfrozen when told not to freeze, with the same snapshots', () => {
+    const d = new StoreDriver({ freeze: false }).watch('all').query('q', 'all');
+    d.list('all', '5', [pod('a', { rv: '5', labels: { app: 'web' } })]);
+    const a = d.items('q')[0]!;
+    expect(Object.isFrozen(a)).toBe(false);
+    expect(Object.isFrozen(a.metadata?.labels)).toBe(false);
+    expect(a.metadata?.name).toBe('a');
+    // The snapshot array itself stays frozen: it is the store's own, built once per change.
+    expect(Object.isFrozen(d.items('q'))).toBe(true);
+  });
+
+  it('freezes by default outside production and not in production', () => {
+    const saved = process.env.NODE_ENV;
+    try {
+      process.env.NODE_ENV = 'production';
+      expect(freezeByDefault()).toBe(false);
+      const prod = new StoreDriver().watch('all').query('q', 'all');
+      prod.list('all', '5', [pod('a', { rv: '5' })]);
+      expect(Object.isFrozen(prod.items('q')[0])).toBe(false);
+      process.env.NODE_ENV = 'development';
+      expect(freezeByDefault()).toBe(true);
+      const dev = new StoreDriver().watch('all').query('q', 'all');
+      dev.list('all', '5', [pod('a', { rv: '5' })]);
+      expect(Object.isFrozen(dev.items('q')[0])).toBe(true);
+    } finally {
+      process.env.NODE_ENV = saved;
+    }
   });
 
   it('drops an object when no watch holds it any more', () => {

@@ -2,7 +2,7 @@ import type { UnknownAction } from '@reduxjs/toolkit';
 import type { KubernetesObject } from '../model/object.js';
 import { nameOf } from '../model/object.js';
 import type { KatesState } from '../store/state.js';
-import type { Tree } from '../store/tree.js';
+import { type Tree, treeForEach } from '../store/tree.js';
 import { Redactor } from './redact.js';
 
 const scrubber = new Redactor({});
@@ -22,14 +22,7 @@ export interface Sample {
 /** The size of a tree and the names of its first `n` entries: stops after `n`, whatever the size. */
 function sampleTree<V>(tree: Tree<V>, n: number, name: (v: V, key: string) => string): Sample {
   const sample: string[] = [];
-  outer: for (const middle of tree.root) {
-    for (const leaf of middle ?? []) {
-      for (const key in leaf) {
-        if (sample.length >= n) break outer;
-        sample.push(name(leaf[key] as V, key));
-      }
-    }
-  }
+  if (n > 0) treeForEach(tree, (v, key) => sample.push(name(v, key)) < n);
   return { count: tree.size, sample };
 }
 

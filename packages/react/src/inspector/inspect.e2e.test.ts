@@ -9,21 +9,13 @@ import {
   recordControllerSession,
   SESSION_SECRETS,
 } from '../../../core/src/timetravel/__fixtures__/controller-session.js';
+import { chromiumLaunchOptions } from '../../../testing/src/browser/chromium.js';
 import { type FakeApiServer, startFakeApiServer } from '../../../testing/src/fake/index.js';
 import { inspectorPage } from './build-page.js';
 import { main, parseArgs } from './cli.js';
 import { type InspectorServer, startInspector } from './server.js';
 
 const artifacts = fileURLToPath(new URL('../../../../artifacts', import.meta.url));
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('kates inspect in Chromium', () => {
   const work = mkdtempSync(join(tmpdir(), 'kates-inspect-e2e-'));
@@ -52,9 +44,7 @@ describe('kates inspect in Chromium', () => {
       webDir: await inspectorPage({ outDir: join(work, 'web') }),
     });
     context = await chromium.launchPersistentContext(join(work, 'profile'), {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: chromiumArgs,
+      ...chromiumLaunchOptions(),
       viewport: { width: 1500, height: 950 },
     });
   }, 180_000);

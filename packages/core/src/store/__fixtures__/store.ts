@@ -2,7 +2,7 @@ import type { KubernetesObject } from '../../model/object.js';
 import * as actions from '../actions.js';
 import { createKatesSelectors } from '../selectors.js';
 import type { QuerySpec } from '../state.js';
-import { createKatesStore, type KatesRootState, type KatesStore } from '../store.js';
+import { createKatesStore, type KatesRootState, type KatesStore, type KatesStoreOptions } from '../store.js';
 import { treeGet } from '../tree.js';
 
 /**
@@ -43,8 +43,12 @@ export interface WatchOptions {
 
 /** A store and helpers that drive it the way a reflector and an accumulator would. */
 export class StoreDriver {
-  readonly store: KatesStore = createKatesStore();
+  readonly store: KatesStore;
   readonly selectors = createKatesSelectors((root: KatesRootState) => root.kates);
+
+  constructor(options: KatesStoreOptions = {}) {
+    this.store = createKatesStore(options);
+  }
 
   /** Adds the reflector `key` (its watch has not listed yet). */
   watch(key: string, o: WatchOptions = {}): this {
