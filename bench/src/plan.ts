@@ -1,5 +1,6 @@
 import type { PeerName } from './consumers/protocol.js';
 import type { MemoryConfig } from './micro/memory.js';
+import type { PendingBenchConfig } from './micro/pending-bench.js';
 import type { StoreBenchConfig } from './micro/store-bench.js';
 import type { BenchKind } from './objects.js';
 import type { ChurnPlan } from './scenarios/churn.js';
@@ -8,6 +9,7 @@ import type { ChurnPlan } from './scenarios/churn.js';
 export interface BenchPlan {
   readonly mode: 'quick' | 'full';
   readonly store: readonly StoreBenchConfig[];
+  readonly pending: readonly PendingBenchConfig[];
   readonly memory: readonly MemoryConfig[];
   readonly fake: {
     /** Bootstrap cases: kind, n, repetitions. */
@@ -61,6 +63,10 @@ function store(kind: BenchKind, n: number, budgetMs: number): StoreBenchConfig[]
   }));
 }
 
+function pending(n: number, counts: number[]): PendingBenchConfig[] {
+  return counts.map((p) => ({ kind: 'ConfigMap', n, pending: p, events: 2000 }));
+}
+
 function memory(kind: BenchKind, n: number, holders: MemoryConfig['holder'][]): MemoryConfig[] {
   return holders.flatMap((holder) =>
     [false, true].map((dropManagedFields) => ({ holder, kind, n, dropManagedFields })),
@@ -71,6 +77,7 @@ function memory(kind: BenchKind, n: number, holders: MemoryConfig['holder'][]): 
 export const QUICK: BenchPlan = {
   mode: 'quick',
   store: [...store('Pod', 10_000, 2000), ...store('ConfigMap', 10_000, 2000)],
+  pending: pending(10_000, [0, 1000]),
   memory: memory('Pod', 10_000, ['raw', 'kates']),
   fake: {
     bootstrap: [
@@ -98,6 +105,7 @@ export const FULL: BenchPlan = {
     ...store('Pod', 100_000, 2000),
     ...store('ConfigMap', 100_000, 2000),
   ],
+  pending: pending(100_000, [0, 100, 1000, 10_000]),
   memory: [
     ...memory('Pod', 100_000, ['raw', 'kates']),
     { holder: 'entity-adapter', kind: 'Pod', n: 10_000, dropManagedFields: false },

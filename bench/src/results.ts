@@ -1,4 +1,5 @@
 import type { MemoryConfig, MemoryResult } from './micro/memory.js';
+import type { PendingBenchConfig, PendingBenchResult } from './micro/pending-bench.js';
 import type { StoreBenchConfig, StoreBenchResult } from './micro/store-bench.js';
 import type { GoKates } from './peers/go-kates.js';
 import type { BootstrapResult } from './scenarios/bootstrap.js';
@@ -37,6 +38,8 @@ export interface BenchResults {
   readonly go: GoKates;
   readonly store: readonly (StoreBenchResult | Failed<StoreBenchConfig>)[];
   readonly memory: readonly (MemoryResult | Failed<MemoryConfig>)[];
+  /** Watch events while local writes wait (part of `store`; absent from runs before it existed). */
+  readonly pending?: readonly (PendingBenchResult | Failed<PendingBenchConfig>)[];
   readonly fake: ServerResults;
   readonly real: ServerResults & { readonly n?: number };
   /** Changes made to the code measured, stated in the report. */

@@ -15,7 +15,7 @@ import type { BenchResults, Machine, ServerResults } from './results.js';
 import { runBootstrap } from './scenarios/bootstrap.js';
 import { runChurn } from './scenarios/churn.js';
 import { type Collection, errorText, type ScenarioContext } from './scenarios/context.js';
-import { runMemories, runStoreBenches } from './scenarios/micro.js';
+import { runMemories, runPendingBenches, runStoreBenches } from './scenarios/micro.js';
 import { runSlowConsumer } from './scenarios/slow-consumer.js';
 import { type BenchServer, startFakeServer } from './servers/fake.js';
 import { startRealServer } from './servers/real.js';
@@ -159,6 +159,7 @@ async function main(): Promise<void> {
   const goBinary = 'binary' in go ? go.binary : undefined;
 
   const store = wants('store') ? await runStoreBenches(plan.store, log) : [];
+  const pending = wants('store') ? await runPendingBenches(plan.pending, log) : [];
   const memory = wants('memory') ? await runMemories(plan.memory, log) : [];
   const fake = wants('fake') ? await runFake(plan, goBinary) : { bootstrap: [], churn: [], slow: [] };
   const real = wants('real') ? await runReal(plan, goBinary) : { bootstrap: [], churn: [], slow: [] };
@@ -173,6 +174,7 @@ async function main(): Promise<void> {
     machine: machine(loadStart),
     go,
     store: previous && !wants('store') ? previous.store : store,
+    pending: previous && !wants('store') ? (previous.pending ?? []) : pending,
     memory: previous && !wants('memory') ? previous.memory : memory,
     fake: previous && !wants('fake') ? previous.fake : fake,
     real: previous && !wants('real') ? previous.real : real,

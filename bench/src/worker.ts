@@ -4,11 +4,13 @@
  * garbage of one measurement out of the next.
  */
 import { type MemoryConfig, runMemory } from './micro/memory.js';
+import { type PendingBenchConfig, runPendingBench } from './micro/pending-bench.js';
 import { runStoreBench, type StoreBenchConfig } from './micro/store-bench.js';
 
 const TASKS = {
   'store-bench': (c: unknown) => runStoreBench(c as StoreBenchConfig),
   memory: (c: unknown) => runMemory(c as MemoryConfig),
+  'pending-bench': (c: unknown) => runPendingBench(c as PendingBenchConfig),
 } as const;
 
 export type WorkerTask = keyof typeof TASKS;

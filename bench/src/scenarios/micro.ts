@@ -1,4 +1,5 @@
 import type { MemoryConfig, MemoryResult } from '../micro/memory.js';
+import type { PendingBenchConfig, PendingBenchResult } from '../micro/pending-bench.js';
 import type { StoreBenchConfig, StoreBenchResult } from '../micro/store-bench.js';
 import { inFreshProcess } from '../peers/worker-process.js';
 import { errorText } from './context.js';
@@ -25,6 +26,28 @@ export async function runStoreBenches(
       out.push(r);
     } catch (e) {
       log(`store ${config.impl} ${config.kind} ${config.n}: FAILED ${errorText(e)}`);
+      out.push({ config, error: errorText(e) });
+    }
+  }
+  return out;
+}
+
+/** Watch events while local writes wait, for each config, each in a fresh process. */
+export async function runPendingBenches(
+  configs: readonly PendingBenchConfig[],
+  log: (line: string) => void,
+): Promise<(PendingBenchResult | Failed<PendingBenchConfig>)[]> {
+  const out: (PendingBenchResult | Failed<PendingBenchConfig>)[] = [];
+  for (const config of configs) {
+    try {
+      const r = await inFreshProcess<PendingBenchResult>('pending-bench', config, 600_000);
+      log(
+        `pending ${config.pending} ${config.kind} ${config.n}: ${r.eventUs.median.toFixed(1)} us/event, ` +
+          `${r.writeMeanUs.toFixed(1)} us/write, ${r.confirmMeanUs.toFixed(1)} us/confirmation`,
+      );
+      out.push(r);
+    } catch (e) {
+      log(`pending ${config.pending} ${config.kind} ${config.n}: FAILED ${errorText(e)}`);
       out.push({ config, error: errorText(e) });
     }
   }

@@ -4,6 +4,7 @@ import { compareResourceVersions } from '../resource-version.js';
 import * as actions from './actions.js';
 import { deepFreeze } from './freeze.js';
 import { queryMatches } from './match.js';
+import { PendingIndex } from './pending-index.js';
 import type { KatesState, LocalWrite, ObjectEntry, QueryState, ReflectorCounters, ReflectorState } from './state.js';
 import { emptyTree, type Tree, TreeEditor, treeForEach, treeGet, treeHas } from './tree.js';
 
@@ -30,6 +31,8 @@ class Batch {
   private reflectorsChanged = false;
   private queriesChanged = false;
   private localChanged = false;
+  /** UIDs whose entry in `localPending` this action added, replaced or released. */
+  private readonly pendingChanged = new Set<string>();
   /** UIDs to re-judge, by group-kind. */
   private readonly touched = new Map<string, Set<string>>();
   readonly arrival: number;
@@ -84,6 +87,7 @@ class Batch {
     }
     if (groupKind === undefined) delete this.localPending[uid];
     else this.localPending[uid] = groupKind;
+    this.pendingChanged.add(uid);
   }
 
   /** Marks `uid` for re-judging; without a uid, only releases local writes of the kind. */
@@ -134,6 +138,9 @@ class Batch {
       !this.localChanged
     )
       return this.state;
+    if (this.localChanged) {
+      PendingIndex.derive(this.state, { localPending: this.localPending, objects }, this.pendingChanged);
+    }
     return {
       objects,
       reflectors: this.reflectors,
@@ -141,6 +148,33 @@ class Batch {
       localPending: this.localPending,
       seq: this.arrival,
     };
+  }
+
+  /**
+   * The pending writes of `groupKind` this action may have changed the fate of: those it touched,
+   * those whose resourceVersion a moved watch has just crossed (either way), and those whose
+   * resourceVersion cannot be ordered. All of them when a moved watch's version cannot be ordered
+   * (a watch that has just listed for the first time, a server without etcd revisions).
+   */
+  private pendingCandidates(
+    groupKind: string,
+    moved: readonly (readonly [ReflectorState | undefined, ReflectorState])[],
+    uids: ReadonlySet<string>,
+  ): Iterable<string> {
+    const all = () => Object.keys(this.localPending);
+    const index = PendingIndex.of(this.state.localPending, this.state.objects);
+    const out = new Set<string>();
+    for (const uid of uids) if (this.localPending[uid] !== undefined) out.add(uid);
+    for (const [before, after] of moved) {
+      if (!before) return all();
+      const c = compareResourceVersions(before.resourceVersion, after.resourceVersion);
+      if (c === undefined) return all();
+      if (c === 0) continue;
+      const [lo, hi] = c < 0 ? [before.resourceVersion, after.resourceVersion] : [after.resourceVersion, before.resourceVersion];
+      for (const uid of index.between(groupKind, lo, hi)) out.add(uid);
+    }
+    if (moved.length > 0) for (const uid of index.unordered(groupKind)) out.add(uid);
+    return out;
   }
 
   /** Releases local writes the watches have caught up with, drops objects no one holds, and
@@ -153,7 +187,7 @@ class Batch {
       const before = this.state.reflectors[r.key];
       if (r !== before) moved.push([before, r]);
     }
-    for (const uid in this.localPending) {
+    for (const uid of this.pendingCandidates(groupKind, moved, uids)) {
       if (this.localPending[uid] !== groupKind) continue;
       const entry = this.objects.get(uid);
       if (!entry?.local) {

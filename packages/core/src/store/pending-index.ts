@@ -1,0 +1,164 @@
+import { compareResourceVersions } from '../resource-version.js';
+import type { ObjectEntry } from './state.js';
+import { type Tree, treeGet } from './tree.js';
+
+/**
+ * The local writes awaiting their watches (`localPending`), ordered by resourceVersion per
+ * group-kind, so that a watch event looks only at the writes its watch has just passed.
+ *
+ * Why: a watch event must re-judge a pending write only when its watch crosses the write's
+ * resourceVersion. Scanning every pending write on every event cost 0.7 us a write: with 1000
+ * writes in flight (a controller applying a batch) each watch event took 0.7 ms, and the burst as
+ * a whole was quadratic. The index is data derived from the state, not state: it is cached per
+ * `localPending` record (which the reducer copies on write) and derived from the previous one in
+ * O(pending) array copies, or rebuilt when a state arrives from elsewhere (replay, a checkpoint).
+ */
+export class PendingIndex {
+  /** @internal Use {@link PendingIndex.of}. */
+  constructor(private readonly kinds: ReadonlyMap<string, KindIndex>) {}
+
+  /** The index of a state's pending writes; cached, built once per `localPending` record. */
+  static of(localPending: Readonly<Record<string, string>>, objects: Tree<ObjectEntry>): PendingIndex {
+    let index = cache.get(localPending);
+    if (!index) {
+      index = build(localPending, objects);
+      cache.set(localPending, index);
+    }
+    return index;
+  }
+
+  /** The index built from scratch, uncached: what `of` and `derive` must agree with. */
+  static rebuild(localPending: Readonly<Record<string, string>>, objects: Tree<ObjectEntry>): PendingIndex {
+    return build(localPending, objects);
+  }
+
+  /**
+   * Caches the index of `next` from that of `prev`, given the UIDs whose pending write changed
+   * (added, replaced or released) between them. Does nothing when `prev` has no index cached: the
+   * next `of(next)` builds it.
+   */
+  static derive(
+    prev: { localPending: Readonly<Record<string, string>>; objects: Tree<ObjectEntry> },
+    next: { localPending: Readonly<Record<string, string>>; objects: Tree<ObjectEntry> },
+    changed: Iterable<string>,
+  ): void {
+    const base = cache.get(prev.localPending);
+    if (!base || cache.has(next.localPending)) return;
+    const kinds = new Map(base.kinds);
+    const copied = new Set<string>();
+    const writable = (kind: string): MutableKindIndex => {
+      const k = kinds.get(kind) ?? EMPTY_KIND;
+      if (copied.has(kind)) return k as MutableKindIndex;
+      const copy: MutableKindIndex = { rvs: [...k.rvs], uids: [...k.uids], unordered: [...k.unordered] };
+      kinds.set(kind, copy);
+      copied.add(kind);
+      return copy;
+    };
+    for (const uid of changed) {
+      const oldKind = prev.localPending[uid];
+      if (oldKind !== undefined) remove(writable(oldKind), uid, localRv(prev.objects, uid));
+      const newKind = next.localPending[uid];
+      if (newKind !== undefined) insert(writable(newKind), uid, localRv(next.objects, uid));
+    }
+    cache.set(next.localPending, new PendingIndex(kinds));
+  }
+
+  /** UIDs of the pending writes of `groupKind` with `lo < resourceVersion <= hi` (decimal). */
+  between(groupKind: string, lo: string, hi: string): readonly string[] {
+    const k = this.kinds.get(groupKind);
+    if (!k || k.rvs.length === 0) return [];
+    const from = upperBound(k.rvs, lo);
+    const to = upperBound(k.rvs, hi);
+    return from < to ? k.uids.slice(from, to) : [];
+  }
+
+  /** UIDs of the pending writes of `groupKind` whose resourceVersion is not a decimal integer. */
+  unordered(groupKind: string): readonly string[] {
+    return this.kinds.get(groupKind)?.unordered ?? [];
+  }
+}
+
+interface KindIndex {
+  /** Decimal resourceVersions, ascending; `uids[i]` wrote `rvs[i]`. */
+  readonly rvs: readonly string[];
+  readonly uids: readonly string[];
+  /** Writes whose resourceVersion cannot be ordered: looked at on every move of a watch. */
+  readonly unordered: readonly string[];
+}
+type MutableKindIndex = { rvs: string[]; uids: string[]; unordered: string[] };
+
+const EMPTY_KIND: KindIndex = { rvs: [], uids: [], unordered: [] };
+const cache = new WeakMap<object, PendingIndex>();
+
+function localRv(objects: Tree<ObjectEntry>, uid: string): string {
+  return treeGet(objects, uid)?.local?.resourceVersion ?? '';
+}
+
+function ordered(rv: string): boolean {
+  return compareResourceVersions(rv, '0') !== undefined;
+}
+
+/** The first index whose resourceVersion is greater than `rv`. */
+function upperBound(rvs: readonly string[], rv: string): number {
+  let lo = 0;
+  let hi = rvs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareResourceVersions(rvs[mid], rv)! <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function insert(k: MutableKindIndex, uid: string, rv: string): void {
+  if (!ordered(rv)) {
+    k.unordered.push(uid);
+    return;
+  }
+  const at = upperBound(k.rvs, rv);
+  k.rvs.splice(at, 0, rv);
+  k.uids.splice(at, 0, uid);
+}
+
+function remove(k: MutableKindIndex, uid: string, rv: string): void {
+  if (ordered(rv)) {
+    // Writes of one resourceVersion sit together: look through that run for this UID.
+    for (let i = upperBound(k.rvs, rv) - 1; i >= 0 && k.rvs[i] === rv; i--) {
+      if (k.uids[i] === uid) {
+        k.rvs.splice(i, 1);
+        k.uids.splice(i, 1);
+        return;
+      }
+    }
+  }
+  const j = k.unordered.indexOf(uid);
+  if (j >= 0) k.unordered.splice(j, 1);
+}
+
+function build(localPending: Readonly<Record<string, string>>, objects: Tree<ObjectEntry>): PendingIndex {
+  const byKind = new Map<string, { rv: string; uid: string }[]>();
+  const unordered = new Map<string, string[]>();
+  for (const uid in localPending) {
+    const kind = localPending[uid]!;
+    const rv = localRv(objects, uid);
+    if (!ordered(rv)) {
+      let list = unordered.get(kind);
+      if (!list) unordered.set(kind, (list = []));
+      list.push(uid);
+      continue;
+    }
+    let list = byKind.get(kind);
+    if (!list) byKind.set(kind, (list = []));
+    list.push({ rv, uid });
+  }
+  const kinds = new Map<string, KindIndex>();
+  for (const kind of new Set([...byKind.keys(), ...unordered.keys()])) {
+    const list = (byKind.get(kind) ?? []).sort((a, b) => compareResourceVersions(a.rv, b.rv)!);
+    kinds.set(kind, {
+      rvs: list.map((e) => e.rv),
+      uids: list.map((e) => e.uid),
+      unordered: unordered.get(kind) ?? [],
+    });
+  }
+  return new PendingIndex(kinds);
+}
