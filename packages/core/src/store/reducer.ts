@@ -161,6 +161,8 @@ class Batch {
     moved: readonly (readonly [ReflectorState | undefined, ReflectorState])[],
     uids: ReadonlySet<string>,
   ): Iterable<string> {
+    // The common case, a watch event with no write in flight, costs nothing here.
+    if (isEmpty(this.localPending) && this.pendingChanged.size === 0) return [];
     const all = () => Object.keys(this.localPending);
     const index = PendingIndex.of(this.state.localPending, this.state.objects);
     const out = new Set<string>();
@@ -233,6 +235,11 @@ class Batch {
       }
     }
   }
+}
+
+function isEmpty(record: object): boolean {
+  for (const _ in record) return false;
+  return true;
 }
 
 /** Whether watch `r` has reached the resourceVersion of a local write. */

@@ -95,6 +95,8 @@ export class TreeEditor<V> {
   private root: (Middle<V> | undefined)[] | undefined;
   private readonly ownedMiddles = new Set<number>();
   private readonly ownedLeaves = new Set<number>();
+  /** Whether a delete may have emptied a leaf (and so a middle node): `finish` drops empty nodes. */
+  private deleted = false;
   private size: number;
 
   constructor(private base: Tree<V>) {
@@ -141,6 +143,7 @@ export class TreeEditor<V> {
     }
     writable.length = last;
     this.size--;
+    this.deleted = true;
   }
 
   /** Whether anything was written. */
@@ -158,7 +161,7 @@ export class TreeEditor<V> {
     }
     for (const m of this.ownedMiddles) {
       const middle = root[m] as (Leaf<V> | undefined)[];
-      root[m] = middle.every((x) => x === undefined) ? undefined : Object.freeze(middle);
+      root[m] = this.deleted && middle.every((x) => x === undefined) ? undefined : Object.freeze(middle);
     }
     const tree = this.size === 0 ? emptyTree<V>() : Object.freeze({ size: this.size, root: Object.freeze(root) });
     // Further edits start from the finished tree (its nodes are frozen now, so they are copied).
@@ -166,6 +169,7 @@ export class TreeEditor<V> {
     this.root = undefined;
     this.ownedMiddles.clear();
     this.ownedLeaves.clear();
+    this.deleted = false;
     return tree;
   }
 
