@@ -63,6 +63,30 @@ describe.skipIf(!cluster)('client.watch against the real API server', () => {
     }
   });
 
+  it('holds a 1 MB ConfigMap from the list and from the watch, whole', async () => {
+    const big = (c: string) => ({ blob: c.repeat(1 << 20) });
+    await client.create<ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big-listed', namespace: ns, labels: { [tierKey]: 'big' } }, data: big('a') });
+    const acc = client.watch({ name: 'big', kind: 'cm', namespace: ns, labelSelector: `${tierKey}=big` });
+    try {
+      const snap: { big?: readonly ConfigMap[] } = {};
+      await acc.changed();
+      acc.update(snap);
+      expect(snap.big?.map((o) => o.data?.blob?.length)).toEqual([1 << 20]);
+      // Created behind the client's back (another client), so that only the watch can bring it.
+      const other = createClient({ kubeconfig: cluster!.kubeconfigPath, namespace: ns });
+      try {
+        await other.create<ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big-watched', namespace: ns, labels: { [tierKey]: 'big' } }, data: big('b') });
+      } finally {
+        other.close();
+      }
+      await expect.poll(() => (acc.update(snap), snap.big?.length), { timeout: 10_000 }).toBe(2);
+      expect(snap.big?.[1]?.data?.blob).toBe('b'.repeat(1 << 20));
+      expect(acc.status().big?.error).toBeUndefined();
+    } finally {
+      acc.close();
+    }
+  });
+
   it('gives one signal for a burst of 10 creates within a long interval', async () => {
     const acc = client.watch({ name: 'burst', kind: 'cm', namespace: ns, labelSelector: 'burst=yes' }, { interval: 3000 });
     try {

@@ -68,11 +68,10 @@ export function createBrowserTransport(options: BrowserTransportOptions): Transp
     return transportResponse(
       res,
       () => (res.body ? chunksOf(res.body) : undefined),
-      (e) =>
+      (e, what) =>
         fail(
-          req.signal?.aborted
-            ? 'aborted while reading the answer'
-            : 'connection lost while reading the answer',
+          what ??
+            (req.signal?.aborted ? 'aborted while reading the answer' : 'connection lost while reading the answer'),
           e,
         ),
     );

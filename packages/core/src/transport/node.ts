@@ -119,11 +119,10 @@ export function createNodeTransport(kc: KubeConfig): NodeTransport {
     return transportResponse(
       res,
       () => res.body ?? undefined,
-      (e: unknown) =>
+      (e: unknown, what?: string) =>
         fail(
-          req.signal?.aborted
-            ? 'aborted while reading the answer'
-            : 'connection lost while reading the answer',
+          what ??
+            (req.signal?.aborted ? 'aborted while reading the answer' : 'connection lost while reading the answer'),
           e,
         ),
     );

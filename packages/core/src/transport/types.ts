@@ -1,3 +1,4 @@
+import { LineTooLongError, splitLines } from './lines.js';
 /**
  * The transport is the only thing that talks HTTP. The reflector, the discovery and the client
  * speak to it; the Node transport (client-node's auth and TLS) and the browser transport (fetch
@@ -65,24 +66,6 @@ export function requestUrl(req: Pick<TransportRequest, 'path' | 'query'>): strin
   return qs ? `${req.path}?${qs}` : req.path;
 }
 
-/** Splits a stream of byte chunks into lines, as they arrive. */
-export async function* splitLines(chunks: AsyncIterable<Uint8Array>): AsyncIterable<string> {
-  const decoder = new TextDecoder();
-  let buffered = '';
-  for await (const chunk of chunks) {
-    buffered += decoder.decode(chunk, { stream: true });
-    let newline = buffered.indexOf('\n');
-    while (newline >= 0) {
-      const line = buffered.slice(0, newline).trim();
-      buffered = buffered.slice(newline + 1);
-      if (line) yield line;
-      newline = buffered.indexOf('\n');
-    }
-  }
-  buffered += decoder.decode();
-  if (buffered.trim()) yield buffered.trim();
-}
-
 /** The parts of a fetch `Response` (the global one or undici's) that a transport reads. */
 export interface FetchLikeResponse {
   readonly status: number;
@@ -98,7 +81,7 @@ export interface FetchLikeResponse {
 export function transportResponse(
   res: FetchLikeResponse,
   chunks: () => AsyncIterable<Uint8Array> | undefined,
-  lost: (e: unknown) => Error,
+  lost: (e: unknown, what?: string) => Error,
 ): TransportResponse {
   const headers: Record<string, string> = {};
   res.headers.forEach((value, name) => {
@@ -120,8 +103,10 @@ export function transportResponse(
       try {
         yield* splitLines(body);
       } catch (e) {
-        throw lost(e);
+        throw e instanceof LineTooLongError ? lost(e, 'stream dropped') : lost(e);
       }
     },
   };
 }
+
+export { LineTooLongError, MAX_LINE_LENGTH, splitLines } from './lines.js';

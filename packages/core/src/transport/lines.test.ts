@@ -1,0 +1,85 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LineTooLongError, MAX_LINE_LENGTH, splitLines } from './lines.js';
+import { transportResponse } from './types.js';
+
+async function* chunksOf(bytes: Uint8Array, cuts: number[]): AsyncIterable<Uint8Array> {
+  let at = 0;
+  for (const cut of [...cuts].sort((a, b) => a - b)) {
+    if (cut <= at || cut >= bytes.length) continue;
+    yield bytes.subarray(at, cut);
+    at = cut;
+  }
+  yield bytes.subarray(at);
+}
+
+async function collect(lines: AsyncIterable<string>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const line of lines) out.push(line);
+  return out;
+}
+
+/** Text with newlines, blanks, multi-byte characters (split across chunks by the cuts) and garbage. */
+const streamText = fc
+  .array(
+    fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 30 }),
+      fc.constantFrom('\n', '\r\n', '   ', 'é', '日本', '🙂', '{"type":"ADDED"', '\u0000'),
+    ),
+    { maxLength: 40 },
+  )
+  .map((parts) => parts.join(''));
+
+describe('splitting a watch stream into lines', () => {
+  it('yields the same lines whatever the chunk boundaries, even inside a multi-byte character', async () => {
+    await fc.assert(
+      fc.asyncProperty(streamText, fc.array(fc.nat(400), { maxLength: 30 }), async (text, cuts) => {
+        const expected = text
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l !== '');
+        const bytes = new TextEncoder().encode(text);
+        expect(await collect(splitLines(chunksOf(bytes, cuts)))).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('joins an 8 MB object that arrives in 16 KB chunks into one line', async () => {
+    const big = JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'big', uid: 'u' }, data: { x: 'y'.repeat(8 << 20) } } });
+    const bytes = new TextEncoder().encode(`${big}\n{"type":"BOOKMARK"}\n`);
+    const cuts = Array.from({ length: Math.floor(bytes.length / 16384) }, (_, i) => (i + 1) * 16384);
+    const lines = await collect(splitLines(chunksOf(bytes, cuts)));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]!.length).toBe(big.length);
+    expect(JSON.parse(lines[0]!).object.data.x).toHaveLength(8 << 20);
+  });
+
+  it('drops a stream whose line grows past the limit without a newline, saying why', async () => {
+    const bytes = new TextEncoder().encode(`{"ok":1}\n${'<html>'.repeat(2000)}`);
+    const cuts = Array.from({ length: 20 }, (_, i) => (i + 1) * 500);
+    const seen: string[] = [];
+    const reading = (async () => {
+      for await (const line of splitLines(chunksOf(bytes, cuts), 4096)) seen.push(line);
+    })();
+    await expect(reading).rejects.toThrow(LineTooLongError);
+    await expect(reading).rejects.toThrow(/without a newline: the stream is not a watch stream/);
+    expect(seen).toEqual(['{"ok":1}']);
+  });
+
+  it('makes a transport drop a stream of more than 64 Mi characters without a newline, as a dropped stream', async () => {
+    const mb = new TextEncoder().encode('x'.repeat(1 << 20));
+    async function* endless(): AsyncIterable<Uint8Array> {
+      for (let i = 0; i <= MAX_LINE_LENGTH / (1 << 20); i++) yield mb;
+    }
+    const res = transportResponse(
+      { status: 200, headers: { forEach() {} }, text: async () => '' },
+      () => endless(),
+      (e, what) => new Error(`GET /api/v1/configmaps?watch=true: ${what ?? 'connection lost'}: ${(e as Error).message}`),
+    );
+    const reading = (async () => {
+      for await (const _ of res.lines()) throw new Error('no line was complete');
+    })();
+    await expect(reading).rejects.toThrow(/configmaps\?watch=true: stream dropped: a watch line grew past 67108864 characters/);
+  });
+});
