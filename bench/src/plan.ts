@@ -50,7 +50,7 @@ const ALL: readonly PeerName[] = [
 const FOLLOWERS: readonly PeerName[] = ['kates', 'entity-adapter', 'client-node', 'go-kates'];
 
 function store(kind: BenchKind, n: number, budgetMs: number): StoreBenchConfig[] {
-  return (['kates', 'kates-frozen', 'entity-adapter'] as const).map((impl) => ({
+  return (['kates', 'kates-frozen', 'map', 'entity-adapter'] as const).map((impl) => ({
     impl,
     kind,
     n,

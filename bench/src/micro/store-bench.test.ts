@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runStoreBench } from './store-bench.js';
 
 describe('the store micro-benchmark', () => {
-  for (const impl of ['kates', 'kates-frozen', 'entity-adapter'] as const) {
+  for (const impl of ['kates', 'kates-frozen', 'map', 'entity-adapter'] as const) {
     it(`leaves the ${impl} snapshot with every object in its newest state`, async () => {
       const r = await runStoreBench({
         impl,

@@ -10,9 +10,11 @@ import { katesFixture } from './kates-fixture.js';
 export interface StoreBenchConfig {
   /**
    * `kates`: the production configuration (`NODE_ENV=production`: objects not frozen);
-   * `kates-frozen`: the development default, every incoming object deep-frozen.
+   * `kates-frozen`: the development default, every incoming object deep-frozen;
+   * `map`: the floor, a `Map` from UID to the parsed object and nothing else (no order, no
+   * queries, no coherence): what holding parsed objects costs on this machine, GC included.
    */
-  readonly impl: 'kates' | 'kates-frozen' | 'entity-adapter';
+  readonly impl: 'kates' | 'kates-frozen' | 'map' | 'entity-adapter';
   readonly kind: BenchKind;
   readonly n: number;
   /** Single events to time, one action each. */
@@ -76,6 +78,23 @@ interface Subject {
 }
 
 async function subjectOf(config: StoreBenchConfig, namespace: string): Promise<Subject> {
+  if (config.impl === 'map') {
+    const held = new Map<string, KubernetesObject>();
+    for (const page of listPages(config.kind, config.n, namespace))
+      for (const obj of (JSON.parse(page) as { items: KubernetesObject[] }).items) held.set(obj.metadata!.uid!, obj);
+    return {
+      apply: (events) => {
+        for (const ev of events) {
+          const uid = ev.object.metadata!.uid!;
+          if (ev.type === 'DELETED') held.delete(uid);
+          else held.set(uid, ev.object);
+        }
+      },
+      snapshot: () => [...held.values()],
+      update: () => [...held.values()],
+      close: () => {},
+    };
+  }
   if (config.impl !== 'entity-adapter') {
     const fx = await katesFixture(config.kind, config.n, { namespace, freeze: config.impl === 'kates-frozen' });
     const snap: Record<string, readonly KubernetesObject[]> = {};
@@ -189,7 +208,7 @@ export async function runStoreBench(config: StoreBenchConfig): Promise<StoreBenc
     updateMs.push(now() - t);
   }
 
-  const problems = check(subject.snapshot(), config.n, newest, config.impl !== 'entity-adapter');
+  const problems = check(subject.snapshot(), config.n, newest, config.impl.startsWith('kates'));
   subject.close();
   const meanUs = singleUs.reduce((a, b) => a + b, 0) / Math.max(1, singleUs.length);
   return {

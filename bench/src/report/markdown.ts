@@ -73,6 +73,7 @@ function targets(r: BenchResults): string {
   const kates = memoryOf(r, 'kates', 'Pod', memN, false);
   const katesDrop = memoryOf(r, 'kates', 'Pod', memN, true);
   const frozen = storeOf(r, 'kates-frozen', 'Pod', bigN);
+  const floor = storeOf(r, 'map', 'Pod', bigN);
   const rows: string[][] = [];
   if (pod) {
     rows.push([
@@ -89,6 +90,15 @@ function targets(r: BenchResults): string {
       eaPod ? `${int(eaPod.single.eventsPerSec)}/s` : 'n/a',
       verdict(pod.single.eventsPerSec >= 20_000),
     ]);
+    if (floor) {
+      rows.push([
+        'the floor for the two rows above: parse + `Map.set`, nothing else, same events',
+        'for reference',
+        `${num(floor.single.us.median)} µs median, mean ${num(floor.single.meanUs)} (${int(floor.single.eventsPerSec)}/s); kates / floor: ${ratio(pod.single.meanUs, floor.single.meanUs)} by the mean`,
+        '',
+        '',
+      ]);
+    }
     rows.push([
       'batched events per second, Pods, store and selector work (1000 a batch; with parse, and the parse-only ceiling, in brackets)',
       '≥ 50k/s',
@@ -158,6 +168,7 @@ function storeTable(r: BenchResults): string {
     if (failed<{ impl: string; kind: string; n: number }>(s))
       return [s.config.impl, s.config.kind, int(s.config.n), `failed: ${s.error}`, '', '', '', '', ''];
     const other = storeOf(r, s.impl === 'entity-adapter' ? 'kates' : 'entity-adapter', s.kind, s.n);
+    const shows = s.impl.startsWith('kates') && other;
     return [
       s.impl,
       s.kind,
@@ -167,7 +178,7 @@ function storeTable(r: BenchResults): string {
       int(s.single.eventsPerSec),
       `${int(s.batched.eventsPerSec)} (${int(s.batched.storeEventsPerSec)})${s.batched.batchSize < 1000 ? `, batches of ${s.batched.batchSize}` : ''}`,
       range(s.updateMs),
-      s.impl !== 'entity-adapter' && other
+      shows
         ? `${ratio(other.single.us.median, s.single.us.median)} per event, ${ratio(other.updateMs.median, s.updateMs.median)} update`
         : '',
       s.correct ? 'yes' : `**no**: ${s.problems.join('; ')}`,
@@ -469,7 +480,9 @@ export function renderMarkdown(r: BenchResults): string {
       ' A "single event" is parse + one dispatch, with everything that runs on it (reducer, and the accumulator\'s store' +
       ' listener with its selectors); the sorted snapshot is built by `update()`, once per coalesced signal, and timed on its own.' +
       ' `kates` is the production configuration (`NODE_ENV=production`: stored objects are not frozen); `kates-frozen` is the' +
-      ' development default, which deep-freezes every incoming object so that a mutation throws where it happens.',
+      ' development default, which deep-freezes every incoming object so that a mutation throws where it happens; `map` is the' +
+      ' floor, a `Map` from UID to the parsed object and nothing else, which shows what parsing and holding the objects cost' +
+      ' (garbage collection included) before any store work.',
     targets(r),
     storeTable(r),
     '### Read/write coherence under a burst of writes',
