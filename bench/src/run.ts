@@ -80,6 +80,7 @@ async function runFake(plan: BenchPlan, goBinary: string | undefined): Promise<S
     () => startFakeServer(collections),
     async (ctx) => {
       const bootstrap = [];
+      const failedAt = new Map<string, { n: number; error: string }>();
       for (const b of plan.fake.bootstrap) {
         bootstrap.push(
           ...(await runBootstrap(
@@ -87,6 +88,7 @@ async function runFake(plan: BenchPlan, goBinary: string | undefined): Promise<S
             collections.find((c) => c.kind === b.kind && c.n === b.n)!,
             b.peers,
             b.reps,
+            { failedAt },
           )),
         );
       }

@@ -31,6 +31,12 @@ export interface BootstrapBudget {
   readonly timeoutMs?: number;
   /** A peer is not repeated once its runs of this case add up to this (default 60 s). */
   readonly repeatWithinMs?: number;
+  /**
+   * Failures earlier in the run, by `peer kind`: the smallest collection a peer failed on. A peer
+   * is not run on a larger collection of that kind (it would only wait out the timeout again);
+   * its result says where it failed. Filled in by this function.
+   */
+  readonly failedAt?: Map<string, { n: number; error: string }>;
 }
 
 /**
@@ -53,7 +59,15 @@ export async function runBootstrap(
     PeerName,
     { ms: number[]; heap: number[]; correct: boolean; firstCount?: number; error?: string }
   >();
-  for (const p of peers) runs.set(p, { ms: [], heap: [], correct: true });
+  for (const p of peers) {
+    const earlier = budget.failedAt?.get(`${p} ${c.kind}`);
+    runs.set(
+      p,
+      earlier && earlier.n < c.n
+        ? { ms: [], heap: [], correct: false, error: `not run: failed at ${earlier.n} ${c.kind}s in this run (${earlier.error.split(';')[0]})` }
+        : { ms: [], heap: [], correct: true },
+    );
+  }
   for (let rep = 0; rep < reps; rep++) {
     for (let k = 0; k < peers.length; k++) {
       const peer = peers[(k + rep) % peers.length]!;
@@ -82,6 +96,12 @@ export async function runBootstrap(
         await consumer.stop();
       }
     }
+  }
+  for (const [peer, run] of runs) {
+    const key = `${peer} ${c.kind}`;
+    const known = budget.failedAt?.get(key);
+    if (run.error && !/^not (run|built)/.test(run.error) && (!known || c.n < known.n))
+      budget.failedAt?.set(key, { n: c.n, error: run.error });
   }
   return peers.map((peer) => {
     const run = runs.get(peer)!;
