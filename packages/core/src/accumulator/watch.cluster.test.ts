@@ -79,7 +79,15 @@ describe.skipIf(!cluster)('client.watch against the real API server', () => {
       } finally {
         other.close();
       }
-      await expect.poll(() => (acc.update(snap), snap.big?.length), { timeout: 10_000 }).toBe(2);
+      await expect
+        .poll(
+          () => {
+            acc.update(snap);
+            return snap.big?.length;
+          },
+          { timeout: 10_000 },
+        )
+        .toBe(2);
       expect(snap.big?.[1]?.data?.blob).toBe('b'.repeat(1 << 20));
       expect(acc.status().big?.error).toBeUndefined();
     } finally {

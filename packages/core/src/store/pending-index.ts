@@ -138,18 +138,16 @@ function remove(k: MutableKindIndex, uid: string, rv: string): void {
 function build(localPending: Readonly<Record<string, string>>, objects: Tree<ObjectEntry>): PendingIndex {
   const byKind = new Map<string, { rv: string; uid: string }[]>();
   const unordered = new Map<string, string[]>();
+  const listOf = <T>(map: Map<string, T[]>, kind: string): T[] => {
+    const list = map.get(kind) ?? [];
+    map.set(kind, list);
+    return list;
+  };
   for (const uid in localPending) {
     const kind = localPending[uid]!;
     const rv = localRv(objects, uid);
-    if (!ordered(rv)) {
-      let list = unordered.get(kind);
-      if (!list) unordered.set(kind, (list = []));
-      list.push(uid);
-      continue;
-    }
-    let list = byKind.get(kind);
-    if (!list) byKind.set(kind, (list = []));
-    list.push({ rv, uid });
+    if (ordered(rv)) listOf(byKind, kind).push({ rv, uid });
+    else listOf(unordered, kind).push(uid);
   }
   const kinds = new Map<string, KindIndex>();
   for (const kind of new Set([...byKind.keys(), ...unordered.keys()])) {

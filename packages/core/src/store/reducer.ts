@@ -93,7 +93,10 @@ class Batch {
   /** Marks `uid` for re-judging; without a uid, only releases local writes of the kind. */
   touch(groupKind: string, uid?: string): void {
     let set = this.touched.get(groupKind);
-    if (!set) this.touched.set(groupKind, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.touched.set(groupKind, set);
+    }
     if (uid !== undefined) set.add(uid);
   }
 
