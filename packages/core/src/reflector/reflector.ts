@@ -347,14 +347,21 @@ export class Reflector {
     const onAbort = () => inactivity.abort();
     this.abort.signal.addEventListener('abort', onAbort, { once: true });
     const iterator = res.lines()[Symbol.asyncIterator]();
-    const stalled = new Promise<never>((_, reject) => {
-      inactivity.signal.addEventListener('abort', () =>
-        reject(new Error(`no event or bookmark for ${this.options.inactivityTimeoutMs} ms; watching again`)), { once: true });
+    const stalledError = () => new Error(`no event or bookmark for ${this.options.inactivityTimeoutMs} ms; watching again`);
+    // One small promise per line, settled by the line or by inactivity. Not Promise.race with a
+    // promise that lives as long as the watch: every race leaves a reaction on it, and each
+    // reaction holds its line until the watch ends (minutes of events).
+    let rejectWaiting: ((e: Error) => void) | undefined;
+    inactivity.signal.addEventListener('abort', () => rejectWaiting?.(stalledError()), { once: true });
+    const nextLine = () => new Promise<IteratorResult<string>>((resolve, reject) => {
+      if (inactivity.signal.aborted) return reject(stalledError());
+      rejectWaiting = reject;
+      iterator.next().then(resolve, reject);
     });
-    stalled.catch(() => {});
     try {
       for (;;) {
-        const next = await Promise.race([iterator.next(), stalled]);
+        const next = await nextLine();
+        rejectWaiting = undefined;
         if (next.done) break;
         lines++;
         clearTimeout(timer);

@@ -1,6 +1,6 @@
-import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Transport, TransportRequest, TransportResponse } from '@kates/core';
+import { drainedOrClosed } from './drain.js';
 import { baseHeaders, writeStatus } from './status.js';
 
 /** Response headers passed on to the browser: what describes the body. Nothing else, ever. */
@@ -105,7 +105,7 @@ export async function forward(
   res.flushHeaders();
   try {
     for await (const line of upstream.lines()) {
-      if (!res.write(`${line}\n`)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (!res.write(`${line}\n`)) await drainedOrClosed(res);
       if (abort.signal.aborted) break;
     }
   } catch {
