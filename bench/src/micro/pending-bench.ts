@@ -56,7 +56,8 @@ export async function runPendingBench(config: PendingBenchConfig): Promise<Pendi
   (globalThis as { gc?: () => void }).gc?.();
 
   let t = now();
-  for (const object of writes) fx.store.dispatch(localWrite({ groupKind: kind, object, deleted: false, verb: 'update' }));
+  for (const object of writes)
+    fx.store.dispatch(localWrite({ groupKind: kind, object, deleted: false, verb: 'update' }));
   const writeMeanUs = ((now() - t) * 1000) / Math.max(1, pending);
   const shown = Object.keys(fx.store.getState().kates.localPending).length === pending;
 

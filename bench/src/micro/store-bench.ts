@@ -81,7 +81,8 @@ async function subjectOf(config: StoreBenchConfig, namespace: string): Promise<S
   if (config.impl === 'map') {
     const held = new Map<string, KubernetesObject>();
     for (const page of listPages(config.kind, config.n, namespace))
-      for (const obj of (JSON.parse(page) as { items: KubernetesObject[] }).items) held.set(obj.metadata!.uid!, obj);
+      for (const obj of (JSON.parse(page) as { items: KubernetesObject[] }).items)
+        held.set(obj.metadata!.uid!, obj);
     return {
       apply: (events) => {
         for (const ev of events) {
@@ -96,7 +97,10 @@ async function subjectOf(config: StoreBenchConfig, namespace: string): Promise<S
     };
   }
   if (config.impl !== 'entity-adapter') {
-    const fx = await katesFixture(config.kind, config.n, { namespace, freeze: config.impl === 'kates-frozen' });
+    const fx = await katesFixture(config.kind, config.n, {
+      namespace,
+      freeze: config.impl === 'kates-frozen',
+    });
     const snap: Record<string, readonly KubernetesObject[]> = {};
     fx.acc.update(snap);
     return {
@@ -129,7 +133,8 @@ const settle = () => (globalThis as { gc?: () => void }).gc?.();
 export async function runStoreBench(config: StoreBenchConfig): Promise<StoreBenchResult> {
   const namespace = 'bench';
   const rt = RESOURCES[config.kind];
-  const total = config.warmupEvents + config.singleEvents + config.batches * config.batchSize + config.updates;
+  const total =
+    config.warmupEvents + config.singleEvents + config.batches * config.batchSize + config.updates;
   const lines = eventLines(config.kind, config.n, namespace, total, config.n + 1);
   const parse = (line: string): WatchEventPayload => {
     const parsed = parseWatchLine(line, rt);

@@ -40,9 +40,13 @@ describe('the bootstrap scenario', () => {
   });
 
   it('does not run a peer on a larger collection of a kind it failed on, and says where it failed', async () => {
-    const failedAt = new Map([['kates ConfigMap', { n: 10, error: 'no complete snapshot within 45 s; the first came late' }]]);
+    const failedAt = new Map([
+      ['kates ConfigMap', { n: 10, error: 'no complete snapshot within 45 s; the first came late' }],
+    ]);
     const [kates, floor] = await runBootstrap(ctx, configMaps, ['kates', 'floor'], 1, { failedAt });
-    expect(kates?.error).toBe('not run: failed at 10 ConfigMaps in this run (no complete snapshot within 45 s)');
+    expect(kates?.error).toBe(
+      'not run: failed at 10 ConfigMaps in this run (no complete snapshot within 45 s)',
+    );
     expect(kates?.ms.n).toBe(0);
     expect(floor?.error).toBeUndefined();
     // A failure is remembered for the larger collections that follow.

@@ -64,7 +64,12 @@ export async function runBootstrap(
     runs.set(
       p,
       earlier && earlier.n < c.n
-        ? { ms: [], heap: [], correct: false, error: `not run: failed at ${earlier.n} ${c.kind}s in this run (${earlier.error.split(';')[0]})` }
+        ? {
+            ms: [],
+            heap: [],
+            correct: false,
+            error: `not run: failed at ${earlier.n} ${c.kind}s in this run (${earlier.error.split(';')[0]})`,
+          }
         : { ms: [], heap: [], correct: true },
     );
   }

@@ -31,20 +31,28 @@ async function tick(client: Client, step: number, log: (line: string) => void): 
     case 2: {
       // The embedded server has no kubelet: churn plays its part and reports readiness.
       const ready = (d.status?.readyReplicas ?? 0) > 0 ? 0 : (d.spec?.replicas ?? 1);
-      await client.updateStatus({ ...d, status: { ...d.status, replicas: d.spec?.replicas ?? 1, readyReplicas: ready } });
+      await client.updateStatus({
+        ...d,
+        status: { ...d.status, replicas: d.spec?.replicas ?? 1, readyReplicas: ready },
+      });
       log(`churn: ${d.metadata?.namespace}/${d.metadata?.name} now has ${ready} ready replicas`);
       break;
     }
     case 1: {
       const name = `canary-${step}`;
-      await client.create<Mapping>({ apiVersion: 'example.kates.dev/v1', kind: 'Mapping',
-        metadata: { name, namespace: d.metadata?.namespace }, spec: { prefix: `/canary/${step}/`, service: 'missing' } });
+      await client.create<Mapping>({
+        apiVersion: 'example.kates.dev/v1',
+        kind: 'Mapping',
+        metadata: { name, namespace: d.metadata?.namespace },
+        spec: { prefix: `/canary/${step}/`, service: 'missing' },
+      });
       log(`churn: added mapping ${d.metadata?.namespace}/${name}`);
       break;
     }
     case 3: {
-      const canaries = (await client.list<Mapping>('mappings.example.kates.dev', { namespace: 'all' }))
-        .filter((m) => m.metadata?.name?.startsWith('canary-'));
+      const canaries = (
+        await client.list<Mapping>('mappings.example.kates.dev', { namespace: 'all' })
+      ).filter((m) => m.metadata?.name?.startsWith('canary-'));
       const victim = canaries[0];
       if (victim) {
         await client.delete(victim);

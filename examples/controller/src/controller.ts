@@ -1,6 +1,6 @@
 import { type Client, isAlreadyExists, isConflict, isNotFound } from '@kates/core';
 import { mappingCrd } from './mapping.js';
-import { type Action, reconcile, type RouterSnapshot, TABLE_LABEL } from './reconcile.js';
+import { type Action, type RouterSnapshot, reconcile, TABLE_LABEL } from './reconcile.js';
 
 /** Where the controller says what it does and why. */
 export type Log = (line: string) => void;
@@ -60,9 +60,11 @@ export async function runController(options: RunControllerOptions): Promise<Cont
       stats.reconciles++;
       const actions = reconcile(snapshot);
       if (actions.length === 0) continue;
-      log(`reconcile #${stats.reconciles}: ${snapshot.mappings?.length ?? 0} mappings, ` +
-        `${snapshot.services?.length ?? 0} services, ${snapshot.deployments?.length ?? 0} deployments -> ` +
-        `${actions.length} change(s)`);
+      log(
+        `reconcile #${stats.reconciles}: ${snapshot.mappings?.length ?? 0} mappings, ` +
+          `${snapshot.services?.length ?? 0} services, ${snapshot.deployments?.length ?? 0} deployments -> ` +
+          `${actions.length} change(s)`,
+      );
       for (const action of actions) await apply(client, action, stats, log);
     }
   } finally {
@@ -88,7 +90,9 @@ async function apply(client: Client, action: Action, stats: ControllerStats, log
   } catch (e) {
     if (isConflict(e) || isAlreadyExists(e)) {
       stats.conflicts++;
-      log(`  ${action.verb} configmap ${where}: conflict (${(e as Error).message}); the next snapshot will be newer`);
+      log(
+        `  ${action.verb} configmap ${where}: conflict (${(e as Error).message}); the next snapshot will be newer`,
+      );
     } else if (isNotFound(e) && action.verb !== 'create') {
       log(`  ${action.verb} configmap ${where}: already gone`);
     } else {

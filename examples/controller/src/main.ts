@@ -31,13 +31,20 @@ const time = () => new Date().toISOString().slice(11, 23);
 const log = (line: string) => console.log(`${time()} ${line}`);
 
 const embedded = !values.kubeconfig && !values.cluster;
-const server = embedded ? await startFakeApiServer({ seed: [...sampleClusterObjects(), ...sampleMappings()] }) : undefined;
-const client = createClient(server ? { kubeconfig: server.kubeconfigPath } : values.kubeconfig
-  ? { kubeconfig: values.kubeconfig } : {});
-log(embedded
-  ? `kates example controller on the embedded in-memory API server at ${server!.url} (sample cluster, churn every ${values.churn} ms)`
-  : `kates example controller on ${client.transport.server}`);
-log('watching Services, Deployments and Mappings; maintaining a routing-table ConfigMap per namespace. Ctrl-C stops.');
+const server = embedded
+  ? await startFakeApiServer({ seed: [...sampleClusterObjects(), ...sampleMappings()] })
+  : undefined;
+const client = createClient(
+  server ? { kubeconfig: server.kubeconfigPath } : values.kubeconfig ? { kubeconfig: values.kubeconfig } : {},
+);
+log(
+  embedded
+    ? `kates example controller on the embedded in-memory API server at ${server!.url} (sample cluster, churn every ${values.churn} ms)`
+    : `kates example controller on ${client.transport.server}`,
+);
+log(
+  'watching Services, Deployments and Mappings; maintaining a routing-table ConfigMap per namespace. Ctrl-C stops.',
+);
 
 interface Dashboard {
   readonly url: string;
@@ -50,8 +57,10 @@ if (values.dashboard) {
   const { startDashboard } = (await import(entry)) as {
     startDashboard(o: { kubeconfig?: string; port?: number }): Promise<Dashboard>;
   };
-  dashboard = await startDashboard({ kubeconfig: server?.kubeconfigPath ?? values.kubeconfig,
-    port: Number(values.port) });
+  dashboard = await startDashboard({
+    kubeconfig: server?.kubeconfigPath ?? values.kubeconfig,
+    port: Number(values.port),
+  });
   log(`dashboard: open ${dashboard.url} to watch the cluster and the routing tables live`);
 }
 
@@ -67,12 +76,15 @@ const stop = (why: string) => {
 };
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
-if (values.duration) setTimeout(() => stop(`ran for ${values.duration} s`), Number(values.duration) * 1000).unref();
+if (values.duration)
+  setTimeout(() => stop(`ran for ${values.duration} s`), Number(values.duration) * 1000).unref();
 
 try {
   const stats = await runController({ client, log, signal: abort.signal });
-  log(`done: ${stats.reconciles} reconciles, ${stats.created} created, ${stats.updated} updated, ` +
-    `${stats.deleted} deleted, ${stats.conflicts} conflicts`);
+  log(
+    `done: ${stats.reconciles} reconciles, ${stats.created} created, ${stats.updated} updated, ` +
+      `${stats.deleted} deleted, ${stats.conflicts} conflicts`,
+  );
 } finally {
   await dashboard?.close();
   client.close();

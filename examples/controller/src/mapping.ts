@@ -24,26 +24,28 @@ export const mappingCrd: CustomResourceDefinition = {
     group: MAPPING_GROUP,
     scope: 'Namespaced',
     names: { plural: 'mappings', singular: 'mapping', kind: 'Mapping', shortNames: ['mp'] },
-    versions: [{
-      name: 'v1',
-      served: true,
-      storage: true,
-      schema: {
-        openAPIV3Schema: {
-          type: 'object',
-          properties: {
-            spec: {
-              type: 'object',
-              required: ['prefix', 'service'],
-              properties: {
-                prefix: { type: 'string', pattern: '^/' },
-                service: { type: 'string' },
-                port: { type: 'integer', minimum: 1, maximum: 65535 },
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              spec: {
+                type: 'object',
+                required: ['prefix', 'service'],
+                properties: {
+                  prefix: { type: 'string', pattern: '^/' },
+                  service: { type: 'string' },
+                  port: { type: 'integer', minimum: 1, maximum: 65535 },
+                },
               },
             },
           },
         },
       },
-    }],
+    ],
   },
 };

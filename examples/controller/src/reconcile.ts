@@ -45,25 +45,47 @@ function readyBehind(service: Service, deployments: readonly Deployment[]): numb
 
 /** The routes of one namespace, sorted by prefix: a pure function of the snapshot. */
 export function routesOf(namespace: string, snap: RouterSnapshot): Route[] {
-  const services = new Map((snap.services ?? []).filter((s) => s.metadata?.namespace === namespace)
-    .map((s) => [s.metadata?.name ?? '', s]));
+  const services = new Map(
+    (snap.services ?? [])
+      .filter((s) => s.metadata?.namespace === namespace)
+      .map((s) => [s.metadata?.name ?? '', s]),
+  );
   return (snap.mappings ?? [])
     .filter((m) => m.metadata?.namespace === namespace && !m.metadata?.deletionTimestamp)
     .map((m): Route => {
       const service = services.get(m.spec?.service);
       const port = m.spec?.port ?? service?.spec?.ports?.[0]?.port ?? null;
-      if (!service) return { prefix: m.spec?.prefix, service: m.spec?.service, port, readyEndpoints: 0,
-        problem: `service ${m.spec?.service} not found` };
+      if (!service)
+        return {
+          prefix: m.spec?.prefix,
+          service: m.spec?.service,
+          port,
+          readyEndpoints: 0,
+          problem: `service ${m.spec?.service} not found`,
+        };
       const ready = readyBehind(service, snap.deployments ?? []);
-      return { prefix: m.spec.prefix, service: m.spec.service, port, readyEndpoints: ready,
-        ...(ready === 0 ? { problem: 'no ready endpoints' } : {}) };
+      return {
+        prefix: m.spec.prefix,
+        service: m.spec.service,
+        port,
+        readyEndpoints: ready,
+        ...(ready === 0 ? { problem: 'no ready endpoints' } : {}),
+      };
     })
-    .sort((a, b) => (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : a.service.localeCompare(b.service)));
+    .sort((a, b) =>
+      a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : a.service.localeCompare(b.service),
+    );
 }
 
 function ownerRefs(mappings: readonly Mapping[]) {
-  return mappings.map((m) => ({ apiVersion: m.apiVersion ?? 'example.kates.dev/v1', kind: 'Mapping',
-    name: m.metadata?.name ?? '', uid: m.metadata?.uid ?? '', controller: false, blockOwnerDeletion: false }));
+  return mappings.map((m) => ({
+    apiVersion: m.apiVersion ?? 'example.kates.dev/v1',
+    kind: 'Mapping',
+    name: m.metadata?.name ?? '',
+    uid: m.metadata?.uid ?? '',
+    controller: false,
+    blockOwnerDeletion: false,
+  }));
 }
 
 /** The routing table a namespace should have. */
@@ -93,24 +115,40 @@ const sameOwners = (a: KubernetesObject, b: KubernetesObject) =>
  */
 export function reconcile(snap: RouterSnapshot): Action[] {
   const namespaces = new Set((snap.mappings ?? []).map((m) => m.metadata?.namespace ?? ''));
-  const existing = new Map((snap.tables ?? []).filter((t) => t.metadata?.name === TABLE_NAME)
-    .map((t) => [t.metadata?.namespace ?? '', t]));
+  const existing = new Map(
+    (snap.tables ?? [])
+      .filter((t) => t.metadata?.name === TABLE_NAME)
+      .map((t) => [t.metadata?.namespace ?? '', t]),
+  );
   const actions: Action[] = [];
   for (const ns of [...namespaces].sort()) {
     const want = desiredTable(ns, snap);
     const have = existing.get(ns);
     if (!have) {
-      actions.push({ verb: 'create', object: want, why: `namespace ${ns} has Mappings and no routing table` });
+      actions.push({
+        verb: 'create',
+        object: want,
+        why: `namespace ${ns} has Mappings and no routing table`,
+      });
     } else if (have.data?.['routes.json'] !== want.data?.['routes.json'] || !sameOwners(have, want)) {
-      const why = have.data?.['routes.json'] !== want.data?.['routes.json']
-        ? `routes of ${ns} changed (table at resourceVersion ${have.metadata?.resourceVersion})`
-        : `the Mappings owning the table of ${ns} changed`;
-      actions.push({ verb: 'update', why,
-        object: { ...have, data: want.data, metadata: { ...have.metadata, ownerReferences: want.metadata?.ownerReferences } } });
+      const why =
+        have.data?.['routes.json'] !== want.data?.['routes.json']
+          ? `routes of ${ns} changed (table at resourceVersion ${have.metadata?.resourceVersion})`
+          : `the Mappings owning the table of ${ns} changed`;
+      actions.push({
+        verb: 'update',
+        why,
+        object: {
+          ...have,
+          data: want.data,
+          metadata: { ...have.metadata, ownerReferences: want.metadata?.ownerReferences },
+        },
+      });
     }
   }
   for (const [ns, table] of existing) {
-    if (!namespaces.has(ns)) actions.push({ verb: 'delete', object: table, why: `namespace ${ns} has no Mappings left` });
+    if (!namespaces.has(ns))
+      actions.push({ verb: 'delete', object: table, why: `namespace ${ns} has no Mappings left` });
   }
   return actions;
 }

@@ -2,7 +2,10 @@ import type { KubernetesObject } from '@kates/core';
 import { mappingCrd } from './mapping.js';
 
 const mapping = (namespace: string, name: string, prefix: string, service: string): KubernetesObject => ({
-  apiVersion: 'example.kates.dev/v1', kind: 'Mapping', metadata: { name, namespace }, spec: { prefix, service },
+  apiVersion: 'example.kates.dev/v1',
+  kind: 'Mapping',
+  metadata: { name, namespace },
+  spec: { prefix, service },
 });
 
 /** Mappings for the embedded server's sample cluster, with their CRD first. */

@@ -50,14 +50,27 @@ describe('Redux DevTools sanitizers', () => {
 
   it('replace the objects of a list page and the events of a batch by counts and samples', () => {
     const { page, key } = bigStore(1000);
-    const listed = sanitizeKatesAction(page) as unknown as { payload: { key: string; items: { count: number } } };
+    const listed = sanitizeKatesAction(page) as unknown as {
+      payload: { key: string; items: { count: number } };
+    };
     expect(listed.payload.key).toBe(key);
     expect(listed.payload.items).toMatchObject({ count: 1000 });
     expect(JSON.stringify(listed).length).toBeLessThan(2000);
     const batch = watchEvents({ key, events: [{ type: 'MODIFIED', object: makeObject(podType, 4, 99) }] });
-    expect((sanitizeKatesAction(batch).payload as unknown as { events: unknown }).events).toMatchObject({ count: 1 });
-    const secret = localWrite({ groupKind: 'Secret', verb: 'create', deleted: false, object: { apiVersion: 'v1',
-      kind: 'Secret', metadata: { name: 's', namespace: 'default', uid: 'u' }, data: { password: 'aHVudGVyMg==' } } });
+    expect((sanitizeKatesAction(batch).payload as unknown as { events: unknown }).events).toMatchObject({
+      count: 1,
+    });
+    const secret = localWrite({
+      groupKind: 'Secret',
+      verb: 'create',
+      deleted: false,
+      object: {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 's', namespace: 'default', uid: 'u' },
+        data: { password: 'aHVudGVyMg==' },
+      },
+    });
     expect(JSON.stringify(sanitizeKatesAction(secret))).not.toContain('aHVudGVyMg==');
     const other = { type: 'app/clicked', payload: { x: 1 } };
     expect(sanitizeKatesAction(other)).toEqual(other);

@@ -1,6 +1,6 @@
 import { groupKindOf } from '../discovery/types.js';
 import type { KubernetesObject } from '../model/object.js';
-import { queryFailed, queryAdded, queryBound, queryRemoved } from '../store/actions.js';
+import { queryAdded, queryBound, queryFailed, queryRemoved } from '../store/actions.js';
 import { createKatesSelectors, type QueryStatus } from '../store/selectors.js';
 import type { QuerySpec } from '../store/state.js';
 import type { KatesRootState } from '../store/store.js';
@@ -63,8 +63,10 @@ interface FieldRecord {
  * - **Eventual consistency**: across kinds there is no transaction; each field converges to the API
  *   server's state, per object in resourceVersion order.
  */
-export class Accumulator<S extends Record<string, readonly KubernetesObject[]> = Record<string, readonly KubernetesObject[]>>
-  implements AsyncIterable<void> {
+export class Accumulator<
+  S extends Record<string, readonly KubernetesObject[]> = Record<string, readonly KubernetesObject[]>,
+> implements AsyncIterable<void>
+{
   readonly id: string;
   private readonly specs: QuerySpec[];
   private readonly queryIds: string[];
@@ -93,12 +95,17 @@ export class Accumulator<S extends Record<string, readonly KubernetesObject[]> =
   private lastStatuses: (QueryStatus | undefined)[] = [];
   private cachedSnapshot: S | undefined;
 
-  constructor(private readonly host: AccumulatorHost, queries: readonly Query[], options: AccumulatorOptions = {}) {
+  constructor(
+    private readonly host: AccumulatorHost,
+    queries: readonly Query[],
+    options: AccumulatorOptions = {},
+  ) {
     this.id = `acc${++nextId}`;
     this.specs = queries.map(normalizeQuery);
     const names = new Set<string>();
     for (const s of this.specs) {
-      if (names.has(s.name)) throw new TypeError(`two queries are named "${s.name}": each names one snapshot field`);
+      if (names.has(s.name))
+        throw new TypeError(`two queries are named "${s.name}": each names one snapshot field`);
       names.add(s.name);
     }
     this.queryIds = this.specs.map((s) => `${this.id}/${s.name}`);
@@ -129,11 +136,17 @@ export class Accumulator<S extends Record<string, readonly KubernetesObject[]> =
       if (this.closed) return;
       const err = e as Error & { unserved?: boolean; code?: number };
       const phase = err.unserved ? 'unserved' : err.code === 403 ? 'forbidden' : 'error';
-      const message = phase === 'unserved'
-        ? `query "${spec.name}": kind "${spec.kind}" is not served by this cluster; waiting for it to appear`
-        : `query "${spec.name}": resolving kind "${spec.kind}" failed: ${err.message}; retrying`;
-      this.host.store.dispatch(queryFailed({ id, phase, error: { message, ...(err.code ? { code: err.code } : {}),
-        at: new Date().toISOString() } }));
+      const message =
+        phase === 'unserved'
+          ? `query "${spec.name}": kind "${spec.kind}" is not served by this cluster; waiting for it to appear`
+          : `query "${spec.name}": resolving kind "${spec.kind}" failed: ${err.message}; retrying`;
+      this.host.store.dispatch(
+        queryFailed({
+          id,
+          phase,
+          error: { message, ...(err.code ? { code: err.code } : {}), at: new Date().toISOString() },
+        }),
+      );
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         void this.bind(i);
@@ -268,8 +281,11 @@ export class Accumulator<S extends Record<string, readonly KubernetesObject[]> =
    * Like `updateWithDeltas`, but leaves out of the snapshot the objects for which `predicate`
    * returns false. The predicate is called on added and updated objects only, as in Go kates.
    */
-  filteredUpdate(snapshot: SnapshotTarget<S>, deltas: Delta[] | undefined,
-    predicate: ((obj: KubernetesObject) => boolean) | undefined): boolean {
+  filteredUpdate(
+    snapshot: SnapshotTarget<S>,
+    deltas: Delta[] | undefined,
+    predicate: ((obj: KubernetesObject) => boolean) | undefined,
+  ): boolean {
     if (deltas) deltas.length = 0;
     const state = this.host.store.getState();
     let record = this.snapshots.get(snapshot);
@@ -320,9 +336,12 @@ export class Accumulator<S extends Record<string, readonly KubernetesObject[]> =
       const source = selectors.selectQueryItems(id)(state);
       // Filtering is O(n): done again only when the field or its exclusions changed, so that an
       // unchanged field keeps its identity.
-      const items = field.excluded.size === 0 ? source
-        : source === field.source && !exclusionsChanged ? field.items
-        : Object.freeze(source.filter((o) => !field.excluded.has(o.metadata?.uid ?? '')));
+      const items =
+        field.excluded.size === 0
+          ? source
+          : source === field.source && !exclusionsChanged
+            ? field.items
+            : Object.freeze(source.filter((o) => !field.excluded.has(o.metadata?.uid ?? '')));
       if (items !== field.items) changed = true;
       field.members = members;
       field.source = source;
@@ -392,7 +411,10 @@ export class Accumulator<S extends Record<string, readonly KubernetesObject[]> =
 }
 
 /** Creates an accumulator over a host: what `client.watch(...)` does with the client as host. */
-export function createAccumulator<const Qs extends readonly Query[]>(host: AccumulatorHost, queries: Qs,
-  options?: AccumulatorOptions): Accumulator<SnapshotOf<Qs>> {
+export function createAccumulator<const Qs extends readonly Query[]>(
+  host: AccumulatorHost,
+  queries: Qs,
+  options?: AccumulatorOptions,
+): Accumulator<SnapshotOf<Qs>> {
   return new Accumulator<SnapshotOf<Qs>>(host, queries, options);
 }

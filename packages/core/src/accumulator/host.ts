@@ -1,6 +1,6 @@
 import type { ResourceType } from '../discovery/types.js';
-import type { KatesStore } from '../store/store.js';
 import type { QuerySpec } from '../store/state.js';
+import type { KatesStore } from '../store/store.js';
 
 /**
  * What an accumulator needs from its client: the store, kind resolution, and shared watches.

@@ -1,6 +1,11 @@
 import type { KindTypes } from '../model/kinds.js';
 import type { KubernetesObject } from '../model/object.js';
-import { formatSelector, type LabelSelectorObject, parseFieldSelector, parseLabelSelector } from '../selector/index.js';
+import {
+  formatSelector,
+  type LabelSelectorObject,
+  parseFieldSelector,
+  parseLabelSelector,
+} from '../selector/index.js';
 import type { QuerySpec } from '../store/state.js';
 
 /**
@@ -21,7 +26,9 @@ export interface Query<Name extends string = string, Kind extends string = strin
 }
 
 /** The object type of a query's kind: a known alias, or an untyped object. */
-export type ObjectOfQuery<Q extends Query> = Q['kind'] extends keyof KindTypes ? KindTypes[Q['kind']] : KubernetesObject;
+export type ObjectOfQuery<Q extends Query> = Q['kind'] extends keyof KindTypes
+  ? KindTypes[Q['kind']]
+  : KubernetesObject;
 
 /** The snapshot an accumulator fills: one sorted, read-only array per query name. */
 export type SnapshotOf<Qs extends readonly Query[]> = {
@@ -33,9 +40,12 @@ export type SnapshotOf<Qs extends readonly Query[]> = {
  * name is a programming error, so it throws at once, naming the query.
  */
 export function normalizeQuery(q: Query): QuerySpec {
-  if (!q || typeof q.name !== 'string' || q.name === '') throw new TypeError('a query needs a name: the snapshot field it fills');
+  if (!q || typeof q.name !== 'string' || q.name === '')
+    throw new TypeError('a query needs a name: the snapshot field it fills');
   if (typeof q.kind !== 'string' || q.kind === '')
-    throw new TypeError(`query "${q.name}": a kind is needed, such as "svc", "deployments.apps" or a CRD's kind`);
+    throw new TypeError(
+      `query "${q.name}": a kind is needed, such as "svc", "deployments.apps" or a CRD's kind`,
+    );
   let labelSelector: string;
   let fieldSelector: string;
   try {
@@ -54,8 +64,11 @@ export function normalizeQuery(q: Query): QuerySpec {
 }
 
 /** The identity of a watch: queries with equal keys share one. resourceVersion is not part of it. */
-export function watchKeyOf(groupKind: string, spec: Pick<QuerySpec, 'namespace' | 'labelSelector' | 'fieldSelector'>,
-  namespaced = true): string {
+export function watchKeyOf(
+  groupKind: string,
+  spec: Pick<QuerySpec, 'namespace' | 'labelSelector' | 'fieldSelector'>,
+  namespaced = true,
+): string {
   const ns = namespaced ? (spec.namespace ?? '') : '';
   return `${groupKind}|${ns}|${spec.labelSelector}|${spec.fieldSelector}`;
 }

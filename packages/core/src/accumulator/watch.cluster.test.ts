@@ -17,7 +17,8 @@ describe.skipIf(!cluster)('client.watch against the real API server', () => {
 
   beforeAll(async () => {
     client = createClient({ kubeconfig: cluster!.kubeconfigPath, namespace: ns });
-    for (const name of [ns, other]) await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    for (const name of [ns, other])
+      await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   });
   afterAll(async () => {
     for (const name of [ns, other]) await client.delete({ kind: 'Namespace', name }).catch(() => {});
@@ -26,10 +27,17 @@ describe.skipIf(!cluster)('client.watch against the real API server', () => {
 
   it('signals first only after every query is listed: empty, label-selected, field-selected and one-namespace', async () => {
     for (let i = 0; i < 3; i++) {
-      await client.create<ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap',
-        metadata: { name: `boot-${i}`, namespace: ns, labels: { [tierKey]: i === 0 ? 'web' : 'db' } } });
+      await client.create<ConfigMap>({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `boot-${i}`, namespace: ns, labels: { [tierKey]: i === 0 ? 'web' : 'db' } },
+      });
     }
-    await client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'elsewhere', namespace: other } });
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'elsewhere', namespace: other },
+    });
     const acc = client.watch(
       { name: 'none', kind: 'cm', namespace: ns, labelSelector: 'tier=absent' },
       { name: 'web', kind: 'configmaps', labelSelector: { matchLabels: { [tierKey]: 'web' } } },
@@ -65,7 +73,12 @@ describe.skipIf(!cluster)('client.watch against the real API server', () => {
 
   it('holds a 1 MB ConfigMap from the list and from the watch, whole', async () => {
     const big = (c: string) => ({ blob: c.repeat(1 << 20) });
-    await client.create<ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big-listed', namespace: ns, labels: { [tierKey]: 'big' } }, data: big('a') });
+    await client.create<ConfigMap>({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'big-listed', namespace: ns, labels: { [tierKey]: 'big' } },
+      data: big('a'),
+    });
     const acc = client.watch({ name: 'big', kind: 'cm', namespace: ns, labelSelector: `${tierKey}=big` });
     try {
       const snap: { big?: readonly ConfigMap[] } = {};
@@ -75,7 +88,12 @@ describe.skipIf(!cluster)('client.watch against the real API server', () => {
       // Created behind the client's back (another client), so that only the watch can bring it.
       const other = createClient({ kubeconfig: cluster!.kubeconfigPath, namespace: ns });
       try {
-        await other.create<ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big-watched', namespace: ns, labels: { [tierKey]: 'big' } }, data: big('b') });
+        await other.create<ConfigMap>({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'big-watched', namespace: ns, labels: { [tierKey]: 'big' } },
+          data: big('b'),
+        });
       } finally {
         other.close();
       }
@@ -96,7 +114,10 @@ describe.skipIf(!cluster)('client.watch against the real API server', () => {
   });
 
   it('gives one signal for a burst of 10 creates within a long interval', async () => {
-    const acc = client.watch({ name: 'burst', kind: 'cm', namespace: ns, labelSelector: 'burst=yes' }, { interval: 3000 });
+    const acc = client.watch(
+      { name: 'burst', kind: 'cm', namespace: ns, labelSelector: 'burst=yes' },
+      { interval: 3000 },
+    );
     try {
       await acc.changed();
       acc.update({});
@@ -112,8 +133,15 @@ describe.skipIf(!cluster)('client.watch against the real API server', () => {
       })();
       // Wait out the bootstrap signal's interval so that the burst starts a fresh one.
       await new Promise((r) => setTimeout(r, 3100));
-      await Promise.all(Array.from({ length: 10 }, (_, i) => client.create({ apiVersion: 'v1', kind: 'ConfigMap',
-        metadata: { name: `burst-${i}`, namespace: ns, labels: { burst: 'yes' } } })));
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          client.create({
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: `burst-${i}`, namespace: ns, labels: { burst: 'yes' } },
+          }),
+        ),
+      );
       await new Promise((r) => setTimeout(r, 1500));
       // All 10 writes are folded in at once (coherence) and signalled together, once.
       expect(signals).toBe(1);
@@ -133,8 +161,12 @@ describe.skipIf(!cluster)('client.watch against the real API server', () => {
     try {
       await acc.changed();
       acc.update({});
-      const created = await client.create({ apiVersion: 'v1', kind: 'ConfigMap',
-        metadata: { name: 'coherent', namespace: ns, labels: { coherent: 'yes' } }, data: { v: '1' } });
+      const created = await client.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'coherent', namespace: ns, labels: { coherent: 'yes' } },
+        data: { v: '1' },
+      });
       const snap: { cms?: readonly KubernetesObject[] } = {};
       acc.update(snap);
       expect(snap.cms?.map((o) => o.metadata?.uid)).toEqual([created.metadata?.uid]);
@@ -147,12 +179,21 @@ describe.skipIf(!cluster)('client.watch against the real API server', () => {
   });
 
   it('shows the last value written in every snapshot during 25 rapid upserts', async () => {
-    const acc = client.watch({ name: 'cm', kind: 'cm', namespace: ns, fieldSelector: 'metadata.name=upserted' });
+    const acc = client.watch({
+      name: 'cm',
+      kind: 'cm',
+      namespace: ns,
+      fieldSelector: 'metadata.name=upserted',
+    });
     try {
       await acc.changed();
       for (let i = 0; i < 25; i++) {
-        await client.upsert({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'upserted', namespace: ns },
-          data: { value: String(i) } });
+        await client.upsert({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'upserted', namespace: ns },
+          data: { value: String(i) },
+        });
         const snap: { cm?: readonly KubernetesObject[] } = {};
         acc.update(snap);
         expect(snap.cm?.[0]?.data?.value).toBe(String(i));
@@ -172,28 +213,55 @@ describe.skipIf(!cluster)('client.watch against the real API server', () => {
     try {
       await acc.changed();
       expect(acc.status().gadgets?.phase).toBe('unserved');
-      expect(acc.status().gadgets?.error?.message).toMatch(/not served by this cluster; waiting for it to appear/);
+      expect(acc.status().gadgets?.error?.message).toMatch(
+        /not served by this cluster; waiting for it to appear/,
+      );
       await client.create({
-        apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition',
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
         metadata: { name: `gadgets.${group}` },
-        spec: { group, scope: 'Namespaced', names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' },
-          versions: [{ name: 'v1', served: true, storage: true,
-            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] },
+        spec: {
+          group,
+          scope: 'Namespaced',
+          names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' },
+          versions: [
+            {
+              name: 'v1',
+              served: true,
+              storage: true,
+              schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+            },
+          ],
+        },
       });
-      await expect.poll(async () => {
-        try {
-          await client.create({ apiVersion: `${group}/v1`, kind: 'Gadget', metadata: { name: 'g1', namespace: ns } });
-          return true;
-        } catch {
-          return false;
-        }
-      }, { timeout: 20_000, interval: 500 }).toBe(true);
+      await expect
+        .poll(
+          async () => {
+            try {
+              await client.create({
+                apiVersion: `${group}/v1`,
+                kind: 'Gadget',
+                metadata: { name: 'g1', namespace: ns },
+              });
+              return true;
+            } catch {
+              return false;
+            }
+          },
+          { timeout: 20_000, interval: 500 },
+        )
+        .toBe(true);
       await expect.poll(() => acc.status().gadgets?.phase, { timeout: 20_000 }).toBe('synced');
       const snap: { gadgets?: readonly KubernetesObject[] } = {};
-      await expect.poll(() => {
-        acc.update(snap);
-        return names(snap.gadgets);
-      }, { timeout: 10_000 }).toEqual(['g1']);
+      await expect
+        .poll(
+          () => {
+            acc.update(snap);
+            return names(snap.gadgets);
+          },
+          { timeout: 10_000 },
+        )
+        .toEqual(['g1']);
     } finally {
       acc.close();
       await client.delete({ kind: 'CustomResourceDefinition', name: `gadgets.${group}` }).catch(() => {});

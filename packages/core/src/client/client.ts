@@ -1,14 +1,14 @@
-import { Discovery } from '../discovery/discovery.js';
-import type { ResourceType } from '../discovery/types.js';
-import { InvalidInputError } from '../errors/invalid-input.js';
-import type { KubernetesObject } from '../model/object.js';
-import type { Transport } from '../transport/types.js';
 import { type Accumulator, type AccumulatorOptions, createAccumulator } from '../accumulator/accumulator.js';
 import type { Query, SnapshotOf } from '../accumulator/query.js';
+import { Discovery } from '../discovery/discovery.js';
+import type { ResourceType } from '../discovery/types.js';
 import { groupKindOf } from '../discovery/types.js';
+import { InvalidInputError } from '../errors/invalid-input.js';
+import type { KubernetesObject } from '../model/object.js';
 import { createWatchHost, type WatchManager } from '../reflector/manager.js';
 import { localWrite } from '../store/actions.js';
 import { createKatesStore, type KatesStore } from '../store/store.js';
+import type { Transport } from '../transport/types.js';
 import { modifyObject } from './modify.js';
 import { getObject, listPages } from './read.js';
 import { isKindRef, kindName, namespaceFor, requireName, resolveTarget } from './target.js';
@@ -71,15 +71,26 @@ export class Client {
     this.fieldManager = options.fieldManager;
     this.conflictRetries = options.conflictRetries ?? 10;
     this.store = options.store ?? createKatesStore();
-    this.host = createWatchHost(this.transport, this.store, (kind) => this.discovery.resolve(kind), options.reflector);
+    this.host = createWatchHost(
+      this.transport,
+      this.store,
+      (kind) => this.discovery.resolve(kind),
+      options.reflector,
+    );
     this.watches = this.host.watches;
     // Read/write coherence: each write result goes to the store, where every accumulator whose
     // queries match it shows it at once. A copy, because the store freezes what it holds and
     // the caller keeps the object it was given.
     this.onWrite((write) => {
       if (Object.keys(this.store.getState().kates.reflectors).length === 0) return;
-      this.store.dispatch(localWrite({ groupKind: groupKindOf(write.resource), object: structuredClone(write.object),
-        deleted: write.deleted, verb: write.verb }));
+      this.store.dispatch(
+        localWrite({
+          groupKind: groupKindOf(write.resource),
+          object: structuredClone(write.object),
+          deleted: write.deleted,
+          verb: write.verb,
+        }),
+      );
     });
   }
 

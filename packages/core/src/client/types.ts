@@ -1,10 +1,10 @@
-import type { ReflectorOptions } from '../reflector/reflector.js';
-import type { KatesStore } from '../store/store.js';
 import type { Discovery, DiscoveryOptions } from '../discovery/discovery.js';
 import type { ResourceType } from '../discovery/types.js';
 import type { TypeOfKind } from '../model/kinds.js';
 import type { KubernetesObject, ObjectMeta } from '../model/object.js';
+import type { ReflectorOptions } from '../reflector/reflector.js';
 import type { LabelSelectorObject, Selector } from '../selector/types.js';
+import type { KatesStore } from '../store/store.js';
 import type { Transport } from '../transport/types.js';
 
 /** The client verbs that write, as {@link ClientWrite.verb} names them. */

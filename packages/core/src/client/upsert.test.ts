@@ -58,12 +58,25 @@ describe('mergeInto (Go kates MergeUpdate)', () => {
     ).toEqual({ metadata: { name: 'c', labels: {}, annotations: {} }, data: { k: 'v' } });
   });
 
-  it('takes the top-level fields of a kind without spec, such as a ConfigMap\'s data, and keeps status', () => {
+  it("takes the top-level fields of a kind without spec, such as a ConfigMap's data, and keeps status", () => {
     expect(
-      mergeInto({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', uid: 'u' }, data: { k: 'old', gone: 'x' },
-        status: { s: 1 } }, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { k: 'new' } }),
-    ).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', uid: 'u', labels: {}, annotations: {} },
-      data: { k: 'new' }, status: { s: 1 } });
+      mergeInto(
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'c', uid: 'u' },
+          data: { k: 'old', gone: 'x' },
+          status: { s: 1 },
+        },
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { k: 'new' } },
+      ),
+    ).toEqual({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c', uid: 'u', labels: {}, annotations: {} },
+      data: { k: 'new' },
+      status: { s: 1 },
+    });
   });
 });
 

@@ -40,7 +40,8 @@ export function groupKindOfObject(obj: { apiVersion?: string; kind?: string }): 
 /** The URL path of a collection: `/apis/apps/v1/namespaces/ns/deployments`, or all namespaces. */
 export function collectionPath(rt: ResourceType, namespace?: string): string {
   const base = rt.group ? `/apis/${rt.group}/${rt.version}` : `/api/${rt.version}`;
-  return rt.namespaced && namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${rt.resource}`
+  return rt.namespaced && namespace
+    ? `${base}/namespaces/${encodeURIComponent(namespace)}/${rt.resource}`
     : `${base}/${rt.resource}`;
 }
 

@@ -1,3 +1,3 @@
 export * from './json.js';
-export * from './object.js';
 export * from './kinds.js';
+export * from './object.js';

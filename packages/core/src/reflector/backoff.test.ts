@@ -4,7 +4,9 @@ import { Backoff } from './backoff.js';
 describe('Backoff', () => {
   it('starts at 0.8 s and doubles up to 30 s, with jitter between 1x and 2x', () => {
     const low = new Backoff({ random: () => 0 });
-    expect([1, 2, 3, 4, 5, 6, 7, 8].map(() => low.failure(0))).toEqual([800, 1600, 3200, 6400, 12800, 25600, 30000, 30000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map(() => low.failure(0))).toEqual([
+      800, 1600, 3200, 6400, 12800, 25600, 30000, 30000,
+    ]);
     const high = new Backoff({ random: () => 0.999 });
     expect(high.failure(0)).toBeCloseTo(1599.2);
   });

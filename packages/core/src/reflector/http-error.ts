@@ -24,12 +24,20 @@ export async function httpErrorOf(res: TransportResponse, what: string): Promise
     // not a Status body
   }
   const retryAfter = Number(res.headers['retry-after']);
-  return new WatchHttpError(`${what}: ${res.status} ${status?.reason ?? ''} ${status?.message ?? ''}`.trim(),
-    res.status, status?.reason, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+  return new WatchHttpError(
+    `${what}: ${res.status} ${status?.reason ?? ''} ${status?.message ?? ''}`.trim(),
+    res.status,
+    status?.reason,
+    Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+  );
 }
 
 /** A Status received as an ERROR event inside a 200 watch stream. */
 export function httpErrorOfStatus(status: Status, what: string): WatchHttpError {
-  return new WatchHttpError(`${what}: ${status.code ?? ''} ${status.reason ?? ''} ${status.message ?? ''}`.trim(),
-    status.code ?? 500, status.reason, undefined);
+  return new WatchHttpError(
+    `${what}: ${status.code ?? ''} ${status.reason ?? ''} ${status.message ?? ''}`.trim(),
+    status.code ?? 500,
+    status.reason,
+    undefined,
+  );
 }

@@ -1,5 +1,5 @@
 export * from './backoff.js';
-export * from './ingest.js';
-export * from './reflector.js';
-export * from './manager.js';
 export { WatchHttpError } from './http-error.js';
+export * from './ingest.js';
+export * from './manager.js';
+export * from './reflector.js';

@@ -42,7 +42,11 @@ export function parseWatchLine(line: string, rt: ResourceType, transform?: Objec
   const object = raw?.object as KubernetesObject | undefined;
   if (type === 'ERROR') return { kind: 'error', status: (object ?? {}) as Status };
   if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED' && type !== 'BOOKMARK')
-    return { kind: 'poison', reason: `unknown event type ${JSON.stringify(type)}`, text: line.slice(0, POISON_TEXT) };
+    return {
+      kind: 'poison',
+      reason: `unknown event type ${JSON.stringify(type)}`,
+      text: line.slice(0, POISON_TEXT),
+    };
   if (!object || typeof object !== 'object')
     return { kind: 'poison', reason: 'event without an object', text: line.slice(0, POISON_TEXT) };
   if (type === 'BOOKMARK') return { kind: 'event', event: { type, object } };

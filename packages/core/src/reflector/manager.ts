@@ -31,22 +31,29 @@ export class WatchManager {
       return;
     }
     const namespace = resource.namespaced ? spec.namespace : undefined;
-    this.store.dispatch(reflectorAdded({
-      key,
-      groupKind: groupKindOf(resource),
-      apiVersion: apiVersionOf(resource),
-      resource: resource.resource,
-      ...(namespace ? { namespace } : {}),
-      labelSelector: spec.labelSelector,
-      fieldSelector: spec.fieldSelector,
-    }));
-    const reflector = new Reflector(this.transport, this.store.dispatch, {
-      key,
-      resource,
-      ...(namespace ? { namespace } : {}),
-      labelSelector: spec.labelSelector,
-      fieldSelector: spec.fieldSelector,
-    }, this.options);
+    this.store.dispatch(
+      reflectorAdded({
+        key,
+        groupKind: groupKindOf(resource),
+        apiVersion: apiVersionOf(resource),
+        resource: resource.resource,
+        ...(namespace ? { namespace } : {}),
+        labelSelector: spec.labelSelector,
+        fieldSelector: spec.fieldSelector,
+      }),
+    );
+    const reflector = new Reflector(
+      this.transport,
+      this.store.dispatch,
+      {
+        key,
+        resource,
+        ...(namespace ? { namespace } : {}),
+        labelSelector: spec.labelSelector,
+        fieldSelector: spec.fieldSelector,
+      },
+      this.options,
+    );
     this.watches.set(key, { reflector, users: 1 });
     void reflector.start();
   }
@@ -77,8 +84,12 @@ export class WatchManager {
 }
 
 /** An accumulator host from a transport, a kind resolver and a store. */
-export function createWatchHost(transport: Transport, store: KatesStore, resolve: (kind: string) => Promise<ResourceType>,
-  options?: ReflectorOptions): AccumulatorHost & { readonly watches: WatchManager } {
+export function createWatchHost(
+  transport: Transport,
+  store: KatesStore,
+  resolve: (kind: string) => Promise<ResourceType>,
+  options?: ReflectorOptions,
+): AccumulatorHost & { readonly watches: WatchManager } {
   const watches = new WatchManager(transport, store, options);
   return {
     store,

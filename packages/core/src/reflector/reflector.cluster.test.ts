@@ -16,10 +16,14 @@ describe('the reflector under faults of the real API server', () => {
 
   beforeAll(async () => {
     cluster = await startCluster();
-    proxy = await startFaultProxy({ target: { host: '127.0.0.1', port: Number(new URL(cluster.server).port) } });
+    proxy = await startFaultProxy({
+      target: { host: '127.0.0.1', port: Number(new URL(cluster.server).port) },
+    });
     direct = createClient({ kubeconfig: cluster.kubeconfigPath, namespace: ns });
-    viaProxy = createClient({ kubeconfig: kubeconfigVia(cluster.kubeconfigPath, proxy.port, join(cluster.dir, 'via-proxy')),
-      namespace: ns });
+    viaProxy = createClient({
+      kubeconfig: kubeconfigVia(cluster.kubeconfigPath, proxy.port, join(cluster.dir, 'via-proxy')),
+      namespace: ns,
+    });
     await direct.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   });
   afterAll(async () => {
@@ -29,12 +33,18 @@ describe('the reflector under faults of the real API server', () => {
     await cluster?.stop();
   });
 
-  const listNames = async () => (await direct.list('cm', { namespace: ns })).map((o) => o.metadata?.name).sort();
-  const snapNames = (items: readonly KubernetesObject[] | undefined) => (items ?? []).map((o) => o.metadata?.name).sort();
+  const listNames = async () =>
+    (await direct.list('cm', { namespace: ns })).map((o) => o.metadata?.name).sort();
+  const snapNames = (items: readonly KubernetesObject[] | undefined) =>
+    (items ?? []).map((o) => o.metadata?.name).sort();
 
   it('relists after a compaction and a dropped connection, and then equals a fresh LIST', async () => {
     for (let i = 0; i < 6; i++)
-      await direct.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${i}`, namespace: ns } });
+      await direct.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `c${i}`, namespace: ns },
+      });
     const acc = viaProxy.watch({ name: 'cms', kind: 'cm', namespace: ns });
     try {
       await acc.changed();
@@ -50,11 +60,18 @@ describe('the reflector under faults of the real API server', () => {
       await cluster.restartApiServer();
       proxy.resume();
       proxy.cutAll();
-      await expect.poll(() => acc.status().cms?.counters.relists, { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
-      await expect.poll(async () => {
-        acc.update(snap);
-        return JSON.stringify(snapNames(snap.cms)) === JSON.stringify(await listNames());
-      }, { timeout: 30_000 }).toBe(true);
+      await expect
+        .poll(() => acc.status().cms?.counters.relists, { timeout: 30_000 })
+        .toBeGreaterThanOrEqual(1);
+      await expect
+        .poll(
+          async () => {
+            acc.update(snap);
+            return JSON.stringify(snapNames(snap.cms)) === JSON.stringify(await listNames());
+          },
+          { timeout: 30_000 },
+        )
+        .toBe(true);
       expect(snapNames(snap.cms)).toEqual(['c0', 'c2', 'c4', 'late']);
     } finally {
       acc.close();
@@ -67,12 +84,21 @@ describe('the reflector under faults of the real API server', () => {
       await acc.changed();
       const before = acc.status().cms!;
       await cluster.restartApiServer();
-      await direct.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'after-restart', namespace: ns } });
+      await direct.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'after-restart', namespace: ns },
+      });
       const snap: { cms?: readonly KubernetesObject[] } = {};
-      await expect.poll(async () => {
-        acc.update(snap);
-        return JSON.stringify(snapNames(snap.cms)) === JSON.stringify(await listNames());
-      }, { timeout: 30_000 }).toBe(true);
+      await expect
+        .poll(
+          async () => {
+            acc.update(snap);
+            return JSON.stringify(snapNames(snap.cms)) === JSON.stringify(await listNames());
+          },
+          { timeout: 30_000 },
+        )
+        .toBe(true);
       const after = acc.status().cms!;
       expect(after.phase).toBe('synced');
       expect(after.counters.relists - before.counters.relists).toBeLessThanOrEqual(1);

@@ -11,8 +11,14 @@ import { Reflector } from './reflector.js';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const configmaps: ResourceType = { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true,
-  verbs: ['list', 'watch'] };
+const configmaps: ResourceType = {
+  group: '',
+  version: 'v1',
+  resource: 'configmaps',
+  kind: 'ConfigMap',
+  namespaced: true,
+  verbs: ['list', 'watch'],
+};
 const key = 'ConfigMap|||';
 const tick = () => new Promise((r) => setTimeout(r, 10));
 
@@ -22,7 +28,7 @@ afterEach(async () => {
   running = undefined;
 });
 
-describe('the reflector\'s memory over a long watch', () => {
+describe("the reflector's memory over a long watch", () => {
   it('keeps nothing of a watch line once it is dispatched, while the watch stays open', async () => {
     const lines = 300;
     // Each line is handed over in an iterator result the test can see collected: a watch that
@@ -42,14 +48,24 @@ describe('the reflector\'s memory over a long watch', () => {
               next: () => {
                 if (watch && served < lines) {
                   served++;
-                  const object = { metadata: { name: `c${served}`, namespace: 'ns', uid: `u${served}`,
-                    resourceVersion: String(served + 1) }, data: { pad: 'x'.repeat(1000) } };
+                  const object = {
+                    metadata: {
+                      name: `c${served}`,
+                      namespace: 'ns',
+                      uid: `u${served}`,
+                      resourceVersion: String(served + 1),
+                    },
+                    data: { pad: 'x'.repeat(1000) },
+                  };
                   const result = { value: JSON.stringify({ type: 'ADDED', object }), done: false as const };
                   results.push(new WeakRef(result));
                   return Promise.resolve(result);
                 }
                 return new Promise<IteratorResult<string>>((resolve) =>
-                  req.signal?.addEventListener('abort', () => resolve({ value: undefined, done: true }), { once: true }));
+                  req.signal?.addEventListener('abort', () => resolve({ value: undefined, done: true }), {
+                    once: true,
+                  }),
+                );
               },
               return: async () => ({ value: undefined, done: true as const }),
             }),
@@ -58,9 +74,22 @@ describe('the reflector\'s memory over a long watch', () => {
       },
     };
     const store = createKatesStore();
-    store.dispatch(reflectorAdded({ key, groupKind: 'ConfigMap', apiVersion: 'v1', resource: 'configmaps',
-      labelSelector: '', fieldSelector: '' }));
-    running = new Reflector(transport, store.dispatch, { key, resource: configmaps, labelSelector: '', fieldSelector: '' });
+    store.dispatch(
+      reflectorAdded({
+        key,
+        groupKind: 'ConfigMap',
+        apiVersion: 'v1',
+        resource: 'configmaps',
+        labelSelector: '',
+        fieldSelector: '',
+      }),
+    );
+    running = new Reflector(transport, store.dispatch, {
+      key,
+      resource: configmaps,
+      labelSelector: '',
+      fieldSelector: '',
+    });
     void running.start();
     await expect.poll(() => store.getState().kates.reflectors[key]?.counters.events).toBe(lines);
     await tick();

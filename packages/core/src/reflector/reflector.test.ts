@@ -6,14 +6,24 @@ import { treeValues } from '../store/tree.js';
 import { type ScriptedAnswer, scriptedTransport } from './__fixtures__/scripted-transport.js';
 import { Reflector } from './reflector.js';
 
-const configmaps: ResourceType = { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true,
-  verbs: ['list', 'watch'] };
+const configmaps: ResourceType = {
+  group: '',
+  version: 'v1',
+  resource: 'configmaps',
+  kind: 'ConfigMap',
+  namespaced: true,
+  verbs: ['list', 'watch'],
+};
 const secrets: ResourceType = { ...configmaps, resource: 'secrets', kind: 'Secret' };
 const key = 'ConfigMap|||';
 
-const cm = (name: string, rv: string, uid = `uid-${name}`) => ({ metadata: { name, namespace: 'ns', uid, resourceVersion: rv } });
+const cm = (name: string, rv: string, uid = `uid-${name}`) => ({
+  metadata: { name, namespace: 'ns', uid, resourceVersion: rv },
+});
 const line = (type: string, object: unknown) => JSON.stringify({ type, object });
-const list = (rv: string, ...items: unknown[]): ScriptedAnswer => ({ body: { metadata: { resourceVersion: rv }, items } });
+const list = (rv: string, ...items: unknown[]): ScriptedAnswer => ({
+  body: { metadata: { resourceVersion: rv }, items },
+});
 
 let running: Reflector[] = [];
 afterEach(async () => {
@@ -21,36 +31,64 @@ afterEach(async () => {
   running = [];
 });
 
-function start(script: (req: { query?: Record<string, unknown> }, n: number) => ScriptedAnswer, resource = configmaps) {
+function start(
+  script: (req: { query?: Record<string, unknown> }, n: number) => ScriptedAnswer,
+  resource = configmaps,
+) {
   const store: KatesStore = createKatesStore();
-  store.dispatch(reflectorAdded({ key, groupKind: resource.kind, apiVersion: 'v1', resource: resource.resource,
-    labelSelector: '', fieldSelector: '' }));
+  store.dispatch(
+    reflectorAdded({
+      key,
+      groupKind: resource.kind,
+      apiVersion: 'v1',
+      resource: resource.resource,
+      labelSelector: '',
+      fieldSelector: '',
+    }),
+  );
   const { transport, requests } = scriptedTransport((req, n) => script(req as never, n));
-  const reflector = new Reflector(transport, store.dispatch, { key, resource, labelSelector: '', fieldSelector: '' }, {
-    backoff: { initialMs: 10, maxMs: 40, random: () => 0 }, minWatchMs: 50, inactivityTimeoutMs: 400, slowRetryMs: 20,
-  });
+  const reflector = new Reflector(
+    transport,
+    store.dispatch,
+    { key, resource, labelSelector: '', fieldSelector: '' },
+    {
+      backoff: { initialMs: 10, maxMs: 40, random: () => 0 },
+      minWatchMs: 50,
+      inactivityTimeoutMs: 400,
+      slowRetryMs: 20,
+    },
+  );
   running.push(reflector);
   void reflector.start();
-  const names = () => treeValues(store.getState().kates.objects).map((e) => e.object.metadata?.name).sort();
+  const names = () =>
+    treeValues(store.getState().kates.objects)
+      .map((e) => e.object.metadata?.name)
+      .sort();
   const reflectorState = () => store.getState().kates.reflectors[key]!;
   return { store, requests, names, reflectorState };
 }
 
 describe('Reflector', () => {
   it('lists at resourceVersion 0, then watches from the list version with bookmarks', async () => {
-    const { requests, names } = start((req, n) =>
-      n === 0 ? list('10', cm('a', '5')) : { lines: [line('ADDED', cm('b', '11')), 'hang'] });
+    const { requests, names } = start((_req, n) =>
+      n === 0 ? list('10', cm('a', '5')) : { lines: [line('ADDED', cm('b', '11')), 'hang'] },
+    );
     await expect.poll(names).toEqual(['a', 'b']);
     expect(requests[0]!.query).toMatchObject({ resourceVersion: '0', limit: 500 });
-    expect(requests[1]!.query).toMatchObject({ watch: true, resourceVersion: '10', allowWatchBookmarks: true });
+    expect(requests[1]!.query).toMatchObject({
+      watch: true,
+      resourceVersion: '10',
+      allowWatchBookmarks: true,
+    });
     const timeout = Number(requests[1]!.query!.timeoutSeconds);
     expect(timeout).toBeGreaterThanOrEqual(300);
     expect(timeout).toBeLessThanOrEqual(600);
   });
 
   it('follows continue tokens page by page and stamps apiVersion and kind on list items', async () => {
-    const { store, requests, names } = start((req, n) => {
-      if (n === 0) return { body: { metadata: { resourceVersion: '10', continue: 'next' }, items: [cm('a', '5')] } };
+    const { store, requests, names } = start((_req, n) => {
+      if (n === 0)
+        return { body: { metadata: { resourceVersion: '10', continue: 'next' }, items: [cm('a', '5')] } };
       if (n === 1) return list('10', cm('b', '6'));
       return { lines: ['hang'] };
     });
@@ -63,7 +101,10 @@ describe('Reflector', () => {
   it('relists consistently after a 410 ERROR event inside a 200 stream, and drops what the new list lacks', async () => {
     const { requests, names, reflectorState } = start((_req, n) => {
       if (n === 0) return list('10', cm('a', '5'), cm('b', '6'));
-      if (n === 1) return { lines: [line('ERROR', { kind: 'Status', code: 410, reason: 'Expired', message: 'too old' })] };
+      if (n === 1)
+        return {
+          lines: [line('ERROR', { kind: 'Status', code: 410, reason: 'Expired', message: 'too old' })],
+        };
       if (n === 2) return list('20', cm('a', '15'));
       return { lines: ['hang'] };
     });
@@ -99,7 +140,12 @@ describe('Reflector', () => {
     start((_req, n) => {
       times.push(Date.now());
       if (n === 0) return list('10');
-      if (n === 1) return { status: 429, headers: { 'retry-after': '1' }, body: { code: 429, reason: 'TooManyRequests' } };
+      if (n === 1)
+        return {
+          status: 429,
+          headers: { 'retry-after': '1' },
+          body: { code: 429, reason: 'TooManyRequests' },
+        };
       return { lines: ['hang'] };
     });
     await expect.poll(() => times.length, { timeout: 3000 }).toBe(3);
@@ -114,16 +160,30 @@ describe('Reflector', () => {
 
   it('reports poison lines with their text cut short, skips them, and goes on', async () => {
     const { names, reflectorState } = start((_req, n) =>
-      n === 0 ? list('10') : { lines: ['{not json', line('ADDED', { metadata: { name: 'no-uid' } }),
-        line('ADDED', cm('a', '11')), 'hang'] });
+      n === 0
+        ? list('10')
+        : {
+            lines: [
+              '{not json',
+              line('ADDED', { metadata: { name: 'no-uid' } }),
+              line('ADDED', cm('a', '11')),
+              'hang',
+            ],
+          },
+    );
     await expect.poll(names).toEqual(['a']);
     expect(reflectorState().counters.poisonLines).toBe(2);
     expect(reflectorState().lastPoisonLine).toMatch(/object without metadata.uid/);
   });
 
   it('never shows the text of a poison line from a Secret watch', async () => {
-    const { reflectorState } = start((_req, n) =>
-      n === 0 ? list('10') : { lines: ['{"type":"ADDED","object":{"data":{"password":"aHVudGVyMg=="', 'hang'] }, secrets);
+    const { reflectorState } = start(
+      (_req, n) =>
+        n === 0
+          ? list('10')
+          : { lines: ['{"type":"ADDED","object":{"data":{"password":"aHVudGVyMg=="', 'hang'] },
+      secrets,
+    );
     await expect.poll(() => reflectorState().counters.poisonLines).toBe(1);
     expect(reflectorState().lastPoisonLine).not.toMatch(/aHVudGVyMg/);
   });
@@ -136,8 +196,12 @@ describe('Reflector', () => {
 
   it('reports 403 as forbidden and retries slowly', async () => {
     const { reflectorState, requests } = start((_req, n) =>
-      n === 0 ? { status: 403, body: { code: 403, reason: 'Forbidden', message: 'configmaps is forbidden' } }
-        : n === 1 ? list('10') : { lines: ['hang'] });
+      n === 0
+        ? { status: 403, body: { code: 403, reason: 'Forbidden', message: 'configmaps is forbidden' } }
+        : n === 1
+          ? list('10')
+          : { lines: ['hang'] },
+    );
     await expect.poll(() => reflectorState().phase).toBe('watching');
     expect(requests.length).toBeGreaterThanOrEqual(2);
     expect(reflectorState().counters.reconnects).toBe(1);
@@ -145,18 +209,40 @@ describe('Reflector', () => {
 
   it('makes a streaming list that ends at the initial-events-end bookmark, then goes on watching', async () => {
     const store = createKatesStore();
-    store.dispatch(reflectorAdded({ key, groupKind: 'ConfigMap', apiVersion: 'v1', resource: 'configmaps',
-      labelSelector: '', fieldSelector: '' }));
-    const { transport, requests } = scriptedTransport(() => ({ lines: [
-      line('ADDED', cm('a', '5')), line('ADDED', cm('b', '6')),
-      line('BOOKMARK', { metadata: { resourceVersion: '10', annotations: { 'k8s.io/initial-events-end': 'true' } } }),
-      line('MODIFIED', cm('a', '11')), 'hang'] }));
-    const r = new Reflector(transport, store.dispatch, { key, resource: configmaps, labelSelector: '', fieldSelector: '' },
-      { initialList: 'stream' });
+    store.dispatch(
+      reflectorAdded({
+        key,
+        groupKind: 'ConfigMap',
+        apiVersion: 'v1',
+        resource: 'configmaps',
+        labelSelector: '',
+        fieldSelector: '',
+      }),
+    );
+    const { transport, requests } = scriptedTransport(() => ({
+      lines: [
+        line('ADDED', cm('a', '5')),
+        line('ADDED', cm('b', '6')),
+        line('BOOKMARK', {
+          metadata: { resourceVersion: '10', annotations: { 'k8s.io/initial-events-end': 'true' } },
+        }),
+        line('MODIFIED', cm('a', '11')),
+        'hang',
+      ],
+    }));
+    const r = new Reflector(
+      transport,
+      store.dispatch,
+      { key, resource: configmaps, labelSelector: '', fieldSelector: '' },
+      { initialList: 'stream' },
+    );
     running.push(r);
     void r.start();
     await expect.poll(() => store.getState().kates.reflectors[key]?.resourceVersion).toBe('11');
     expect(store.getState().kates.reflectors[key]?.synced).toBe(true);
-    expect(requests[0]!.query).toMatchObject({ sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan' });
+    expect(requests[0]!.query).toMatchObject({
+      sendInitialEvents: true,
+      resourceVersionMatch: 'NotOlderThan',
+    });
   });
 });

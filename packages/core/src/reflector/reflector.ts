@@ -54,16 +54,21 @@ type Dispatch = (action: { type: string }) => unknown;
 class Gone extends Error {}
 
 /** Runs `fn` after pending I/O: lines that arrived together end up in one action (Node and browsers). */
-const defer: (fn: () => void) => void = typeof setImmediate === 'function' ? setImmediate : (fn) => setTimeout(fn, 0);
+const defer: (fn: () => void) => void =
+  typeof setImmediate === 'function' ? setImmediate : (fn) => setTimeout(fn, 0);
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
     const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 
 /**
@@ -85,7 +90,8 @@ export class Reflector {
   private readonly abort = new AbortController();
   private readonly dispatch: Dispatch;
   private readonly backoff: Backoff;
-  private readonly options: Required<Omit<ReflectorOptions, 'backoff' | 'transform'>> & Pick<ReflectorOptions, 'transform'>;
+  private readonly options: Required<Omit<ReflectorOptions, 'backoff' | 'transform'>> &
+    Pick<ReflectorOptions, 'transform'>;
   private resourceVersion = '';
   /** The open watch request, aborted when it stalls or ends. */
   private current: AbortController | undefined;
@@ -128,7 +134,14 @@ export class Reflector {
   /** Writes a phase to the store; `null` clears the last error. */
   private setPhase(phase: ReflectorPhase, error: ErrorInfo | null): void {
     this.phase = phase;
-    this.dispatch(reflectorStatus({ key: this.target.key, phase, error, ...(error === null ? { attempt: 0, retryAt: null } : {}) }));
+    this.dispatch(
+      reflectorStatus({
+        key: this.target.key,
+        phase,
+        error,
+        ...(error === null ? { attempt: 0, retryAt: null } : {}),
+      }),
+    );
   }
 
   private get path(): string {
@@ -137,10 +150,16 @@ export class Reflector {
 
   private get what(): string {
     const t = this.target;
-    const sel = [t.labelSelector && `labels ${t.labelSelector}`, t.fieldSelector && `fields ${t.fieldSelector}`]
-      .filter(Boolean).join(', ');
-    return `watch of ${t.resource.resource}${t.resource.group ? `.${t.resource.group}` : ''}` +
-      `${t.namespace ? ` in namespace ${t.namespace}` : ''}${sel ? ` (${sel})` : ''}`;
+    const sel = [
+      t.labelSelector && `labels ${t.labelSelector}`,
+      t.fieldSelector && `fields ${t.fieldSelector}`,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    return (
+      `watch of ${t.resource.resource}${t.resource.group ? `.${t.resource.group}` : ''}` +
+      `${t.namespace ? ` in namespace ${t.namespace}` : ''}${sel ? ` (${sel})` : ''}`
+    );
   }
 
   private async run(): Promise<void> {
@@ -191,14 +210,16 @@ export class Reflector {
       wait = this.backoff.failure(Date.now(), (err?.retryAfterSeconds ?? 0) * 1000);
     }
     this.phase = phase;
-    this.dispatch(reflectorStatus({
-      key: this.target.key,
-      phase,
-      error: this.errorInfo(e),
-      attempt: this.backoff.attempts,
-      retryAt: new Date(Date.now() + wait).toISOString(),
-      count: 'reconnects',
-    }));
+    this.dispatch(
+      reflectorStatus({
+        key: this.target.key,
+        phase,
+        error: this.errorInfo(e),
+        attempt: this.backoff.attempts,
+        retryAt: new Date(Date.now() + wait).toISOString(),
+        count: 'reconnects',
+      }),
+    );
     await sleep(wait, this.abort.signal);
   }
 
@@ -206,8 +227,13 @@ export class Reflector {
     const at = new Date().toISOString();
     if (e instanceof WatchHttpError)
       return { message: e.message, code: e.code, ...(e.reason ? { reason: e.reason } : {}), at };
-    if (e instanceof Gone) return { message: `${this.what}: resourceVersion too old (410 Gone); listing again`,
-      code: 410, reason: 'Gone', at };
+    if (e instanceof Gone)
+      return {
+        message: `${this.what}: resourceVersion too old (410 Gone); listing again`,
+        code: 410,
+        reason: 'Gone',
+        at,
+      };
     return { message: `${this.what}: ${(e as Error)?.message ?? String(e)}`, reason: (e as Error)?.name, at };
   }
 
@@ -244,7 +270,9 @@ export class Reflector {
           this.dispatch(poisonLine({ key, text: 'list item without metadata.uid' }));
           return [];
         }
-        return [stampKind(this.options.transform ? this.options.transform(item) : item, this.target.resource)];
+        return [
+          stampKind(this.options.transform ? this.options.transform(item) : item, this.target.resource),
+        ];
       });
       if (items.length) this.dispatch(listPage({ key, items }));
       continueToken = page.metadata?.continue || undefined;
@@ -262,7 +290,11 @@ export class Reflector {
    */
   private async streamingList(): Promise<boolean> {
     const key = this.target.key;
-    const res = await this.openWatch({ sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan', resourceVersion: '' });
+    const res = await this.openWatch({
+      sendInitialEvents: true,
+      resourceVersionMatch: 'NotOlderThan',
+      resourceVersion: '',
+    });
     if (res.status === 400 || res.status === 422) {
       await res.text().catch(() => '');
       return false;
@@ -328,8 +360,10 @@ export class Reflector {
    * Reads a watch stream to its end, dispatching events in batches (all the lines that arrived
    * together, up to `maxBatch`). `intercept` consumes events of a streaming list (returns true).
    */
-  private async consume(res: Awaited<ReturnType<Transport['request']>>,
-    intercept: (event: WatchEventPayload) => boolean): Promise<void> {
+  private async consume(
+    res: Awaited<ReturnType<Transport['request']>>,
+    intercept: (event: WatchEventPayload) => boolean,
+  ): Promise<void> {
     const key = this.target.key;
     const started = Date.now();
     let lines = 0;
@@ -347,17 +381,19 @@ export class Reflector {
     const onAbort = () => inactivity.abort();
     this.abort.signal.addEventListener('abort', onAbort, { once: true });
     const iterator = res.lines()[Symbol.asyncIterator]();
-    const stalledError = () => new Error(`no event or bookmark for ${this.options.inactivityTimeoutMs} ms; watching again`);
+    const stalledError = () =>
+      new Error(`no event or bookmark for ${this.options.inactivityTimeoutMs} ms; watching again`);
     // One small promise per line, settled by the line or by inactivity. Not Promise.race with a
     // promise that lives as long as the watch: every race leaves a reaction on it, and each
     // reaction holds its line until the watch ends (minutes of events).
     let rejectWaiting: ((e: Error) => void) | undefined;
     inactivity.signal.addEventListener('abort', () => rejectWaiting?.(stalledError()), { once: true });
-    const nextLine = () => new Promise<IteratorResult<string>>((resolve, reject) => {
-      if (inactivity.signal.aborted) return reject(stalledError());
-      rejectWaiting = reject;
-      iterator.next().then(resolve, reject);
-    });
+    const nextLine = () =>
+      new Promise<IteratorResult<string>>((resolve, reject) => {
+        if (inactivity.signal.aborted) return reject(stalledError());
+        rejectWaiting = reject;
+        iterator.next().then(resolve, reject);
+      });
     try {
       for (;;) {
         const next = await nextLine();
@@ -368,9 +404,10 @@ export class Reflector {
         timer = setTimeout(() => inactivity.abort(), this.options.inactivityTimeoutMs);
         const parsed = parseWatchLine(next.value, this.target.resource, this.options.transform);
         if (parsed.kind === 'poison') {
-          const text = this.target.resource.kind === 'Secret' && this.target.resource.group === ''
-            ? `${parsed.reason} (a line of ${next.value.length} characters from a Secret watch; not shown)`
-            : `${parsed.reason}: ${parsed.text}`;
+          const text =
+            this.target.resource.kind === 'Secret' && this.target.resource.group === ''
+              ? `${parsed.reason} (a line of ${next.value.length} characters from a Secret watch; not shown)`
+              : `${parsed.reason}: ${parsed.text}`;
           this.dispatch(poisonLine({ key, text }));
           continue;
         }

@@ -1,7 +1,7 @@
-import type { KubernetesObject } from '../model/object.js';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realCluster } from '../../../testing/src/vitest/cluster.js';
+import type { KubernetesObject } from '../model/object.js';
 import { formatSelector } from './format.js';
 import { matchesFields, matchesLabels } from './match.js';
 import { parseFieldSelector, parseLabelSelector } from './parse.js';

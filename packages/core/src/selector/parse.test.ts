@@ -173,6 +173,8 @@ describe('parseFieldSelector', () => {
     expect(parseFieldSelector({ 'metadata.name': 'a,b' })).toEqual([r('metadata.name', 'Equals', ['a,b'])]);
   });
   it('refuses a plain label map given as a LabelSelector, which would otherwise select everything', () => {
-    expect(() => parseLabelSelector({ app: 'web' } as never)).toThrow(/only matchLabels and matchExpressions/);
+    expect(() => parseLabelSelector({ app: 'web' } as never)).toThrow(
+      /only matchLabels and matchExpressions/,
+    );
   });
 });

@@ -186,8 +186,12 @@ function parseLabelSelectorObject(input: LabelSelectorObject): Selector {
   // A plain label map (a Service's spec.selector) read as a LabelSelector would select everything.
   const unknown = Object.keys(input).filter((k) => k !== 'matchLabels' && k !== 'matchExpressions');
   if (unknown.length > 0)
-    throw objectError('label', input, `unknown field '${unknown[0]}': a LabelSelector has only matchLabels and ` +
-      `matchExpressions; for a plain label map write { matchLabels: { ... } }`);
+    throw objectError(
+      'label',
+      input,
+      `unknown field '${unknown[0]}': a LabelSelector has only matchLabels and ` +
+        `matchExpressions; for a plain label map write { matchLabels: { ... } }`,
+    );
   const requirements: Requirement[] = [];
   for (const [key, value] of Object.entries(input.matchLabels ?? {})) {
     const keyProblem = labelKeyError(key);

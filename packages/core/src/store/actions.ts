@@ -15,11 +15,15 @@ export interface QueryAddedPayload extends QuerySpec {
 /** An accumulator's query, before its kind is resolved. */
 export const queryAdded = createAction<QueryAddedPayload>(`${prefix}/queryAdded`);
 /** The query's kind resolved; it reads the watch `watchKey`. */
-export const queryBound = createAction<{ id: string; groupKind: string; watchKey: string }>(`${prefix}/queryBound`);
-/** The query cannot be served (yet): unknown kind, forbidden, or another error. */
-export const queryFailed = createAction<{ id: string; phase: 'unserved' | 'forbidden' | 'error'; error: ErrorInfo }>(
-  `${prefix}/queryFailed`,
+export const queryBound = createAction<{ id: string; groupKind: string; watchKey: string }>(
+  `${prefix}/queryBound`,
 );
+/** The query cannot be served (yet): unknown kind, forbidden, or another error. */
+export const queryFailed = createAction<{
+  id: string;
+  phase: 'unserved' | 'forbidden' | 'error';
+  error: ErrorInfo;
+}>(`${prefix}/queryFailed`);
 export const queryRemoved = createAction<{ id: string }>(`${prefix}/queryRemoved`);
 
 export interface ReflectorAddedPayload {
@@ -49,18 +53,25 @@ export const listStarted = createAction<{ key: string }>(`${prefix}/listStarted`
 /** One page (or one chunk of a streaming list) of a list in progress. */
 export const listPage = createAction<{ key: string; items: KubernetesObject[] }>(`${prefix}/listPage`);
 /** The list is complete at `resourceVersion`: it replaces what the watch held, atomically. */
-export const listCompleted = createAction<{ key: string; resourceVersion: string }>(`${prefix}/listCompleted`);
+export const listCompleted = createAction<{ key: string; resourceVersion: string }>(
+  `${prefix}/listCompleted`,
+);
 
 export interface WatchEventPayload {
   readonly type: Exclude<WatchEventType, 'ERROR'>;
   readonly object: KubernetesObject;
 }
 /** A batch of watch events of one watch, in the order received. */
-export const watchEvents = createAction<{ key: string; events: WatchEventPayload[] }>(`${prefix}/watchEvents`);
+export const watchEvents = createAction<{ key: string; events: WatchEventPayload[] }>(
+  `${prefix}/watchEvents`,
+);
 /** A line that could not be used (not JSON, no uid); the stream went on. */
 export const poisonLine = createAction<{ key: string; text: string }>(`${prefix}/poisonLine`);
 
 /** The result of a write through the client (read/write coherence). */
-export const localWrite = createAction<{ groupKind: string; object: KubernetesObject; deleted: boolean; verb: string }>(
-  `${prefix}/localWrite`,
-);
+export const localWrite = createAction<{
+  groupKind: string;
+  object: KubernetesObject;
+  deleted: boolean;
+  verb: string;
+}>(`${prefix}/localWrite`);

@@ -1,10 +1,25 @@
 export * as katesActions from './actions.js';
 export * from './actions.js';
-export { katesReducer, createKatesReducer, freezeByDefault, type KatesReducerOptions, initialKatesState } from './reducer.js';
-export * from './state.js';
-export * from './selectors.js';
-export * from './store.js';
-export { compareObjects } from './sorted-items.js';
-export { type Tree, emptyTree, treeGet, treeHas, treeValues, treeForEach, diffTrees, TreeEditor } from './tree.js';
-export { queryMatches } from './match.js';
 export { deepFreeze } from './freeze.js';
+export { queryMatches } from './match.js';
+export {
+  createKatesReducer,
+  freezeByDefault,
+  initialKatesState,
+  type KatesReducerOptions,
+  katesReducer,
+} from './reducer.js';
+export * from './selectors.js';
+export { compareObjects } from './sorted-items.js';
+export * from './state.js';
+export * from './store.js';
+export {
+  diffTrees,
+  emptyTree,
+  type Tree,
+  TreeEditor,
+  treeForEach,
+  treeGet,
+  treeHas,
+  treeValues,
+} from './tree.js';

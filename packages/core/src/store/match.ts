@@ -1,5 +1,11 @@
 import type { KubernetesObject } from '../model/object.js';
-import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, type Selector } from '../selector/index.js';
+import {
+  matchesFields,
+  matchesLabels,
+  parseFieldSelector,
+  parseLabelSelector,
+  type Selector,
+} from '../selector/index.js';
 
 const labelCache = new Map<string, Selector>();
 const fieldCache = new Map<string, Selector>();
@@ -24,8 +30,12 @@ export function queryMatches(
   obj: KubernetesObject,
 ): boolean {
   if (q.namespace && obj.metadata?.namespace !== q.namespace) return false;
-  if (q.labelSelector && !matchesLabels(cached(labelCache, q.labelSelector, parseLabelSelector), obj.metadata?.labels))
+  if (
+    q.labelSelector &&
+    !matchesLabels(cached(labelCache, q.labelSelector, parseLabelSelector), obj.metadata?.labels)
+  )
     return false;
-  if (q.fieldSelector && !matchesFields(cached(fieldCache, q.fieldSelector, parseFieldSelector), obj)) return false;
+  if (q.fieldSelector && !matchesFields(cached(fieldCache, q.fieldSelector, parseFieldSelector), obj))
+    return false;
   return true;
 }

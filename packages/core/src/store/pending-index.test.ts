@@ -61,7 +61,10 @@ describe('the index of pending local writes', () => {
   it('finds the writes between two versions, and none at the bounds it excludes', () => {
     const d = new StoreDriver().watch('all').query('q', 'all');
     d.list('all', '10', []);
-    d.write(pod('a', { rv: '12' })).write(pod('b', { rv: '15' })).write(pod('c', { rv: '15' })).write(pod('d', { rv: '100' }));
+    d.write(pod('a', { rv: '12' }))
+      .write(pod('b', { rv: '15' }))
+      .write(pod('c', { rv: '15' }))
+      .write(pod('d', { rv: '100' }));
     const index = PendingIndex.of(d.state.localPending, d.state.objects);
     expect([...index.between('Pod', '10', '14')]).toEqual(['uid-a']);
     expect([...index.between('Pod', '12', '15')].sort()).toEqual(['uid-b', 'uid-c']);

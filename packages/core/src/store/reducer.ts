@@ -5,10 +5,23 @@ import * as actions from './actions.js';
 import { deepFreeze } from './freeze.js';
 import { queryMatches } from './match.js';
 import { PendingIndex } from './pending-index.js';
-import type { KatesState, LocalWrite, ObjectEntry, QueryState, ReflectorCounters, ReflectorState } from './state.js';
+import type {
+  KatesState,
+  LocalWrite,
+  ObjectEntry,
+  QueryState,
+  ReflectorCounters,
+  ReflectorState,
+} from './state.js';
 import { emptyTree, type Tree, TreeEditor, treeForEach, treeGet, treeHas } from './tree.js';
 
-const zeroCounters: ReflectorCounters = Object.freeze({ events: 0, bookmarks: 0, relists: 0, reconnects: 0, poisonLines: 0 });
+const zeroCounters: ReflectorCounters = Object.freeze({
+  events: 0,
+  bookmarks: 0,
+  relists: 0,
+  reconnects: 0,
+  poisonLines: 0,
+});
 
 /** The initial kates state. */
 export const initialKatesState: KatesState = Object.freeze({
@@ -175,7 +188,10 @@ class Batch {
       const c = compareResourceVersions(before.resourceVersion, after.resourceVersion);
       if (c === undefined) return all();
       if (c === 0) continue;
-      const [lo, hi] = c < 0 ? [before.resourceVersion, after.resourceVersion] : [after.resourceVersion, before.resourceVersion];
+      const [lo, hi] =
+        c < 0
+          ? [before.resourceVersion, after.resourceVersion]
+          : [after.resourceVersion, before.resourceVersion];
       for (const uid of index.between(groupKind, lo, hi)) out.add(uid);
     }
     if (moved.length > 0) for (const uid of index.unordered(groupKind)) out.add(uid);
@@ -216,7 +232,10 @@ class Batch {
       const entry = this.objects.get(uid);
       if (!entry) continue;
       if (!reflectors.some((r) => treeHas(r.held, uid)) && !entry.local) this.objects.delete(uid);
-      else if (entry.local?.deleted && !reflectors.some((r) => treeHas(r.held, uid) || !reached(r, entry.local!))) {
+      else if (
+        entry.local?.deleted &&
+        !reflectors.some((r) => treeHas(r.held, uid) || !reached(r, entry.local!))
+      ) {
         this.objects.delete(uid);
         this.setLocalPending(uid, undefined);
       }
@@ -259,14 +278,22 @@ function reached(r: ReflectorState, local: LocalWrite): boolean {
  * Judged by the watch rather than the query: they share selectors, and the watch of a
  * cluster-scoped kind has no namespace even when its query names one (as kubectl ignores -n).
  */
-function memberObject(r: ReflectorState, entry: ObjectEntry | undefined, uid: string): KubernetesObject | undefined {
+function memberObject(
+  r: ReflectorState,
+  entry: ObjectEntry | undefined,
+  uid: string,
+): KubernetesObject | undefined {
   if (!entry || entry.local?.deleted) return undefined;
   if (!queryMatches(r, entry.object)) return undefined;
   if (treeHas(r.held, uid) || (entry.local && !reached(r, entry.local))) return entry.object;
   return undefined;
 }
 
-function withReflector(b: Batch, key: string, fn: (r: ReflectorState) => ReflectorState): ReflectorState | undefined {
+function withReflector(
+  b: Batch,
+  key: string,
+  fn: (r: ReflectorState) => ReflectorState,
+): ReflectorState | undefined {
   const r = b.reflectors[key];
   if (!r) return undefined;
   const next = fn(r);
@@ -367,7 +394,11 @@ function reduce(state: KatesState, action: Action, freeze: boolean): KatesState 
       ...r0,
       ...(advanced ? { resourceVersion, arrival: b.arrival } : {}),
       held: held.finish(),
-      counters: { ...r0.counters, events: r0.counters.events + count, bookmarks: r0.counters.bookmarks + bookmarks },
+      counters: {
+        ...r0.counters,
+        events: r0.counters.events + count,
+        bookmarks: r0.counters.bookmarks + bookmarks,
+      },
     });
     // A bookmark alone can release local writes: the watch has reached their version.
     if (advanced) b.touch(r0.groupKind);
@@ -481,8 +512,14 @@ function reduce(state: KatesState, action: Action, freeze: boolean): KatesState 
     const q = b.queries[action.payload.id];
     if (!q) return state;
     const { error: _cleared, ...rest } = q;
-    b.setQuery(rebuildMembers(b, { ...rest, phase: 'bound', groupKind: action.payload.groupKind,
-      watchKey: action.payload.watchKey }));
+    b.setQuery(
+      rebuildMembers(b, {
+        ...rest,
+        phase: 'bound',
+        groupKind: action.payload.groupKind,
+        watchKey: action.payload.watchKey,
+      }),
+    );
     return b.finish();
   }
 

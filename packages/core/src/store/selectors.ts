@@ -15,7 +15,15 @@ export interface QueryStatus {
   readonly name: string;
   readonly kind: string;
   /** `resolving`, `listing`, `synced`, `relisting`, `backing-off`, `unserved`, `forbidden` or `error`. */
-  readonly phase: 'resolving' | 'listing' | 'synced' | 'relisting' | 'backing-off' | 'unserved' | 'forbidden' | 'error';
+  readonly phase:
+    | 'resolving'
+    | 'listing'
+    | 'synced'
+    | 'relisting'
+    | 'backing-off'
+    | 'unserved'
+    | 'forbidden'
+    | 'error';
   /** Its initial list has completed: its field holds a complete view (possibly stale while backing off). */
   readonly synced: boolean;
   readonly resourceVersion: string;
@@ -27,7 +35,13 @@ export interface QueryStatus {
   readonly lastPoisonLine?: string;
 }
 
-const noCounters: ReflectorCounters = Object.freeze({ events: 0, bookmarks: 0, relists: 0, reconnects: 0, poisonLines: 0 });
+const noCounters: ReflectorCounters = Object.freeze({
+  events: 0,
+  bookmarks: 0,
+  relists: 0,
+  reconnects: 0,
+  poisonLines: 0,
+});
 
 /** The status of one query, from its own state and its watch's. */
 export function queryStatusOf(q: QueryState, r: ReflectorState | undefined): QueryStatus {
@@ -43,10 +57,14 @@ export function queryStatusOf(q: QueryState, r: ReflectorState | undefined): Que
       ...(q.error ? { error: q.error } : {}),
     };
   }
-  const phase: QueryStatus['phase'] = r.phase === 'watching' ? 'synced'
-    : r.phase === 'pending' ? 'listing'
-    : r.phase === 'closed' ? 'error'
-    : r.phase;
+  const phase: QueryStatus['phase'] =
+    r.phase === 'watching'
+      ? 'synced'
+      : r.phase === 'pending'
+        ? 'listing'
+        : r.phase === 'closed'
+          ? 'error'
+          : r.phase;
   return {
     ...base,
     phase,
@@ -99,8 +117,11 @@ export function createKatesSelectors<Root>(selectSlice: SliceSelector<Root>) {
     selectQueryItems(queryId: string): (root: Root) => readonly KubernetesObject[] {
       let sel = items.get(queryId);
       if (!sel) {
-        sel = createSelector([(root: Root) => selectSlice(root).queries[queryId]?.members ?? emptyMembers],
-          buildSortedItems, { memoize: incrementalItems, argsMemoize: lruMemoize, ...noChecks });
+        sel = createSelector(
+          [(root: Root) => selectSlice(root).queries[queryId]?.members ?? emptyMembers],
+          buildSortedItems,
+          { memoize: incrementalItems, argsMemoize: lruMemoize, ...noChecks },
+        );
         items.set(queryId, sel);
       }
       return sel;
@@ -109,14 +130,18 @@ export function createKatesSelectors<Root>(selectSlice: SliceSelector<Root>) {
     selectQueryStatus(queryId: string): (root: Root) => QueryStatus | undefined {
       let sel = statuses.get(queryId);
       if (!sel) {
-        sel = createSelector([
-          (root: Root) => selectSlice(root).queries[queryId],
-          (root: Root) => {
-            const s = selectSlice(root);
-            const key = s.queries[queryId]?.watchKey;
-            return key ? s.reflectors[key] : undefined;
-          },
-        ], (q, r) => (q ? queryStatusOf(q, r) : undefined), { memoize: lruMemoize, argsMemoize: lruMemoize, ...noChecks });
+        sel = createSelector(
+          [
+            (root: Root) => selectSlice(root).queries[queryId],
+            (root: Root) => {
+              const s = selectSlice(root);
+              const key = s.queries[queryId]?.watchKey;
+              return key ? s.reflectors[key] : undefined;
+            },
+          ],
+          (q, r) => (q ? queryStatusOf(q, r) : undefined),
+          { memoize: lruMemoize, argsMemoize: lruMemoize, ...noChecks },
+        );
         statuses.set(queryId, sel);
       }
       return sel;

@@ -5,8 +5,11 @@ import { diffTrees, type Tree, treeValues } from './tree.js';
 export function compareObjects(a: KubernetesObject, b: KubernetesObject): number {
   const ma = a.metadata;
   const mb = b.metadata;
-  return cmp(ma?.namespace ?? '', mb?.namespace ?? '') || cmp(ma?.name ?? '', mb?.name ?? '') ||
-    cmp(ma?.uid ?? '', mb?.uid ?? '');
+  return (
+    cmp(ma?.namespace ?? '', mb?.namespace ?? '') ||
+    cmp(ma?.name ?? '', mb?.name ?? '') ||
+    cmp(ma?.uid ?? '', mb?.uid ?? '')
+  );
 }
 
 function cmp(a: string, b: string): number {
@@ -36,8 +39,11 @@ export function buildSortedItems(members: Tree<KubernetesObject>): readonly Kube
  * The sorted items of `next`, from the sorted items of `prev`: the cost follows the number of
  * changes (found by tree identity), plus one array copy. Unchanged objects keep their identity.
  */
-export function updateSortedItems(prev: Tree<KubernetesObject>, prevItems: readonly KubernetesObject[],
-  next: Tree<KubernetesObject>): readonly KubernetesObject[] {
+export function updateSortedItems(
+  prev: Tree<KubernetesObject>,
+  prevItems: readonly KubernetesObject[],
+  next: Tree<KubernetesObject>,
+): readonly KubernetesObject[] {
   if (prev === next) return prevItems;
   const added: KubernetesObject[] = [];
   const removed: KubernetesObject[] = [];
@@ -72,7 +78,11 @@ export function updateSortedItems(prev: Tree<KubernetesObject>, prevItems: reado
 }
 
 /** One pass: drops `removed` and merges `added` (sorted here) into `items`. */
-function merge(items: KubernetesObject[], added: KubernetesObject[], removed: KubernetesObject[]): KubernetesObject[] {
+function merge(
+  items: KubernetesObject[],
+  added: KubernetesObject[],
+  removed: KubernetesObject[],
+): KubernetesObject[] {
   const gone = new Set(removed.map((o) => o.metadata?.uid));
   added.sort(compareObjects);
   const out: KubernetesObject[] = [];

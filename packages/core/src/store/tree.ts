@@ -163,7 +163,8 @@ export class TreeEditor<V> {
       const middle = root[m] as (Leaf<V> | undefined)[];
       root[m] = this.deleted && middle.every((x) => x === undefined) ? undefined : Object.freeze(middle);
     }
-    const tree = this.size === 0 ? emptyTree<V>() : Object.freeze({ size: this.size, root: Object.freeze(root) });
+    const tree =
+      this.size === 0 ? emptyTree<V>() : Object.freeze({ size: this.size, root: Object.freeze(root) });
     // Further edits start from the finished tree (its nodes are frozen now, so they are copied).
     this.base = tree;
     this.root = undefined;
@@ -201,8 +202,11 @@ export class TreeEditor<V> {
  * `before` undefined for an addition, `after` undefined for a removal. Shared subtrees are
  * skipped by identity, so the cost follows the number of changes.
  */
-export function diffTrees<V>(a: Tree<V>, b: Tree<V>,
-  onChange: (key: string, before: V | undefined, after: V | undefined) => void): void {
+export function diffTrees<V>(
+  a: Tree<V>,
+  b: Tree<V>,
+  onChange: (key: string, before: V | undefined, after: V | undefined) => void,
+): void {
   if (a === b) return;
   for (let m = 0; m < WIDTH; m++) {
     const ma = a.root[m];

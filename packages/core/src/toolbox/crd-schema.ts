@@ -38,8 +38,22 @@ export interface ConvertOptions {
 }
 
 // Keywords with the same meaning in OpenAPI v3.0 and JSON Schema draft-07.
-const COPIED = ['format', 'pattern', 'minLength', 'maxLength', 'minItems', 'maxItems', 'uniqueItems', 'minProperties',
-  'maxProperties', 'multipleOf', 'minimum', 'maximum', 'required', 'default'] as const;
+const COPIED = [
+  'format',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+  'multipleOf',
+  'minimum',
+  'maximum',
+  'required',
+  'default',
+] as const;
 
 /**
  * Converts a structural schema into a draft-07 JSON Schema with Kubernetes' meaning:
@@ -49,7 +63,11 @@ const COPIED = ['format', 'pattern', 'minLength', 'maxLength', 'minItems', 'maxI
  * `apiVersion`, `kind` and `metadata` (which the API server checks, not the schema).
  * Collects the paths of CEL rules (`x-kubernetes-validations`), which are not checked locally.
  */
-export function toJsonSchema(root: StructuralSchema, options: ConvertOptions, unchecked: string[]): SchemaObject {
+export function toJsonSchema(
+  root: StructuralSchema,
+  options: ConvertOptions,
+  unchecked: string[],
+): SchemaObject {
   const out = convert(root, '', options, unchecked);
   out.properties ??= {};
   const properties = out.properties as Record<string, SchemaObject>;
@@ -62,11 +80,19 @@ export function toJsonSchema(root: StructuralSchema, options: ConvertOptions, un
   return out;
 }
 
-function convert(s: StructuralSchema | undefined, path: string, options: ConvertOptions, unchecked: string[]): SchemaObject {
+function convert(
+  s: StructuralSchema | undefined,
+  path: string,
+  options: ConvertOptions,
+  unchecked: string[],
+): SchemaObject {
   if (!s || typeof s !== 'object') return {};
   const out: SchemaObject = {};
-  let types: string[] | undefined = s['x-kubernetes-int-or-string'] ? ['integer', 'string']
-    : s.type ? [s.type] : undefined;
+  let types: string[] | undefined = s['x-kubernetes-int-or-string']
+    ? ['integer', 'string']
+    : s.type
+      ? [s.type]
+      : undefined;
   if (types && s.nullable) types = [...types, 'null'];
   if (types) out.type = types.length === 1 ? types[0] : types;
   for (const k of COPIED) if (s[k] !== undefined) out[k] = s[k];
@@ -80,8 +106,9 @@ function convert(s: StructuralSchema | undefined, path: string, options: Convert
     delete out.maximum;
   }
   if (s.properties) {
-    out.properties = Object.fromEntries(Object.entries(s.properties)
-      .map(([k, v]) => [k, convert(v, join(path, k), options, unchecked)]));
+    out.properties = Object.fromEntries(
+      Object.entries(s.properties).map(([k, v]) => [k, convert(v, join(path, k), options, unchecked)]),
+    );
   }
   if (typeof s.additionalProperties === 'object') {
     out.additionalProperties = convert(s.additionalProperties, join(path, '*'), options, unchecked);
@@ -101,8 +128,12 @@ function convert(s: StructuralSchema | undefined, path: string, options: Convert
     props.metadata ??= { type: 'object' };
   }
   const isObject = s.type === 'object' || s.properties !== undefined;
-  if (options.unknownFields && isObject && s.additionalProperties === undefined
-    && !s['x-kubernetes-preserve-unknown-fields']) {
+  if (
+    options.unknownFields &&
+    isObject &&
+    s.additionalProperties === undefined &&
+    !s['x-kubernetes-preserve-unknown-fields']
+  ) {
     out.additionalProperties = false;
   }
   if (Array.isArray(s['x-kubernetes-validations']) && s['x-kubernetes-validations'].length) {
@@ -120,7 +151,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 function subSchema(s: StructuralSchema, key: string): StructuralSchema | undefined {
-  return s.properties?.[key] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
+  return (
+    s.properties?.[key] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined)
+  );
 }
 
 /**
@@ -151,11 +184,16 @@ export interface DuplicateEntry {
  * The duplicate entries of lists marked `x-kubernetes-list-type: set` (equal items) or `map`
  * (equal values of `x-kubernetes-list-map-keys`), which the API server refuses.
  */
-export function findDuplicates(value: unknown, schema: StructuralSchema | undefined, path = ''): DuplicateEntry[] {
+export function findDuplicates(
+  value: unknown,
+  schema: StructuralSchema | undefined,
+  path = '',
+): DuplicateEntry[] {
   if (!schema) return [];
   const found: DuplicateEntry[] = [];
   if (isPlainObject(value)) {
-    for (const [key, v] of Object.entries(value)) found.push(...findDuplicates(v, subSchema(schema, key), join(path, key)));
+    for (const [key, v] of Object.entries(value))
+      found.push(...findDuplicates(v, subSchema(schema, key), join(path, key)));
   } else if (Array.isArray(value)) {
     const listType = schema['x-kubernetes-list-type'];
     const keys = schema['x-kubernetes-list-map-keys'] ?? [];
@@ -163,7 +201,10 @@ export function findDuplicates(value: unknown, schema: StructuralSchema | undefi
     value.forEach((item, i) => {
       const itemPath = `${path}[${i}]`;
       if (listType === 'set' || (listType === 'map' && isPlainObject(item))) {
-        const identity = listType === 'set' ? item : Object.fromEntries(keys.map((k) => [k, (item as Record<string, unknown>)[k]]));
+        const identity =
+          listType === 'set'
+            ? item
+            : Object.fromEntries(keys.map((k) => [k, (item as Record<string, unknown>)[k]]));
         const key = canonicalJson(identity);
         if (seen.has(key)) found.push({ field: itemPath, value: identity });
         seen.add(key);
@@ -177,7 +218,10 @@ export function findDuplicates(value: unknown, schema: StructuralSchema | undefi
 function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (isPlainObject(v)) {
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(',')}}`;
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v) ?? 'null';
 }

@@ -5,8 +5,15 @@ import type { ErrorObject } from 'ajv';
  * `FieldValueUnknown` for a field the schema does not declare (the server's strict field
  * validation refuses those with a 400 and no cause).
  */
-export type FieldErrorReason = 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueTypeInvalid' | 'FieldValueNotSupported'
-  | 'FieldValueDuplicate' | 'FieldValueTooLong' | 'FieldValueTooMany' | 'FieldValueUnknown';
+export type FieldErrorReason =
+  | 'FieldValueRequired'
+  | 'FieldValueInvalid'
+  | 'FieldValueTypeInvalid'
+  | 'FieldValueNotSupported'
+  | 'FieldValueDuplicate'
+  | 'FieldValueTooLong'
+  | 'FieldValueTooMany'
+  | 'FieldValueUnknown';
 
 /** One field that does not match the schema, named as the API server names it (`spec.ports[0].port`). */
 export interface FieldError {
@@ -56,28 +63,53 @@ export function toFieldError(e: ErrorObject, data: unknown): FieldError {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'required':
-      return { field: join(base, String(p.missingProperty)), reason: 'FieldValueRequired', message: 'Required value' };
+      return {
+        field: join(base, String(p.missingProperty)),
+        reason: 'FieldValueRequired',
+        message: 'Required value',
+      };
     case 'additionalProperties': {
       const field = join(base, String(p.additionalProperty));
       return { field, reason: 'FieldValueUnknown', message: `unknown field "${field}"` };
     }
     case 'enum':
-      return { field: base, reason: 'FieldValueNotSupported', message: `Unsupported value: ${show(value)}: supported `
-        + `values: ${(p.allowedValues as unknown[]).map(show).join(', ')}` };
+      return {
+        field: base,
+        reason: 'FieldValueNotSupported',
+        message:
+          `Unsupported value: ${show(value)}: supported ` +
+          `values: ${(p.allowedValues as unknown[]).map(show).join(', ')}`,
+      };
     case 'type':
-      return { field: base, reason: 'FieldValueTypeInvalid', message: `Invalid value: ${show(value)}: must be of type `
-        + `${String(p.type)}` };
+      return {
+        field: base,
+        reason: 'FieldValueTypeInvalid',
+        message: `Invalid value: ${show(value)}: must be of type ` + `${String(p.type)}`,
+      };
     case 'format':
-      return { field: base, reason: 'FieldValueInvalid', message: `Invalid value: ${show(value)}: must be of type `
-        + `${String(p.format)}` };
+      return {
+        field: base,
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${show(value)}: must be of type ` + `${String(p.format)}`,
+      };
     case 'maxLength':
-      return { field: base, reason: 'FieldValueTooLong', message: `Too long: may not be more than ${String(p.limit)} `
-        + 'characters' };
+      return {
+        field: base,
+        reason: 'FieldValueTooLong',
+        message: `Too long: may not be more than ${String(p.limit)} characters`,
+      };
     case 'maxItems':
-      return { field: base, reason: 'FieldValueTooMany', message: `Too many: ${(value as unknown[]).length}: must have `
-        + `at most ${String(p.limit)} items` };
+      return {
+        field: base,
+        reason: 'FieldValueTooMany',
+        message: `Too many: ${(value as unknown[]).length}: must have ` + `at most ${String(p.limit)} items`,
+      };
     default:
-      return { field: base, reason: 'FieldValueInvalid', message: `Invalid value: ${show(value)}: ${e.message ?? e.keyword}` };
+      return {
+        field: base,
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${show(value)}: ${e.message ?? e.keyword}`,
+      };
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cluster, useNamespace } from './__fixtures__/real-cluster.js';
 import type { KubernetesObject } from '../model/object.js';
+import { cluster, useNamespace } from './__fixtures__/real-cluster.js';
 import { isKind, ManifestError, parseManifests } from './manifests.js';
 
 function thrown(fn: () => unknown): ManifestError {
@@ -39,8 +39,10 @@ spec:
 
   it('reads one JSON object and a stream of JSON objects', () => {
     expect(parseManifests('{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"}}')).toHaveLength(1);
-    const stream = parseManifests('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"}}\n'
-      + '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"b","annotations":{"x":"}{"}}}');
+    const stream = parseManifests(
+      '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"}}\n' +
+        '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"b","annotations":{"x":"}{"}}}',
+    );
     expect(stream.map((o) => o.metadata?.name)).toEqual(['a', 'b']);
     expect(stream[1]?.metadata?.annotations?.x).toBe('}{');
   });
@@ -69,29 +71,42 @@ spec:
   });
 
   it('flattens a List, and a typed list whose items omit their kind', () => {
-    const objs = parseManifests(JSON.stringify({
-      apiVersion: 'v1', kind: 'ConfigMapList', metadata: {},
-      items: [{ metadata: { name: 'a' } }, { metadata: { name: 'b' } }],
-    }));
+    const objs = parseManifests(
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMapList',
+        metadata: {},
+        items: [{ metadata: { name: 'a' } }, { metadata: { name: 'b' } }],
+      }),
+    );
     expect(objs).toEqual([
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } },
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' } },
     ]);
-    const list = parseManifests('apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Service, metadata: {name: s}}\n');
+    const list = parseManifests(
+      'apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Service, metadata: {name: s}}\n',
+    );
     expect(list[0]?.kind).toBe('Service');
   });
 
   it('names the document and line of a YAML syntax error, and the file when given', () => {
-    const e = thrown(() => parseManifests('apiVersion: v1\nkind: ConfigMap\n---\napiVersion: v1\nkind: [\n',
-      { source: 'app.yaml' }));
+    const e = thrown(() =>
+      parseManifests('apiVersion: v1\nkind: ConfigMap\n---\napiVersion: v1\nkind: [\n', {
+        source: 'app.yaml',
+      }),
+    );
     expect(e.documentIndex).toBe(1);
     expect(e.line).toBe(6);
     expect(e.message).toMatch(/^app\.yaml: document 2 \(line 6, column 1\): /);
   });
 
   it('names the document and line of an object without kind, and says what to set', () => {
-    const e = thrown(() => parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n\n'
-      + 'apiVersion: v1\nmetadata: {name: b}\n'));
+    const e = thrown(() =>
+      parseManifests(
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n\n' +
+          'apiVersion: v1\nmetadata: {name: b}\n',
+      ),
+    );
     expect(e.documentIndex).toBe(1);
     expect(e.line).toBe(6);
     expect(e.message).toContain('the object "b" has no kind');
@@ -107,7 +122,9 @@ spec:
   });
 
   it('names the document and line of broken JSON in a JSON stream', () => {
-    const e = thrown(() => parseManifests('{"apiVersion":"v1","kind":"ConfigMap"}\n{"apiVersion":"v1",\n"kind": "ConfigMap" "x"}'));
+    const e = thrown(() =>
+      parseManifests('{"apiVersion":"v1","kind":"ConfigMap"}\n{"apiVersion":"v1",\n"kind": "ConfigMap" "x"}'),
+    );
     expect(e.documentIndex).toBe(1);
     expect(e.line).toBe(3);
     expect(e.message).toContain('invalid JSON');
@@ -115,22 +132,31 @@ spec:
 
   it('never quotes the text of a document in its errors, YAML or JSON', () => {
     const secret = 'c3VwZXItc2VjcmV0LXRva2Vu';
-    const yaml = thrown(() => parseManifests(`apiVersion: v1\nkind: Secret\ndata:\n  token: ${secret}\n   bad: [\n`));
+    const yaml = thrown(() =>
+      parseManifests(`apiVersion: v1\nkind: Secret\ndata:\n  token: ${secret}\n   bad: [\n`),
+    );
     expect(yaml.message).not.toContain(secret);
-    const json = thrown(() => parseManifests(`{"kind":"Secret","data":{"token":"${secret}",}}{"kind":"Secret","data":{"token":"${secret}" x}}`));
+    const json = thrown(() =>
+      parseManifests(
+        `{"kind":"Secret","data":{"token":"${secret}",}}{"kind":"Secret","data":{"token":"${secret}" x}}`,
+      ),
+    );
     expect(json.documentIndex).toBe(1);
     expect(json.message).not.toContain(secret);
   });
 
   it('reads flow-style YAML that looks like JSON as YAML', () => {
-    const objs = parseManifests("{apiVersion: v1, kind: ConfigMap, metadata: {name: a, annotations: {b: '}{'}}}");
+    const objs = parseManifests(
+      "{apiVersion: v1, kind: ConfigMap, metadata: {name: a, annotations: {b: '}{'}}}",
+    );
     expect(objs[0]?.metadata?.annotations).toEqual({ b: '}{' });
   });
 
   it('narrows objects to typed kinds by kind and apiVersion', () => {
     const objs: KubernetesObject[] = parseManifests(
-      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\n---\napiVersion: extensions/v1beta1\n'
-      + 'kind: Deployment\nmetadata: {name: old}\n');
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\n---\napiVersion: extensions/v1beta1\n' +
+        'kind: Deployment\nmetadata: {name: old}\n',
+    );
     const deployments = objs.filter((o) => isKind(o, 'Deployment'));
     expect(deployments.map((d) => d.metadata?.name)).toEqual(['a']);
   });
@@ -162,7 +188,10 @@ spec:
   });
 
   it('reads what the server sends back: a typed list becomes its objects', async () => {
-    const res = await ctx.client.transport.request({ method: 'GET', path: `/api/v1/namespaces/${ctx.namespace}/configmaps` });
+    const res = await ctx.client.transport.request({
+      method: 'GET',
+      path: `/api/v1/namespaces/${ctx.namespace}/configmaps`,
+    });
     const text = await res.text();
     expect(JSON.parse(text).kind).toBe('ConfigMapList');
     const objs = parseManifests(text);

@@ -74,8 +74,13 @@ export function parseManifests(text: string, options: ParseManifestsOptions = {}
   return objects;
 }
 
-function manifestErrorAt(error: { message: string }, index: number, text: string, offset: number, source?: string):
-  ManifestError {
+function manifestErrorAt(
+  error: { message: string },
+  index: number,
+  text: string,
+  offset: number,
+  source?: string,
+): ManifestError {
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const column = offset - before.lastIndexOf('\n');
@@ -93,14 +98,25 @@ interface YamlDocument {
 /** The documents of a YAML stream. Error messages are the parser's, which never quote the text. */
 function parseYaml(text: string): YamlDocument[] {
   const docs = parseAllDocuments(text, {
-    version: '1.1', merge: true, uniqueKeys: true, prettyErrors: false, customTags: kubernetesTags,
+    version: '1.1',
+    merge: true,
+    uniqueKeys: true,
+    prettyErrors: false,
+    customTags: kubernetesTags,
   });
   // A stream of only comments is not an array.
   return (Array.isArray(docs) ? docs : []).map((doc) => {
     const error = doc.errors[0];
-    if (error) return { value: undefined, offset: error.pos[0], error: { message: `${error.message} (YAML ${error.code})`,
-      offset: error.pos[0] } };
-    return { value: doc.toJS({ maxAliasCount: 100 }) as unknown, offset: doc.contents?.range[0] ?? doc.range[0] };
+    if (error)
+      return {
+        value: undefined,
+        offset: error.pos[0],
+        error: { message: `${error.message} (YAML ${error.code})`, offset: error.pos[0] },
+      };
+    return {
+      value: doc.toJS({ maxAliasCount: 100 }) as unknown,
+      offset: doc.contents?.range[0] ?? doc.range[0],
+    };
   });
 }
 
@@ -125,7 +141,9 @@ function describeValue(v: unknown): string {
 /** The objects of one document: itself, or the items of a list kind. */
 function flattenList(value: unknown, fail: (why: string) => ManifestError): KubernetesObject[] {
   if (!isObject(value)) {
-    throw fail(`expected a Kubernetes object (a mapping with apiVersion and kind), found ${describeValue(value)}`);
+    throw fail(
+      `expected a Kubernetes object (a mapping with apiVersion and kind), found ${describeValue(value)}`,
+    );
   }
   const kind = value.kind;
   if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(value.items)) {
@@ -133,8 +151,10 @@ function flattenList(value: unknown, fail: (why: string) => ManifestError): Kube
     const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
     return value.items.map((item, i) => {
       if (!isObject(item)) throw fail(`item ${i} of the ${kind} is ${describeValue(item)}, not an object`);
-      const filled = itemKind && item.kind === undefined
-        ? { apiVersion: value.apiVersion, kind: itemKind, ...item } : item;
+      const filled =
+        itemKind && item.kind === undefined
+          ? { apiVersion: value.apiVersion, kind: itemKind, ...item }
+          : item;
       return checked(filled, (why) => fail(`item ${i} of the ${kind}: ${why}`));
     });
   }
@@ -144,9 +164,12 @@ function flattenList(value: unknown, fail: (why: string) => ManifestError): Kube
 function checked(obj: Record<string, unknown>, fail: (why: string) => ManifestError): KubernetesObject {
   const missing = ['apiVersion', 'kind'].filter((f) => typeof obj[f] !== 'string' || obj[f] === '');
   if (missing.length) {
-    const name = isObject(obj.metadata) && typeof obj.metadata.name === 'string' ? ` "${obj.metadata.name}"` : '';
-    throw fail(`the object${name} has no ${missing.join(' and no ')}; every manifest needs both `
-      + '(for example apiVersion: apps/v1 and kind: Deployment)');
+    const name =
+      isObject(obj.metadata) && typeof obj.metadata.name === 'string' ? ` "${obj.metadata.name}"` : '';
+    throw fail(
+      `the object${name} has no ${missing.join(' and no ')}; every manifest needs both ` +
+        '(for example apiVersion: apps/v1 and kind: Deployment)',
+    );
   }
   if (obj.metadata !== undefined && !isObject(obj.metadata)) {
     throw fail(`metadata of ${String(obj.kind)} must be a mapping, found ${describeValue(obj.metadata)}`);
@@ -200,9 +223,16 @@ function parseJsonChunk(chunk: JsonChunk, index: number, text: string, source?: 
     return JSON.parse(chunk.text);
   } catch {
     const [doc, extra] = parseYaml(chunk.text);
-    const error = doc?.error ?? (extra ? { message: 'more than one document', offset: extra.offset } : undefined);
-    if (error) throw manifestErrorAt({ message: `invalid JSON: ${error.message}` }, index, text,
-      chunk.offset + error.offset, source);
+    const error =
+      doc?.error ?? (extra ? { message: 'more than one document', offset: extra.offset } : undefined);
+    if (error)
+      throw manifestErrorAt(
+        { message: `invalid JSON: ${error.message}` },
+        index,
+        text,
+        chunk.offset + error.offset,
+        source,
+      );
     return doc?.value;
   }
 }
@@ -214,13 +244,30 @@ export type KnownKind = {
 
 // The apiVersion of each typed alias; the type makes it follow model/kinds.ts exactly.
 const API_VERSIONS: { readonly [K in KnownKind]: NonNullable<KindTypes[K]['apiVersion']> } = {
-  Pod: 'v1', Service: 'v1', ConfigMap: 'v1', Secret: 'v1', Namespace: 'v1', Node: 'v1', Event: 'v1',
-  ServiceAccount: 'v1', Endpoints: 'v1', PersistentVolumeClaim: 'v1',
-  Deployment: 'apps/v1', ReplicaSet: 'apps/v1', StatefulSet: 'apps/v1', DaemonSet: 'apps/v1',
-  Job: 'batch/v1', CronJob: 'batch/v1', Ingress: 'networking.k8s.io/v1', Lease: 'coordination.k8s.io/v1',
-  EndpointSlice: 'discovery.k8s.io/v1', CustomResourceDefinition: 'apiextensions.k8s.io/v1',
-  Role: 'rbac.authorization.k8s.io/v1', ClusterRole: 'rbac.authorization.k8s.io/v1',
-  RoleBinding: 'rbac.authorization.k8s.io/v1', ClusterRoleBinding: 'rbac.authorization.k8s.io/v1',
+  Pod: 'v1',
+  Service: 'v1',
+  ConfigMap: 'v1',
+  Secret: 'v1',
+  Namespace: 'v1',
+  Node: 'v1',
+  Event: 'v1',
+  ServiceAccount: 'v1',
+  Endpoints: 'v1',
+  PersistentVolumeClaim: 'v1',
+  Deployment: 'apps/v1',
+  ReplicaSet: 'apps/v1',
+  StatefulSet: 'apps/v1',
+  DaemonSet: 'apps/v1',
+  Job: 'batch/v1',
+  CronJob: 'batch/v1',
+  Ingress: 'networking.k8s.io/v1',
+  Lease: 'coordination.k8s.io/v1',
+  EndpointSlice: 'discovery.k8s.io/v1',
+  CustomResourceDefinition: 'apiextensions.k8s.io/v1',
+  Role: 'rbac.authorization.k8s.io/v1',
+  ClusterRole: 'rbac.authorization.k8s.io/v1',
+  RoleBinding: 'rbac.authorization.k8s.io/v1',
+  ClusterRoleBinding: 'rbac.authorization.k8s.io/v1',
 };
 
 /**

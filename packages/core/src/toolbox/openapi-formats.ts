@@ -35,7 +35,9 @@ function isDate(s: string): boolean {
 
 // RFC 3339 and the ISO 8601 variants go-openapi's strfmt also reads (no seconds, no zone).
 function isDateTime(s: string): boolean {
-  const m = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?$/.exec(s);
+  const m = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?$/.exec(
+    s,
+  );
   return !!m && isDate(m[1] as string) && Number(m[2]) < 24 && Number(m[3]) < 60 && Number(m[4] ?? 0) < 61;
 }
 

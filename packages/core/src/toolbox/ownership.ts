@@ -19,19 +19,37 @@ function describe(obj: KubernetesObject): string {
  *
  * @throws InvalidInputError naming the owner and the missing field.
  */
-export function ownerReferenceTo(owner: KubernetesObject, options: OwnerReferenceOptions = {}): OwnerReference {
+export function ownerReferenceTo(
+  owner: KubernetesObject,
+  options: OwnerReferenceOptions = {},
+): OwnerReference {
   const { apiVersion, kind } = owner ?? {};
   const name = owner?.metadata?.name;
   const uid = owner?.metadata?.uid;
-  const missing = !apiVersion ? 'apiVersion' : !kind ? 'kind' : !name ? 'metadata.name' : !uid ? 'metadata.uid' : '';
+  const missing = !apiVersion
+    ? 'apiVersion'
+    : !kind
+      ? 'kind'
+      : !name
+        ? 'metadata.name'
+        : !uid
+          ? 'metadata.uid'
+          : '';
   if (missing) {
-    throw new InvalidInputError(`setOwnerReference: the owner ${describe(owner ?? {})} has no ${missing}; an owner `
-      + 'must be an object read from the API server (create or get it first, then set the reference)',
-    'setOwnerReference', missing);
+    throw new InvalidInputError(
+      `setOwnerReference: the owner ${describe(owner ?? {})} has no ${missing}; an owner ` +
+        'must be an object read from the API server (create or get it first, then set the reference)',
+      'setOwnerReference',
+      missing,
+    );
   }
   return {
-    apiVersion: apiVersion as string, kind: kind as string, name: name as string, uid: uid as string,
-    controller: options.controller ?? true, blockOwnerDeletion: options.blockOwnerDeletion ?? true,
+    apiVersion: apiVersion as string,
+    kind: kind as string,
+    name: name as string,
+    uid: uid as string,
+    controller: options.controller ?? true,
+    blockOwnerDeletion: options.blockOwnerDeletion ?? true,
   };
 }
 
@@ -59,33 +77,52 @@ export function controllerOf(obj: KubernetesObject): OwnerReference | undefined 
  *   namespace (the garbage collector would delete it at once).
  */
 export function setOwnerReference<T extends KubernetesObject[]>(owner: KubernetesObject, ...objects: T): T;
-export function setOwnerReference(owner: KubernetesObject, ...objects: KubernetesObject[]): KubernetesObject[] {
+export function setOwnerReference(
+  owner: KubernetesObject,
+  ...objects: KubernetesObject[]
+): KubernetesObject[] {
   return setOwnerReferenceWith(owner, {}, ...objects);
 }
 
 /** {@link setOwnerReference} with options: a non-controller owner, or no deletion blocking. */
-export function setOwnerReferenceWith<T extends KubernetesObject[]>(owner: KubernetesObject,
-  options: OwnerReferenceOptions, ...objects: T): T;
-export function setOwnerReferenceWith(owner: KubernetesObject, options: OwnerReferenceOptions,
-  ...objects: KubernetesObject[]): KubernetesObject[] {
+export function setOwnerReferenceWith<T extends KubernetesObject[]>(
+  owner: KubernetesObject,
+  options: OwnerReferenceOptions,
+  ...objects: T
+): T;
+export function setOwnerReferenceWith(
+  owner: KubernetesObject,
+  options: OwnerReferenceOptions,
+  ...objects: KubernetesObject[]
+): KubernetesObject[] {
   const ref = ownerReferenceTo(owner, options);
   const ownerNamespace = owner.metadata?.namespace;
   return objects.map((obj) => {
     if (hasOwnerReference(owner, obj)) return obj;
     const namespace = obj.metadata?.namespace;
     if (ownerNamespace && namespace && namespace !== ownerNamespace) {
-      throw new InvalidInputError(`setOwnerReference: ${describe(owner)} cannot own ${describe(obj)}: a namespaced `
-        + 'owner can only own objects in its own namespace (use a cluster-scoped owner, or create the object in '
-        + `namespace "${ownerNamespace}")`, 'setOwnerReference', 'metadata.namespace');
+      throw new InvalidInputError(
+        `setOwnerReference: ${describe(owner)} cannot own ${describe(obj)}: a namespaced ` +
+          'owner can only own objects in its own namespace (use a cluster-scoped owner, or create the object in ' +
+          `namespace "${ownerNamespace}")`,
+        'setOwnerReference',
+        'metadata.namespace',
+      );
     }
     const current = controllerOf(obj);
     if (ref.controller && current) {
-      throw new InvalidInputError(`setOwnerReference: ${describe(obj)} is already controlled by ${current.kind} `
-        + `${current.name} (uid ${current.uid}); an object has at most one controller: remove that reference, or `
-        + 'add this one with setOwnerReferenceWith(owner, { controller: false }, ...)', 'setOwnerReference',
-      'metadata.ownerReferences');
+      throw new InvalidInputError(
+        `setOwnerReference: ${describe(obj)} is already controlled by ${current.kind} ` +
+          `${current.name} (uid ${current.uid}); an object has at most one controller: remove that reference, or ` +
+          'add this one with setOwnerReferenceWith(owner, { controller: false }, ...)',
+        'setOwnerReference',
+        'metadata.ownerReferences',
+      );
     }
-    return { ...obj, metadata: { ...obj.metadata, ownerReferences: [...(obj.metadata?.ownerReferences ?? []), ref] } };
+    return {
+      ...obj,
+      metadata: { ...obj.metadata, ownerReferences: [...(obj.metadata?.ownerReferences ?? []), ref] },
+    };
   });
 }
 
@@ -99,7 +136,10 @@ export interface OwnedByOptions {
  * A predicate: does an object have an owner reference to `owner` (by UID)? For `Array.filter` and
  * for the accumulator's `filteredUpdate`.
  */
-export function isOwnedBy(owner: KubernetesObject, options: OwnedByOptions = {}): (obj: KubernetesObject) => boolean {
+export function isOwnedBy(
+  owner: KubernetesObject,
+  options: OwnedByOptions = {},
+): (obj: KubernetesObject) => boolean {
   const uid = owner?.metadata?.uid;
   if (!uid) return () => false;
   return options.controller
@@ -139,15 +179,25 @@ function indexOf(items: readonly KubernetesObject[]): OwnerIndex {
  * fields) or in one array, each once, in snapshot order. Frozen arrays, as snapshot fields are,
  * are indexed once, so asking for the children of many owners costs one pass per field.
  */
-export function childrenOf<T extends KubernetesObject>(owner: KubernetesObject, from: readonly T[],
-  options?: OwnedByOptions): T[];
-export function childrenOf(owner: KubernetesObject,
-  from: { readonly [field: string]: readonly KubernetesObject[] | undefined }, options?: OwnedByOptions): KubernetesObject[];
-export function childrenOf<T extends KubernetesObject>(owner: KubernetesObject,
-  from: readonly T[] | { readonly [field: string]: readonly T[] | undefined }, options: OwnedByOptions = {}): T[] {
+export function childrenOf<T extends KubernetesObject>(
+  owner: KubernetesObject,
+  from: readonly T[],
+  options?: OwnedByOptions,
+): T[];
+export function childrenOf(
+  owner: KubernetesObject,
+  from: { readonly [field: string]: readonly KubernetesObject[] | undefined },
+  options?: OwnedByOptions,
+): KubernetesObject[];
+export function childrenOf<T extends KubernetesObject>(
+  owner: KubernetesObject,
+  from: readonly T[] | { readonly [field: string]: readonly T[] | undefined },
+  options: OwnedByOptions = {},
+): T[] {
   const uid = owner?.metadata?.uid;
   if (!uid) return [];
-  const fields: readonly (readonly T[] | undefined)[] = Array.isArray(from) ? [from as readonly T[]]
+  const fields: readonly (readonly T[] | undefined)[] = Array.isArray(from)
+    ? [from as readonly T[]]
     : Object.values(from as Record<string, readonly T[] | undefined>);
   const found: T[] = [];
   const seen = new Set<string>();
@@ -155,7 +205,7 @@ export function childrenOf<T extends KubernetesObject>(owner: KubernetesObject,
   for (const items of fields) {
     if (!items) continue;
     const candidates = Object.isFrozen(items)
-      ? (indexOf(items).get(uid)?.[options.controller ? 'controlled' : 'any'] ?? []) as T[]
+      ? ((indexOf(items).get(uid)?.[options.controller ? 'controlled' : 'any'] ?? []) as T[])
       : items.filter(owned);
     for (const obj of candidates) {
       const key = obj.metadata?.uid ?? `${obj.apiVersion}/${obj.kind}/${nameOf(obj)}`;

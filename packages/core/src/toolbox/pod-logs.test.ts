@@ -3,9 +3,9 @@ import type { Client } from '../client/client.js';
 import { createClient } from '../client/create-client.js';
 import type { Pod } from '../model/kinds.js';
 import type { Transport, TransportRequest } from '../transport/types.js';
-import { cluster, useNamespace } from './__fixtures__/real-cluster.js';
 import { type LogServer, runningPod, startLogServer } from './__fixtures__/log-server.js';
-import { parseLogLine, PodLogError, type PodLogEvent, podLogs } from './pod-logs.js';
+import { cluster, useNamespace } from './__fixtures__/real-cluster.js';
+import { PodLogError, type PodLogEvent, parseLogLine, podLogs } from './pod-logs.js';
 import { PodWatch } from './pod-watch.js';
 
 const NS = 'shop';
@@ -28,13 +28,21 @@ function collect(events: AsyncIterable<PodLogEvent>) {
   return { seen, done };
 }
 
-const summary = (events: PodLogEvent[]) => events.map((e) => e.type === 'line' ? `${e.container}: ${e.message}`
-  : e.type === 'end' ? `${e.container} ended: ${e.reason}` : `${e.container} failed: ${e.error.reason}`);
+const summary = (events: PodLogEvent[]) =>
+  events.map((e) =>
+    e.type === 'line'
+      ? `${e.container}: ${e.message}`
+      : e.type === 'end'
+        ? `${e.container} ended: ${e.reason}`
+        : `${e.container} failed: ${e.error.reason}`,
+  );
 
 describe('parseLogLine', () => {
   it('splits the kubelet timestamp from the message, keeping the message as written', () => {
     expect(parseLogLine('2024-05-01T10:00:00.123456789Z   indented text')).toEqual({
-      timestamp: '2024-05-01T10:00:00.123456789Z', message: '  indented text' });
+      timestamp: '2024-05-01T10:00:00.123456789Z',
+      message: '  indented text',
+    });
     expect(parseLogLine('2024-05-01T10:00:00Z')).toEqual({ timestamp: '2024-05-01T10:00:00Z', message: '' });
     expect(parseLogLine('no timestamp here')).toEqual({ timestamp: '', message: 'no timestamp here' });
   });
@@ -53,7 +61,7 @@ describe('podLogs against a local server speaking the log endpoint', () => {
     await server.stop();
   });
 
-  it('streams every container\'s lines with timestamps, follows, and ends cleanly when the pod is deleted', async () => {
+  it("streams every container's lines with timestamps, follows, and ends cleanly when the pod is deleted", async () => {
     server.addPod(runningPod('web', ['app', 'sidecar']));
     server.log('web', 'app', 'starting');
     server.log('web', 'sidecar', 'proxy up');
@@ -67,17 +75,26 @@ describe('podLogs against a local server speaking the log endpoint', () => {
     await done;
     const app = summary(seen.filter((e) => e.container === 'app'));
     expect(app).toEqual(['app: starting', 'app: request 1', 'app: ', 'app ended: pod-deleted']);
-    expect(summary(seen.filter((e) => e.container === 'sidecar')))
-      .toEqual(['sidecar: proxy up', 'sidecar: request 1 proxied', 'sidecar ended: pod-deleted']);
+    expect(summary(seen.filter((e) => e.container === 'sidecar'))).toEqual([
+      'sidecar: proxy up',
+      'sidecar: request 1 proxied',
+      'sidecar ended: pod-deleted',
+    ]);
     for (const e of seen) {
       expect(e).toMatchObject({ namespace: NS, pod: 'web', uid: expect.stringMatching(/^uid-web/) });
       if (e.type === 'line') expect(e.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
     }
     // Through the client's transport: its bearer token on every request, the log endpoint as asked.
     expect(server.requests.every((r) => r.authorized)).toBe(true);
-    const logs = server.requests.filter((r) => r.path.endsWith('/log')).map((r) => Object.fromEntries(r.query));
-    expect(logs).toEqual(expect.arrayContaining([
-      { container: 'app', follow: 'true', timestamps: 'true' }, { container: 'sidecar', follow: 'true', timestamps: 'true' }]));
+    const logs = server.requests
+      .filter((r) => r.path.endsWith('/log'))
+      .map((r) => Object.fromEntries(r.query));
+    expect(logs).toEqual(
+      expect.arrayContaining([
+        { container: 'app', follow: 'true', timestamps: 'true' },
+        { container: 'sidecar', follow: 'true', timestamps: 'true' },
+      ]),
+    );
     await until(() => server.openStreams() === 0 && server.openWatches() === 0, 'every connection to close');
   });
 
@@ -95,23 +112,32 @@ describe('podLogs against a local server speaking the log endpoint', () => {
   });
 
   it('reports a failing container as an error event naming pod and container, while the others go on', async () => {
-    server.addPod(runningPod('web', ['app', 'broken']), { failContainers: { broken: { code: 500,
-      message: 'dial tcp 10.0.0.9:10250: connect: connection refused' } } });
+    server.addPod(runningPod('web', ['app', 'broken']), {
+      failContainers: {
+        broken: { code: 500, message: 'dial tcp 10.0.0.9:10250: connect: connection refused' },
+      },
+    });
     server.log('web', 'app', 'fine');
     const { seen, done } = collect(podLogs(client, { name: 'web' }));
     await until(() => seen.length === 2, 'the line and the error');
     server.exit('web', 'app');
     await done;
-    expect(summary(seen).sort()).toEqual(['app ended: terminated', 'app: fine', 'broken failed: RequestFailed']);
+    expect(summary(seen).sort()).toEqual([
+      'app ended: terminated',
+      'app: fine',
+      'broken failed: RequestFailed',
+    ]);
     const failure = seen.find((e) => e.type === 'error');
     expect(failure?.type === 'error' && failure.error).toBeInstanceOf(PodLogError);
-    expect(failure?.type === 'error' && failure.error.message).toBe('logs of container "broken" in pod shop/web: 500 '
-      + 'InternalError: dial tcp 10.0.0.9:10250: connect: connection refused (the API server could not reach the '
-      + 'kubelet of node "node-1": check that the node is Ready)');
+    expect(failure?.type === 'error' && failure.error.message).toBe(
+      'logs of container "broken" in pod shop/web: 500 ' +
+        'InternalError: dial tcp 10.0.0.9:10250: connect: connection refused (the API server could not reach the ' +
+        'kubelet of node "node-1": check that the node is Ready)',
+    );
     expect(failure?.type === 'error' && failure.error.code).toBe(500);
   });
 
-  it('ends a container\'s stream as terminated when the container exits', async () => {
+  it("ends a container's stream as terminated when the container exits", async () => {
     server.addPod(runningPod('job', ['main']));
     const { seen, done } = collect(podLogs(client, { name: 'job' }));
     await until(() => server.openStreams() === 1, 'the stream');
@@ -126,7 +152,8 @@ describe('podLogs against a local server speaking the log endpoint', () => {
     server.addPod(runningPod('web', ['app']));
     for (const m of ['one', 'two', 'three']) server.log('web', 'app', m);
     const events: PodLogEvent[] = [];
-    for await (const e of podLogs(client, { name: 'web', namespace: NS }, { follow: false, tailLines: 2 })) events.push(e);
+    for await (const e of podLogs(client, { name: 'web', namespace: NS }, { follow: false, tailLines: 2 }))
+      events.push(e);
     expect(summary(events)).toEqual(['app: two', 'app: three', 'app ended: completed']);
     const query = Object.fromEntries(server.requests.find((r) => r.path.endsWith('/log'))!.query);
     expect(query).toEqual({ container: 'app', follow: 'false', timestamps: 'true', tailLines: '2' });
@@ -138,7 +165,10 @@ describe('podLogs against a local server speaking the log endpoint', () => {
     server.log('web', 'a', 'first');
     for await (const e of podLogs(client, { name: 'web' })) {
       expect(e.type).toBe('line');
-      await until(() => server.openStreams() === 3 && server.openWatches() === 1, 'all streams and the watch');
+      await until(
+        () => server.openStreams() === 3 && server.openWatches() === 1,
+        'all streams and the watch',
+      );
       break;
     }
     await until(() => server.openStreams() === 0 && server.openWatches() === 0, 'every connection to close');
@@ -171,29 +201,38 @@ describe('podLogs against a local server speaking the log endpoint', () => {
     server.addPod(runningPod('web', ['app']));
     const events: PodLogEvent[] = [];
     for await (const e of podLogs(client, { name: 'web' }, { containers: ['nope'] })) events.push(e);
-    expect(events[0]?.type === 'error' && events[0].error.message)
-      .toBe('logs of container "nope" in pod shop/web: the pod has no such container; its containers are app');
+    expect(events[0]?.type === 'error' && events[0].error.message).toBe(
+      'logs of container "nope" in pod shop/web: the pod has no such container; its containers are app',
+    );
     expect(server.requests.some((r) => r.path.endsWith('/log'))).toBe(false);
   });
 
   it('throws for a pod that does not exist, naming it', async () => {
-    const err = await podLogs(client, { name: 'ghost' }).next().catch((e: unknown) => e);
+    const err = await podLogs(client, { name: 'ghost' })
+      .next()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PodLogError);
-    expect(err).toMatchObject({ reason: 'PodNotFound',
-      message: 'logs of pod shop/ghost: the pod does not exist; check its name and namespace' });
+    expect(err).toMatchObject({
+      reason: 'PodNotFound',
+      message: 'logs of pod shop/ghost: the pod does not exist; check its name and namespace',
+    });
   });
 });
 
 describe('podLogs backpressure', () => {
   it('stops reading a stream while the consumer is slow, holding at most maxBuffered events', async () => {
     let pulled = 0;
-    const pod: Pod = { ...runningPod('web', ['app']), metadata: { name: 'web', namespace: NS, uid: 'u', resourceVersion: '1' } };
+    const pod: Pod = {
+      ...runningPod('web', ['app']),
+      metadata: { name: 'web', namespace: NS, uid: 'u', resourceVersion: '1' },
+    };
     const transport: Transport = {
       server: 'scripted',
       async request(req: TransportRequest) {
         const log = req.path.endsWith('/log');
         return {
-          status: 200, headers: {},
+          status: 200,
+          headers: {},
           text: async () => JSON.stringify(pod),
           async *lines() {
             if (!log) return;
@@ -220,8 +259,18 @@ const ctx = useNamespace('podlogs');
 // The test cluster has no kubelet: pods are never started, so /log answers with what the API server
 // alone knows. These tests check the error paths against it; streaming is tested above.
 describe.skipIf(!cluster)('podLogs with a real API server (no kubelet)', () => {
-  const pod = (name: string, nodeName?: string): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name },
-    spec: { ...(nodeName ? { nodeName } : {}), containers: [{ name: 'app', image: 'busybox' }, { name: 'side', image: 'busybox' }] } });
+  const pod = (name: string, nodeName?: string): Pod => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name },
+    spec: {
+      ...(nodeName ? { nodeName } : {}),
+      containers: [
+        { name: 'app', image: 'busybox' },
+        { name: 'side', image: 'busybox' },
+      ],
+    },
+  });
   const all = async (events: AsyncIterable<PodLogEvent>) => {
     const out: PodLogEvent[] = [];
     for await (const e of events) out.push(e);
@@ -233,39 +282,55 @@ describe.skipIf(!cluster)('podLogs with a real API server (no kubelet)', () => {
     const events = await all(podLogs(ctx.client, { name: 'pending' }));
     expect(summary(events).sort()).toEqual(['app failed: NotStarted', 'side failed: NotStarted']);
     const app = events.find((e) => e.container === 'app');
-    expect(app?.type === 'error' && app.error.message).toBe(`logs of container "app" in pod ${ctx.namespace}/pending: `
-      + 'the pod is not scheduled to a node yet (phase Pending), so the container has no logs; call podLogs again once it runs');
+    expect(app?.type === 'error' && app.error.message).toBe(
+      `logs of container "app" in pod ${ctx.namespace}/pending: ` +
+        'the pod is not scheduled to a node yet (phase Pending), so the container has no logs; call podLogs again once it runs',
+    );
   });
 
-  it('reports the API server\'s refusal per container, naming pod, container and node', async () => {
+  it("reports the API server's refusal per container, naming pod, container and node", async () => {
     await ctx.client.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: `${ctx.namespace}-node` } });
     await ctx.client.create(pod('unreachable', `${ctx.namespace}-node`));
     await ctx.client.create(pod('unregistered', 'no-such-node'));
     try {
       const unreachable = await all(podLogs(ctx.client, { name: 'unreachable' }));
-      expect(summary(unreachable).sort()).toEqual(['app failed: RequestFailed', 'side failed: RequestFailed']);
+      expect(summary(unreachable).sort()).toEqual([
+        'app failed: RequestFailed',
+        'side failed: RequestFailed',
+      ]);
       const e1 = unreachable[0]?.type === 'error' ? unreachable[0].error : undefined;
       expect(e1?.code).toBe(500);
-      expect(e1?.message).toMatch(new RegExp(`^logs of container "(app|side)" in pod ${ctx.namespace}/unreachable: 500 `
-        + `InternalError: .*could not reach the kubelet of node "${ctx.namespace}-node"`));
+      expect(e1?.message).toMatch(
+        new RegExp(
+          `^logs of container "(app|side)" in pod ${ctx.namespace}/unreachable: 500 ` +
+            `InternalError: .*could not reach the kubelet of node "${ctx.namespace}-node"`,
+        ),
+      );
       // A 404 about the node is not taken for the deletion of the pod.
       const unregistered = await all(podLogs(ctx.client, { name: 'unregistered' }, { containers: ['app'] }));
       expect(summary(unregistered)).toEqual(['app failed: RequestFailed']);
-      expect(unregistered[0]?.type === 'error' && unregistered[0].error.message)
-        .toMatch(/404 NotFound: .*\(the pod's node "no-such-node" is not registered with the API server\)$/);
+      expect(unregistered[0]?.type === 'error' && unregistered[0].error.message).toMatch(
+        /404 NotFound: .*\(the pod's node "no-such-node" is not registered with the API server\)$/,
+      );
     } finally {
       await ctx.client.delete({ kind: 'Node', name: `${ctx.namespace}-node` });
     }
   });
 
   it('throws for a missing pod, and for a user who may not read it', async () => {
-    await expect(podLogs(ctx.client, { name: 'ghost' }).next()).rejects.toMatchObject({ reason: 'PodNotFound' });
+    await expect(podLogs(ctx.client, { name: 'ghost' }).next()).rejects.toMatchObject({
+      reason: 'PodNotFound',
+    });
     await ctx.client.create(pod('private'));
     const nobody = createClient({ kubeconfig: cluster!.nobodyKubeconfigPath, namespace: ctx.namespace });
     try {
-      const err = await podLogs(nobody, { name: 'private' }).next().catch((e: unknown) => e);
+      const err = await podLogs(nobody, { name: 'private' })
+        .next()
+        .catch((e: unknown) => e);
       expect(err).toMatchObject({ reason: 'RequestFailed', code: 403 });
-      expect((err as Error).message).toMatch(new RegExp(`^logs of pod ${ctx.namespace}/private: .*403 Forbidden`));
+      expect((err as Error).message).toMatch(
+        new RegExp(`^logs of pod ${ctx.namespace}/private: .*403 Forbidden`),
+      );
     } finally {
       nobody.close();
     }

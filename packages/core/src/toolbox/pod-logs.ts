@@ -2,7 +2,7 @@ import { type ApiError, apiErrorFromResponse } from '../errors/api-error.js';
 import type { Pod } from '../model/kinds.js';
 import type { Transport } from '../transport/types.js';
 import { AsyncQueue } from './async-queue.js';
-import { getPod, podLogPath, PodWatch } from './pod-watch.js';
+import { getPod, PodWatch, podLogPath } from './pod-watch.js';
 
 /** Where logs come from: a client (its transport and default namespace), or a bare transport. */
 export type PodLogsSource = Transport | { readonly transport: Transport; readonly namespace?: string };
@@ -124,14 +124,20 @@ export function parseLogLine(line: string): { timestamp: string; message: string
 /** Every container of a pod, in `kubectl logs --all-containers` order: init, regular, ephemeral. */
 function containersOf(pod: Pod): string[] {
   const spec = pod.spec;
-  return [...(spec?.initContainers ?? []), ...(spec?.containers ?? []), ...(spec?.ephemeralContainers ?? [])]
-    .map((c) => c.name);
+  return [
+    ...(spec?.initContainers ?? []),
+    ...(spec?.containers ?? []),
+    ...(spec?.ephemeralContainers ?? []),
+  ].map((c) => c.name);
 }
 
 function containerStatusOf(pod: Pod, container: string) {
   const s = pod.status;
-  return [...(s?.initContainerStatuses ?? []), ...(s?.containerStatuses ?? []), ...(s?.ephemeralContainerStatuses ?? [])]
-    .find((c) => c.name === container);
+  return [
+    ...(s?.initContainerStatuses ?? []),
+    ...(s?.containerStatuses ?? []),
+    ...(s?.ephemeralContainerStatuses ?? []),
+  ].find((c) => c.name === container);
 }
 
 // What to do after a refused log request, for the answers whose server message does not say.
@@ -158,11 +164,17 @@ function hintFor(error: ApiError, pod: Pod | undefined): string {
  *
  * @throws PodLogError when the pod cannot be read at all (not found, forbidden).
  */
-export async function* podLogs(source: PodLogsSource, target: PodLogsTarget, options: PodLogsOptions = {}):
-  AsyncGenerator<PodLogEvent, void, undefined> {
+export async function* podLogs(
+  source: PodLogsSource,
+  target: PodLogsTarget,
+  options: PodLogsOptions = {},
+): AsyncGenerator<PodLogEvent, void, undefined> {
   const transport = 'request' in source ? source : source.transport;
   const defaultNamespace = 'request' in source ? undefined : source.namespace;
-  const ref = 'metadata' in target && target.metadata ? target.metadata : target as { name?: string; namespace?: string };
+  const ref =
+    'metadata' in target && target.metadata
+      ? target.metadata
+      : (target as { name?: string; namespace?: string });
   const name = ref.name;
   const namespace = ref.namespace ?? defaultNamespace ?? 'default';
   if (!name) throw new TypeError('podLogs: the pod has no name; pass a Pod or { name, namespace }');
@@ -183,12 +195,23 @@ export async function* podLogs(source: PodLogsSource, target: PodLogsTarget, opt
       pod = await getPod(transport, namespace, name, stopped.signal);
     } catch (e) {
       if (stopped.signal.aborted) return;
-      throw new PodLogError(`logs of pod ${namespace}/${name}: ${(e as Error).message}`, 'RequestFailed', namespace,
-        name, undefined, e);
+      throw new PodLogError(
+        `logs of pod ${namespace}/${name}: ${(e as Error).message}`,
+        'RequestFailed',
+        namespace,
+        name,
+        undefined,
+        e,
+      );
     }
     if (!pod) {
-      throw new PodLogError(`logs of pod ${namespace}/${name}: the pod does not exist; check its name and namespace`,
-        'PodNotFound', namespace, name, undefined);
+      throw new PodLogError(
+        `logs of pod ${namespace}/${name}: the pod does not exist; check its name and namespace`,
+        'PodNotFound',
+        namespace,
+        name,
+        undefined,
+      );
     }
     const uid = pod.metadata?.uid ?? '';
     const watch = follow ? new PodWatch(transport, pod, stopped.signal) : undefined;
@@ -208,9 +231,12 @@ export async function* podLogs(source: PodLogsSource, target: PodLogsTarget, opt
       const origin: PodLogOrigin = { namespace, pod: name, uid, container };
       const what = `logs of container "${container}" in pod ${namespace}/${name}`;
       const end = (reason: PodLogEndReason) => queue.push({ type: 'end', ...origin, reason });
-      const fail = (message: string, reason: PodLogErrorReason, cause?: unknown) => queue.push({
-        type: 'error', ...origin, error: new PodLogError(`${what}: ${message}`, reason, namespace, name, container, cause),
-      });
+      const fail = (message: string, reason: PodLogErrorReason, cause?: unknown) =>
+        queue.push({
+          type: 'error',
+          ...origin,
+          error: new PodLogError(`${what}: ${message}`, reason, namespace, name, container, cause),
+        });
       // Read the pod after a failure: a deleted pod ends cleanly whatever the stream said.
       const gone = async (): Promise<{ gone: boolean; pod?: Pod }> => {
         if (afterDeletion.signal.aborted || watch?.deleted) return { gone: true };
@@ -223,24 +249,42 @@ export async function* podLogs(source: PodLogsSource, target: PodLogsTarget, opt
       };
 
       if (!all.includes(container)) {
-        return fail(`the pod has no such container; its containers are ${all.join(', ')}`, 'UnknownContainer');
+        return fail(
+          `the pod has no such container; its containers are ${all.join(', ')}`,
+          'UnknownContainer',
+        );
       }
       try {
         const res = await transport.request({
-          method: 'GET', path: podLogPath(namespace, name), accept: 'text/plain, application/json', signal,
+          method: 'GET',
+          path: podLogPath(namespace, name),
+          accept: 'text/plain, application/json',
+          signal,
           query: {
-            container, follow, timestamps: true, sinceSeconds: options.sinceSeconds, sinceTime: options.sinceTime,
-            tailLines: options.tailLines, limitBytes: options.limitBytes, previous: options.previous || undefined,
+            container,
+            follow,
+            timestamps: true,
+            sinceSeconds: options.sinceSeconds,
+            sinceTime: options.sinceTime,
+            tailLines: options.tailLines,
+            limitBytes: options.limitBytes,
+            previous: options.previous || undefined,
           },
         });
         if (res.status < 200 || res.status > 299) {
           const error = apiErrorFromResponse(res.status, await res.text(), {
-            verb: 'get', resource: 'pods/log', name, namespace,
+            verb: 'get',
+            resource: 'pods/log',
+            name,
+            namespace,
           });
           const state = await gone();
           if (state.gone) return end('pod-deleted');
-          return fail(`${error.code} ${error.reason}: ${error.serverMessage}${hintFor(error, state.pod ?? pod)}`,
-            'RequestFailed', error);
+          return fail(
+            `${error.code} ${error.reason}: ${error.serverMessage}${hintFor(error, state.pod ?? pod)}`,
+            'RequestFailed',
+            error,
+          );
         }
         for await (const line of res.lines()) {
           const { timestamp, message } = parseLogLine(line);
@@ -249,26 +293,39 @@ export async function* podLogs(source: PodLogsSource, target: PodLogsTarget, opt
       } catch (e) {
         if (stopped.signal.aborted) return;
         if ((await gone()).gone) return end('pod-deleted');
-        return fail(`the connection broke while reading (${(e as Error).message}); call podLogs again, with `
-          + 'sinceTime set to the last timestamp read', 'ConnectionLost', e);
+        return fail(
+          `the connection broke while reading (${(e as Error).message}); call podLogs again, with ` +
+            'sinceTime set to the last timestamp read',
+          'ConnectionLost',
+          e,
+        );
       }
       if (!follow) return end('completed');
       const state = await gone();
       if (state.gone) return end('pod-deleted');
       const now = state.pod ?? watch?.latest ?? pod;
       if (!now.spec?.nodeName) {
-        return fail(`the pod is not scheduled to a node yet (phase ${now.status?.phase ?? 'unknown'}), so the container `
-          + 'has no logs; call podLogs again once it runs', 'NotStarted');
+        return fail(
+          `the pod is not scheduled to a node yet (phase ${now.status?.phase ?? 'unknown'}), so the container ` +
+            'has no logs; call podLogs again once it runs',
+          'NotStarted',
+        );
       }
       const status = containerStatusOf(now, container);
       if (status?.state?.terminated) return end('terminated');
       if (!status?.state?.running) {
         const waiting = status?.state?.waiting?.reason;
-        return fail(`the container has not started${waiting ? ` (${waiting})` : ''}, so it has no logs yet; call `
-          + 'podLogs again once it runs', 'NotStarted');
+        return fail(
+          `the container has not started${waiting ? ` (${waiting})` : ''}, so it has no logs yet; call ` +
+            'podLogs again once it runs',
+          'NotStarted',
+        );
       }
-      return fail('the server closed the stream while the container still runs; call podLogs again, with sinceTime '
-        + 'set to the last timestamp read', 'StreamClosed');
+      return fail(
+        'the server closed the stream while the container still runs; call podLogs again, with sinceTime ' +
+          'set to the last timestamp read',
+        'StreamClosed',
+      );
     };
 
     void Promise.allSettled(wanted.map(pump)).then(() => queue.close());

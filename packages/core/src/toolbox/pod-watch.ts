@@ -10,8 +10,12 @@ function podPath(namespace: string, name?: string): string {
 }
 
 /** GETs a pod; undefined when it does not exist. Other answers are ApiErrors naming the pod. */
-export async function getPod(transport: Transport, namespace: string, name: string, signal?: AbortSignal):
-  Promise<Pod | undefined> {
+export async function getPod(
+  transport: Transport,
+  namespace: string,
+  name: string,
+  signal?: AbortSignal,
+): Promise<Pod | undefined> {
   const res = await transport.request({ method: 'GET', path: podPath(namespace, name), signal });
   const body = await res.text();
   if (res.status === 404) return undefined;
@@ -40,7 +44,11 @@ export class PodWatch {
   private readonly namespace: string;
   private readonly name: string;
 
-  constructor(private readonly transport: Transport, pod: Pod, private readonly signal: AbortSignal) {
+  constructor(
+    private readonly transport: Transport,
+    pod: Pod,
+    private readonly signal: AbortSignal,
+  ) {
     this.latest = pod;
     this.uid = pod.metadata?.uid;
     this.namespace = pod.metadata?.namespace ?? '';
@@ -87,14 +95,25 @@ export class PodWatch {
       let resync = false;
       try {
         const res = await this.transport.request({
-          method: 'GET', path: podPath(this.namespace), signal: this.signal,
-          query: { watch: true, fieldSelector: `metadata.name=${this.name}`, resourceVersion, allowWatchBookmarks: true,
-            timeoutSeconds: 300 },
+          method: 'GET',
+          path: podPath(this.namespace),
+          signal: this.signal,
+          query: {
+            watch: true,
+            fieldSelector: `metadata.name=${this.name}`,
+            resourceVersion,
+            allowWatchBookmarks: true,
+            timeoutSeconds: 300,
+          },
         });
         if (res.status === 410) resync = true;
         else if (res.status < 200 || res.status > 299) {
-          throw apiErrorFromResponse(res.status, await res.text(), { verb: 'watch', resource: 'pods', name: this.name,
-            namespace: this.namespace });
+          throw apiErrorFromResponse(res.status, await res.text(), {
+            verb: 'watch',
+            resource: 'pods',
+            name: this.name,
+            namespace: this.namespace,
+          });
         } else {
           for await (const line of res.lines()) {
             const event = JSON.parse(line) as WatchEvent<Pod> | { type: 'ERROR'; object: Status };

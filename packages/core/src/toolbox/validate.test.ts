@@ -1,12 +1,12 @@
 import { Ajv } from 'ajv';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { cluster, uniqueName, useNamespace } from './__fixtures__/real-cluster.js';
 import { createClient } from '../client/create-client.js';
 import { apiErrorFromResponse } from '../errors/api-error.js';
 import { isInvalid } from '../errors/predicates.js';
 import type { CustomResourceDefinition } from '../model/kinds.js';
 import type { KubernetesObject } from '../model/object.js';
 import type { Transport } from '../transport/types.js';
+import { cluster, uniqueName, useNamespace } from './__fixtures__/real-cluster.js';
 import type { StructuralSchema } from './crd-schema.js';
 import { parseManifests } from './manifests.js';
 import { ValidationError, Validator } from './validate.js';
@@ -30,11 +30,20 @@ const widgetSchema: StructuralSchema = {
         name: { type: 'string', maxLength: 5 },
         code: { type: 'string', pattern: '(?i)^[a-z]+$' },
         mode: { type: 'string', default: 'fast' },
-        template: { type: 'object', 'x-kubernetes-embedded-resource': true, properties: { spec: { type: 'object',
-          properties: { image: { type: 'string' } } } } },
+        template: {
+          type: 'object',
+          'x-kubernetes-embedded-resource': true,
+          properties: { spec: { type: 'object', properties: { image: { type: 'string' } } } },
+        },
         items: {
-          type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['key'],
-          items: { type: 'object', required: ['key'], properties: { key: { type: 'string' }, value: { type: 'integer' } } },
+          type: 'array',
+          'x-kubernetes-list-type': 'map',
+          'x-kubernetes-list-map-keys': ['key'],
+          items: {
+            type: 'object',
+            required: ['key'],
+            properties: { key: { type: 'string' }, value: { type: 'integer' } },
+          },
         },
       },
       'x-kubernetes-validations': [{ rule: 'self.replicas <= 100', message: 'at most 100' }],
@@ -45,17 +54,37 @@ const widgetSchema: StructuralSchema = {
 
 function widgetCrd(group: string, schema: StructuralSchema = widgetSchema): CustomResourceDefinition {
   return {
-    apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `widgets.${group}` },
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `widgets.${group}` },
     spec: {
-      group, scope: 'Namespaced', names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-      versions: [{ name: 'v1', served: true, storage: true, subresources: { status: {} },
-        schema: { openAPIV3Schema: schema as never } }],
+      group,
+      scope: 'Namespaced',
+      names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          schema: { openAPIV3Schema: schema as never },
+        },
+      ],
     },
   };
 }
 
-const widget = (group: string, spec: Record<string, unknown>, name = 'w1', extra: Record<string, unknown> = {}) => ({
-  apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name, namespace: 'shop' }, spec, ...extra,
+const widget = (
+  group: string,
+  spec: Record<string, unknown>,
+  name = 'w1',
+  extra: Record<string, unknown> = {},
+) => ({
+  apiVersion: `${group}/v1`,
+  kind: 'Widget',
+  metadata: { name, namespace: 'shop' },
+  spec,
+  ...extra,
 });
 
 const fields = (r: { errors: readonly { field: string }[] }) => r.errors.map((e) => e.field).sort();
@@ -67,33 +96,83 @@ describe('Validator with static CRDs', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('accepts a good object, naming the CRD and its source', async () => {
-    const r = await validator.validate(widget(group, { replicas: 1, port: 'http', note: null, tags: ['a', 'b'] }));
+    const r = await validator.validate(
+      widget(group, { replicas: 1, port: 'http', note: null, tags: ['a', 'b'] }),
+    );
     expect(r).toMatchObject({ valid: true, errors: [], crd: `widgets.${group}`, schemaSource: 'static' });
   });
 
-  it('reports every bad field with its path and the API server\'s words', async () => {
-    const r = await validator.validate(widget(group, {
-      replicas: 'x', color: 'blue', ratio: 1, tags: ['a', 'a'], labels: { a: 1 }, name: 'toolong', port: 1.5,
-      items: [{ key: 'a', value: 1 }, { key: 'a', value: 'two' }], code: 'ab1',
-    }));
+  it("reports every bad field with its path and the API server's words", async () => {
+    const r = await validator.validate(
+      widget(group, {
+        replicas: 'x',
+        color: 'blue',
+        ratio: 1,
+        tags: ['a', 'a'],
+        labels: { a: 1 },
+        name: 'toolong',
+        port: 1.5,
+        items: [
+          { key: 'a', value: 1 },
+          { key: 'a', value: 'two' },
+        ],
+        code: 'ab1',
+      }),
+    );
     expect(r.valid).toBe(false);
-    expect(fields(r)).toEqual(['spec.code', 'spec.color', 'spec.items[1]', 'spec.items[1].value', 'spec.labels.a',
-      'spec.name', 'spec.port', 'spec.ratio', 'spec.replicas', 'spec.tags[1]']);
+    expect(fields(r)).toEqual([
+      'spec.code',
+      'spec.color',
+      'spec.items[1]',
+      'spec.items[1].value',
+      'spec.labels.a',
+      'spec.name',
+      'spec.port',
+      'spec.ratio',
+      'spec.replicas',
+      'spec.tags[1]',
+    ]);
     const by = Object.fromEntries(r.errors.map((e) => [e.field, e]));
-    expect(by['spec.color']).toEqual({ field: 'spec.color', reason: 'FieldValueNotSupported',
-      message: 'Unsupported value: "blue": supported values: "red", "green"' });
-    expect(by['spec.replicas']).toEqual({ field: 'spec.replicas', reason: 'FieldValueTypeInvalid',
-      message: 'Invalid value: "x": must be of type integer' });
+    expect(by['spec.color']).toEqual({
+      field: 'spec.color',
+      reason: 'FieldValueNotSupported',
+      message: 'Unsupported value: "blue": supported values: "red", "green"',
+    });
+    expect(by['spec.replicas']).toEqual({
+      field: 'spec.replicas',
+      reason: 'FieldValueTypeInvalid',
+      message: 'Invalid value: "x": must be of type integer',
+    });
     expect(by['spec.port']?.message).toBe('Invalid value: 1.5: must be of type integer,string');
-    expect(by['spec.tags[1]']).toMatchObject({ reason: 'FieldValueDuplicate', message: 'Duplicate value: "a"' });
-    expect(by['spec.items[1]']).toMatchObject({ reason: 'FieldValueDuplicate', message: 'Duplicate value: {"key":"a"}' });
+    expect(by['spec.tags[1]']).toMatchObject({
+      reason: 'FieldValueDuplicate',
+      message: 'Duplicate value: "a"',
+    });
+    expect(by['spec.items[1]']).toMatchObject({
+      reason: 'FieldValueDuplicate',
+      message: 'Duplicate value: {"key":"a"}',
+    });
     expect(by['spec.name']).toMatchObject({ reason: 'FieldValueTooLong' });
   });
 
   it('reads patterns as Go does: inline flags, ASCII classes, and no failure on syntax JavaScript lacks', async () => {
     expect((await validator.validate(widget(group, { replicas: 1, code: 'ABC' }))).valid).toBe(true);
-    const goOnly = new Validator({ crds: [widgetCrd(group, { type: 'object', properties: { spec: { type: 'object',
-      properties: { a: { type: 'string', pattern: '^(?P<word>[\\w-.]+)$' }, b: { type: 'string', pattern: '^\\w+$' } } } } }) as KubernetesObject] });
+    const goOnly = new Validator({
+      crds: [
+        widgetCrd(group, {
+          type: 'object',
+          properties: {
+            spec: {
+              type: 'object',
+              properties: {
+                a: { type: 'string', pattern: '^(?P<word>[\\w-.]+)$' },
+                b: { type: 'string', pattern: '^\\w+$' },
+              },
+            },
+          },
+        }) as KubernetesObject,
+      ],
+    });
     const r = await goOnly.validate(widget(group, { a: 'anything', b: 'é' }));
     expect(r.errors.map((e) => e.field)).toEqual(['spec.b']);
   });
@@ -104,20 +183,40 @@ describe('Validator with static CRDs', () => {
       ['spec.replicas', 'Invalid value: 2147483648: must be of type int32'],
       ['spec.size', 'Invalid value: 100000000000000000000: must be of type int64'],
     ]);
-    expect((await validator.validate(widget(group, { replicas: 2 ** 31 - 1, size: 2 ** 53 }))).valid).toBe(true);
+    expect((await validator.validate(widget(group, { replicas: 2 ** 31 - 1, size: 2 ** 53 }))).valid).toBe(
+      true,
+    );
   });
 
   it('drops nulls of non-nullable fields, so a required one is missing', async () => {
-    expect((await validator.validate(widget(group, { replicas: 1, color: null, note: null }))).valid).toBe(true);
+    expect((await validator.validate(widget(group, { replicas: 1, color: null, note: null }))).valid).toBe(
+      true,
+    );
     const r = await validator.validate(widget(group, { replicas: null }));
-    expect(r.errors).toEqual([{ field: 'spec.replicas', reason: 'FieldValueRequired', message: 'Required value' }]);
+    expect(r.errors).toEqual([
+      { field: 'spec.replicas', reason: 'FieldValueRequired', message: 'Required value' },
+    ]);
   });
 
-  it('refuses undeclared fields, except under preserve-unknown-fields and in embedded resources\' metadata', async () => {
-    const r = await validator.validate(widget(group, {
-      replicas: 1, typo: true, extra: { anything: { at: ['all'] } },
-      template: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x', labels: { a: 'b' } }, spec: { image: 'i', oops: 1 } },
-    }, 'w1', { stray: 1 }));
+  it("refuses undeclared fields, except under preserve-unknown-fields and in embedded resources' metadata", async () => {
+    const r = await validator.validate(
+      widget(
+        group,
+        {
+          replicas: 1,
+          typo: true,
+          extra: { anything: { at: ['all'] } },
+          template: {
+            apiVersion: 'v1',
+            kind: 'Pod',
+            metadata: { name: 'x', labels: { a: 'b' } },
+            spec: { image: 'i', oops: 1 },
+          },
+        },
+        'w1',
+        { stray: 1 },
+      ),
+    );
     expect(r.errors.map((e) => [e.field, e.reason, e.message])).toEqual([
       ['stray', 'FieldValueUnknown', 'unknown field "stray"'],
       ['spec.typo', 'FieldValueUnknown', 'unknown field "spec.typo"'],
@@ -128,8 +227,20 @@ describe('Validator with static CRDs', () => {
   });
 
   it('applies defaults before checking, and does not change the object given', async () => {
-    const withDefaultRequired = new Validator({ crds: [widgetCrd(group, { type: 'object', properties: { spec: {
-      type: 'object', required: ['mode'], properties: { mode: { type: 'string', default: 'fast' } } } } }) as KubernetesObject] });
+    const withDefaultRequired = new Validator({
+      crds: [
+        widgetCrd(group, {
+          type: 'object',
+          properties: {
+            spec: {
+              type: 'object',
+              required: ['mode'],
+              properties: { mode: { type: 'string', default: 'fast' } },
+            },
+          },
+        }) as KubernetesObject,
+      ],
+    });
     const obj = Object.freeze(widget(group, Object.freeze({})));
     expect((await withDefaultRequired.validate(obj)).valid).toBe(true);
     expect(obj.spec).toEqual({});
@@ -150,14 +261,22 @@ describe('Validator with static CRDs', () => {
 
   it('reports an apiVersion the CRD does not serve, naming the served ones', async () => {
     const r = await validator.validate({ ...widget(group, { replicas: 1 }), apiVersion: `${group}/v9` });
-    expect(r.errors).toEqual([{ field: 'apiVersion', reason: 'FieldValueNotSupported',
-      message: `Unsupported value: "${group}/v9": supported values: "${group}/v1"` }]);
+    expect(r.errors).toEqual([
+      {
+        field: 'apiVersion',
+        reason: 'FieldValueNotSupported',
+        message: `Unsupported value: "${group}/v9": supported values: "${group}/v1"`,
+      },
+    ]);
   });
 
   it('lets kinds without a CRD pass', async () => {
-    expect(await validator.validate({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: 1 }))
-      .toEqual({ valid: true, errors: [], unchecked: [] });
-    expect((await validator.validate({ apiVersion: 'other.io/v1', kind: 'Widget', spec: 'anything' })).valid).toBe(true);
+    expect(
+      await validator.validate({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: 1 }),
+    ).toEqual({ valid: true, errors: [], unchecked: [] });
+    expect(
+      (await validator.validate({ apiVersion: 'other.io/v1', kind: 'Widget', spec: 'anything' })).valid,
+    ).toBe(true);
   });
 
   it('compiles each CRD version once', async () => {
@@ -170,9 +289,11 @@ describe('Validator with static CRDs', () => {
   it('throws from assertValid an error naming the object, its CRD, its fields and what to do', async () => {
     const err = await validator.assertValid(widget(group, { replicas: -1 })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
-    expect((err as ValidationError).message).toBe(`Widget shop/w1 does not match the schema of CRD widgets.${group}:\n`
-      + '  spec.replicas: Invalid value: -1: must be >= 0\n'
-      + `Fix these fields; \`kubectl explain widgets --api-version=${group}/v1 --recursive\` shows the schema.`);
+    expect((err as ValidationError).message).toBe(
+      `Widget shop/w1 does not match the schema of CRD widgets.${group}:\n` +
+        '  spec.replicas: Invalid value: -1: must be >= 0\n' +
+        `Fix these fields; \`kubectl explain widgets --api-version=${group}/v1 --recursive\` shows the schema.`,
+    );
     await expect(validator.assertValid(widget(group, { replicas: 1 }))).resolves.toBeUndefined();
   });
 
@@ -205,16 +326,25 @@ metadata: {name: h}
 spec: {mode: 0644, permissions: 0o777}
 `);
     const fromManifest = new Validator({ crds: objs.filter((o) => o.kind === 'CustomResourceDefinition') });
-    const results = await Promise.all(objs.filter((o) => o.kind === 'Gadget').map((o) => fromManifest.validate(o)));
+    const results = await Promise.all(
+      objs.filter((o) => o.kind === 'Gadget').map((o) => fromManifest.validate(o)),
+    );
     expect(results.map((r) => r.errors.map((e) => `${e.field}: ${e.message}`))).toEqual([
-      [], ['spec.mode: Invalid value: 420: must be of type string', 'spec.permissions: Invalid value: "0o777": must be of type integer'],
+      [],
+      [
+        'spec.mode: Invalid value: 420: must be of type string',
+        'spec.permissions: Invalid value: "0o777": must be of type integer',
+      ],
     ]);
   });
 
   it('refuses objects without kind and CRDs that are not CRDs', async () => {
-    await expect(validator.validate({ apiVersion: 'v1', metadata: { name: 'x' } })).rejects.toThrow(/has no kind/);
-    expect(() => new Validator({ crds: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }] }))
-      .toThrow(/ConfigMap c is not a CustomResourceDefinition/);
+    await expect(validator.validate({ apiVersion: 'v1', metadata: { name: 'x' } })).rejects.toThrow(
+      /has no kind/,
+    );
+    expect(
+      () => new Validator({ crds: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }] }),
+    ).toThrow(/ConfigMap c is not a CustomResourceDefinition/);
   });
 });
 
@@ -222,10 +352,13 @@ spec: {mode: 0644, permissions: 0o777}
 function counting(inner: Transport, fragment: string): { transport: Transport; count: () => number } {
   let n = 0;
   return {
-    transport: { server: inner.server, request: (req) => {
-      if (req.path.includes(fragment)) n++;
-      return inner.request(req);
-    } },
+    transport: {
+      server: inner.server,
+      request: (req) => {
+        if (req.path.includes(fragment)) n++;
+        return inner.request(req);
+      },
+    },
     count: () => n,
   };
 }
@@ -236,12 +369,21 @@ describe.skipIf(!cluster)('Validator with a real API server', () => {
   const group = `${uniqueName('tb').replace(/-/g, '')}.kates.dev`;
   const crd = widgetCrd(group);
   const post = async (obj: KubernetesObject) => {
-    const res = await ctx.client.transport.request({ method: 'POST', path: `/apis/${group}/v1/namespaces/${ctx.namespace}/widgets`,
-      query: { fieldValidation: 'Strict' }, body: JSON.stringify(obj) });
+    const res = await ctx.client.transport.request({
+      method: 'POST',
+      path: `/apis/${group}/v1/namespaces/${ctx.namespace}/widgets`,
+      query: { fieldValidation: 'Strict' },
+      body: JSON.stringify(obj),
+    });
     const body = await res.text();
-    return res.status === 201 ? undefined : apiErrorFromResponse(res.status, body, { verb: 'create', resource: 'widgets' });
+    return res.status === 201
+      ? undefined
+      : apiErrorFromResponse(res.status, body, { verb: 'create', resource: 'widgets' });
   };
-  const inNs = (obj: KubernetesObject) => ({ ...obj, metadata: { ...obj.metadata, namespace: ctx.namespace } });
+  const inNs = (obj: KubernetesObject) => ({
+    ...obj,
+    metadata: { ...obj.metadata, namespace: ctx.namespace },
+  });
 
   beforeAll(async () => {
     await ctx.client.create(crd);
@@ -257,8 +399,13 @@ describe.skipIf(!cluster)('Validator with a real API server', () => {
     const { transport, count } = counting(ctx.client.transport, 'customresourcedefinitions');
     const validator = new Validator({ client: { transport, discovery: ctx.client.discovery } });
     for (let i = 0; i < 3; i++) {
-      const obj = inNs(widget(group, { replicas: i, port: 8080, labels: { a: 'b' }, items: [{ key: 'a' }, { key: 'b' }], code: 'ABC' },
-        `good-${i}`));
+      const obj = inNs(
+        widget(
+          group,
+          { replicas: i, port: 8080, labels: { a: 'b' }, items: [{ key: 'a' }, { key: 'b' }], code: 'ABC' },
+          `good-${i}`,
+        ),
+      );
       const r = await validator.validate(obj);
       expect(r).toMatchObject({ valid: true, crd: `widgets.${group}`, schemaSource: 'server' });
       expect(await post(obj)).toBeUndefined();
@@ -268,16 +415,31 @@ describe.skipIf(!cluster)('Validator with a real API server', () => {
 
   it('finds the fields the server refuses with 422, at the same paths', async () => {
     const validator = new Validator({ client: ctx.client });
-    const bad = inNs(widget(group, {
-      replicas: 'x', color: 'blue', ratio: 1, tags: ['a', 'a'], labels: { a: 1 }, name: 'toolong', port: 1.5,
-      items: [{ key: 'a' }, { key: 'a' }], code: 'ab1',
-    }, 'bad'));
+    const bad = inNs(
+      widget(
+        group,
+        {
+          replicas: 'x',
+          color: 'blue',
+          ratio: 1,
+          tags: ['a', 'a'],
+          labels: { a: 1 },
+          name: 'toolong',
+          port: 1.5,
+          items: [{ key: 'a' }, { key: 'a' }],
+          code: 'ab1',
+        },
+        'bad',
+      ),
+    );
     const ours = await validator.validate(bad);
     const refused = await ctx.client.create(bad).catch((e: unknown) => e);
     expect(isInvalid(refused)).toBe(true);
     // The server adds a cause without a field saying its CEL rules were skipped; the rest is field by field.
     const theirs = (refused as { causes: { field?: string; reason?: string }[] }).causes
-      .filter((c) => c.field !== '<nil>').map((c) => `${c.field} ${c.reason}`).sort();
+      .filter((c) => c.field !== '<nil>')
+      .map((c) => `${c.field} ${c.reason}`)
+      .sort();
     expect(ours.errors.map((e) => `${e.field} ${e.reason}`).sort()).toEqual(theirs);
   });
 
@@ -297,10 +459,20 @@ describe.skipIf(!cluster)('Validator with a real API server', () => {
     }
   });
 
-  it('prefers a static CRD to the server\'s', async () => {
-    const strict = widgetCrd(group, { ...widgetSchema, properties: { ...widgetSchema.properties, spec: {
-      ...widgetSchema.properties!.spec, properties: { ...widgetSchema.properties!.spec!.properties,
-        replicas: { type: 'integer', maximum: 3 } } } } });
+  it("prefers a static CRD to the server's", async () => {
+    const strict = widgetCrd(group, {
+      ...widgetSchema,
+      properties: {
+        ...widgetSchema.properties,
+        spec: {
+          ...widgetSchema.properties!.spec,
+          properties: {
+            ...widgetSchema.properties!.spec!.properties,
+            replicas: { type: 'integer', maximum: 3 },
+          },
+        },
+      },
+    });
     const { transport, count } = counting(ctx.client.transport, 'customresourcedefinitions');
     const validator = new Validator({ client: { transport }, crds: [strict as KubernetesObject] });
     const r = await validator.validate(inNs(widget(group, { replicas: 5 })));
@@ -312,22 +484,36 @@ describe.skipIf(!cluster)('Validator with a real API server', () => {
   it('lets built-in kinds pass, asking the server once whether they are CRDs', async () => {
     const { transport, count } = counting(ctx.client.transport, 'customresourcedefinitions');
     const validator = new Validator({ client: { transport, discovery: ctx.client.discovery } });
-    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { bogus: true } };
-    for (let i = 0; i < 3; i++) expect(await validator.validate(deployment)).toEqual({ valid: true, errors: [], unchecked: [] });
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd' },
+      spec: { bogus: true },
+    };
+    for (let i = 0; i < 3; i++)
+      expect(await validator.validate(deployment)).toEqual({ valid: true, errors: [], unchecked: [] });
     expect(count()).toBe(1);
-    expect(await validator.validate({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } }))
-      .toMatchObject({ valid: true });
+    expect(
+      await validator.validate({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } }),
+    ).toMatchObject({ valid: true });
     expect(count()).toBe(1);
   });
 
   it('says what to do for a kind the server does not serve, and for a user who may not read CRDs', async () => {
     const validator = new Validator({ client: ctx.client });
-    await expect(validator.validate({ apiVersion: `${group}/v1`, kind: 'Gadget', metadata: { name: 'g' } }))
-      .rejects.toThrow(/cannot validate Gadget g: unknown kind.*pass the CRD in the Validator's `crds` option/s);
+    await expect(
+      validator.validate({ apiVersion: `${group}/v1`, kind: 'Gadget', metadata: { name: 'g' } }),
+    ).rejects.toThrow(
+      /cannot validate Gadget g: unknown kind.*pass the CRD in the Validator's `crds` option/s,
+    );
     const nobody = createClient({ kubeconfig: cluster!.nobodyKubeconfigPath });
     try {
-      const err = await new Validator({ client: nobody }).validate(inNs(widget(group, { replicas: 1 }))).catch((e: unknown) => e);
-      expect((err as Error).message).toMatch(/cannot validate Widget .*\/w1: reading its CRD failed: .*403.*Grant `get` on customresourcedefinitions/);
+      const err = await new Validator({ client: nobody })
+        .validate(inNs(widget(group, { replicas: 1 })))
+        .catch((e: unknown) => e);
+      expect((err as Error).message).toMatch(
+        /cannot validate Widget .*\/w1: reading its CRD failed: .*403.*Grant `get` on customresourcedefinitions/,
+      );
     } finally {
       nobody.close();
     }

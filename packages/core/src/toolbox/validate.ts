@@ -90,8 +90,21 @@ interface CrdLookup {
 }
 
 // Formats the server checks with rules we do not repeat: accepted here, checked there.
-const SERVER_ONLY_FORMATS = ['hostname', 'email', 'uri', 'duration', 'password', 'isbn', 'isbn10', 'isbn13',
-  'creditcard', 'ssn', 'hexcolor', 'rgbcolor', 'bsonobjectid'];
+const SERVER_ONLY_FORMATS = [
+  'hostname',
+  'email',
+  'uri',
+  'duration',
+  'password',
+  'isbn',
+  'isbn10',
+  'isbn13',
+  'creditcard',
+  'ssn',
+  'hexcolor',
+  'rgbcolor',
+  'bsonobjectid',
+];
 
 /**
  * Validates custom resources against the OpenAPI v3 schema of their CRD before they are sent (Go
@@ -117,8 +130,13 @@ export class Validator {
   constructor(private readonly options: ValidatorOptions = {}) {
     this.unknownFields = (options.unknownFields ?? 'error') === 'error';
     this.maxAgeMs = options.maxAgeMs ?? 60_000;
-    this.ajv = new Ajv({ strict: false, allErrors: true, useDefaults: true, logger: false,
-      code: { regExp: kubernetesPattern } });
+    this.ajv = new Ajv({
+      strict: false,
+      allErrors: true,
+      useDefaults: true,
+      logger: false,
+      code: { regExp: kubernetesPattern },
+    });
     for (const [name, format] of Object.entries(OPENAPI_FORMATS)) this.ajv.addFormat(name, format);
     for (const name of SERVER_ONLY_FORMATS) this.ajv.addFormat(name, true);
     for (const crd of options.crds ?? []) {
@@ -140,12 +158,23 @@ export class Validator {
     const { crd, source } = found;
     const crdName = crd.metadata?.name ?? `${crd.spec.names.plural}.${group}`;
     const base = { crd: crdName, schemaSource: source };
-    const versions = crd.spec.versions ?? (crd.spec.version ? [{ name: crd.spec.version, served: true }] : []);
+    const versions =
+      crd.spec.versions ?? (crd.spec.version ? [{ name: crd.spec.version, served: true }] : []);
     const entry = versions.find((v) => v.name === version && v.served !== false);
     if (!entry) {
       const served = versions.filter((v) => v.served !== false).map((v) => `"${group}/${v.name}"`);
-      return { ...base, valid: false, unchecked: [], errors: [{ field: 'apiVersion', reason: 'FieldValueNotSupported',
-        message: `Unsupported value: "${obj.apiVersion}": supported values: ${served.join(', ')}` }] };
+      return {
+        ...base,
+        valid: false,
+        unchecked: [],
+        errors: [
+          {
+            field: 'apiVersion',
+            reason: 'FieldValueNotSupported',
+            message: `Unsupported value: "${obj.apiVersion}": supported values: ${served.join(', ')}`,
+          },
+        ],
+      };
     }
     const schema = entry.schema?.openAPIV3Schema ?? crd.spec.validation?.openAPIV3Schema;
     if (!schema) return { ...base, valid: true, errors: [], unchecked: [] };
@@ -160,9 +189,18 @@ export class Validator {
       for (const e of compiled.validate.errors ?? []) errors.push(toFieldError(e, data));
     }
     for (const dup of findDuplicates(data, schema)) {
-      errors.push({ field: dup.field, reason: 'FieldValueDuplicate', message: `Duplicate value: ${show(dup.value)}` });
+      errors.push({
+        field: dup.field,
+        reason: 'FieldValueDuplicate',
+        message: `Duplicate value: ${show(dup.value)}`,
+      });
     }
-    return { ...base, valid: errors.length === 0, errors: dedupeFieldErrors(errors), unchecked: compiled.unchecked };
+    return {
+      ...base,
+      valid: errors.length === 0,
+      errors: dedupeFieldErrors(errors),
+      unchecked: compiled.unchecked,
+    };
   }
 
   /**
@@ -174,12 +212,19 @@ export class Validator {
     const result = await this.validate(obj, options);
     if (result.valid) return;
     const shown = result.errors.slice(0, 20).map((e) => `  ${e.field}: ${e.message}`);
-    if (result.errors.length > shown.length) shown.push(`  ... and ${result.errors.length - shown.length} more`);
+    if (result.errors.length > shown.length)
+      shown.push(`  ... and ${result.errors.length - shown.length} more`);
     const plural = result.crd?.split('.')[0] ?? obj.kind;
-    throw new ValidationError(`${obj.kind} ${nameOf(obj)} does not match the schema of CRD ${result.crd}:\n`
-      + `${shown.join('\n')}\nFix these fields; \`kubectl explain ${plural} --api-version=${obj.apiVersion} --recursive\` `
-      + 'shows the schema.', result.errors, result.crd ?? '', obj.kind ?? '', obj.metadata?.name ?? '',
-    obj.metadata?.namespace);
+    throw new ValidationError(
+      `${obj.kind} ${nameOf(obj)} does not match the schema of CRD ${result.crd}:\n` +
+        `${shown.join('\n')}\nFix these fields; \`kubectl explain ${plural} --api-version=${obj.apiVersion} --recursive\` ` +
+        'shows the schema.',
+      result.errors,
+      result.crd ?? '',
+      obj.kind ?? '',
+      obj.metadata?.name ?? '',
+      obj.metadata?.namespace,
+    );
   }
 
   /** Forgets the CRDs read from the server, so the next validation reads them again. */
@@ -187,15 +232,18 @@ export class Validator {
     this.lookups.clear();
   }
 
-  private async crdFor(group: string, kind: string, obj: KubernetesObject):
-    Promise<{ crd: Crd; source: 'static' | 'server' } | undefined> {
+  private async crdFor(
+    group: string,
+    kind: string,
+    obj: KubernetesObject,
+  ): Promise<{ crd: Crd; source: 'static' | 'server' } | undefined> {
     const key = `${group}/${kind}`;
     const fixed = this.staticCrds.get(key);
     if (fixed) return { crd: fixed, source: 'static' };
     // The core group has no custom resources; without a server, unknown kinds cannot be checked.
     if (!group || !this.options.client) return undefined;
     let lookup = this.lookups.get(key);
-    const cached = lookup && await lookup.catch(() => undefined);
+    const cached = lookup && (await lookup.catch(() => undefined));
     if (!lookup || (cached && Date.now() - cached.at > this.maxAgeMs)) {
       lookup = this.readCrd(group, kind, obj);
       this.lookups.set(key, lookup);
@@ -217,27 +265,43 @@ export class Validator {
     try {
       resource = (await this.discovery.resolve(`${kind}.${group}`)).resource;
     } catch (e) {
-      throw new Error(`${what}: ${(e as Error).message} If its CRD is not installed yet, pass the CRD in the `
-        + 'Validator\'s `crds` option.', { cause: e });
+      throw new Error(
+        `${what}: ${(e as Error).message} If its CRD is not installed yet, pass the CRD in the ` +
+          "Validator's `crds` option.",
+        { cause: e },
+      );
     }
     const name = `${resource}.${group}`;
     const res = await client.transport.request({
-      method: 'GET', path: `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(name)}`,
+      method: 'GET',
+      path: `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(name)}`,
     });
     const body = await res.text();
     // Served but not a CRD: a built-in or aggregated API, which the server validates itself.
     if (res.status === 404) return { crd: undefined, at: Date.now() };
     if (res.status < 200 || res.status > 299) {
-      const error = apiErrorFromResponse(res.status, body, { verb: 'get', resource: 'customresourcedefinitions', name });
-      const hint = error.code === 403 ? ' Grant `get` on customresourcedefinitions, or pass the CRD in the '
-        + 'Validator\'s `crds` option.' : '';
+      const error = apiErrorFromResponse(res.status, body, {
+        verb: 'get',
+        resource: 'customresourcedefinitions',
+        name,
+      });
+      const hint =
+        error.code === 403
+          ? ' Grant `get` on customresourcedefinitions, or pass the CRD in the ' +
+            "Validator's `crds` option."
+          : '';
       throw new Error(`${what}: reading its CRD failed: ${error.message}.${hint}`, { cause: error });
     }
     return { crd: asCrd(JSON.parse(body) as KubernetesObject), at: Date.now() };
   }
 
-  private compile(crd: Crd, source: 'static' | 'server', crdName: string, version: string, schema: StructuralSchema):
-    Compiled {
+  private compile(
+    crd: Crd,
+    source: 'static' | 'server',
+    crdName: string,
+    version: string,
+    schema: StructuralSchema,
+  ): Compiled {
     const key = `${source}:${crdName}/${version}`;
     const resourceVersion = crd.metadata?.resourceVersion ?? '';
     const hit = this.compiled.get(key);
@@ -247,8 +311,11 @@ export class Validator {
     try {
       validate = this.ajv.compile(toJsonSchema(schema, { unknownFields: this.unknownFields }, unchecked));
     } catch (e) {
-      throw new Error(`the schema of CRD ${crdName} version ${version} cannot be compiled: ${(e as Error).message}; `
-        + 'check it with `kubectl get crd -o yaml`', { cause: e });
+      throw new Error(
+        `the schema of CRD ${crdName} version ${version} cannot be compiled: ${(e as Error).message}; ` +
+          'check it with `kubectl get crd -o yaml`',
+        { cause: e },
+      );
     }
     const entry = { resourceVersion, validate, unchecked };
     this.compiled.set(key, entry);
@@ -261,35 +328,51 @@ export class Validator {
  * leading inline flags (`(?i)`) become JavaScript flags, `\w` and `\d` stay ASCII (no `u` flag), and
  * a pattern JavaScript cannot read is not checked here rather than failing the whole schema.
  */
-const kubernetesPattern = Object.assign((pattern: string): { test(s: string): boolean } => {
-  const inline = /^\(\?([imsU]+)\)/.exec(pattern);
-  const flags = (inline?.[1] ?? '').replace(/[^ims]/g, '');
-  try {
-    return new RegExp(inline ? pattern.slice(inline[0].length) : pattern, flags);
-  } catch {
-    return { test: () => true };
-  }
-}, { code: 'kubernetesPattern' });
+const kubernetesPattern = Object.assign(
+  (pattern: string): { test(s: string): boolean } => {
+    const inline = /^\(\?([imsU]+)\)/.exec(pattern);
+    const flags = (inline?.[1] ?? '').replace(/[^ims]/g, '');
+    try {
+      return new RegExp(inline ? pattern.slice(inline[0].length) : pattern, flags);
+    } catch {
+      return { test: () => true };
+    }
+  },
+  { code: 'kubernetesPattern' },
+);
 
 function typeOf(obj: KubernetesObject): { group: string; version: string; kind: string } {
   const apiVersion = obj?.apiVersion;
   const kind = obj?.kind;
   if (!apiVersion || !kind) {
     const missing = !apiVersion ? 'apiVersion' : 'kind';
-    throw new InvalidInputError(`validate: the object ${obj ? nameOf(obj) : ''} has no ${missing}; set apiVersion and `
-      + 'kind (for example apiVersion: example.com/v1, kind: Widget)', 'validate', missing);
+    throw new InvalidInputError(
+      `validate: the object ${obj ? nameOf(obj) : ''} has no ${missing}; set apiVersion and ` +
+        'kind (for example apiVersion: example.com/v1, kind: Widget)',
+      'validate',
+      missing,
+    );
   }
   const slash = apiVersion.indexOf('/');
-  return slash < 0 ? { group: '', version: apiVersion, kind }
+  return slash < 0
+    ? { group: '', version: apiVersion, kind }
     : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1), kind };
 }
 
 function asCrd(obj: KubernetesObject): Crd {
   const spec = obj?.spec as Partial<Crd['spec']> | undefined;
-  if (obj?.kind !== 'CustomResourceDefinition' || !obj.apiVersion?.startsWith('apiextensions.k8s.io/')
-    || !spec?.group || !spec.names?.kind) {
-    throw new InvalidInputError(`Validator: ${obj?.kind ?? 'object'} ${obj ? nameOf(obj) : ''} is not a `
-      + 'CustomResourceDefinition with spec.group and spec.names.kind; pass CRD objects in `crds`', 'Validator', 'crds');
+  if (
+    obj?.kind !== 'CustomResourceDefinition' ||
+    !obj.apiVersion?.startsWith('apiextensions.k8s.io/') ||
+    !spec?.group ||
+    !spec.names?.kind
+  ) {
+    throw new InvalidInputError(
+      `Validator: ${obj?.kind ?? 'object'} ${obj ? nameOf(obj) : ''} is not a ` +
+        'CustomResourceDefinition with spec.group and spec.names.kind; pass CRD objects in `crds`',
+      'Validator',
+      'crds',
+    );
   }
   return obj as Crd;
 }

@@ -71,7 +71,9 @@ export function createBrowserTransport(options: BrowserTransportOptions): Transp
       (e, what) =>
         fail(
           what ??
-            (req.signal?.aborted ? 'aborted while reading the answer' : 'connection lost while reading the answer'),
+            (req.signal?.aborted
+              ? 'aborted while reading the answer'
+              : 'connection lost while reading the answer'),
           e,
         ),
     );

@@ -46,7 +46,10 @@ describe('splitting a watch stream into lines', () => {
   });
 
   it('joins an 8 MB object that arrives in 16 KB chunks into one line', async () => {
-    const big = JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'big', uid: 'u' }, data: { x: 'y'.repeat(8 << 20) } } });
+    const big = JSON.stringify({
+      type: 'ADDED',
+      object: { metadata: { name: 'big', uid: 'u' }, data: { x: 'y'.repeat(8 << 20) } },
+    });
     const bytes = new TextEncoder().encode(`${big}\n{"type":"BOOKMARK"}\n`);
     const cuts = Array.from({ length: Math.floor(bytes.length / 16384) }, (_, i) => (i + 1) * 16384);
     const lines = await collect(splitLines(chunksOf(bytes, cuts)));
@@ -75,11 +78,14 @@ describe('splitting a watch stream into lines', () => {
     const res = transportResponse(
       { status: 200, headers: { forEach() {} }, text: async () => '' },
       () => endless(),
-      (e, what) => new Error(`GET /api/v1/configmaps?watch=true: ${what ?? 'connection lost'}: ${(e as Error).message}`),
+      (e, what) =>
+        new Error(`GET /api/v1/configmaps?watch=true: ${what ?? 'connection lost'}: ${(e as Error).message}`),
     );
     const reading = (async () => {
       for await (const _ of res.lines()) throw new Error('no line was complete');
     })();
-    await expect(reading).rejects.toThrow(/configmaps\?watch=true: stream dropped: a watch line grew past 67108864 characters/);
+    await expect(reading).rejects.toThrow(
+      /configmaps\?watch=true: stream dropped: a watch line grew past 67108864 characters/,
+    );
   });
 });

@@ -122,7 +122,9 @@ export function createNodeTransport(kc: KubeConfig): NodeTransport {
       (e: unknown, what?: string) =>
         fail(
           what ??
-            (req.signal?.aborted ? 'aborted while reading the answer' : 'connection lost while reading the answer'),
+            (req.signal?.aborted
+              ? 'aborted while reading the answer'
+              : 'connection lost while reading the answer'),
           e,
         ),
     );

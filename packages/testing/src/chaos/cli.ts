@@ -54,7 +54,11 @@ async function main(): Promise<number> {
       process.stderr.write('the soak samples the heap after a forced GC: run node with --expose-gc\n');
       return 2;
     }
-    const report = await runSoak({ durationMs, ...(sampleEveryMs ? { sampleEveryMs } : {}), onProgress: progress });
+    const report = await runSoak({
+      durationMs,
+      ...(sampleEveryMs ? { sampleEveryMs } : {}),
+      onProgress: progress,
+    });
     process.stdout.write(`${formatSoakReport(report)}\n`);
     return report.ok ? 0 : 1;
   }
@@ -74,9 +78,12 @@ async function main(): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
-main().then((code) => {
-  process.exitCode = code;
-}, (e: unknown) => {
-  process.stderr.write(`chaos run failed: ${(e as Error)?.stack ?? String(e)}\n`);
-  process.exitCode = 1;
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`chaos run failed: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -5,7 +5,9 @@ const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 
  * @throws TypeError naming the text and the accepted forms.
  */
 export function parseDuration(text: string): number {
-  const parts = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/.test(text) ? text.match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g) : null;
+  const parts = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/.test(text)
+    ? text.match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g)
+    : null;
   if (!parts) throw new TypeError(`"${text}" is not a duration: write it as 90s, 5m, 1h or 1m30s`);
   let ms = 0;
   for (const part of parts) {

@@ -7,8 +7,15 @@ import type { FaultProxy } from '../proxy/fault-proxy.js';
 export type FaultKind = 'cutAll' | 'cutRandom' | 'latency' | 'stall' | 'blackhole' | 'restart' | 'compaction';
 
 /** Every fault kind, in the order reports list them. */
-export const FAULT_KINDS: readonly FaultKind[] = ['cutAll', 'cutRandom', 'latency', 'stall', 'blackhole', 'restart',
-  'compaction'];
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'cutAll',
+  'cutRandom',
+  'latency',
+  'stall',
+  'blackhole',
+  'restart',
+  'compaction',
+];
 
 /** Options of {@link runFaultSchedule}. */
 export interface FaultScheduleOptions {

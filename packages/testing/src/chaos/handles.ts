@@ -18,7 +18,10 @@ export function activeResources(): ResourceCounts {
 }
 
 /** The types held more now than in `before`. */
-export function leakedSince(before: ResourceCounts, now: ResourceCounts = activeResources()): LeakedResource[] {
+export function leakedSince(
+  before: ResourceCounts,
+  now: ResourceCounts = activeResources(),
+): LeakedResource[] {
   const out: LeakedResource[] = [];
   for (const [type, after] of now) {
     const was = before.get(type) ?? 0;

@@ -10,7 +10,9 @@ describe('heapSlopeBytesPerMinute', () => {
 
   it('is zero for a flat heap, and for a heap that only wobbles around a level', () => {
     expect(heapSlopeBytesPerMinute(minutes([5000, 5000, 5000]))).toBe(0);
-    expect(Math.abs(heapSlopeBytesPerMinute(minutes([5000, 5400, 4600, 5400, 4600, 5000])))).toBeLessThan(100);
+    expect(Math.abs(heapSlopeBytesPerMinute(minutes([5000, 5400, 4600, 5400, 4600, 5000])))).toBeLessThan(
+      100,
+    );
   });
 
   it('is zero with fewer than two samples', () => {

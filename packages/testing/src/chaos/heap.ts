@@ -11,7 +11,8 @@ export interface HeapSample {
  */
 export function heapAfterGc(): number {
   const gc = (globalThis as { gc?: () => void }).gc;
-  if (typeof gc !== 'function') throw new Error('measuring the heap needs a forced GC: run node with --expose-gc');
+  if (typeof gc !== 'function')
+    throw new Error('measuring the heap needs a forced GC: run node with --expose-gc');
   gc();
   gc();
   return process.memoryUsage().heapUsed;

@@ -3,14 +3,21 @@ import { describe, expect, it } from 'vitest';
 import { compareWithList } from './invariants.js';
 
 const cm = (name: string, uid: string, resourceVersion: string, namespace = 'a'): KubernetesObject => ({
-  apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, uid, resourceVersion },
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace, uid, resourceVersion },
 });
 const where = { accumulator: 'inventory', query: 'configmaps', kind: 'cm' };
 
 describe('compareWithList', () => {
   it('finds no divergence when the same uids are held at the same resourceVersions', () => {
-    expect(compareWithList([cm('x', '1', '10'), cm('y', '2', '11')], [cm('y', '2', '11'), cm('x', '1', '10')], where))
-      .toBeUndefined();
+    expect(
+      compareWithList(
+        [cm('x', '1', '10'), cm('y', '2', '11')],
+        [cm('y', '2', '11'), cm('x', '1', '10')],
+        where,
+      ),
+    ).toBeUndefined();
   });
 
   it('names missing objects, ghosts and stale versions', () => {
@@ -19,7 +26,12 @@ describe('compareWithList', () => {
       [cm('old', 'o', '9'), cm('new', 'n', '8', 'b')],
       where,
     );
-    expect(d).toEqual({ ...where, missing: ['b/new'], ghosts: ['a/ghost'], stale: ['a/old (snapshot 7, list 9)'] });
+    expect(d).toEqual({
+      ...where,
+      missing: ['b/new'],
+      ghosts: ['a/ghost'],
+      stale: ['a/old (snapshot 7, list 9)'],
+    });
   });
 
   it('tells a delete and recreate under the same name apart by uid', () => {

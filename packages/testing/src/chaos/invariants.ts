@@ -24,8 +24,11 @@ const nameOf = (o: KubernetesObject) =>
  * Compares a snapshot field with a LIST by `uid -> resourceVersion`. Returns undefined when they
  * hold the same objects at the same versions.
  */
-export function compareWithList(snapshot: readonly KubernetesObject[], listed: readonly KubernetesObject[],
-  where: Pick<Divergence, 'accumulator' | 'query' | 'kind'>): Divergence | undefined {
+export function compareWithList(
+  snapshot: readonly KubernetesObject[],
+  listed: readonly KubernetesObject[],
+  where: Pick<Divergence, 'accumulator' | 'query' | 'kind'>,
+): Divergence | undefined {
   const inList = new Map(listed.map((o) => [o.metadata?.uid ?? '', o]));
   const inSnapshot = new Map(snapshot.map((o) => [o.metadata?.uid ?? '', o]));
   const missing: string[] = [];
@@ -36,7 +39,9 @@ export function compareWithList(snapshot: readonly KubernetesObject[], listed: r
     const l = inList.get(uid);
     if (!l) ghosts.push(nameOf(o));
     else if (l.metadata?.resourceVersion !== o.metadata?.resourceVersion)
-      stale.push(`${nameOf(o)} (snapshot ${o.metadata?.resourceVersion}, list ${l.metadata?.resourceVersion})`);
+      stale.push(
+        `${nameOf(o)} (snapshot ${o.metadata?.resourceVersion}, list ${l.metadata?.resourceVersion})`,
+      );
   }
   if (missing.length + ghosts.length + stale.length === 0) return undefined;
   return { ...where, missing: missing.sort(), ghosts: ghosts.sort(), stale: stale.sort() };
@@ -77,8 +82,12 @@ export interface Convergence {
  * loops keep theirs). The LIST comes first: the snapshot read after it may only be older, and
  * an older snapshot is what a divergence is.
  */
-export async function checkConvergence(client: Client, accumulators: readonly CheckedAccumulator[],
-  timeoutMs: number, pollMs = 250): Promise<Convergence> {
+export async function checkConvergence(
+  client: Client,
+  accumulators: readonly CheckedAccumulator[],
+  timeoutMs: number,
+  pollMs = 250,
+): Promise<Convergence> {
   const started = Date.now();
   let passes = 0;
   for (;;) {
@@ -88,9 +97,14 @@ export async function checkConvergence(client: Client, accumulators: readonly Ch
     for (const { name, accumulator, queries } of accumulators) {
       for (const query of queries) {
         const listed = await listQuery(client, query);
-        const snapshot = (accumulator.getSnapshot() as Record<string, readonly KubernetesObject[]>)[query.name] ?? [];
+        const snapshot =
+          (accumulator.getSnapshot() as Record<string, readonly KubernetesObject[]>)[query.name] ?? [];
         objectsCompared += listed.length;
-        const d = compareWithList(snapshot, listed, { accumulator: name, query: query.name, kind: query.kind });
+        const d = compareWithList(snapshot, listed, {
+          accumulator: name,
+          query: query.name,
+          kind: query.kind,
+        });
         if (d) divergences.push(d);
       }
     }

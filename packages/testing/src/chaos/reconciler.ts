@@ -1,4 +1,11 @@
-import { type Accumulator, type Client, type ConfigMap, isNotFound, type KubernetesObject, type Query } from '@kates/core';
+import {
+  type Accumulator,
+  type Client,
+  type ConfigMap,
+  isNotFound,
+  type KubernetesObject,
+  type Query,
+} from '@kates/core';
 import { isUnknownOutcome } from './outcome.js';
 import { PARENT_SELECTOR, PARENT_UID_LABEL } from './world.js';
 
@@ -65,12 +72,20 @@ interface Doubt {
  * `acc` is an accumulator of `client` over {@link reconcilerQueries}. Runs until `signal` aborts;
  * the caller closes `acc`.
  */
-export async function runReconciler(client: Client, acc: Accumulator, namespace: string, signal: AbortSignal,
-  counts: ReconcilerCounts, options: ReconcilerOptions = {}): Promise<void> {
+export async function runReconciler(
+  client: Client,
+  acc: Accumulator,
+  namespace: string,
+  signal: AbortSignal,
+  counts: ReconcilerCounts,
+  options: ReconcilerOptions = {},
+): Promise<void> {
   const settleMs = options.settleMs ?? 3000;
   const snap: { parents?: readonly KubernetesObject[]; children?: readonly KubernetesObject[] } = {};
   if (!acc.queryId('parents') || !acc.queryId('children'))
-    throw new TypeError('runReconciler: the accumulator must have the queries of reconcilerQueries(namespace)');
+    throw new TypeError(
+      'runReconciler: the accumulator must have the queries of reconcilerQueries(namespace)',
+    );
   const doubts = new Map<string, Doubt>();
   const hasChild = (uid: string) => (snap.children ?? []).some((c) => c.metadata?.uid === uid);
   const childrenOf = () => {
@@ -85,13 +100,22 @@ export async function runReconciler(client: Client, acc: Accumulator, namespace:
   const createChild = async (parent: KubernetesObject) => {
     const uid = parent.metadata!.uid!;
     try {
-      const child = await client.create<ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap',
-        metadata: { generateName: `${parent.metadata!.name}-child-`, namespace, labels: { [PARENT_UID_LABEL]: uid } },
-        data: { parent: parent.metadata!.name! } });
+      const child = await client.create<ConfigMap>({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          generateName: `${parent.metadata!.name}-child-`,
+          namespace,
+          labels: { [PARENT_UID_LABEL]: uid },
+        },
+        data: { parent: parent.metadata!.name! },
+      });
       counts.childrenCreated++;
       acc.update(snap);
       if (!hasChild(child.metadata!.uid!))
-        counts.coherenceViolations.push(`created ${namespace}/${child.metadata!.name} but the next snapshot lacks it`);
+        counts.coherenceViolations.push(
+          `created ${namespace}/${child.metadata!.name} but the next snapshot lacks it`,
+        );
     } catch (e) {
       if (!isUnknownOutcome(e)) throw e;
       counts.unknownOutcomes++;
@@ -130,7 +154,10 @@ export async function runReconciler(client: Client, acc: Accumulator, namespace:
       // From the newest snapshot: a create earlier in this pass has updated it.
       const kids = childrenOf().get(uid) ?? [];
       if (kids.length > 1) {
-        const label = `${namespace}/${parent.metadata?.name}: ${kids.map((k) => k.metadata?.name).sort().join(', ')}`;
+        const label = `${namespace}/${parent.metadata?.name}: ${kids
+          .map((k) => k.metadata?.name)
+          .sort()
+          .join(', ')}`;
         if (!counts.duplicatesSeen.includes(label)) counts.duplicatesSeen.push(label);
       }
       if (kids.length > 0) {
@@ -149,12 +176,16 @@ export async function runReconciler(client: Client, acc: Accumulator, namespace:
       if (parents.has(parentUid)) continue;
       for (const kid of kids) {
         try {
-          const result = await client.delete({ kind: 'cm', name: kid.metadata!.name!, namespace },
-            { preconditions: { uid: kid.metadata!.uid! } });
+          const result = await client.delete(
+            { kind: 'cm', name: kid.metadata!.name!, namespace },
+            { preconditions: { uid: kid.metadata!.uid! } },
+          );
           counts.childrenDeleted++;
           acc.update(snap);
           if (result.deleted && hasChild(kid.metadata!.uid!))
-            counts.coherenceViolations.push(`deleted ${namespace}/${kid.metadata?.name} but the next snapshot shows it`);
+            counts.coherenceViolations.push(
+              `deleted ${namespace}/${kid.metadata?.name} but the next snapshot shows it`,
+            );
         } catch (e) {
           if (!isNotFound(e) && !isUnknownOutcome(e)) throw e;
         }
@@ -162,7 +193,9 @@ export async function runReconciler(client: Client, acc: Accumulator, namespace:
     }
   };
 
-  const aborted = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  const aborted = new Promise<void>((resolve) =>
+    signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
   try {
     await Promise.race([acc.changed(), aborted]);
     while (!signal.aborted) {
@@ -178,7 +211,9 @@ export async function runReconciler(client: Client, acc: Accumulator, namespace:
       clearTimeout(timer);
     }
   } catch (e) {
-    throw new Error(`the reconciler of namespace ${namespace} stopped: ${(e as Error).message}`, { cause: e });
+    throw new Error(`the reconciler of namespace ${namespace} stopped: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }
 
@@ -192,6 +227,15 @@ export function reconcilerQueries(namespace: string): readonly Query[] {
 
 /** Fresh counters for {@link runReconciler}. */
 export function reconcilerCounts(): ReconcilerCounts {
-  return { reconciles: 0, childrenCreated: 0, childrenDeleted: 0, unknownOutcomes: 0, unknownFoundCreated: 0,
-    unknownFoundAbsent: 0, unknownSeenByWatch: 0, coherenceViolations: [], duplicatesSeen: [] };
+  return {
+    reconciles: 0,
+    childrenCreated: 0,
+    childrenDeleted: 0,
+    unknownOutcomes: 0,
+    unknownFoundCreated: 0,
+    unknownFoundAbsent: 0,
+    unknownSeenByWatch: 0,
+    coherenceViolations: [],
+    duplicatesSeen: [],
+  };
 }

@@ -49,20 +49,39 @@ export function formatChaosReport(report: ChaosReport): string {
     `chaos run: ${report.ok ? 'PASS' : 'FAIL'} (seed ${report.seed}, watch cache ${report.watchCache ? 'on' : 'off'}, ` +
       `${(report.faultPhaseMs / 1000).toFixed(1)} s of faults)`,
     row('faults', FAULT_KINDS.map((k) => `${k} ${report.faults[k]}`).join(', ')),
-    row('proxy', `${report.proxy.connections} connections, ${report.proxy.cuts} cut, ${report.proxy.blackholes} blackholes`),
-    row('workload writes', `${w.creates + w.updates + w.deletes} (${w.creates} creates, ${w.updates} updates, ` +
-      `${w.deletes} deletes; ${w.errors} failed)`),
+    row(
+      'proxy',
+      `${report.proxy.connections} connections, ${report.proxy.cuts} cut, ${report.proxy.blackholes} blackholes`,
+    ),
+    row(
+      'workload writes',
+      `${w.creates + w.updates + w.deletes} (${w.creates} creates, ${w.updates} updates, ` +
+        `${w.deletes} deletes; ${w.errors} failed)`,
+    ),
     row('watch events received', `${report.watches.events} (+${report.watches.bookmarks} bookmarks)`),
     row('410 Gone / relists', `${report.watches.gone} / ${report.watches.relists}`),
     row('watch reconnects', report.watches.reconnects),
-    row('reconciles', `${r.reconciles} (${r.childrenCreated} children created, ${r.childrenDeleted} deleted)`),
-    row('unknown-outcome creates', `${r.unknownOutcomes} (list found created ${r.unknownFoundCreated}, absent ` +
-      `${r.unknownFoundAbsent}; watch showed ${r.unknownSeenByWatch})`),
-    row('slow consumer', `${report.slowConsumer.reads} reads, ${report.slowConsumer.sleepMs} ms each, ` +
-      `${report.slowConsumer.staleReads.length} stale`),
+    row(
+      'reconciles',
+      `${r.reconciles} (${r.childrenCreated} children created, ${r.childrenDeleted} deleted)`,
+    ),
+    row(
+      'unknown-outcome creates',
+      `${r.unknownOutcomes} (list found created ${r.unknownFoundCreated}, absent ` +
+        `${r.unknownFoundAbsent}; watch showed ${r.unknownSeenByWatch})`,
+    ),
+    row(
+      'slow consumer',
+      `${report.slowConsumer.reads} reads, ${report.slowConsumer.sleepMs} ms each, ` +
+        `${report.slowConsumer.staleReads.length} stale`,
+    ),
     row('objects compared with LIST', report.objectsCompared),
-    row('convergence after faults', report.convergenceMs === undefined
-      ? `NOT within ${report.convergenceTimeoutMs} ms` : `${report.convergenceMs} ms (bound ${report.convergenceTimeoutMs} ms)`),
+    row(
+      'convergence after faults',
+      report.convergenceMs === undefined
+        ? `NOT within ${report.convergenceTimeoutMs} ms`
+        : `${report.convergenceMs} ms (bound ${report.convergenceTimeoutMs} ms)`,
+    ),
     row('divergences', report.divergences.length),
     row('duplicates', report.duplicates.length),
     row('coherence violations', r.coherenceViolations.length),

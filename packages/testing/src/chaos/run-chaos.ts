@@ -6,7 +6,13 @@ import { SeededRandom } from '../fake/clock.js';
 import { type FaultProxy, startFaultProxy } from '../proxy/fault-proxy.js';
 import { kubeconfigVia } from '../proxy/kubeconfig-via.js';
 import { runFaultSchedule } from './fault-schedule.js';
-import { type CheckedAccumulator, checkConvergence, compareWithList, type Divergence, listQuery } from './invariants.js';
+import {
+  type CheckedAccumulator,
+  checkConvergence,
+  compareWithList,
+  type Divergence,
+  listQuery,
+} from './invariants.js';
 import { reconcilerCounts, reconcilerQueries, runReconciler } from './reconciler.js';
 import type { ChaosReport } from './report.js';
 import { runSlowConsumer, type SlowConsumerCounts } from './slow-consumer.js';
@@ -79,16 +85,26 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const stopWorkload = new AbortController();
   const stopConsumers = new AbortController();
   try {
-    proxy = await startFaultProxy({ target: { host: '127.0.0.1', port: Number(new URL(cluster.server).port) } }, seed);
+    proxy = await startFaultProxy(
+      { target: { host: '127.0.0.1', port: Number(new URL(cluster.server).port) } },
+      seed,
+    );
     direct = createClient({ kubeconfig: cluster.kubeconfigPath });
     await createWorld(direct, world);
     faulted = createClient({
-      kubeconfig: kubeconfigVia(cluster.kubeconfigPath, proxy.port, join(cluster.dir, 'kubeconfig-via-proxy')),
+      kubeconfig: kubeconfigVia(
+        cluster.kubeconfigPath,
+        proxy.port,
+        join(cluster.dir, 'kubeconfig-via-proxy'),
+      ),
       reflector: { backoff: { maxMs: options.maxBackoffMs ?? 4000 } },
     });
     tracker = trackWatchHealth(faulted.store);
     const client = faulted;
-    for (const [name, queries] of Object.entries({ ...world.accumulators, reconciler: reconcilerQueries(world.namespaceA) }))
+    for (const [name, queries] of Object.entries({
+      ...world.accumulators,
+      reconciler: reconcilerQueries(world.namespaceA),
+    }))
       checked.push({ name, accumulator: client.watch(...queries), queries });
     await Promise.all(checked.map((c) => c.accumulator.changed()));
     const accumulatorOf = (name: string) => checked.find((c) => c.name === name)!;
@@ -98,21 +114,40 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const slowSnapshot: Record<string, readonly KubernetesObject[]> = {};
     let workload: WorkloadCounts = { creates: 0, updates: 0, deletes: 0, errors: 0 };
     const running = [
-      runWorkload(direct, world, new SeededRandom(seed + 1), stopWorkload.signal, { writeIntervalMs: options.writeIntervalMs })
-        .then((counts) => {
-          workload = counts;
-        }, caught('the workload')),
-      runReconciler(client, accumulatorOf('reconciler').accumulator, world.namespaceA, stopConsumers.signal, reconciler,
-        { settleMs: options.settleMs }).catch(caught('the reconciler')),
-      runSlowConsumer(accumulatorOf('slow').accumulator, slowSnapshot, sleepMs, stopConsumers.signal, slow)
-        .catch(caught('the slow consumer')),
+      runWorkload(direct, world, new SeededRandom(seed + 1), stopWorkload.signal, {
+        writeIntervalMs: options.writeIntervalMs,
+      }).then((counts) => {
+        workload = counts;
+      }, caught('the workload')),
+      runReconciler(
+        client,
+        accumulatorOf('reconciler').accumulator,
+        world.namespaceA,
+        stopConsumers.signal,
+        reconciler,
+        { settleMs: options.settleMs },
+      ).catch(caught('the reconciler')),
+      runSlowConsumer(
+        accumulatorOf('slow').accumulator,
+        slowSnapshot,
+        sleepMs,
+        stopConsumers.signal,
+        slow,
+      ).catch(caught('the slow consumer')),
     ];
 
-    progress(`chaos: seed ${seed}, ${options.durationMs} ms of faults, watch cache ${watchCache ? 'on' : 'off'}`);
+    progress(
+      `chaos: seed ${seed}, ${options.durationMs} ms of faults, watch cache ${watchCache ? 'on' : 'off'}`,
+    );
     const started = Date.now();
     const faults = await runFaultSchedule({
-      proxy, cluster, random: new SeededRandom(seed), durationMs: options.durationMs, gapMs: options.gapMs,
-      onFault: (kind, detail) => progress(`chaos: +${((Date.now() - started) / 1000).toFixed(1)} s ${kind}: ${detail}`),
+      proxy,
+      cluster,
+      random: new SeededRandom(seed),
+      durationMs: options.durationMs,
+      gapMs: options.gapMs,
+      onFault: (kind, detail) =>
+        progress(`chaos: +${((Date.now() - started) / 1000).toFixed(1)} s ${kind}: ${detail}`),
     }).finally(() => stopWorkload.abort());
     const faultsEnded = Date.now();
     await running[0];
@@ -129,8 +164,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // Invariant 3: the slow consumer's own reads reach the newest state within one of its turns.
     await sleep(sleepMs + 1000);
     for (const query of world.accumulators.slow!) {
-      const d = compareWithList(slowSnapshot[query.name] ?? [], await listQuery(direct, query),
-        { accumulator: 'slow, as its consumer read it', query: query.name, kind: query.kind });
+      const d = compareWithList(slowSnapshot[query.name] ?? [], await listQuery(direct, query), {
+        accumulator: 'slow, as its consumer read it',
+        query: query.name,
+        kind: query.kind,
+      });
       if (d) divergences.push(d);
     }
 
@@ -143,7 +181,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       watchCache,
       faultPhaseMs: faultsEnded - started,
       faults,
-      proxy: { connections: proxy.counters.connections, cuts: proxy.counters.cuts, blackholes: proxy.counters.blackholes },
+      proxy: {
+        connections: proxy.counters.connections,
+        cuts: proxy.counters.cuts,
+        blackholes: proxy.counters.blackholes,
+      },
       workload,
       watches,
       reconciler,
@@ -172,8 +214,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 }
 
 function isClean(r: ChaosReport): boolean {
-  return r.convergenceMs !== undefined && r.divergences.length === 0 && r.duplicates.length === 0 &&
-    r.unreconciled.length === 0 && r.errors.length === 0 && r.reconciler.coherenceViolations.length === 0 && r.slowConsumer.staleReads.length === 0;
+  return (
+    r.convergenceMs !== undefined &&
+    r.divergences.length === 0 &&
+    r.duplicates.length === 0 &&
+    r.unreconciled.length === 0 &&
+    r.errors.length === 0 &&
+    r.reconciler.coherenceViolations.length === 0 &&
+    r.slowConsumer.staleReads.length === 0
+  );
 }
 
 /**
@@ -181,8 +230,11 @@ function isClean(r: ChaosReport): boolean {
  * until `deadline`. Parents with two or more children are duplicates at once: no later state
  * can undo a duplicate create.
  */
-async function reconcilerSettled(client: Client, namespace: string, deadline: number):
-  Promise<{ duplicates: string[]; unreconciled: string[] }> {
+async function reconcilerSettled(
+  client: Client,
+  namespace: string,
+  deadline: number,
+): Promise<{ duplicates: string[]; unreconciled: string[] }> {
   for (;;) {
     const parents = await client.list('cm', { namespace, labelSelector: PARENT_SELECTOR });
     const children = await client.list('cm', { namespace, labelSelector: PARENT_UID_LABEL });
@@ -196,11 +248,15 @@ async function reconcilerSettled(client: Client, namespace: string, deadline: nu
     const unreconciled: string[] = [];
     for (const [uid, kids] of byParent) {
       const parent = nameOf.get(uid);
-      if (kids.length > 1) duplicates.push(`${namespace}/${parent ?? `(deleted parent ${uid})`}: ${kids.sort().join(', ')}`);
-      if (parent === undefined) unreconciled.push(`children of deleted parent ${uid}: ${kids.sort().join(', ')}`);
+      if (kids.length > 1)
+        duplicates.push(`${namespace}/${parent ?? `(deleted parent ${uid})`}: ${kids.sort().join(', ')}`);
+      if (parent === undefined)
+        unreconciled.push(`children of deleted parent ${uid}: ${kids.sort().join(', ')}`);
     }
-    for (const [uid, name] of nameOf) if (!byParent.has(uid)) unreconciled.push(`parent ${namespace}/${name} has no child`);
-    if (duplicates.length > 0 || unreconciled.length === 0 || Date.now() >= deadline) return { duplicates, unreconciled };
+    for (const [uid, name] of nameOf)
+      if (!byParent.has(uid)) unreconciled.push(`parent ${namespace}/${name} has no child`);
+    if (duplicates.length > 0 || unreconciled.length === 0 || Date.now() >= deadline)
+      return { duplicates, unreconciled };
     await sleep(250);
   }
 }

@@ -16,9 +16,16 @@ export interface SlowConsumerCounts {
  * changes made while it slept; the first is checked here at each read, the second by comparing
  * `snapshot` with a LIST once the run has converged. Runs until `signal` aborts.
  */
-export async function runSlowConsumer(acc: Accumulator, snapshot: Record<string, readonly KubernetesObject[]>,
-  sleepMs: number, signal: AbortSignal, counts: SlowConsumerCounts): Promise<void> {
-  const aborted = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+export async function runSlowConsumer(
+  acc: Accumulator,
+  snapshot: Record<string, readonly KubernetesObject[]>,
+  sleepMs: number,
+  signal: AbortSignal,
+  counts: SlowConsumerCounts,
+): Promise<void> {
+  const aborted = new Promise<void>((resolve) =>
+    signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
   while (!signal.aborted) {
     await Promise.race([acc.changed(), aborted]);
     if (signal.aborted) return;

@@ -10,7 +10,11 @@ describe.skipIf(!cluster)('a 25 s soak of a kates client with watches', () => {
   let report: SoakReport;
 
   beforeAll(async () => {
-    report = await runSoak({ durationMs: 25_000, kubeconfigPath: cluster!.kubeconfigPath, measureHeap: false });
+    report = await runSoak({
+      durationMs: 25_000,
+      kubeconfigPath: cluster!.kubeconfigPath,
+      measureHeap: false,
+    });
     console.log(formatSoakReport(report));
   }, 120_000);
 

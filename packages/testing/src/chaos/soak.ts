@@ -70,7 +70,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const sampleEveryMs = options.sampleEveryMs ?? Math.max(1000, Math.round(options.durationMs / 60));
   const bound = options.maxSlopeBytesPerMinute ?? SOAK_HEAP_BOUND_BYTES_PER_MINUTE;
   const random = new SeededRandom(options.seed ?? 7);
-  const cluster: Cluster | undefined = options.kubeconfigPath ? undefined : await startCluster({ onProgress: progress });
+  const cluster: Cluster | undefined = options.kubeconfigPath
+    ? undefined
+    : await startCluster({ onProgress: progress });
   const kubeconfig = options.kubeconfigPath ?? cluster!.kubeconfigPath;
   const namespace = `soak-${Date.now().toString(36)}`;
   try {
@@ -86,7 +88,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     try {
       await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
       const watching = [
-        client.watch({ name: 'configmaps', kind: 'cm', namespace }, { name: 'secrets', kind: 'secret', namespace }),
+        client.watch(
+          { name: 'configmaps', kind: 'cm', namespace },
+          { name: 'secrets', kind: 'secret', namespace },
+        ),
         client.watch({ name: 'red', kind: 'cm', namespace, labelSelector: 'soak-group=red' }),
       ];
       loops = [
@@ -107,8 +112,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         if (measureHeap) {
           const s = { atMs: Date.now() - started, heapUsed: heapAfterGc() };
           samples.push(s);
-          progress(`soak: +${(s.atMs / 1000).toFixed(0)} s heap ${(s.heapUsed / 1048576).toFixed(1)} MiB, ${writes} writes, ` +
-            `${tracker.current().events} events`);
+          progress(
+            `soak: +${(s.atMs / 1000).toFixed(0)} s heap ${(s.heapUsed / 1048576).toFixed(1)} MiB, ${writes} writes, ` +
+              `${tracker.current().events} events`,
+          );
         }
       }
       stop.abort();
@@ -145,8 +152,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 }
 
 /** Writes at `perSecond`, keeping at most 40 ConfigMaps and 20 Secrets alive. */
-async function churn(client: Client, random: SeededRandom, perSecond: number, signal: AbortSignal,
-  wrote: () => void): Promise<void> {
+async function churn(
+  client: Client,
+  random: SeededRandom,
+  perSecond: number,
+  signal: AbortSignal,
+  wrote: () => void,
+): Promise<void> {
   const live = { ConfigMap: new Set<string>(), Secret: new Set<string>() };
   const caps = { ConfigMap: 40, Secret: 20 };
   let serial = 0;
@@ -157,11 +169,15 @@ async function churn(client: Client, random: SeededRandom, perSecond: number, si
     const roll = random.next();
     const name = names[Math.floor(random.next() * names.length)];
     const labels = { 'soak-group': random.next() < 0.5 ? 'red' : 'blue' };
-    const data = kind === 'ConfigMap' ? { serial: String(serial) } : { token: Buffer.from(`s${serial}`).toString('base64') };
+    const data =
+      kind === 'ConfigMap'
+        ? { serial: String(serial) }
+        : { token: Buffer.from(`s${serial}`).toString('base64') };
     try {
       if (!name || (roll < 0.4 && names.length < caps[kind])) {
         const created = `${kind.toLowerCase()}-${serial}`;
-        await client.create({ apiVersion: 'v1', kind, metadata: { name: created, labels }, data } as KubernetesObject)
+        await client
+          .create({ apiVersion: 'v1', kind, metadata: { name: created, labels }, data } as KubernetesObject)
           .catch((e: unknown) => {
             if (!isAlreadyExists(e)) throw e;
           });
@@ -184,7 +200,12 @@ async function churn(client: Client, random: SeededRandom, perSecond: number, si
 /** Opens an accumulator every 2 s, waits for its first snapshot, reads it, and closes it. */
 async function comeAndGo(client: Client, signal: AbortSignal, opened: () => void): Promise<void> {
   while (!signal.aborted) {
-    const acc = client.watch({ name: 'blue', kind: 'cm', namespace: client.namespace, labelSelector: 'soak-group=blue' });
+    const acc = client.watch({
+      name: 'blue',
+      kind: 'cm',
+      namespace: client.namespace,
+      labelSelector: 'soak-group=blue',
+    });
     opened();
     try {
       await acc.changed();
@@ -207,12 +228,22 @@ export function formatSoakReport(r: SoakReport): string {
     `soak: ${r.ok ? 'PASS' : 'FAIL'} (${(r.durationMs / 60_000).toFixed(1)} min)`,
     row('writes / events / reads', `${r.writes} / ${r.events} / ${r.reads}`),
     row('accumulators opened and closed', r.accumulatorsOpened),
-    row('heap after GC', first && last ? `${mib(first.heapUsed)} -> ${mib(last.heapUsed)} (${r.samples.length} samples)`
-      : 'not measured (run node with --expose-gc)'),
-    row('heap slope, second half', r.slopeBytesPerMinute === undefined ? 'n/a'
-      : `${kib(r.slopeBytesPerMinute)}/min (bound ${kib(r.boundBytesPerMinute)}/min)` +
-        (r.heapJudged ? '' : `; not judged: second half under ${SOAK_MIN_JUDGED_MS / 60_000} min`)),
-    row('leaked after close', r.leaked.length === 0 ? 'none'
-      : r.leaked.map((l) => `${l.type} ${l.before} -> ${l.after}`).join(', ')),
+    row(
+      'heap after GC',
+      first && last
+        ? `${mib(first.heapUsed)} -> ${mib(last.heapUsed)} (${r.samples.length} samples)`
+        : 'not measured (run node with --expose-gc)',
+    ),
+    row(
+      'heap slope, second half',
+      r.slopeBytesPerMinute === undefined
+        ? 'n/a'
+        : `${kib(r.slopeBytesPerMinute)}/min (bound ${kib(r.boundBytesPerMinute)}/min)` +
+            (r.heapJudged ? '' : `; not judged: second half under ${SOAK_MIN_JUDGED_MS / 60_000} min`),
+    ),
+    row(
+      'leaked after close',
+      r.leaked.length === 0 ? 'none' : r.leaked.map((l) => `${l.type} ${l.before} -> ${l.after}`).join(', '),
+    ),
   ].join('\n');
 }

@@ -1,11 +1,29 @@
-import { createKatesStore, listCompleted, listStarted, reflectorAdded, reflectorRemoved, reflectorStatus } from '@kates/core';
+import {
+  createKatesStore,
+  listCompleted,
+  listStarted,
+  reflectorAdded,
+  reflectorRemoved,
+  reflectorStatus,
+} from '@kates/core';
 import { describe, expect, it } from 'vitest';
 import { trackWatchHealth } from './watch-health.js';
 
-const added = (key: string) => reflectorAdded({ key, groupKind: 'ConfigMap', apiVersion: 'v1', resource: 'configmaps',
-  labelSelector: '', fieldSelector: '' });
-const gone = (key: string) => reflectorStatus({ key, phase: 'relisting',
-  error: { message: 'too old', code: 410, reason: 'Gone', at: new Date(0).toISOString() } });
+const added = (key: string) =>
+  reflectorAdded({
+    key,
+    groupKind: 'ConfigMap',
+    apiVersion: 'v1',
+    resource: 'configmaps',
+    labelSelector: '',
+    fieldSelector: '',
+  });
+const gone = (key: string) =>
+  reflectorStatus({
+    key,
+    phase: 'relisting',
+    error: { message: 'too old', code: 410, reason: 'Gone', at: new Date(0).toISOString() },
+  });
 
 describe('trackWatchHealth', () => {
   it('counts each 410 once and each completed relist, across watches', () => {
@@ -30,7 +48,14 @@ describe('trackWatchHealth', () => {
     store.dispatch(added('a'));
     store.dispatch(listStarted({ key: 'a' }));
     store.dispatch(listCompleted({ key: 'a', resourceVersion: '1' }));
-    store.dispatch(reflectorStatus({ key: 'a', phase: 'backing-off', error: { message: 'reset', at: '' }, count: 'reconnects' }));
+    store.dispatch(
+      reflectorStatus({
+        key: 'a',
+        phase: 'backing-off',
+        error: { message: 'reset', at: '' },
+        count: 'reconnects',
+      }),
+    );
     store.dispatch(gone('a'));
     store.dispatch(listStarted({ key: 'a' }));
     store.dispatch(listCompleted({ key: 'a', resourceVersion: '9' }));

@@ -28,7 +28,14 @@ const COUNTERS = ['events', 'bookmarks', 'relists', 'reconnects', 'poisonLines']
  * A 410 is counted when a reflector enters `relisting` with a new error whose code is 410.
  */
 export function trackWatchHealth(store: KatesStore): WatchHealthTracker {
-  const retired: WatchHealth = { events: 0, bookmarks: 0, gone: 0, relists: 0, reconnects: 0, poisonLines: 0 };
+  const retired: WatchHealth = {
+    events: 0,
+    bookmarks: 0,
+    gone: 0,
+    relists: 0,
+    reconnects: 0,
+    poisonLines: 0,
+  };
   const live = new Map<string, ReflectorCounters>();
   const lastError = new Map<string, ErrorInfo | undefined>();
   let reflectors = store.getState().kates.reflectors;

@@ -39,8 +39,13 @@ const GROUPS = ['red', 'blue', 'green'] as const;
  * straight to the API server: the workload is not what is being tested). Updates change data and
  * move objects between `chaos-group`s. Runs until `signal` aborts; returns what it wrote.
  */
-export async function runWorkload(client: Client, world: ChaosWorld, random: SeededRandom, signal: AbortSignal,
-  options: WorkloadOptions = {}): Promise<WorkloadCounts> {
+export async function runWorkload(
+  client: Client,
+  world: ChaosWorld,
+  random: SeededRandom,
+  signal: AbortSignal,
+  options: WorkloadOptions = {},
+): Promise<WorkloadCounts> {
   const counts: WorkloadCounts = { creates: 0, updates: 0, deletes: 0, errors: 0 };
   const interval = options.writeIntervalMs ?? 40;
   const maxPerSet = options.maxPerSet ?? 12;
@@ -51,7 +56,12 @@ export async function runWorkload(client: Client, world: ChaosWorld, random: See
       sets.push({ kind, namespace, parents: false, live: new Set() });
   // Parents are picked as often as three other sets together: the reconciler's creates are
   // what faults must catch in flight.
-  const parents: ObjectSet = { kind: 'ConfigMap', namespace: world.namespaceA, parents: true, live: new Set() };
+  const parents: ObjectSet = {
+    kind: 'ConfigMap',
+    namespace: world.namespaceA,
+    parents: true,
+    live: new Set(),
+  };
   sets.push(parents, parents, parents);
   let serial = 0;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random.next() * items.length)]!;
@@ -62,16 +72,35 @@ export async function runWorkload(client: Client, world: ChaosWorld, random: See
     switch (set.kind) {
       case 'ConfigMap':
         if (set.parents) Object.assign(labels, PARENT_LABELS);
-        return { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { serial: String(serial) } } as KubernetesObject;
+        return {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata,
+          data: { serial: String(serial) },
+        } as KubernetesObject;
       case 'Secret':
-        return { apiVersion: 'v1', kind: 'Secret', metadata, type: 'Opaque',
-          data: { token: Buffer.from(`t${random.next()}`).toString('base64') } } as KubernetesObject;
+        return {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata,
+          type: 'Opaque',
+          data: { token: Buffer.from(`t${random.next()}`).toString('base64') },
+        } as KubernetesObject;
       case 'Service':
         // Headless: no cluster IP is allocated, so churn cannot exhaust the small service range.
-        return { apiVersion: 'v1', kind: 'Service', metadata,
-          spec: { clusterIP: 'None', selector: { app: name }, ports: [{ port: 80 }] } } as KubernetesObject;
+        return {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata,
+          spec: { clusterIP: 'None', selector: { app: name }, ports: [{ port: 80 }] },
+        } as KubernetesObject;
       case 'Widget':
-        return { apiVersion: `${world.group}/v1`, kind: 'Widget', metadata, spec: { size: serial } } as KubernetesObject;
+        return {
+          apiVersion: `${world.group}/v1`,
+          kind: 'Widget',
+          metadata,
+          spec: { size: serial },
+        } as KubernetesObject;
     }
   };
 
@@ -97,7 +126,14 @@ export async function runWorkload(client: Client, world: ChaosWorld, random: See
     const max = set.parents ? maxParents : maxPerSet;
     const roll = random.next();
     const names = [...set.live];
-    const op = names.length < 2 ? 'create' : roll < 0.35 && names.length < max ? 'create' : roll < 0.75 ? 'update' : 'delete';
+    const op =
+      names.length < 2
+        ? 'create'
+        : roll < 0.35 && names.length < max
+          ? 'create'
+          : roll < 0.75
+            ? 'update'
+            : 'delete';
     const kind = set.kind === 'Widget' ? world.widgetKind : set.kind;
     try {
       if (op === 'create') {

@@ -67,14 +67,21 @@ export function widgetCrd(world: ChaosWorld): CustomResourceDefinition {
       group: world.group,
       scope: 'Namespaced',
       names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-      versions: [{
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: { openAPIV3Schema: { type: 'object', properties: {
-          spec: { type: 'object', properties: { size: { type: 'integer' } } },
-        } } },
-      }],
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                spec: { type: 'object', properties: { size: { type: 'integer' } } },
+              },
+            },
+          },
+        },
+      ],
     },
   };
 }
@@ -100,7 +107,9 @@ export async function createWorld(client: Client, world: ChaosWorld, timeoutMs =
       }
     }
     if (Date.now() > deadline)
-      throw new Error(`CRD ${world.widgetKind} was not served within ${timeoutMs} ms; see the kube-apiserver log`);
+      throw new Error(
+        `CRD ${world.widgetKind} was not served within ${timeoutMs} ms; see the kube-apiserver log`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }

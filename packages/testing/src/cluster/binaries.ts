@@ -35,7 +35,11 @@ export async function ensureClusterBinaries(
     child.on('exit', (code) => {
       if (code === 0) resolve(out.trim().split('\n').pop() ?? '');
       else if (code === 3)
-        reject(new GoMissingError('Go is not installed: the real kube-apiserver is built from Go modules. Install Go 1.26+ to run these tests.'));
+        reject(
+          new GoMissingError(
+            'Go is not installed: the real kube-apiserver is built from Go modules. Install Go 1.26+ to run these tests.',
+          ),
+        );
       else reject(new Error(`building the API server failed (exit ${code}):\n${tail}`));
     });
   });

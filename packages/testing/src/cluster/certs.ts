@@ -20,14 +20,63 @@ function openssl(args: string[], cwd: string): void {
 
 /** Generates a CA, a serving certificate for 127.0.0.1/localhost and a service-account key pair. */
 export function generatePki(dir: string): ClusterPki {
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=kates-test-ca',
-    '-keyout', 'ca.key', '-out', 'ca.crt'], dir);
-  writeFileSync(join(dir, 'serving.ext'),
-    'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n');
-  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=kube-apiserver', '-keyout', 'serving.key',
-    '-out', 'serving.csr'], dir);
-  openssl(['x509', '-req', '-in', 'serving.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
-    '-days', '2', '-extfile', 'serving.ext', '-out', 'serving.crt'], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=kates-test-ca',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+    ],
+    dir,
+  );
+  writeFileSync(
+    join(dir, 'serving.ext'),
+    'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n',
+  );
+  openssl(
+    [
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=kube-apiserver',
+      '-keyout',
+      'serving.key',
+      '-out',
+      'serving.csr',
+    ],
+    dir,
+  );
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'serving.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      'serving.ext',
+      '-out',
+      'serving.crt',
+    ],
+    dir,
+  );
   openssl(['genrsa', '-out', 'sa.key', '2048'], dir);
   openssl(['rsa', '-in', 'sa.key', '-pubout', '-out', 'sa.pub'], dir);
   return {

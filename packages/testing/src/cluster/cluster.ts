@@ -54,13 +54,17 @@ interface HttpAnswer {
 
 function get(url: string, token: string, caPem: string): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { ca: caPem, headers: { authorization: `Bearer ${token}` }, timeout: 5000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => {
-        body += d.toString();
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = httpsRequest(
+      url,
+      { ca: caPem, headers: { authorization: `Bearer ${token}` }, timeout: 5000 },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => {
+          body += d.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     req.on('timeout', () => req.destroy(new Error(`timeout: GET ${url}`)));
     req.end();
@@ -69,14 +73,17 @@ function get(url: string, token: string, caPem: string): Promise<HttpAnswer> {
 
 function etcdPost(etcdUrl: string, path: string, payload: unknown): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${etcdUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' } },
+    const req = httpRequest(
+      `${etcdUrl}${path}`,
+      { method: 'POST', headers: { 'content-type': 'application/json' } },
       (res) => {
         let body = '';
         res.on('data', (d: Buffer) => {
           body += d.toString();
         });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(payload));
   });
@@ -84,8 +91,13 @@ function etcdPost(etcdUrl: string, path: string, payload: unknown): Promise<Http
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(what: string, timeoutMs: number, probe: () => Promise<boolean>, logPath: string,
-  proc?: ManagedProcess): Promise<void> {
+async function waitFor(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<boolean>,
+  logPath: string,
+  proc?: ManagedProcess,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   while (Date.now() < deadline) {
@@ -103,7 +115,9 @@ async function waitFor(what: string, timeoutMs: number, probe: () => Promise<boo
   } catch {
     // no log yet
   }
-  throw new Error(`the test cluster did not become ready: ${what} (${lastError || 'timed out'}). Last log lines of ${logPath}:\n${tail}`);
+  throw new Error(
+    `the test cluster did not become ready: ${what} (${lastError || 'timed out'}). Last log lines of ${logPath}:\n${tail}`,
+  );
 }
 
 /**
@@ -117,52 +131,94 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const pki = generatePki(dir);
   const token = randomBytes(24).toString('hex');
   const nobodyToken = randomBytes(24).toString('hex');
-  writeFileSync(join(dir, 'tokens.csv'),
-    `${token},kates-admin,kates-admin,"system:masters"\n${nobodyToken},kates-nobody,kates-nobody\n`, { mode: 0o600 });
+  writeFileSync(
+    join(dir, 'tokens.csv'),
+    `${token},kates-admin,kates-admin,"system:masters"\n${nobodyToken},kates-nobody,kates-nobody\n`,
+    { mode: 0o600 },
+  );
   const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   const etcdUrl = `http://127.0.0.1:${etcdPort}`;
   const server = `https://127.0.0.1:${apiPort}`;
   const timeout = options.readyTimeoutMs ?? 120_000;
   mkdirSync(join(dir, 'etcd'));
 
-  const etcd = startProcess('etcd', binaries.etcd, [
-    '--name=kates', `--data-dir=${join(dir, 'etcd')}`,
-    `--listen-client-urls=${etcdUrl}`, `--advertise-client-urls=${etcdUrl}`,
-    `--listen-peer-urls=http://127.0.0.1:${peerPort}`, `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
-    `--initial-cluster=kates=http://127.0.0.1:${peerPort}`, '--unsafe-no-fsync', '--log-level=warn',
-  ], join(dir, 'etcd.log'), dir);
-  await waitFor('etcd /health', timeout, async () => {
-    const res = await new Promise<HttpAnswer>((resolve, reject) => {
-      httpRequest(`${etcdUrl}/health`, (r) => {
-        let body = '';
-        r.on('data', (d: Buffer) => {
-          body += d.toString();
-        });
-        r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
-      }).on('error', reject).end();
-    });
-    return res.status === 200;
-  }, etcd.logPath, etcd);
+  const etcd = startProcess(
+    'etcd',
+    binaries.etcd,
+    [
+      '--name=kates',
+      `--data-dir=${join(dir, 'etcd')}`,
+      `--listen-client-urls=${etcdUrl}`,
+      `--advertise-client-urls=${etcdUrl}`,
+      `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
+      `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
+      `--initial-cluster=kates=http://127.0.0.1:${peerPort}`,
+      '--unsafe-no-fsync',
+      '--log-level=warn',
+    ],
+    join(dir, 'etcd.log'),
+    dir,
+  );
+  await waitFor(
+    'etcd /health',
+    timeout,
+    async () => {
+      const res = await new Promise<HttpAnswer>((resolve, reject) => {
+        httpRequest(`${etcdUrl}/health`, (r) => {
+          let body = '';
+          r.on('data', (d: Buffer) => {
+            body += d.toString();
+          });
+          r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
+        })
+          .on('error', reject)
+          .end();
+      });
+      return res.status === 200;
+    },
+    etcd.logPath,
+    etcd,
+  );
 
   const apiArgs = [
-    `--etcd-servers=${etcdUrl}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1',
-    `--secure-port=${apiPort}`, `--cert-dir=${join(dir, 'apiserver-certs')}`,
-    `--tls-cert-file=${pki.servingCert}`, `--tls-private-key-file=${pki.servingKey}`,
-    `--client-ca-file=${pki.caCert}`, `--token-auth-file=${join(dir, 'tokens.csv')}`,
-    '--authorization-mode=RBAC', '--service-cluster-ip-range=10.0.0.0/24',
+    `--etcd-servers=${etcdUrl}`,
+    '--bind-address=127.0.0.1',
+    '--advertise-address=127.0.0.1',
+    `--secure-port=${apiPort}`,
+    `--cert-dir=${join(dir, 'apiserver-certs')}`,
+    `--tls-cert-file=${pki.servingCert}`,
+    `--tls-private-key-file=${pki.servingKey}`,
+    `--client-ca-file=${pki.caCert}`,
+    `--token-auth-file=${join(dir, 'tokens.csv')}`,
+    '--authorization-mode=RBAC',
+    '--service-cluster-ip-range=10.0.0.0/24',
     '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-    `--service-account-key-file=${pki.serviceAccountPub}`, `--service-account-signing-key-file=${pki.serviceAccountKey}`,
-    '--endpoint-reconciler-type=none', '--disable-admission-plugins=ServiceAccount', '--allow-privileged=true',
-    `--watch-cache=${options.watchCache ?? true}`, '--v=1',
+    `--service-account-key-file=${pki.serviceAccountPub}`,
+    `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+    '--endpoint-reconciler-type=none',
+    '--disable-admission-plugins=ServiceAccount',
+    '--allow-privileged=true',
+    `--watch-cache=${options.watchCache ?? true}`,
+    '--v=1',
   ];
   const apiLog = join(dir, 'kube-apiserver.log');
   let apiserver: ManagedProcess;
   const startApiServer = async () => {
     apiserver = startProcess('kube-apiserver', binaries.kubeApiserver, apiArgs, apiLog, dir);
-    await waitFor('kube-apiserver /readyz', timeout, async () =>
-      (await get(`${server}/readyz`, token, pki.caPem)).status === 200, apiLog, apiserver);
-    await waitFor('namespace default', timeout, async () =>
-      (await get(`${server}/api/v1/namespaces/default`, token, pki.caPem)).status === 200, apiLog, apiserver);
+    await waitFor(
+      'kube-apiserver /readyz',
+      timeout,
+      async () => (await get(`${server}/readyz`, token, pki.caPem)).status === 200,
+      apiLog,
+      apiserver,
+    );
+    await waitFor(
+      'namespace default',
+      timeout,
+      async () => (await get(`${server}/api/v1/namespaces/default`, token, pki.caPem)).status === 200,
+      apiLog,
+      apiserver,
+    );
   };
   try {
     await startApiServer();
@@ -174,17 +230,31 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
   const kubeconfigPath = join(dir, 'kubeconfig');
   const nobodyKubeconfigPath = join(dir, 'kubeconfig-nobody');
-  writeKubeconfig(kubeconfigPath, server, pki.caPem, [{ name: 'admin', token }, { name: 'nobody', token: nobodyToken }]);
+  writeKubeconfig(kubeconfigPath, server, pki.caPem, [
+    { name: 'admin', token },
+    { name: 'nobody', token: nobodyToken },
+  ]);
   writeKubeconfig(nobodyKubeconfigPath, server, pki.caPem, [{ name: 'nobody', token: nobodyToken }]);
 
   let controllerManager: ManagedProcess | undefined;
   if (options.controllers) {
     const kcmPort = await freePort();
-    controllerManager = startProcess('kube-controller-manager', binaries.kubeControllerManager, [
-      `--kubeconfig=${kubeconfigPath}`, '--leader-elect=false', '--bind-address=127.0.0.1', `--secure-port=${kcmPort}`,
-      '--controllers=deployment,replicaset,garbagecollector,namespace', '--use-service-account-credentials=false',
-      `--cert-dir=${join(dir, 'kcm-certs')}`, '--v=1',
-    ], join(dir, 'kube-controller-manager.log'), dir);
+    controllerManager = startProcess(
+      'kube-controller-manager',
+      binaries.kubeControllerManager,
+      [
+        `--kubeconfig=${kubeconfigPath}`,
+        '--leader-elect=false',
+        '--bind-address=127.0.0.1',
+        `--secure-port=${kcmPort}`,
+        '--controllers=deployment,replicaset,garbagecollector,namespace',
+        '--use-service-account-credentials=false',
+        `--cert-dir=${join(dir, 'kcm-certs')}`,
+        '--v=1',
+      ],
+      join(dir, 'kube-controller-manager.log'),
+      dir,
+    );
   }
 
   let stopped = false;
@@ -205,7 +275,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       const range = await etcdPost(etcdUrl, '/v3/kv/range', { key: Buffer.from('/').toString('base64') });
       const revision = Number(JSON.parse(range.body).header.revision);
       const res = await etcdPost(etcdUrl, '/v3/kv/compaction', { revision, physical: true });
-      if (res.status !== 200) throw new Error(`etcd compaction at revision ${revision} failed: ${res.status} ${res.body}`);
+      if (res.status !== 200)
+        throw new Error(`etcd compaction at revision ${revision} failed: ${res.status} ${res.body}`);
       return revision;
     },
     async stop() {

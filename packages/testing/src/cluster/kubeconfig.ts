@@ -19,9 +19,16 @@ export interface KubeconfigOptions {
  * Writes a kubeconfig for `server` trusting `caPem`, with one context per user; the first
  * user's context is current. Mode 0600: it holds tokens.
  */
-export function writeKubeconfig(path: string, server: string, caPem: string, users: readonly KubeconfigUser[],
-  namespace = 'default', options: KubeconfigOptions = {}): void {
-  const trust = options.insecureSkipTlsVerify ? '    insecure-skip-tls-verify: true'
+export function writeKubeconfig(
+  path: string,
+  server: string,
+  caPem: string,
+  users: readonly KubeconfigUser[],
+  namespace = 'default',
+  options: KubeconfigOptions = {},
+): void {
+  const trust = options.insecureSkipTlsVerify
+    ? '    insecure-skip-tls-verify: true'
     : `    certificate-authority-data: ${Buffer.from(caPem).toString('base64')}`;
   const lines = [
     'apiVersion: v1',
@@ -34,8 +41,13 @@ export function writeKubeconfig(path: string, server: string, caPem: string, use
     'users:',
     ...users.flatMap((u) => [`- name: ${u.name}`, '  user:', `    token: ${u.token}`]),
     'contexts:',
-    ...users.flatMap((u) => [`- name: ${u.name}`, '  context:', '    cluster: kates-test', `    user: ${u.name}`,
-      `    namespace: ${namespace}`]),
+    ...users.flatMap((u) => [
+      `- name: ${u.name}`,
+      '  context:',
+      '    cluster: kates-test',
+      `    user: ${u.name}`,
+      `    namespace: ${namespace}`,
+    ]),
     `current-context: ${users[0]?.name ?? ''}`,
     '',
   ];

@@ -33,8 +33,13 @@ function installExitHook(): void {
  * Starts `command` in a process group of its own, logging to `logPath`. A watchdog shell ends the
  * group if this Node process dies without cleaning up (SIGKILL, crash), and removes `cleanupDir`.
  */
-export function startProcess(name: string, command: string, args: string[], logPath: string,
-  cleanupDir?: string): ManagedProcess {
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  logPath: string,
+  cleanupDir?: string,
+): ManagedProcess {
   installExitHook();
   const log = createWriteStream(logPath, { flags: 'a' });
   const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -46,11 +51,16 @@ export function startProcess(name: string, command: string, args: string[], logP
   });
   if (child.pid) {
     const rm = cleanupDir ? `; rm -rf '${cleanupDir}'` : '';
-    const watchdog = spawn('sh', ['-c',
-      `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done; ` +
-      // Only an orphaned group is cleaned up: a child that exits on purpose (a restart) keeps the folder.
-      `if ! kill -0 ${process.pid} 2>/dev/null; then kill -KILL -- -${child.pid} 2>/dev/null${rm}; fi`],
-      { detached: true, stdio: 'ignore' });
+    const watchdog = spawn(
+      'sh',
+      [
+        '-c',
+        `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done; ` +
+          // Only an orphaned group is cleaned up: a child that exits on purpose (a restart) keeps the folder.
+          `if ! kill -0 ${process.pid} 2>/dev/null; then kill -KILL -- -${child.pid} 2>/dev/null${rm}; fi`,
+      ],
+      { detached: true, stdio: 'ignore' },
+    );
     watchdog.unref();
   }
   const managed: ManagedProcess = {

@@ -31,7 +31,9 @@ export async function setup(project: TestProject): Promise<void> {
   try {
     const started = Date.now();
     cluster = await startCluster({ onProgress: (line) => process.stderr.write(`[cluster] ${line}\n`) });
-    process.stderr.write(`[cluster] kube-apiserver ready at ${cluster.server} in ${Date.now() - started} ms\n`);
+    process.stderr.write(
+      `[cluster] kube-apiserver ready at ${cluster.server} in ${Date.now() - started} ms\n`,
+    );
     project.provide('katesCluster', {
       kubeconfigPath: cluster.kubeconfigPath,
       nobodyKubeconfigPath: cluster.nobodyKubeconfigPath,
@@ -41,7 +43,10 @@ export async function setup(project: TestProject): Promise<void> {
   } catch (e) {
     if (e instanceof GoMissingError && process.env.CI !== 'true') {
       project.provide('katesCluster', null);
-      project.provide('katesClusterSkipReason', `${e.message} (tests against the real API server are skipped)`);
+      project.provide(
+        'katesClusterSkipReason',
+        `${e.message} (tests against the real API server are skipped)`,
+      );
       return;
     }
     throw e;

@@ -46,7 +46,10 @@ export function useTestServer(): { readonly kubeconfigPath: string; readonly kin
  * deleted after it, on the server whose kubeconfig `kubeconfigPath()` names (undefined: no server,
  * nothing is done). Read `.client` and `.namespace` inside tests.
  */
-export function useNamespaceOn(prefix: string, kubeconfigPath: () => string | undefined): {
+export function useNamespaceOn(
+  prefix: string,
+  kubeconfigPath: () => string | undefined,
+): {
   readonly client: Client;
   readonly namespace: string;
 } {

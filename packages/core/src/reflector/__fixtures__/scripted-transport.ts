@@ -31,7 +31,9 @@ export function scriptedTransport(answer: (req: TransportRequest, n: number) => 
             if (req.signal?.aborted) return;
             if (typeof l === 'number') await new Promise((r) => setTimeout(r, l));
             else if (l === 'hang') {
-              await new Promise<void>((r) => req.signal?.addEventListener('abort', () => r(), { once: true }));
+              await new Promise<void>((r) =>
+                req.signal?.addEventListener('abort', () => r(), { once: true }),
+              );
               return;
             } else yield l;
           }

@@ -43,7 +43,9 @@ let tick = 0;
 /** An RFC 3339 timestamp with nanoseconds, as the kubelet writes them, always increasing. */
 function timestamp(): string {
   tick++;
-  return new Date().toISOString().replace(/\.(\d{3})Z$/, (_m, ms: string) => `.${ms}${String(tick % 1e6).padStart(6, '0')}Z`);
+  return new Date()
+    .toISOString()
+    .replace(/\.(\d{3})Z$/, (_m, ms: string) => `.${ms}${String(tick % 1e6).padStart(6, '0')}Z`);
 }
 
 function status(res: ServerResponse, code: number, reason: string, message: string): void {
@@ -84,14 +86,23 @@ export async function startLogServer(namespace: string): Promise<LogServer> {
     }
     const container = url.searchParams.get('container') ?? '';
     const failure = entry.fail[container];
-    if (failure) return status(res, failure.code, failure.code >= 500 ? 'InternalError' : 'BadRequest', failure.message);
+    if (failure)
+      return status(res, failure.code, failure.code >= 500 ? 'InternalError' : 'BadRequest', failure.message);
     const lines = entry.lines.get(container);
-    if (!lines) return status(res, 400, 'BadRequest', `container ${container} is not valid for pod ${entry.pod.metadata?.name}`);
+    if (!lines)
+      return status(
+        res,
+        400,
+        'BadRequest',
+        `container ${container} is not valid for pod ${entry.pod.metadata?.name}`,
+      );
     const stamped = url.searchParams.get('timestamps') === 'true';
     res.writeHead(200, { 'content-type': 'text/plain' });
     const tail = Number(url.searchParams.get('tailLines') ?? lines.length);
-    for (const line of lines.slice(Math.max(0, lines.length - tail))) res.write(stamped ? `${line}\n` : `${line.slice(line.indexOf(' ') + 1)}\n`);
-    const terminated = entry.pod.status?.containerStatuses?.find((c) => c.name === container)?.state?.terminated;
+    for (const line of lines.slice(Math.max(0, lines.length - tail)))
+      res.write(stamped ? `${line}\n` : `${line.slice(line.indexOf(' ') + 1)}\n`);
+    const terminated = entry.pod.status?.containerStatuses?.find((c) => c.name === container)?.state
+      ?.terminated;
     if (url.searchParams.get('follow') !== 'true' || terminated) return res.end();
     res.flushHeaders();
     const set = entry.streams.get(container) ?? new Set<ServerResponse>();
@@ -108,13 +119,16 @@ export async function startLogServer(namespace: string): Promise<LogServer> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const kubeconfigPath = join(tmpdir(), `kates-log-server-${port}.yaml`);
-  writeFileSync(kubeconfigPath, `apiVersion: v1
+  writeFileSync(
+    kubeconfigPath,
+    `apiVersion: v1
 kind: Config
 clusters: [{name: logs, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]
 users: [{name: u, user: {token: ${token}}}]
 contexts: [{name: logs, context: {cluster: logs, user: u, namespace: ${namespace}}}]
 current-context: logs
-`);
+`,
+  );
 
   const entryOf = (name: string) => {
     const entry = pods.get(name);
@@ -131,8 +145,15 @@ current-context: logs
     requests,
     addPod(pod, options = {}) {
       const name = pod.metadata?.name ?? '';
-      const withMeta: Pod = { ...pod, metadata: { ...pod.metadata, namespace, uid: `uid-${name}-${resourceVersion}`,
-        resourceVersion: String(resourceVersion++) } };
+      const withMeta: Pod = {
+        ...pod,
+        metadata: {
+          ...pod.metadata,
+          namespace,
+          uid: `uid-${name}-${resourceVersion}`,
+          resourceVersion: String(resourceVersion++),
+        },
+      };
       const lines = new Map((pod.spec?.containers ?? []).map((c) => [c.name, [] as string[]]));
       pods.set(name, { pod: withMeta, lines, streams: new Map(), fail: options.failContainers ?? {} });
       sendWatch(name, 'ADDED', withMeta);
@@ -145,17 +166,24 @@ current-context: logs
     },
     exit(name, container) {
       const entry = entryOf(name);
-      const statuses = (entry.pod.status?.containerStatuses ?? []).map((c) => (c.name === container
-        ? { ...c, state: { terminated: { exitCode: 0, reason: 'Completed' } } } : c));
-      entry.pod = { ...entry.pod, metadata: { ...entry.pod.metadata, resourceVersion: String(resourceVersion++) },
-        status: { ...entry.pod.status, containerStatuses: statuses } } as Pod;
+      const statuses = (entry.pod.status?.containerStatuses ?? []).map((c) =>
+        c.name === container ? { ...c, state: { terminated: { exitCode: 0, reason: 'Completed' } } } : c,
+      );
+      entry.pod = {
+        ...entry.pod,
+        metadata: { ...entry.pod.metadata, resourceVersion: String(resourceVersion++) },
+        status: { ...entry.pod.status, containerStatuses: statuses },
+      } as Pod;
       sendWatch(name, 'MODIFIED', entry.pod);
       for (const res of entry.streams.get(container) ?? []) res.end();
     },
     deletePod(name, options = {}) {
       const entry = entryOf(name);
       pods.delete(name);
-      sendWatch(name, 'DELETED', { ...entry.pod, metadata: { ...entry.pod.metadata, resourceVersion: String(resourceVersion++) } });
+      sendWatch(name, 'DELETED', {
+        ...entry.pod,
+        metadata: { ...entry.pod.metadata, resourceVersion: String(resourceVersion++) },
+      });
       if (!options.keepStreams) for (const set of entry.streams.values()) for (const res of set) res.end();
     },
     breakStreams(name, container) {
@@ -174,9 +202,20 @@ current-context: logs
 /** A running pod with the given containers, as the kubelet would report it. */
 export function runningPod(name: string, containers: readonly string[]): Pod {
   return {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name },
     spec: { nodeName: 'node-1', containers: containers.map((c) => ({ name: c, image: 'busybox' })) },
-    status: { phase: 'Running', containerStatuses: containers.map((c) => ({ name: c, image: 'busybox', imageID: '',
-      ready: true, restartCount: 0, state: { running: { startedAt: new Date().toISOString() } } })) },
+    status: {
+      phase: 'Running',
+      containerStatuses: containers.map((c) => ({
+        name: c,
+        image: 'busybox',
+        imageID: '',
+        ready: true,
+        restartCount: 0,
+        state: { running: { startedAt: new Date().toISOString() } },
+      })),
+    },
   };
 }

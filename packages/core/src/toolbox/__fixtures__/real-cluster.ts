@@ -1,7 +1,7 @@
-import type { ProvidedCluster } from '../../../../testing/src/vitest/global-setup.js';
 import { realCluster } from '../../../../testing/src/vitest/cluster.js';
-import type { Client } from '../../client/client.js';
+import type { ProvidedCluster } from '../../../../testing/src/vitest/global-setup.js';
 import { useNamespaceOn } from '../../client/__fixtures__/cluster.js';
+import type { Client } from '../../client/client.js';
 
 export { uniqueName } from '../../client/__fixtures__/cluster.js';
 

@@ -162,11 +162,9 @@ export function selectionContract(ctx: ContractContext) {
       const v1 = await ctx
         .http()
         .post(configMaps(ctx.namespace()), { metadata: { name, labels: { exact: name } }, data: { v: '1' } });
-      await ctx
-        .http()
-        .patch(`${configMaps(ctx.namespace())}/${name}`, 'application/merge-patch+json', {
-          data: { v: '2' },
-        });
+      await ctx.http().patch(`${configMaps(ctx.namespace())}/${name}`, 'application/merge-patch+json', {
+        data: { v: '2' },
+      });
       const rv = v1.body.metadata.resourceVersion;
       const old = await ctx
         .http()
