@@ -59,7 +59,7 @@ export async function runPendingBench(config: PendingBenchConfig): Promise<Pendi
   for (const object of writes)
     fx.store.dispatch(localWrite({ groupKind: kind, object, deleted: false, verb: 'update' }));
   const writeMeanUs = ((now() - t) * 1000) / Math.max(1, pending);
-  const shown = Object.keys(fx.store.getState().kates.localPending).length === pending;
+  const shown = fx.store.getState().kates.localPending.size === pending;
 
   const eventUs: number[] = [];
   for (const ev of others) {
@@ -67,12 +67,12 @@ export async function runPendingBench(config: PendingBenchConfig): Promise<Pendi
     fx.dispatchEvents([ev]);
     eventUs.push((now() - s) * 1000);
   }
-  const stillPending = Object.keys(fx.store.getState().kates.localPending).length === pending;
+  const stillPending = fx.store.getState().kates.localPending.size === pending;
 
   t = now();
   for (const object of writes) fx.dispatchEvents([{ type: 'MODIFIED', object }]);
   const confirmMeanUs = ((now() - t) * 1000) / Math.max(1, pending);
-  const released = Object.keys(fx.store.getState().kates.localPending).length === 0;
+  const released = fx.store.getState().kates.localPending.size === 0;
   fx.close();
   return {
     kind,

@@ -467,7 +467,9 @@ export function renderMarkdown(r: BenchResults): string {
   return `${[
     '# kates-ts benchmarks',
     `Written by \`npm run bench${r.mode === 'quick' ? ' -- --quick' : ''}\` (${r.mode} run) on ${r.startedAt.slice(0, 19)}Z in ${r.durationS < 120 ? `${r.durationS} s` : `${Math.round(r.durationS / 60)} min`}.` +
-      ' Every number comes from this one run: peers ran one after another against the same servers and objects.' +
+      (r.notes.length
+        ? ' Within each part, every number comes from one run: peers ran one after another against the same servers and objects.'
+        : ' Every number comes from this one run: peers ran one after another against the same servers and objects.') +
       ' Medians with (min–max) over repetitions, each repetition a fresh process.',
     `**Machine**: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}; ${m.go}.` +
       ` Load average at the start ${m.loadAverageStart.join(' / ')}, at the end ${m.loadAverageEnd.join(' / ')}:` +

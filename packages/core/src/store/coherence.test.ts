@@ -21,7 +21,7 @@ describe('a local write (read/write coherence)', () => {
     expect(d.names('web')).toEqual(['ns1/a@11']);
     expect(d.names('ns1')).toEqual(['ns1/a@11']);
     expect(d.items('web')[0]).toBe(d.items('ns1')[0]);
-    expect(d.state.localPending).toEqual({ 'uid-a': 'Pod' });
+    expect(d.pending()).toEqual({ 'uid-a': 'Pod' });
   });
 
   it('does not join a query whose namespace it does not match', () => {
@@ -54,17 +54,17 @@ describe('a local write (read/write coherence)', () => {
     d.write(pod('a', { namespace: 'ns1', rv: '15', labels: { app: 'web', tier: 'fe' } }));
     // Events and bookmarks below 15 do not release it.
     d.events('web', ['ADDED', pod('b', { rv: '12', labels: { app: 'web' } })]).bookmark('ns1', '14');
-    expect(d.state.localPending).toEqual({ 'uid-a': 'Pod' });
+    expect(d.pending()).toEqual({ 'uid-a': 'Pod' });
     expect(d.names('ns1')).toEqual(['ns1/a@15']);
     expect(d.names('web')).toEqual(['default/b@12', 'ns1/a@15']);
     // One watch delivers it; the other has not reached 15 yet.
     d.events('web', ['ADDED', pod('a', { namespace: 'ns1', rv: '15', labels: { app: 'web', tier: 'fe' } })]);
-    expect(d.state.localPending).toEqual({ 'uid-a': 'Pod' });
+    expect(d.pending()).toEqual({ 'uid-a': 'Pod' });
     expect(d.names('ns1')).toEqual(['ns1/a@15']);
     // A bookmark at 15 of the second watch, which (impossibly) did not deliver it, releases it: the
     // watch is the authority once it has passed the write.
     d.bookmark('ns1', '15');
-    expect(d.state.localPending).toEqual({});
+    expect(d.pending()).toEqual({});
     expect(d.names('ns1')).toEqual([]);
     expect(d.names('web')).toEqual(['default/b@12', 'ns1/a@15']);
   });
@@ -75,7 +75,7 @@ describe('a local write (read/write coherence)', () => {
     d.write(written);
     const shown = d.items('web')[0];
     d.events('web', ['ADDED', structuredClone(written)]).events('ns1', ['ADDED', structuredClone(written)]);
-    expect(d.state.localPending).toEqual({});
+    expect(d.pending()).toEqual({});
     expect(d.names('web')).toEqual(['ns1/a@11']);
     expect(d.names('ns1')).toEqual(['ns1/a@11']);
     // The watch's copy of the same version does not replace the one already shown.
@@ -91,7 +91,7 @@ describe('a local write (read/write coherence)', () => {
     expect(d.items('web')[0]?.status?.phase).toBe('Running');
     // Still so once the write is released by both watches.
     d.bookmark('web', '13').bookmark('ns1', '13');
-    expect(d.state.localPending).toEqual({});
+    expect(d.pending()).toEqual({});
     d.events('web', ['MODIFIED', pod('a', { rv: '12', labels: { app: 'web' }, phase: 'Failed' })]);
     expect(d.names('web')).toEqual(['default/a@13']);
   });
@@ -101,7 +101,7 @@ describe('a local write (read/write coherence)', () => {
     d.events('web', ['ADDED', pod('a', { rv: '14', labels: { app: 'web' }, phase: 'Running' })]);
     d.write(pod('a', { rv: '12', labels: { app: 'web' }, phase: 'Pending' }));
     expect(d.names('web')).toEqual(['default/a@14']);
-    expect(d.state.localPending).toEqual({});
+    expect(d.pending()).toEqual({});
   });
 
   it('of an object that then leaves a label selector disappears from that query', () => {
@@ -131,7 +131,7 @@ describe('a local write (read/write coherence)', () => {
     d.write(pod('a', { namespace: 'ns1', rv: '11', labels: { app: 'web', tier: 'fe' } }));
     // Someone else changes its label at 12; the web watch relists at 12 and does not have it.
     d.list('web', '12', []);
-    expect(d.state.localPending).toEqual({ 'uid-a': 'Pod' });
+    expect(d.pending()).toEqual({ 'uid-a': 'Pod' });
     expect(d.names('web')).toEqual([]);
     expect(d.names('ns1')).toEqual(['ns1/a@11']);
   });
@@ -156,7 +156,7 @@ describe('a local write (read/write coherence)', () => {
     const d = new StoreDriver();
     d.write(pod('a', { rv: '11' }));
     expect(d.state.objects.size).toBe(0);
-    expect(d.state.localPending).toEqual({});
+    expect(d.pending()).toEqual({});
   });
 });
 
@@ -173,7 +173,7 @@ describe('a local delete', () => {
     d.deleted(pod('a', { namespace: 'ns1', rv: '12', labels: { app: 'web', tier: 'fe' } }));
     expect(d.names('web')).toEqual([]);
     expect(d.names('ns1')).toEqual([]);
-    expect(d.state.localPending).toEqual({ 'uid-a': 'Pod' });
+    expect(d.pending()).toEqual({ 'uid-a': 'Pod' });
     d.events('web', [
       'DELETED',
       pod('a', { namespace: 'ns1', rv: '12', labels: { app: 'web', tier: 'fe' } }),
@@ -183,7 +183,7 @@ describe('a local delete', () => {
       'DELETED',
       pod('a', { namespace: 'ns1', rv: '12', labels: { app: 'web', tier: 'fe' } }),
     ]);
-    expect(d.state.localPending).toEqual({});
+    expect(d.pending()).toEqual({});
     expect(d.state.objects.size).toBe(0);
   });
 
@@ -229,6 +229,6 @@ describe('a local delete', () => {
       ['ADDED', pod('a', { uid: 'uid-a2', namespace: 'ns1', rv: '13', labels: { app: 'web', tier: 'fe' } })],
     );
     expect(d.items('web').map((o) => o.metadata?.uid)).toEqual(['uid-a2']);
-    expect(d.state.localPending).toEqual({});
+    expect(d.pending()).toEqual({});
   });
 });

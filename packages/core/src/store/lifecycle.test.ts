@@ -131,9 +131,9 @@ describe('the lifecycle of watches and queries', () => {
     const d = new StoreDriver().watch('all').query('q', 'all');
     d.list('all', '3', []);
     d.write(pod('a', { rv: '9' }));
-    expect(d.state.localPending).toEqual({ 'uid-a': 'Pod' });
+    expect(d.pending()).toEqual({ 'uid-a': 'Pod' });
     d.store.dispatch(actions.reflectorRemoved({ key: 'all' }));
-    expect(d.state.localPending).toEqual({});
+    expect(d.pending()).toEqual({});
     expect(d.state.objects.size).toBe(0);
   });
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubernetesObject } from '../model/object.js';
 import { ReferenceStore } from './__fixtures__/reference-store.js';
 import { SimulatedServer } from './__fixtures__/simulated-server.js';
+import { pendingRecord } from './__fixtures__/store.js';
 import * as actions from './actions.js';
 import { createKatesSelectors } from './selectors.js';
 import { buildSortedItems } from './sorted-items.js';
@@ -303,7 +304,7 @@ class Harness {
     expect(stored).toEqual(
       new Map([...this.ref.objects].map(([uid, o]) => [uid, o.metadata?.resourceVersion])),
     );
-    expect(new Set(Object.keys(state.localPending))).toEqual(new Set(this.ref.local.keys()));
+    expect(new Set(Object.keys(pendingRecord(state)))).toEqual(new Set(this.ref.local.keys()));
     for (const q of this.bound) {
       const items = this.selectors.selectQueryItems(q.id)(this.store.getState());
       expect(
@@ -340,7 +341,7 @@ class Harness {
         `converged ${q.id}`,
       ).toEqual(expected.sort());
     }
-    expect(this.store.getState().kates.localPending).toEqual({});
+    expect(pendingRecord(this.store.getState().kates)).toEqual({});
   }
 }
 

@@ -44,12 +44,12 @@ describe('the index of pending local writes', () => {
             top = Math.max(top, rv);
             d.bookmark('all', String(rv));
           }
-          const { localPending, objects } = d.state;
-          const derived = PendingIndex.of(localPending, objects);
-          const built = PendingIndex.rebuild(localPending, objects);
+          const { localPending } = d.state;
+          const derived = PendingIndex.of(localPending);
+          const built = PendingIndex.rebuild(localPending);
           expect(ranges(derived, top + 1)).toEqual(ranges(built, top + 1));
           // Each pending write is found exactly at its own version.
-          for (const uid of Object.keys(localPending)) {
+          for (const uid of Object.keys(d.pending())) {
             expect(built.between('Pod', '0', String(top + 1))).toContain(uid);
           }
         }
@@ -65,7 +65,7 @@ describe('the index of pending local writes', () => {
       .write(pod('b', { rv: '15' }))
       .write(pod('c', { rv: '15' }))
       .write(pod('d', { rv: '100' }));
-    const index = PendingIndex.of(d.state.localPending, d.state.objects);
+    const index = PendingIndex.of(d.state.localPending);
     expect([...index.between('Pod', '10', '14')]).toEqual(['uid-a']);
     expect([...index.between('Pod', '12', '15')].sort()).toEqual(['uid-b', 'uid-c']);
     expect([...index.between('Pod', '15', '99')]).toEqual([]);
@@ -77,12 +77,12 @@ describe('the index of pending local writes', () => {
     const d = new StoreDriver().watch('all').query('q', 'all');
     d.list('all', '10', []);
     for (let i = 0; i < 1000; i++) d.write(pod(`p${i}`, { rv: String(1000 + i) }));
-    expect(Object.keys(d.state.localPending)).toHaveLength(1000);
+    expect(Object.keys(d.pending())).toHaveLength(1000);
     expect(d.items('q')).toHaveLength(1000);
     // The watch delivers the writes in order: each event releases exactly the write it confirms.
     for (let i = 0; i < 1000; i++) {
       d.events('all', ['ADDED', pod(`p${i}`, { rv: String(1000 + i) })]);
-      expect(Object.keys(d.state.localPending)).toHaveLength(999 - i);
+      expect(Object.keys(d.pending())).toHaveLength(999 - i);
     }
     expect(d.items('q')).toHaveLength(1000);
   });

@@ -1,6 +1,6 @@
 import { compareResourceVersions } from '../resource-version.js';
-import type { ObjectEntry } from './state.js';
-import { type Tree, treeGet } from './tree.js';
+import type { PendingWrite } from './state.js';
+import { type Tree, treeForEach, treeGet } from './tree.js';
 
 /**
  * The local writes awaiting their watches (`localPending`), ordered by resourceVersion per
@@ -10,26 +10,26 @@ import { type Tree, treeGet } from './tree.js';
  * resourceVersion. Scanning every pending write on every event cost 0.7 us a write: with 1000
  * writes in flight (a controller applying a batch) each watch event took 0.7 ms, and the burst as
  * a whole was quadratic. The index is data derived from the state, not state: it is cached per
- * `localPending` record (which the reducer copies on write) and derived from the previous one in
+ * `localPending` tree (a new one after each change) and derived from the previous one in
  * O(pending) array copies, or rebuilt when a state arrives from elsewhere (replay, a checkpoint).
  */
 export class PendingIndex {
   /** @internal Use {@link PendingIndex.of}. */
   constructor(private readonly kinds: ReadonlyMap<string, KindIndex>) {}
 
-  /** The index of a state's pending writes; cached, built once per `localPending` record. */
-  static of(localPending: Readonly<Record<string, string>>, objects: Tree<ObjectEntry>): PendingIndex {
+  /** The index of a state's pending writes; cached, built once per `localPending` tree. */
+  static of(localPending: Tree<PendingWrite>): PendingIndex {
     let index = cache.get(localPending);
     if (!index) {
-      index = build(localPending, objects);
+      index = build(localPending);
       cache.set(localPending, index);
     }
     return index;
   }
 
   /** The index built from scratch, uncached: what `of` and `derive` must agree with. */
-  static rebuild(localPending: Readonly<Record<string, string>>, objects: Tree<ObjectEntry>): PendingIndex {
-    return build(localPending, objects);
+  static rebuild(localPending: Tree<PendingWrite>): PendingIndex {
+    return build(localPending);
   }
 
   /**
@@ -37,13 +37,9 @@ export class PendingIndex {
    * (added, replaced or released) between them. Does nothing when `prev` has no index cached: the
    * next `of(next)` builds it.
    */
-  static derive(
-    prev: { localPending: Readonly<Record<string, string>>; objects: Tree<ObjectEntry> },
-    next: { localPending: Readonly<Record<string, string>>; objects: Tree<ObjectEntry> },
-    changed: Iterable<string>,
-  ): void {
-    const base = cache.get(prev.localPending);
-    if (!base || cache.has(next.localPending)) return;
+  static derive(prev: Tree<PendingWrite>, next: Tree<PendingWrite>, changed: Iterable<string>): void {
+    const base = cache.get(prev);
+    if (!base || cache.has(next)) return;
     const kinds = new Map(base.kinds);
     const copied = new Set<string>();
     const writable = (kind: string): MutableKindIndex => {
@@ -55,12 +51,12 @@ export class PendingIndex {
       return copy;
     };
     for (const uid of changed) {
-      const oldKind = prev.localPending[uid];
-      if (oldKind !== undefined) remove(writable(oldKind), uid, localRv(prev.objects, uid));
-      const newKind = next.localPending[uid];
-      if (newKind !== undefined) insert(writable(newKind), uid, localRv(next.objects, uid));
+      const old = treeGet(prev, uid);
+      if (old) remove(writable(old.groupKind), uid, old.resourceVersion);
+      const now = treeGet(next, uid);
+      if (now) insert(writable(now.groupKind), uid, now.resourceVersion);
     }
-    cache.set(next.localPending, new PendingIndex(kinds));
+    cache.set(next, new PendingIndex(kinds));
   }
 
   /** UIDs of the pending writes of `groupKind` with `lo < resourceVersion <= hi` (decimal). */
@@ -89,10 +85,6 @@ type MutableKindIndex = { rvs: string[]; uids: string[]; unordered: string[] };
 
 const EMPTY_KIND: KindIndex = { rvs: [], uids: [], unordered: [] };
 const cache = new WeakMap<object, PendingIndex>();
-
-function localRv(objects: Tree<ObjectEntry>, uid: string): string {
-  return treeGet(objects, uid)?.local?.resourceVersion ?? '';
-}
 
 function ordered(rv: string): boolean {
   return compareResourceVersions(rv, '0') !== undefined;
@@ -135,7 +127,7 @@ function remove(k: MutableKindIndex, uid: string, rv: string): void {
   if (j >= 0) k.unordered.splice(j, 1);
 }
 
-function build(localPending: Readonly<Record<string, string>>, objects: Tree<ObjectEntry>): PendingIndex {
+function build(localPending: Tree<PendingWrite>): PendingIndex {
   const byKind = new Map<string, { rv: string; uid: string }[]>();
   const unordered = new Map<string, string[]>();
   const listOf = <T>(map: Map<string, T[]>, kind: string): T[] => {
@@ -143,12 +135,10 @@ function build(localPending: Readonly<Record<string, string>>, objects: Tree<Obj
     map.set(kind, list);
     return list;
   };
-  for (const uid in localPending) {
-    const kind = localPending[uid]!;
-    const rv = localRv(objects, uid);
-    if (ordered(rv)) listOf(byKind, kind).push({ rv, uid });
-    else listOf(unordered, kind).push(uid);
-  }
+  treeForEach(localPending, ({ groupKind, resourceVersion: rv }, uid) => {
+    if (ordered(rv)) listOf(byKind, groupKind).push({ rv, uid });
+    else listOf(unordered, groupKind).push(uid);
+  });
   const kinds = new Map<string, KindIndex>();
   for (const kind of new Set([...byKind.keys(), ...unordered.keys()])) {
     const list = (byKind.get(kind) ?? []).sort((a, b) => compareResourceVersions(a.rv, b.rv)!);

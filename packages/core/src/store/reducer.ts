@@ -9,6 +9,7 @@ import type {
   KatesState,
   LocalWrite,
   ObjectEntry,
+  PendingWrite,
   QueryState,
   ReflectorCounters,
   ReflectorState,
@@ -28,7 +29,7 @@ export const initialKatesState: KatesState = Object.freeze({
   objects: emptyTree<ObjectEntry>(),
   reflectors: Object.freeze({}),
   queries: Object.freeze({}),
-  localPending: Object.freeze({}),
+  localPending: emptyTree<PendingWrite>(),
   seq: 0,
 });
 
@@ -40,10 +41,9 @@ class Batch {
   readonly objects: TreeEditor<ObjectEntry>;
   readonly reflectors: Record<string, ReflectorState>;
   readonly queries: Record<string, QueryState>;
-  readonly localPending: Record<string, string>;
+  readonly localPending: TreeEditor<PendingWrite>;
   private reflectorsChanged = false;
   private queriesChanged = false;
-  private localChanged = false;
   /** UIDs whose entry in `localPending` this action added, replaced or released. */
   private readonly pendingChanged = new Set<string>();
   /** UIDs to re-judge, by group-kind. */
@@ -57,7 +57,7 @@ class Batch {
     this.objects = new TreeEditor(state.objects);
     this.reflectors = state.reflectors as Record<string, ReflectorState>;
     this.queries = state.queries as Record<string, QueryState>;
-    this.localPending = state.localPending as Record<string, string>;
+    this.localPending = new TreeEditor(state.localPending);
     this.arrival = state.seq + 1;
   }
 
@@ -93,14 +93,19 @@ class Batch {
     delete this.queries[id];
   }
 
-  setLocalPending(uid: string, groupKind: string | undefined): void {
-    if (!this.localChanged) {
-      (this as { localPending: Record<string, string> }).localPending = { ...this.localPending };
-      this.localChanged = true;
-    }
-    if (groupKind === undefined) delete this.localPending[uid];
-    else this.localPending[uid] = groupKind;
+  setLocalPending(uid: string, pending: PendingWrite | undefined): void {
+    if (pending === undefined) this.localPending.delete(uid);
+    else this.localPending.set(uid, pending);
     this.pendingChanged.add(uid);
+  }
+
+  /** UIDs with a pending write of `groupKind`, as this action leaves them so far. */
+  pendingUids(groupKind: string): string[] {
+    const uids = new Set(this.pendingChanged);
+    treeForEach(this.state.localPending, (_kind, uid) => {
+      uids.add(uid);
+    });
+    return [...uids].filter((uid) => this.localPending.get(uid)?.groupKind === groupKind);
   }
 
   /** Marks `uid` for re-judging; without a uid, only releases local writes of the kind. */
@@ -151,17 +156,18 @@ class Batch {
       objects === this.state.objects &&
       !this.reflectorsChanged &&
       !this.queriesChanged &&
-      !this.localChanged
+      !this.localPending.changed
     )
       return this.state;
-    if (this.localChanged) {
-      PendingIndex.derive(this.state, { localPending: this.localPending, objects }, this.pendingChanged);
+    const localPending = this.localPending.finish();
+    if (localPending !== this.state.localPending) {
+      PendingIndex.derive(this.state.localPending, localPending, this.pendingChanged);
     }
     return {
       objects,
       reflectors: this.reflectors,
       queries: this.queries,
-      localPending: this.localPending,
+      localPending,
       seq: this.arrival,
     };
   }
@@ -178,11 +184,11 @@ class Batch {
     uids: ReadonlySet<string>,
   ): Iterable<string> {
     // The common case, a watch event with no write in flight, costs nothing here.
-    if (isEmpty(this.localPending) && this.pendingChanged.size === 0) return [];
-    const all = () => Object.keys(this.localPending);
-    const index = PendingIndex.of(this.state.localPending, this.state.objects);
+    if (this.state.localPending.size === 0 && this.pendingChanged.size === 0) return [];
+    const all = () => this.pendingUids(groupKind);
+    const index = PendingIndex.of(this.state.localPending);
     const out = new Set<string>();
-    for (const uid of uids) if (this.localPending[uid] !== undefined) out.add(uid);
+    for (const uid of uids) if (this.localPending.has(uid)) out.add(uid);
     for (const [before, after] of moved) {
       if (!before) return all();
       const c = compareResourceVersions(before.resourceVersion, after.resourceVersion);
@@ -209,7 +215,7 @@ class Batch {
       if (r !== before) moved.push([before, r]);
     }
     for (const uid of this.pendingCandidates(groupKind, moved, uids)) {
-      if (this.localPending[uid] !== groupKind) continue;
+      if (this.localPending.get(uid)?.groupKind !== groupKind) continue;
       const entry = this.objects.get(uid);
       if (!entry?.local) {
         this.setLocalPending(uid, undefined);
@@ -259,11 +265,6 @@ class Batch {
   }
 }
 
-function isEmpty(record: object): boolean {
-  for (const _ in record) return false;
-  return true;
-}
-
 /** Whether watch `r` has reached the resourceVersion of a local write. */
 function reached(r: ReflectorState, local: LocalWrite): boolean {
   const c = compareResourceVersions(r.resourceVersion, local.resourceVersion);
@@ -310,8 +311,7 @@ function rebuildMembers(b: Batch, q: QueryState): QueryState {
       const obj = memberObject(r, b.objects.get(uid), uid);
       if (obj) members.set(uid, obj);
     });
-    for (const uid in b.localPending) {
-      if (b.localPending[uid] !== q.groupKind) continue;
+    for (const uid of b.pendingUids(q.groupKind ?? '')) {
       const obj = memberObject(r, b.objects.get(uid), uid);
       if (obj) members.set(uid, obj);
     }
@@ -420,7 +420,7 @@ function reduce(state: KatesState, action: Action, freeze: boolean): KatesState 
     const local: LocalWrite = Object.freeze({ resourceVersion: rv, arrival: b.arrival, deleted });
     if (!deleted && reflectors.every((r) => reached(r, local))) return state;
     b.objects.set(uid, Object.freeze({ ...entry, local }));
-    b.setLocalPending(uid, groupKind);
+    b.setLocalPending(uid, Object.freeze({ groupKind, resourceVersion: rv }));
     b.touch(groupKind, uid);
     return b.finish();
   }
@@ -559,7 +559,7 @@ function reduce(state: KatesState, action: Action, freeze: boolean): KatesState 
     treeForEach(r.held, (_v, uid) => b.touch(r.groupKind, uid));
     // One watch fewer to wait for: local writes of the kind may be released, and a query left
     // on this watch must lose the ones it showed.
-    for (const uid in b.localPending) if (b.localPending[uid] === r.groupKind) b.touch(r.groupKind, uid);
+    for (const uid of b.pendingUids(r.groupKind)) b.touch(r.groupKind, uid);
     return b.finish();
   }
 

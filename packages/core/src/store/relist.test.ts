@@ -64,9 +64,9 @@ describe('a relist', () => {
       .query('web', 'web', { labelSelector: 'app=web' });
     d.list('web', '10', []);
     d.write(pod('a', { rv: '11', labels: { app: 'db' } }));
-    expect(d.state.localPending).toEqual({ 'uid-a': 'Pod' });
+    expect(d.pending()).toEqual({ 'uid-a': 'Pod' });
     d.list('web', '12', []);
-    expect(d.state.localPending).toEqual({});
+    expect(d.pending()).toEqual({});
     expect(d.state.objects.size).toBe(0);
   });
 

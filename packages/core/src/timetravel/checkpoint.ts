@@ -39,7 +39,12 @@ const RELIST_CHUNK = 500;
 
 /** The lines of a checkpoint of `state`, objects redacted. */
 export function checkpointLines(state: KatesState, redactor: Redactor): CheckpointLine[] {
-  const lines: CheckpointLine[] = [{ checkpoint: 'store', seq: state.seq, localPending: state.localPending }];
+  const localPending: Record<string, string> = {};
+  treeForEach(state.localPending, ({ groupKind }, uid) => {
+    // Its resourceVersion is the object's own `local.resourceVersion`, restored from there.
+    localPending[uid] = groupKind;
+  });
+  const lines: CheckpointLine[] = [{ checkpoint: 'store', seq: state.seq, localPending }];
   treeForEach(state.objects, (entry, uid) => {
     lines.push({
       checkpoint: 'object',
@@ -87,7 +92,7 @@ export function checkpointLines(state: KatesState, redactor: Redactor): Checkpoi
  */
 export function stateFromCheckpoint(lines: readonly CheckpointLine[]): KatesState {
   let seq = initialKatesState.seq;
-  let localPending: Readonly<Record<string, string>> = initialKatesState.localPending;
+  let pendingKinds: Readonly<Record<string, string>> = {};
   const objects = new TreeEditor(emptyTree<ObjectEntry>());
   const reflectors: Record<string, ReflectorState> = {};
   const relists = new Map<string, TreeEditor<KubernetesObject>>();
@@ -97,7 +102,7 @@ export function stateFromCheckpoint(lines: readonly CheckpointLine[]): KatesStat
     switch (line.checkpoint) {
       case 'store':
         seq = line.seq;
-        localPending = Object.freeze({ ...line.localPending });
+        pendingKinds = line.localPending;
         break;
       case 'object':
         objects.set(line.uid, Object.freeze({ ...line.entry, object: deepFreeze(line.entry.object) }));
@@ -139,5 +144,11 @@ export function stateFromCheckpoint(lines: readonly CheckpointLine[]): KatesStat
     for (const obj of own) tree.set(obj.metadata!.uid!, deepFreeze(obj));
     queries[rest.id] = { ...rest, members: tree.finish() };
   }
-  return { objects: objectTree, reflectors, queries, localPending, seq };
+  const localPending = new TreeEditor(initialKatesState.localPending);
+  for (const [uid, groupKind] of Object.entries(pendingKinds)) {
+    const local = treeGet(objectTree, uid)?.local;
+    if (!local) throw new Error(`checkpoint: uid ${uid} has a pending write, but no object line holds one`);
+    localPending.set(uid, Object.freeze({ groupKind, resourceVersion: local.resourceVersion }));
+  }
+  return { objects: objectTree, reflectors, queries, localPending: localPending.finish(), seq };
 }

@@ -79,7 +79,7 @@ export function summarizeKatesState(state: KatesState, options: SanitizeOptions 
     objects: sampleTree(state.objects, n, (e) => `${e.groupKind} ${nameOf(e.object)}`),
     reflectors,
     queries,
-    localPending: Object.keys(state.localPending).length,
+    localPending: state.localPending.size,
     seq: state.seq,
   };
 }

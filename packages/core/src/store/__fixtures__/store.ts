@@ -1,9 +1,9 @@
 import type { KubernetesObject } from '../../model/object.js';
 import * as actions from '../actions.js';
 import { createKatesSelectors } from '../selectors.js';
-import type { QuerySpec } from '../state.js';
+import type { PendingWrite, QuerySpec } from '../state.js';
 import { createKatesStore, type KatesRootState, type KatesStore, type KatesStoreOptions } from '../store.js';
-import { treeGet } from '../tree.js';
+import { type Tree, treeForEach, treeGet } from '../tree.js';
 
 /**
  * Builders for store tests: objects and the action sequences a reflector and an accumulator
@@ -129,6 +129,11 @@ export class StoreDriver {
     return this.store.getState().kates;
   }
 
+  /** The pending local writes as a plain record, UID to group-kind. */
+  pending(): Record<string, string> {
+    return pendingRecord(this.state);
+  }
+
   /** The sorted snapshot field of query `id`. */
   items(id: string): readonly KubernetesObject[] {
     return this.selectors.selectQueryItems(id)(this.store.getState());
@@ -145,4 +150,13 @@ export class StoreDriver {
   object(uid: string): KubernetesObject | undefined {
     return treeGet(this.state.objects, uid)?.object;
   }
+}
+
+/** `localPending` of a state as a plain record, UID to group-kind, for comparisons. */
+export function pendingRecord(state: { readonly localPending: Tree<PendingWrite> }): Record<string, string> {
+  const out: Record<string, string> = {};
+  treeForEach(state.localPending, ({ groupKind }, uid) => {
+    out[uid] = groupKind;
+  });
+  return out;
 }

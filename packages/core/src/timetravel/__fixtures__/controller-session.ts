@@ -140,7 +140,7 @@ export async function recordControllerSession(
     // Let the watch confirm the local writes, so the recording ends in a quiet state.
     await waitFor(
       'the watch to catch up',
-      () => Object.keys(store.getState().kates.localPending).length === 0,
+      () => store.getState().kates.localPending.size === 0,
       10_000,
     ).catch(() => {});
   } finally {
