@@ -82,9 +82,14 @@ describe.skipIf(!cluster)('client.watch against the real API server', () => {
     const acc = client.watch({ name: 'big', kind: 'cm', namespace: ns, labelSelector: `${tierKey}=big` });
     try {
       const snap: { big?: readonly ConfigMap[] } = {};
+      const lengths = () => {
+        acc.update(snap);
+        return snap.big?.map((o) => o.data?.blob?.length);
+      };
       await acc.changed();
-      acc.update(snap);
-      expect(snap.big?.map((o) => o.data?.blob?.length)).toEqual([1 << 20]);
+      // The first list is at resourceVersion 0 (served from the watch cache, which may trail the
+      // create by a moment); the watch brings it then.
+      await expect.poll(lengths, { timeout: 10_000 }).toEqual([1 << 20]);
       // Created behind the client's back (another client), so that only the watch can bring it.
       const other = createClient({ kubeconfig: cluster!.kubeconfigPath, namespace: ns });
       try {
