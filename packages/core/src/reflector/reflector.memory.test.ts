@@ -1,25 +1,14 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ResourceType } from '../discovery/types.js';
-import { reflectorAdded } from '../store/actions.js';
-import { createKatesStore } from '../store/store.js';
 import type { Transport, TransportResponse } from '../transport/types.js';
+import { configmaps, key, storeWithWatch } from './__fixtures__/watched.js';
 import { Reflector } from './reflector.js';
 
 // A full GC on demand, without starting the worker with --expose-gc.
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const configmaps: ResourceType = {
-  group: '',
-  version: 'v1',
-  resource: 'configmaps',
-  kind: 'ConfigMap',
-  namespaced: true,
-  verbs: ['list', 'watch'],
-};
-const key = 'ConfigMap|||';
 const tick = () => new Promise((r) => setTimeout(r, 10));
 
 let running: Reflector | undefined;
@@ -73,17 +62,7 @@ describe("the reflector's memory over a long watch", () => {
         };
       },
     };
-    const store = createKatesStore();
-    store.dispatch(
-      reflectorAdded({
-        key,
-        groupKind: 'ConfigMap',
-        apiVersion: 'v1',
-        resource: 'configmaps',
-        labelSelector: '',
-        fieldSelector: '',
-      }),
-    );
+    const store = storeWithWatch();
     running = new Reflector(transport, store.dispatch, {
       key,
       resource: configmaps,

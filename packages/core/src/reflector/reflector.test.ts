@@ -1,21 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ResourceType } from '../discovery/types.js';
-import { reflectorAdded } from '../store/actions.js';
-import { createKatesStore, type KatesStore } from '../store/store.js';
+import type { KatesStore } from '../store/store.js';
 import { treeValues } from '../store/tree.js';
 import { type ScriptedAnswer, scriptedTransport } from './__fixtures__/scripted-transport.js';
+import { configmaps, key, storeWithWatch } from './__fixtures__/watched.js';
 import { Reflector } from './reflector.js';
 
-const configmaps: ResourceType = {
-  group: '',
-  version: 'v1',
-  resource: 'configmaps',
-  kind: 'ConfigMap',
-  namespaced: true,
-  verbs: ['list', 'watch'],
-};
 const secrets: ResourceType = { ...configmaps, resource: 'secrets', kind: 'Secret' };
-const key = 'ConfigMap|||';
 
 const cm = (name: string, rv: string, uid = `uid-${name}`) => ({
   metadata: { name, namespace: 'ns', uid, resourceVersion: rv },
@@ -35,17 +26,7 @@ function start(
   script: (req: { query?: Record<string, unknown> }, n: number) => ScriptedAnswer,
   resource = configmaps,
 ) {
-  const store: KatesStore = createKatesStore();
-  store.dispatch(
-    reflectorAdded({
-      key,
-      groupKind: resource.kind,
-      apiVersion: 'v1',
-      resource: resource.resource,
-      labelSelector: '',
-      fieldSelector: '',
-    }),
-  );
+  const store: KatesStore = storeWithWatch(resource);
   const { transport, requests } = scriptedTransport((req, n) => script(req as never, n));
   const reflector = new Reflector(
     transport,
@@ -208,17 +189,7 @@ describe('Reflector', () => {
   });
 
   it('makes a streaming list that ends at the initial-events-end bookmark, then goes on watching', async () => {
-    const store = createKatesStore();
-    store.dispatch(
-      reflectorAdded({
-        key,
-        groupKind: 'ConfigMap',
-        apiVersion: 'v1',
-        resource: 'configmaps',
-        labelSelector: '',
-        fieldSelector: '',
-      }),
-    );
+    const store = storeWithWatch();
     const { transport, requests } = scriptedTransport(() => ({
       lines: [
         line('ADDED', cm('a', '5')),
