@@ -49,18 +49,26 @@ function leafOf<V>(root: readonly (Middle<V> | undefined)[], h: number): Leaf<V>
   return root[h & 63]?.[(h >>> 6) & 63];
 }
 
-/** The value under `key`, or undefined. */
-export function treeGet<V>(tree: Tree<V>, key: string): V | undefined {
-  const leaf = leafOf(tree.root, hash(key));
+function lookup<V>(root: Tree<V>['root'], key: string): V | undefined {
+  const leaf = leafOf(root, hash(key));
   if (!leaf) return undefined;
   const i = indexIn(leaf, key);
   return i < 0 ? undefined : (leaf[i + 1] as V);
 }
 
+function contains<V>(root: Tree<V>['root'], key: string): boolean {
+  const leaf = leafOf(root, hash(key));
+  return leaf !== undefined && indexIn(leaf, key) >= 0;
+}
+
+/** The value under `key`, or undefined. */
+export function treeGet<V>(tree: Tree<V>, key: string): V | undefined {
+  return lookup(tree.root, key);
+}
+
 /** Whether `key` is in the tree. */
 export function treeHas<V>(tree: Tree<V>, key: string): boolean {
-  const leaf = leafOf(tree.root, hash(key));
-  return leaf !== undefined && indexIn(leaf, key) >= 0;
+  return contains(tree.root, key);
 }
 
 /**
@@ -109,15 +117,11 @@ export class TreeEditor<V> {
   }
 
   get(key: string): V | undefined {
-    const leaf = leafOf(this.root ?? this.base.root, hash(key));
-    if (!leaf) return undefined;
-    const i = indexIn(leaf, key);
-    return i < 0 ? undefined : (leaf[i + 1] as V);
+    return lookup(this.root ?? this.base.root, key);
   }
 
   has(key: string): boolean {
-    const leaf = leafOf(this.root ?? this.base.root, hash(key));
-    return leaf !== undefined && indexIn(leaf, key) >= 0;
+    return contains(this.root ?? this.base.root, key);
   }
 
   /** Sets `key` to `value`; a write of the same value (===) changes nothing. */

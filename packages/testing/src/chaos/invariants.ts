@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Accumulator, Client, KubernetesObject, Query } from '@kates/core';
+import { type Accumulator, type Client, type KubernetesObject, nameOf, type Query } from '@kates/core';
 
 /**
  * How one query's snapshot differs from a fresh LIST of the same query, by object: `namespace/name`
@@ -16,9 +16,6 @@ export interface Divergence {
   /** In both, at another resourceVersion: `ns/name (snapshot 12, list 15)`. */
   readonly stale: readonly string[];
 }
-
-const nameOf = (o: KubernetesObject) =>
-  o.metadata?.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : `${o.metadata?.name}`;
 
 /**
  * Compares a snapshot field with a LIST by `uid -> resourceVersion`. Returns undefined when they
