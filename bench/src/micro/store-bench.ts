@@ -9,8 +9,8 @@ import { katesFixture } from './kates-fixture.js';
 /** The store micro-benchmark of issue 4: one collection of `n` objects, fed by hand. */
 export interface StoreBenchConfig {
   /**
-   * `kates`: the production configuration (`NODE_ENV=production`: objects not frozen);
-   * `kates-frozen`: the development default, every incoming object deep-frozen;
+   * `kates`: the production configuration (objects not frozen; the runner sets `NODE_ENV=production`);
+   * `kates-frozen`: the development default, every incoming object deep-frozen (`NODE_ENV=development`);
    * `map`: the floor, a `Map` from UID to the parsed object and nothing else (no order, no
    * queries, no coherence): what holding parsed objects costs on this machine, GC included.
    */

@@ -18,7 +18,8 @@ export async function runStoreBenches(
   const out: (StoreBenchResult | Failed<StoreBenchConfig>)[] = [];
   for (const config of configs) {
     try {
-      const r = await inFreshProcess<StoreBenchResult>('store-bench', config, 600_000);
+      const nodeEnv = config.impl === 'kates-frozen' ? 'development' : 'production';
+      const r = await inFreshProcess<StoreBenchResult>('store-bench', config, 600_000, nodeEnv);
       log(
         `store ${config.impl} ${config.kind} ${config.n}: ${r.single.us.median.toFixed(1)} us/event, ` +
           `${Math.round(r.batched.eventsPerSec)} events/s batched, update ${r.updateMs.median.toFixed(3)} ms`,

@@ -64,6 +64,12 @@ describe('the sharded tree', () => {
           if (!editor.changed && next === tree) expect(next).toBe(tree);
           expectSame(tree, ref);
           expectSame(next, pending);
+          // No empty node is kept: diffTrees and the tree's size rely on it.
+          for (const middle of next.root) {
+            if (!middle) continue;
+            expect(middle.some((leaf) => leaf !== undefined)).toBe(true);
+            for (const leaf of middle) if (leaf) expect(leaf.length).toBeGreaterThan(0);
+          }
           const seen = new Map<string, [unknown, unknown]>();
           diffTrees(tree, next, (k, before, after) => {
             expect(seen.has(k)).toBe(false);
@@ -104,17 +110,29 @@ describe('the sharded tree', () => {
     );
   });
 
-  it('keeps every node of a finished tree frozen', () => {
+  it('never changes a finished tree, whatever edits follow from it', () => {
     const e = new TreeEditor(emptyTree<number>());
     for (let i = 0; i < 5000; i++) e.set(`k${i}`, i);
-    const t = e.finish();
-    expect(Object.isFrozen(t)).toBe(true);
-    expect(Object.isFrozen(t.root)).toBe(true);
-    for (const middle of t.root) {
-      if (!middle) continue;
-      expect(Object.isFrozen(middle)).toBe(true);
-      for (const leaf of middle) if (leaf) expect(Object.isFrozen(leaf)).toBe(true);
-    }
+    const t1 = e.finish();
+    const before = JSON.stringify(t1);
+    // The same editor goes on from t1, and another one edits t1 too.
+    for (let i = 0; i < 5000; i += 3) e.set(`k${i}`, -i);
+    for (let i = 0; i < 5000; i += 7) e.delete(`k${i}`);
+    const other = new TreeEditor(t1);
+    for (let i = 0; i < 5000; i += 5) other.delete(`k${i}`);
+    other.set('new', 1);
+    e.finish();
+    other.finish();
+    expect(JSON.stringify(t1)).toBe(before);
+    expect(treeGet(t1, 'k3')).toBe(3);
+    expect(treeHas(t1, 'new')).toBe(false);
+  });
+
+  it('keeps a finished tree itself frozen', () => {
+    const e = new TreeEditor(emptyTree<number>());
+    e.set('a', 1);
+    expect(Object.isFrozen(e.finish())).toBe(true);
+    expect(Object.isFrozen(emptyTree())).toBe(true);
   });
 
   it('shares untouched subtrees with the version it was edited from', () => {

@@ -5,32 +5,53 @@
  * watch event costs 100 ms (measured, see ARCHITECTURE.md). Here a write copies the root (64 slots),
  * one middle node (64 slots) and one leaf (about n/4096 entries), so one event costs the same at
  * 1k or 1M objects, and unchanged subtrees keep their identity, which makes `diffTrees` cost what
- * changed rather than what exists. Nodes are plain arrays, frozen when created.
+ * changed rather than what exists.
  *
- * A leaf is a flat array of keys and values (`[k0, v0, k1, v1, ...]`), searched linearly. Why not
- * an object keyed by UID: each UID is seen in one leaf only, so V8 gives such an object a
- * dictionary, and copying one of 25 entries costs about 2 us (a third of a watch event at 100k
- * Pods, three leaves copied per event); copying the array costs about 0.1 us, and a scan of 25
- * UIDs, which differ in their first characters, costs less than hashing one.
+ * Nodes are plain arrays of one element kind (V8's PACKED_ELEMENTS), never written once the editor
+ * that made them has finished, and not frozen: a frozen array has another element kind, and
+ * mixing frozen and unfrozen nodes made every read of the tree polymorphic (a lookup at 100k
+ * objects cost 0.44 us with frozen nodes; see `npm run bench`). Trees are internal state, typed
+ * read-only; what users receive (objects, snapshot arrays) is frozen as the store's option says.
+ *
+ * A leaf is a flat array of hashes, keys and values (`[h0, k0, v0, h1, k1, v1, ...]`), searched
+ * linearly. Why not an object keyed by UID: each UID is seen in one leaf only, so V8 gives such an
+ * object a dictionary, and copying one of 25 entries costs about 2 us (three leaves are copied per
+ * event); copying the array costs about 0.1 us. Why the hash beside each key: at 100k objects the
+ * keys' strings are scattered in memory, and comparing one means a cache miss; a leaf of 25 cost
+ * about 1 us a lookup that way. The stored hash bits are a small integer held in the array itself,
+ * so a scan reads one array and compares a string only when the hash bits match.
  */
 export interface Tree<V> {
   readonly size: number;
   readonly root: readonly (Middle<V> | undefined)[];
 }
-type Leaf<V> = readonly (string | V)[];
+type Leaf<V> = readonly (number | string | V)[];
+/** Entries are `[hash bits, key, value]` triples. */
+const STRIDE = 3;
 type Middle<V> = readonly (Leaf<V> | undefined)[];
 
 const WIDTH = 64;
-const EMPTY_ROOT: readonly undefined[] = Object.freeze(new Array(WIDTH).fill(undefined));
-const EMPTY: Tree<never> = Object.freeze({ size: 0, root: EMPTY_ROOT });
+
+/** A node of WIDTH empty slots, PACKED_ELEMENTS like every copy (`new Array(n)` would be holey). */
+function emptyNode<T>(): (T | undefined)[] {
+  const node: (T | undefined)[] = [];
+  for (let i = 0; i < WIDTH; i++) node.push(undefined);
+  return node;
+}
+
+function treeOf<V>(size: number, root: readonly (Middle<V> | undefined)[]): Tree<V> {
+  return Object.freeze({ size, root });
+}
+
+const EMPTY: Tree<never> = treeOf(0, emptyNode());
 
 /** The empty tree. */
 export function emptyTree<V>(): Tree<V> {
   return EMPTY as Tree<V>;
 }
 
-/** FNV-1a over the key's UTF-16 code units; 12 bits used. */
-function hash(key: string): number {
+/** FNV-1a over the key's UTF-16 code units. */
+function hashOf(key: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
     h ^= key.charCodeAt(i);
@@ -39,9 +60,27 @@ function hash(key: string): number {
   return h >>> 0;
 }
 
-/** The index of `key` in a leaf, or -1. */
-function indexIn<V>(leaf: Leaf<V>, key: string): number {
-  for (let i = 0; i < leaf.length; i += 2) if (leaf[i] === key) return i;
+// One action hashes the same UID string several times (the object, the watch, each query's
+// members): the last one is kept. A string compare with the same string object is one pointer compare.
+let lastKey = '';
+let lastHash = hashOf('');
+
+function hash(key: string): number {
+  if (key !== lastKey) {
+    lastHash = hashOf(key);
+    lastKey = key;
+  }
+  return lastHash;
+}
+
+/** The bits of a hash kept in a leaf beside its key: those not used to pick the leaf (a small integer). */
+function tag(h: number): number {
+  return h >>> 12;
+}
+
+/** The index of `key`'s triple in a leaf, or -1. */
+function indexIn<V>(leaf: Leaf<V>, key: string, t: number): number {
+  for (let i = 0; i < leaf.length; i += STRIDE) if (leaf[i] === t && leaf[i + 1] === key) return i;
   return -1;
 }
 
@@ -50,15 +89,17 @@ function leafOf<V>(root: readonly (Middle<V> | undefined)[], h: number): Leaf<V>
 }
 
 function lookup<V>(root: Tree<V>['root'], key: string): V | undefined {
-  const leaf = leafOf(root, hash(key));
+  const h = hash(key);
+  const leaf = leafOf(root, h);
   if (!leaf) return undefined;
-  const i = indexIn(leaf, key);
-  return i < 0 ? undefined : (leaf[i + 1] as V);
+  const i = indexIn(leaf, key, tag(h));
+  return i < 0 ? undefined : (leaf[i + 2] as V);
 }
 
 function contains<V>(root: Tree<V>['root'], key: string): boolean {
-  const leaf = leafOf(root, hash(key));
-  return leaf !== undefined && indexIn(leaf, key) >= 0;
+  const h = hash(key);
+  const leaf = leafOf(root, h);
+  return leaf !== undefined && indexIn(leaf, key, tag(h)) >= 0;
 }
 
 /** The value under `key`, or undefined. */
@@ -80,7 +121,8 @@ export function treeForEach<V>(tree: Tree<V>, fn: (value: V, key: string) => unk
     if (!middle) continue;
     for (const leaf of middle) {
       if (!leaf) continue;
-      for (let i = 0; i < leaf.length; i += 2) if (fn(leaf[i + 1] as V, leaf[i] as string) === false) return;
+      for (let i = 0; i < leaf.length; i += STRIDE)
+        if (fn(leaf[i + 2] as V, leaf[i + 1] as string) === false) return;
     }
   }
 }
@@ -96,20 +138,16 @@ export function treeValues<V>(tree: Tree<V>): V[] {
 
 /**
  * Edits a tree as a batch: each node touched is copied once per batch, then written in place,
- * so a batch of k writes costs O(k) whatever the tree's size. `finish()` freezes the copies and
- * returns the new tree; the input tree is never changed.
+ * so a batch of k writes costs O(k) whatever the tree's size. `finish()` returns the new tree;
+ * the input tree is never changed.
  */
 export class TreeEditor<V> {
   private root: (Middle<V> | undefined)[] | undefined;
   /**
-   * Nodes copied in this batch, to freeze in `finish`. Whether a node is ours is its not being
-   * frozen yet: every node of a finished tree is frozen, copies are not until `finish`. (Sets of
-   * owned ids cost two allocations per editor, and an event runs three or four editors.)
+   * The nodes copied in this batch, which it may write in place: middle node `m` as `m`, leaf `l`
+   * of middle `m` as `WIDTH + (m * WIDTH + l)`. Made on the first write.
    */
-  private ownedMiddles: number[] = [];
-  private ownedLeaves: number[] = [];
-  /** Whether a delete may have emptied a leaf (and so a middle node): `finish` drops empty nodes. */
-  private deleted = false;
+  private owned: Set<number> | undefined;
   private size: number;
 
   constructor(private base: Tree<V>) {
@@ -128,12 +166,12 @@ export class TreeEditor<V> {
   set(key: string, value: V): void {
     const h = hash(key);
     const leaf = leafOf(this.root ?? this.base.root, h);
-    const i = leaf ? indexIn(leaf, key) : -1;
-    if (i >= 0 && leaf![i + 1] === value) return;
+    const i = leaf ? indexIn(leaf, key, tag(h)) : -1;
+    if (i >= 0 && leaf![i + 2] === value) return;
     const writable = this.writableLeaf(h);
-    if (i >= 0) writable[i + 1] = value;
+    if (i >= 0) writable[i + 2] = value;
     else {
-      writable.push(key, value);
+      writable.push(tag(h), key, value);
       this.size++;
     }
   }
@@ -141,18 +179,25 @@ export class TreeEditor<V> {
   delete(key: string): void {
     const h = hash(key);
     const leaf = leafOf(this.root ?? this.base.root, h);
-    const i = leaf ? indexIn(leaf, key) : -1;
+    const i = leaf ? indexIn(leaf, key, tag(h)) : -1;
     if (i < 0) return;
     const writable = this.writableLeaf(h);
-    // Order within a leaf means nothing: the last pair fills the hole.
-    const last = writable.length - 2;
+    // Order within a leaf means nothing: the last triple fills the hole.
+    const last = writable.length - STRIDE;
     if (i !== last) {
       writable[i] = writable[last]!;
       writable[i + 1] = writable[last + 1]!;
+      writable[i + 2] = writable[last + 2]!;
     }
     writable.length = last;
     this.size--;
-    this.deleted = true;
+    // No empty nodes: `diffTrees` and the sizes of snapshots rely on none being kept.
+    if (last === 0) {
+      const root = this.root!;
+      const middle = root[h & 63] as (Leaf<V> | undefined)[];
+      middle[(h >>> 6) & 63] = undefined;
+      if (middle.every((x) => x === undefined)) root[h & 63] = undefined;
+    }
   }
 
   /** Whether anything was written. */
@@ -162,47 +207,37 @@ export class TreeEditor<V> {
 
   finish(): Tree<V> {
     if (!this.root) return this.base;
-    const root = this.root;
-    for (const id of this.ownedLeaves) {
-      const middle = root[id >>> 6] as (Leaf<V> | undefined)[];
-      const leaf = middle[id & 63];
-      if (leaf) middle[id & 63] = leaf.length === 0 ? undefined : Object.freeze(leaf);
-    }
-    for (const m of this.ownedMiddles) {
-      const middle = root[m] as (Leaf<V> | undefined)[];
-      root[m] = this.deleted && middle.every((x) => x === undefined) ? undefined : Object.freeze(middle);
-    }
-    const tree =
-      this.size === 0 ? emptyTree<V>() : Object.freeze({ size: this.size, root: Object.freeze(root) });
-    // Further edits start from the finished tree (its nodes are frozen now, so they are copied).
+    const tree = this.size === 0 ? emptyTree<V>() : treeOf(this.size, this.root);
+    // Further edits start from the finished tree, copying again what they touch.
     this.base = tree;
     this.root = undefined;
-    this.ownedMiddles = [];
-    this.ownedLeaves = [];
-    this.deleted = false;
+    this.owned = undefined;
     return tree;
   }
 
   /** The leaf of hash `h`, copied once per batch (with the nodes above it) to be written in place. */
-  private writableLeaf(h: number): (string | V)[] {
+  private writableLeaf(h: number): (number | string | V)[] {
     const m = h & 63;
     const l = (h >>> 6) & 63;
-    // Spread, not slice(): V8's slice() of a frozen array takes a slow path (about 40x slower).
-    if (!this.root) this.root = [...this.base.root];
-    let middle = this.root[m];
-    if (!middle || Object.isFrozen(middle)) {
-      middle = middle ? [...middle] : new Array(WIDTH).fill(undefined);
+    const leafId = WIDTH + ((m << 6) | l);
+    if (!this.root) {
+      this.root = [...this.base.root];
+      this.owned = new Set();
+    }
+    const owned = this.owned!;
+    let middle = this.root[m] as (Leaf<V> | undefined)[] | undefined;
+    if (!middle || !owned.has(m)) {
+      middle = middle ? [...middle] : emptyNode<Leaf<V>>();
       this.root[m] = middle;
-      this.ownedMiddles.push(m);
+      owned.add(m);
     }
-    const mutableMiddle = middle as (Leaf<V> | undefined)[];
-    let leaf = mutableMiddle[l];
-    if (!leaf || Object.isFrozen(leaf)) {
+    let leaf = middle[l];
+    if (!leaf || !owned.has(leafId)) {
       leaf = leaf ? [...leaf] : [];
-      mutableMiddle[l] = leaf;
-      this.ownedLeaves.push((m << 6) | l);
+      middle[l] = leaf;
+      owned.add(leafId);
     }
-    return leaf as (string | V)[];
+    return leaf as (number | string | V)[];
   }
 }
 
@@ -226,17 +261,17 @@ export function diffTrees<V>(
       const lb = mb?.[l];
       if (la === lb) continue;
       if (la) {
-        for (let i = 0; i < la.length; i += 2) {
-          const key = la[i] as string;
-          const j = lb ? indexIn(lb, key) : -1;
-          const after = j < 0 ? undefined : (lb![j + 1] as V);
-          if (after !== la[i + 1]) onChange(key, la[i + 1] as V, after);
+        for (let i = 0; i < la.length; i += STRIDE) {
+          const key = la[i + 1] as string;
+          const j = lb ? indexIn(lb, key, la[i] as number) : -1;
+          const after = j < 0 ? undefined : (lb![j + 2] as V);
+          if (after !== la[i + 2]) onChange(key, la[i + 2] as V, after);
         }
       }
       if (lb) {
-        for (let j = 0; j < lb.length; j += 2) {
-          const key = lb[j] as string;
-          if (!la || indexIn(la, key) < 0) onChange(key, undefined, lb[j + 1] as V);
+        for (let j = 0; j < lb.length; j += STRIDE) {
+          const key = lb[j + 1] as string;
+          if (!la || indexIn(la, key, lb[j] as number) < 0) onChange(key, undefined, lb[j + 2] as V);
         }
       }
     }
