@@ -75,7 +75,7 @@ export interface LocalWrite {
 
 /** One object, held once whatever the number of queries that show it. */
 export interface ObjectEntry {
-  /** The newest state known from any watch or write (frozen). */
+  /** The newest state known from any watch or write (deep-frozen, unless the store was made not to freeze). */
   readonly object: KubernetesObject;
   readonly groupKind: string;
   readonly resourceVersion: string;

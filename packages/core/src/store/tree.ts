@@ -10,7 +10,7 @@
  * Nodes are plain arrays of one element kind (V8's PACKED_ELEMENTS), never written once the editor
  * that made them has finished, and not frozen: a frozen array has another element kind, and
  * mixing frozen and unfrozen nodes made every read of the tree polymorphic (a lookup at 100k
- * objects cost 0.44 us with frozen nodes; see `npm run bench`). Trees are internal state, typed
+ * objects cost 0.44 us with frozen nodes, 0.38 us without). Trees are internal state, typed
  * read-only; what users receive (objects, snapshot arrays) is frozen as the store's option says.
  *
  * A leaf is a flat array of hashes, keys and values (`[h0, k0, v0, h1, k1, v1, ...]`), searched
