@@ -19,3 +19,10 @@ export * from './toolbox/index.js';
 export { type BrowserTransportOptions, createBrowserTransport } from './transport/browser.js';
 export { createNodeTransport, type NodeTransport } from './transport/node.js';
 export * from './transport/types.js';
+export {
+  type ApiWarning,
+  logWarningsOnce,
+  parseWarningHeader,
+  type WarningHandler,
+  withWarnings,
+} from './transport/warnings.js';

@@ -7,6 +7,7 @@ export type {
   DeleteOptions,
   DeleteResult,
   FieldSelectorInput,
+  FieldValidation,
   GetOptions,
   KindRef,
   KindResult,

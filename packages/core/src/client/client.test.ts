@@ -1,9 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../errors/api-error.js';
 import { InvalidInputError } from '../errors/invalid-input.js';
 import { isConflict, isInvalid, isNotFound } from '../errors/predicates.js';
 import type { ConfigMap, Deployment, Pod } from '../model/kinds.js';
 import type { NodeTransport } from '../transport/node.js';
+import type { ApiWarning } from '../transport/warnings.js';
 import { cluster, uniqueName, useClusterNamespace } from './__fixtures__/cluster.js';
+import { createClient } from './create-client.js';
 import type { ClientWrite } from './types.js';
 
 const ctx = useClusterNamespace('client');
@@ -345,6 +348,66 @@ describe.skipIf(!cluster)('the client against the API server', () => {
       );
       expect(requests()).toBe(sent);
       expect(sent).toBeGreaterThan(before);
+    });
+
+    it('refuses an unknown field by default, as kubectl does, naming the field', async () => {
+      const name = uniqueName('strict');
+      const misspelt = { ...configMap(name), dat: { a: '1' } } as ConfigMap;
+      const error = await ctx.client.create(misspelt).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ApiError);
+      expect((error as ApiError).code).toBe(400);
+      expect((error as Error).message).toContain('create configmaps');
+      expect((error as Error).message).toContain(name);
+      expect((error as Error).message).toMatch(/unknown field "dat"/);
+      // Nothing was created, and the same holds for update and patch.
+      expect(await ctx.client.get('cm', name).catch(isNotFound)).toBe(true);
+      const created = await ctx.client.create(configMap(name, { a: '1' }));
+      await expect(ctx.client.update({ ...created, dat: {} } as ConfigMap)).rejects.toThrow(
+        /unknown field "dat"/,
+      );
+      await expect(ctx.client.patch({ kind: 'cm', name }, { dat: {} })).rejects.toThrow(
+        /unknown field "dat"/,
+      );
+      // Server-side apply refuses fields its schema lacks whatever the validation (a 500 from
+      // kube-apiserver, naming the field).
+      await expect(ctx.client.apply({ ...configMap(name), dat: {} } as ConfigMap)).rejects.toThrow(
+        /\.dat: field not declared in schema/,
+      );
+      expect((await ctx.client.get('cm', name)).data).toEqual({ a: '1' });
+    });
+
+    it('drops unknown fields under Warn and reports the warning; drops them silently under Ignore', async () => {
+      const warnings: ApiWarning[] = [];
+      const client = createClient({
+        kubeconfig: ctx.kubeconfigPath,
+        namespace: ctx.namespace,
+        fieldValidation: 'Warn',
+        onWarning: (w) => warnings.push(w),
+      });
+      try {
+        const name = uniqueName('warn');
+        const created = await client.create({ ...configMap(name, { a: '1' }), dat: {} } as ConfigMap);
+        expect(created.data).toEqual({ a: '1' });
+        expect(created).not.toHaveProperty('dat');
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]!.text).toMatch(/unknown field "dat"/);
+        expect(warnings[0]!.method).toBe('POST');
+        expect(warnings[0]!.path).toBe(`/api/v1/namespaces/${ctx.namespace}/configmaps`);
+
+        // Per call, the option wins over the client's.
+        await client.patch(
+          { kind: 'cm', name },
+          { dat: {}, data: { a: '2' } },
+          { fieldValidation: 'Ignore' },
+        );
+        expect(warnings).toHaveLength(1);
+        await expect(
+          client.patch({ kind: 'cm', name }, { dat: {} }, { fieldValidation: 'Strict' }),
+        ).rejects.toThrow(/unknown field "dat"/);
+        expect((await client.get('cm', name)).data).toEqual({ a: '2' });
+      } finally {
+        client.close();
+      }
     });
 
     it('refuses an object without apiVersion or kind', async () => {

@@ -9,6 +9,7 @@ import { createWatchHost, type WatchManager } from '../reflector/manager.js';
 import { localWrite } from '../store/actions.js';
 import { createKatesStore, type KatesStore } from '../store/store.js';
 import type { Transport } from '../transport/types.js';
+import { logWarningsOnce, withWarnings } from '../transport/warnings.js';
 import { modifyObject } from './modify.js';
 import { getObject, listPages } from './read.js';
 import { isKindRef, kindName, namespaceFor, requireName, resolveTarget } from './target.js';
@@ -18,6 +19,7 @@ import type {
   ClientWrite,
   DeleteOptions,
   DeleteResult,
+  FieldValidation,
   GetOptions,
   KindRef,
   KindResult,
@@ -51,6 +53,7 @@ export class Client {
   /** The namespace of namespaced calls that name none. */
   readonly namespace: string;
   private readonly fieldManager: string | undefined;
+  private readonly fieldValidation: FieldValidation;
   private readonly conflictRetries: number;
   private readonly listeners = new Set<(write: ClientWrite) => void>();
   /**
@@ -62,13 +65,17 @@ export class Client {
   private readonly host: ReturnType<typeof createWatchHost>;
 
   constructor(options: ClientOptions) {
-    this.transport = options.transport;
+    this.transport =
+      options.onWarning === false
+        ? options.transport
+        : withWarnings(options.transport, options.onWarning ?? logWarningsOnce());
     this.discovery =
       options.discovery instanceof Discovery
         ? options.discovery
-        : new Discovery(options.transport, options.discovery);
+        : new Discovery(this.transport, options.discovery);
     this.namespace = options.namespace || 'default';
     this.fieldManager = options.fieldManager;
+    this.fieldValidation = options.fieldValidation ?? 'Strict';
     this.conflictRetries = options.conflictRetries ?? 10;
     this.store = options.store ?? createKatesStore();
     this.host = createWatchHost(
@@ -176,21 +183,21 @@ export class Client {
   async create<T extends Obj>(obj: T, opts?: WriteOptions): Promise<Stored<T>> {
     const rt = await this.resolveInput('create', obj);
     const namespace = namespaceFor(rt, obj.metadata?.namespace, this.namespace);
-    const created = await createObject(this.transport, rt, obj, namespace, this.withManager(opts));
+    const created = await createObject(this.transport, rt, obj, namespace, this.withDefaults(opts));
     return this.written('create', rt, created, false, opts) as Stored<T>;
   }
 
   /** Replaces an object. With `metadata.resourceVersion` set, a stale object fails with 409 Conflict. */
   async update<T extends Obj>(obj: T, opts?: WriteOptions): Promise<Stored<T>> {
     const target = await resolveTarget(this.discovery, 'update', obj, this.namespace);
-    const updated = await updateObject(this.transport, target, obj, 'update', this.withManager(opts));
+    const updated = await updateObject(this.transport, target, obj, 'update', this.withDefaults(opts));
     return this.written('update', target.rt, updated, false, opts) as Stored<T>;
   }
 
   /** Replaces an object's status through the `status` subresource. */
   async updateStatus<T extends Obj>(obj: T, opts?: WriteOptions): Promise<Stored<T>> {
     const target = await resolveTarget(this.discovery, 'updateStatus', obj, this.namespace);
-    const updated = await updateObject(this.transport, target, obj, 'updateStatus', this.withManager(opts));
+    const updated = await updateObject(this.transport, target, obj, 'updateStatus', this.withDefaults(opts));
     return this.written('updateStatus', target.rt, updated, false, opts) as Stored<T>;
   }
 
@@ -206,7 +213,7 @@ export class Client {
   patch<T extends Obj>(obj: T, patch: unknown, opts?: PatchOptions): Promise<Stored<T>>;
   async patch(input: Obj | KindRef, patch: unknown, opts?: PatchOptions): Promise<Obj> {
     const target = await resolveTarget(this.discovery, 'patch', input, this.namespace, 'object or reference');
-    const patched = await patchObject<Obj>(this.transport, target, patch, this.withManager(opts));
+    const patched = await patchObject<Obj>(this.transport, target, patch, this.withDefaults(opts));
     return this.written('patch', target.rt, patched, false, opts);
   }
 
@@ -217,7 +224,7 @@ export class Client {
    */
   async apply<T extends Obj>(obj: T, opts?: ApplyOptions): Promise<Stored<T>> {
     const target = await resolveTarget(this.discovery, 'apply', obj, this.namespace);
-    const applied = await applyObject(this.transport, target, obj, opts, this.fieldManager ?? 'kates');
+    const applied = await applyObject(this.transport, target, obj, this.withDefaults(opts), 'kates');
     return this.written('apply', target.rt, applied, false, opts) as Stored<T>;
   }
 
@@ -255,7 +262,7 @@ export class Client {
       target,
       obj,
       opts?.retries ?? this.conflictRetries,
-      opts?.signal,
+      this.withDefaults({ signal: opts?.signal }),
     );
     return this.written('upsert', target.rt, result, false, undefined) as Stored<T>;
   }
@@ -291,7 +298,7 @@ export class Client {
       target,
       fn,
       opts?.retries ?? this.conflictRetries,
-      opts?.signal,
+      this.withDefaults({ signal: opts?.signal }),
     );
     return result.written
       ? this.written('modify', target.rt, result.object, false, undefined)
@@ -314,10 +321,13 @@ export class Client {
     return this.discovery.resolveObject(obj, verb);
   }
 
-  private withManager<O extends WriteOptions>(opts: O | undefined): O | undefined {
-    return this.fieldManager && !opts?.fieldManager
-      ? ({ ...opts, fieldManager: this.fieldManager } as O)
-      : opts;
+  /** The client's field manager and field validation, where the call names none. */
+  private withDefaults<O extends WriteOptions>(opts: O | undefined): O {
+    return {
+      ...opts,
+      fieldManager: opts?.fieldManager ?? this.fieldManager,
+      fieldValidation: opts?.fieldValidation ?? this.fieldValidation,
+    } as O;
   }
 
   // Hands a write to the listeners; dry runs changed nothing and are not handed on.

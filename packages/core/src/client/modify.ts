@@ -3,7 +3,7 @@ import type { Transport } from '../transport/types.js';
 import { retryOnConflict } from './conflict-retry.js';
 import { getObject } from './read.js';
 import type { Target } from './target.js';
-import type { Modifier } from './types.js';
+import type { Modifier, WriteOptions } from './types.js';
 import { updateObject } from './write.js';
 
 /**
@@ -19,9 +19,10 @@ export function modifyObject<T extends KubernetesObject>(
   target: Target,
   fn: Modifier<T>,
   retries: number,
-  signal?: AbortSignal,
+  write: WriteOptions = {},
 ): Promise<{ object: T; written: boolean }> {
   const { rt, name, namespace } = target;
+  const { signal } = write;
   return retryOnConflict(
     'modify',
     retries,
@@ -34,7 +35,7 @@ export function modifyObject<T extends KubernetesObject>(
       const next: T = changed.metadata?.resourceVersion
         ? changed
         : { ...changed, metadata: { ...changed.metadata, resourceVersion: live.metadata?.resourceVersion } };
-      return { object: await updateObject(transport, target, next, 'update', { signal }), written: true };
+      return { object: await updateObject(transport, target, next, 'update', write), written: true };
     },
     signal,
   );

@@ -1,8 +1,16 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { ConfigMap, Deployment, Pod, Service } from '../model/kinds.js';
 import type { KubernetesObject } from '../model/object.js';
+import type { ApiWarning } from '../transport/warnings.js';
 import type { Client } from './client.js';
-import type { ClientWrite, DeleteResult, ListPage } from './types.js';
+import type {
+  ClientOptions,
+  ClientWrite,
+  DeleteResult,
+  FieldValidation,
+  ListPage,
+  WriteOptions,
+} from './types.js';
 
 declare const client: Client;
 declare const pod: Pod;
@@ -57,6 +65,14 @@ describe('client types', () => {
 
   it('describes plain JSON: timestamps are strings', () => {
     expectTypeOf<NonNullable<Pod['metadata']>['creationTimestamp']>().toEqualTypeOf<string | undefined>();
+  });
+
+  it('names the field validations the API server knows, and takes a warning handler or false', () => {
+    expectTypeOf<FieldValidation>().toEqualTypeOf<'Strict' | 'Warn' | 'Ignore'>();
+    expectTypeOf<WriteOptions['fieldValidation']>().toEqualTypeOf<FieldValidation | undefined>();
+    expectTypeOf<ClientOptions['onWarning']>().toEqualTypeOf<((w: ApiWarning) => void) | false | undefined>();
+    // @ts-expect-error: kubectl's spelling (`strict`) is not the API's
+    client.create(pod, { fieldValidation: 'strict' });
   });
 
   it('hands writes to listeners as ClientWrite', () => {

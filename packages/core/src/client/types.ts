@@ -6,6 +6,7 @@ import type { ReflectorOptions } from '../reflector/reflector.js';
 import type { LabelSelectorObject, Selector } from '../selector/types.js';
 import type { KatesStore } from '../store/store.js';
 import type { Transport } from '../transport/types.js';
+import type { WarningHandler } from '../transport/warnings.js';
 
 /** The client verbs that write, as {@link ClientWrite.verb} names them. */
 export type WriteVerb =
@@ -78,6 +79,17 @@ export interface ClientOptions {
   readonly store?: KatesStore;
   /** Settings of the watches behind `watch()` (page size, streaming list, transform, backoff). */
   readonly reflector?: ReflectorOptions;
+  /**
+   * How create, update, patch and apply treat unknown or duplicate fields. `Strict` by default, as
+   * kubectl does: a misspelt field (`spec.replica`) fails the write, naming the field, rather than
+   * being dropped without a word (the API server's own default, `Warn`, only sends a warning).
+   */
+  readonly fieldValidation?: FieldValidation;
+  /**
+   * Receives the API server's warnings (deprecated API versions, dropped fields, policy advice).
+   * By default each distinct warning is written once with `console.warn`; `false` drops them.
+   */
+  readonly onWarning?: WarningHandler | false;
 }
 
 /** Options of `get`. */
@@ -120,12 +132,21 @@ export interface ListPage<T = KubernetesObject> {
   readonly remainingItemCount?: number;
 }
 
+/**
+ * How the API server treats fields its schema does not know, or fields given twice (`?fieldValidation=`):
+ * `Strict` refuses the write with a 400 that names each such field; `Warn` drops them and says so in
+ * a warning; `Ignore` drops them silently.
+ */
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
 /** Options common to writes. */
 export interface WriteOptions {
   /** Validate and answer without persisting (`?dryRun=All`); dry runs are not handed to the store. */
   readonly dryRun?: boolean;
   /** `?fieldManager=`: who owns the fields this write sets. */
   readonly fieldManager?: string;
+  /** The client's `fieldValidation` by default (`Strict`). */
+  readonly fieldValidation?: FieldValidation;
   readonly signal?: AbortSignal;
 }
 

@@ -5,6 +5,7 @@ import type { Transport } from '../transport/types.js';
 import { retryOnConflict } from './conflict-retry.js';
 import { getObject } from './read.js';
 import type { Target } from './target.js';
+import type { WriteOptions } from './types.js';
 import { createObject, updateObject } from './write.js';
 
 const CONTROL_FIELDS = new Set(['apiVersion', 'kind', 'metadata', 'status']);
@@ -48,9 +49,10 @@ export function upsertObject<T extends KubernetesObject>(
   target: Target,
   obj: T,
   retries: number,
-  signal?: AbortSignal,
+  write: WriteOptions = {},
 ): Promise<T> {
   const { rt, name, namespace } = target;
+  const { signal } = write;
   let live: T | undefined = obj.metadata?.resourceVersion ? obj : undefined;
   return retryOnConflict(
     'upsert',
@@ -62,7 +64,7 @@ export function upsertObject<T extends KubernetesObject>(
         } catch (e) {
           if (!isNotFound(e)) throw e;
           try {
-            return await createObject(transport, rt, obj, namespace, { signal });
+            return await createObject(transport, rt, obj, namespace, write);
           } catch (created) {
             // Created by someone else since the read: merge into theirs on the next try.
             if (isAlreadyExists(created)) throw asConflict(created);
@@ -72,7 +74,7 @@ export function upsertObject<T extends KubernetesObject>(
       }
       const merged = mergeInto(live, obj);
       live = undefined;
-      return updateObject(transport, target, merged, 'update', { signal });
+      return updateObject(transport, target, merged, 'update', write);
     },
     signal,
   );

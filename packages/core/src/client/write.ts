@@ -19,7 +19,11 @@ import type {
  */
 
 function writeQuery(opts: WriteOptions | undefined, fieldManager?: string) {
-  return { dryRun: opts?.dryRun ? 'All' : undefined, fieldManager: opts?.fieldManager ?? fieldManager };
+  return {
+    dryRun: opts?.dryRun ? 'All' : undefined,
+    fieldManager: opts?.fieldManager ?? fieldManager,
+    fieldValidation: opts?.fieldValidation,
+  };
 }
 
 /** POST to the collection; `generateName` is honoured when there is no name. */
