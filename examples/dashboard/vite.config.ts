@@ -20,5 +20,5 @@ export default defineConfig({
     ],
   },
   build: { outDir: here('dist/web'), emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 1000 },
-  server: { proxy: { '/api': api, '/apis': api, '/version': api } },
+  server: { proxy: { '/api': api, '/apis': api, '/version': api, '/kates': api } },
 });

@@ -17,9 +17,12 @@ const sameNames = (a: readonly string[], b: readonly string[]) =>
 const labels: Record<QueryName, string> = {
   namespaces: 'Namespaces',
   deployments: 'Deployments',
+  replicasets: 'ReplicaSets',
   pods: 'Pods',
   services: 'Services',
   configmaps: 'ConfigMaps',
+  events: 'Events',
+  nodes: 'Nodes',
 };
 
 /** The dashboard: live status, counts, and one virtualized table per kind with a namespace and name filter. */

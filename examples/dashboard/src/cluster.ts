@@ -8,13 +8,20 @@ import {
 } from '@kates/core/browser';
 import { katesDevTools } from '@kates/react';
 
-/** What the dashboard watches: one snapshot field per kind, across all namespaces. */
+/**
+ * What the dashboard watches: one snapshot field per kind, across all namespaces. Eight watches,
+ * more than the six connections a browser opens to an origin: the transport carries them all on
+ * one stream through the kates proxy.
+ */
 export const queries = [
   { name: 'namespaces', kind: 'namespaces' },
   { name: 'deployments', kind: 'deployments.apps' },
+  { name: 'replicasets', kind: 'replicasets.apps' },
   { name: 'pods', kind: 'pods' },
   { name: 'services', kind: 'services' },
   { name: 'configmaps', kind: 'configmaps' },
+  { name: 'events', kind: 'events' },
+  { name: 'nodes', kind: 'nodes' },
 ] as const satisfies readonly Query[];
 
 export type QueryName = (typeof queries)[number]['name'];

@@ -38,6 +38,11 @@ const created: Column = {
 };
 const version: Column = { header: 'Version', width: '6rem', cell: (o) => o.metadata?.resourceVersion };
 
+function nodeReady(node: KubernetesObject): string {
+  const ready = (node.status?.conditions ?? []).find((c: { type?: string }) => c.type === 'Ready');
+  return ready?.status === 'True' ? 'Ready' : 'NotReady';
+}
+
 function podReady(pod: KubernetesObject): string {
   const statuses: { ready?: boolean }[] = pod.status?.containerStatuses ?? [];
   const total = pod.spec?.containers?.length ?? statuses.length;
@@ -67,6 +72,15 @@ export const columns: Readonly<Record<QueryName, readonly Column[]>> = {
     },
     { header: 'Up-to-date', width: '6rem', cell: (o) => o.status?.updatedReplicas ?? 0 },
     { header: 'Available', width: '6rem', cell: (o) => o.status?.availableReplicas ?? 0 },
+    version,
+    created,
+  ],
+  replicasets: [
+    namespace,
+    name,
+    { header: 'Desired', width: '5rem', cell: (o) => o.spec?.replicas ?? 0 },
+    { header: 'Current', width: '5rem', cell: (o) => o.status?.replicas ?? 0 },
+    { header: 'Ready', width: '5rem', cell: (o) => o.status?.readyReplicas ?? 0 },
     version,
     created,
   ],
@@ -107,6 +121,29 @@ export const columns: Readonly<Record<QueryName, readonly Column[]>> = {
           .sort()
           .join(', '),
     },
+    version,
+    created,
+  ],
+  events: [
+    namespace,
+    { header: 'Type', width: '6rem', cell: (o) => o.type },
+    { header: 'Reason', width: '9rem', cell: (o) => o.reason },
+    {
+      header: 'Object',
+      width: 'minmax(10rem, 1fr)',
+      cell: (o) => `${o.involvedObject?.kind ?? ''}/${o.involvedObject?.name ?? ''}`,
+    },
+    { header: 'Message', width: 'minmax(12rem, 3fr)', cell: (o) => o.message },
+    {
+      header: 'Age',
+      width: '4rem',
+      cell: (o, now) => age(o.lastTimestamp ?? o.eventTime ?? o.metadata?.creationTimestamp, now),
+    },
+  ],
+  nodes: [
+    name,
+    { header: 'Status', width: '8rem', cell: (o) => <Phase phase={nodeReady(o)} /> },
+    { header: 'Kubelet', width: '8rem', cell: (o) => o.status?.nodeInfo?.kubeletVersion },
     version,
     created,
   ],

@@ -17,3 +17,11 @@ export * from './timetravel/index.js';
 export * from './toolbox/index.js';
 export { type BrowserTransportOptions, createBrowserTransport } from './transport/browser.js';
 export * from './transport/types.js';
+export {
+  type ApiWarning,
+  logWarningsOnce,
+  parseWarningHeader,
+  type WarningHandler,
+  withWarnings,
+} from './transport/warnings.js';
+export * from './transport/watch-mux-protocol.js';

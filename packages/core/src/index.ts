@@ -26,3 +26,4 @@ export {
   type WarningHandler,
   withWarnings,
 } from './transport/warnings.js';
+export * from './transport/watch-mux-protocol.js';

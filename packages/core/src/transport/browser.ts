@@ -1,3 +1,4 @@
+import { chunksOf } from './chunks.js';
 import {
   requestUrl,
   type Transport,
@@ -6,6 +7,8 @@ import {
   type TransportResponse,
   transportResponse,
 } from './types.js';
+import { type MuxFetch, WatchMux } from './watch-mux.js';
+import { isWatchRequest } from './watch-mux-protocol.js';
 
 /** Options of {@link createBrowserTransport}. */
 export interface BrowserTransportOptions {
@@ -19,6 +22,12 @@ export interface BrowserTransportOptions {
   readonly fetch?: typeof globalThis.fetch;
   /** Extra request headers, e.g. a CSRF token the proxy asks for. Never a cluster credential. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Carry every watch over one connection, through the kates proxy's `/kates/watches` (default
+   * true). Against a proxy without it (`kubectl proxy`) the transport finds out on the first watch
+   * and opens one connection per watch instead.
+   */
+  readonly multiplexWatches?: boolean;
 }
 
 /**
@@ -26,9 +35,11 @@ export interface BrowserTransportOptions {
  * proxy (such as `startKubeProxy` of `@kates/react/proxy`, or `kubectl proxy`), and the reflector
  * and store run unchanged. Watch bodies are read as a `ReadableStream`, line by line, as they arrive.
  *
- * Each watch holds one connection open. Over HTTP/1.1 a browser opens at most six connections to
- * an origin, so a page with six watches has none left for lists and discovery: keep to five
- * queries per page of distinct kind, namespace and selectors, or serve the proxy over HTTP/2.
+ * Watches share one connection (see `watch-mux-protocol.ts`): over HTTP/1.1 a browser opens at
+ * most six connections to an origin, and a watch holds one for as long as it runs, so without
+ * sharing a page with six distinct watches would have none left for its lists. Behind a proxy that
+ * does not multiplex (`kubectl proxy`), each watch takes its own connection: keep to five queries
+ * of distinct kind, namespace and selectors per page there, or serve that proxy over HTTP/2.
  */
 export function createBrowserTransport(options: BrowserTransportOptions): Transport {
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -40,15 +51,38 @@ export function createBrowserTransport(options: BrowserTransportOptions): Transp
   }
   const server = describeBase(base);
 
+  const failOf = (req: Pick<TransportRequest, 'method' | 'path'>, what: string, cause?: unknown) =>
+    new TransportError(
+      `${req.method} ${server}${req.path}: ${what}${cause === undefined ? '' : `: ${(cause as Error)?.message ?? String(cause)}`}`,
+      server,
+      req.method,
+      req.path,
+      cause,
+    );
+  const muxFetch: MuxFetch = Object.assign(
+    (path: string, init: { method: 'GET' | 'POST' | 'DELETE'; body?: string; signal?: AbortSignal }) =>
+      fetchImpl(`${base}${path}`, {
+        method: init.method,
+        headers: {
+          ...options.headers,
+          accept: 'application/json',
+          ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: init.body,
+        signal: init.signal,
+        credentials: 'same-origin',
+        cache: 'no-store',
+      }),
+    { fail: failOf },
+  );
+  const mux = options.multiplexWatches === false ? undefined : new WatchMux(muxFetch);
+
   async function request(req: TransportRequest): Promise<TransportResponse> {
-    const fail = (what: string, cause: unknown) =>
-      new TransportError(
-        `${req.method} ${server}${req.path}: ${what}: ${(cause as Error)?.message ?? String(cause)}`,
-        server,
-        req.method,
-        req.path,
-        cause,
-      );
+    if (mux && isWatchRequest(req)) {
+      const shared = await mux.watch(req);
+      if (shared) return shared;
+    }
+    const fail = (what: string, cause: unknown) => failOf(req, what, cause);
     const headers: Record<string, string> = { ...options.headers, accept: req.accept ?? 'application/json' };
     if (req.body !== undefined) headers['content-type'] = req.contentType ?? 'application/json';
     let res: Response;
@@ -79,29 +113,7 @@ export function createBrowserTransport(options: BrowserTransportOptions): Transp
     );
   }
 
-  return { server, request };
-}
-
-/**
- * The chunks of a body stream, with a reader rather than `for await` over the stream itself,
- * which some browsers still lack. Leaving early cancels the stream, which ends the request.
- */
-async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {
-  const reader = body.getReader();
-  let done = false;
-  try {
-    for (;;) {
-      const next = await reader.read();
-      if (next.done) {
-        done = true;
-        return;
-      }
-      yield next.value;
-    }
-  } finally {
-    if (!done) await reader.cancel().catch(() => undefined);
-    reader.releaseLock();
-  }
+  return { server, request, close: () => mux?.close() };
 }
 
 /** The base URL for messages: absolute where the page's location is known. */

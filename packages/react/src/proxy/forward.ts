@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Transport, TransportRequest, TransportResponse } from '@kates/core';
+import { isWatchRequest, type Transport, type TransportRequest, type TransportResponse } from '@kates/core';
 import { drainedOrClosed } from './drain.js';
 import { baseHeaders, writeStatus } from './status.js';
 
@@ -13,12 +13,11 @@ const FORWARDED_RESPONSE_HEADERS = [
 ];
 
 /** Whether a request is a watch, whose answer streams until the server ends it. */
-export function isWatch(url: URL): boolean {
-  const watch = url.searchParams.get('watch');
-  return watch === 'true' || watch === '1' || /^\/apis?\/(.+\/)?watch\//.test(url.pathname);
+function isWatch(url: URL): boolean {
+  return isWatchRequest({ path: url.pathname, query: Object.fromEntries(url.searchParams) });
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+export async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -28,6 +27,34 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string | u
     chunks.push(chunk);
   }
   return chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined;
+}
+
+/** The headers of an answer the browser may see: those that describe the body. */
+function relayedHeaders(upstream: TransportResponse): Record<string, string> {
+  const headers: Record<string, string> = { ...baseHeaders };
+  for (const name of FORWARDED_RESPONSE_HEADERS) {
+    const value = upstream.headers[name];
+    if (value !== undefined) headers[name] = value;
+  }
+  return headers;
+}
+
+/** Relays a whole (not streamed) answer of the API server: its status, body and describing headers. */
+export async function relayWhole(
+  upstream: TransportResponse,
+  res: ServerResponse,
+  signal: AbortSignal,
+): Promise<void> {
+  let text: string;
+  try {
+    text = await upstream.text();
+  } catch (e) {
+    if (!signal.aborted)
+      writeStatus(res, 502, 'BadGateway', `the API server's answer broke off: ${(e as Error).message}`);
+    return;
+  }
+  res.writeHead(upstream.status, relayedHeaders(upstream));
+  res.end(text);
 }
 
 /**
@@ -82,24 +109,8 @@ export async function forward(
     );
     return;
   }
-  const headers: Record<string, string> = { ...baseHeaders };
-  for (const name of FORWARDED_RESPONSE_HEADERS) {
-    const value = upstream.headers[name];
-    if (value !== undefined) headers[name] = value;
-  }
-  if (!(isWatch(url) && upstream.status === 200)) {
-    let text: string;
-    try {
-      text = await upstream.text();
-    } catch (e) {
-      if (!abort.signal.aborted)
-        writeStatus(res, 502, 'BadGateway', `the API server's answer broke off: ${(e as Error).message}`);
-      return;
-    }
-    res.writeHead(upstream.status, headers);
-    res.end(text);
-    return;
-  }
+  const headers = relayedHeaders(upstream);
+  if (!(isWatch(url) && upstream.status === 200)) return relayWhole(upstream, res, abort.signal);
   // No content-length: chunked, and each line is flushed on its own.
   res.writeHead(200, { ...headers, 'x-accel-buffering': 'no' });
   res.flushHeaders();

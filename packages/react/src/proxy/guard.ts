@@ -49,18 +49,8 @@ export function refusalOf(
   pathname: string,
   options: GuardOptions,
 ): Refusal | undefined {
-  const hostRefused = hostRefusalOf(req, options);
-  if (hostRefused) return hostRefused;
-  const accepted = (name: string) => acceptsHost(options, name);
-  const site = req.headers['sec-fetch-site'];
-  const origin = req.headers.origin;
-  if (site === 'cross-site' || (origin !== undefined && !accepted(hostNameOfOrigin(origin)))) {
-    return {
-      code: 403,
-      reason: 'Forbidden',
-      message: 'the kates proxy refuses requests made by other sites',
-    };
-  }
+  const siteRefused = siteRefusalOf(req, options);
+  if (siteRefused) return siteRefused;
   const method = req.method ?? 'GET';
   if (method !== 'GET' && !(options.allowWrites && WRITE_METHODS.has(method))) {
     return {
@@ -72,16 +62,41 @@ export function refusalOf(
         : `the kates proxy is read-only: ${method} ${pathname} is refused; start it with allowWrites: true (--allow-writes) to allow writes`,
     };
   }
-  if (TUNNELS.test(pathname)) {
+  return tunnelRefusalOf(pathname);
+}
+
+/**
+ * Refuses hosts the proxy does not serve and requests other sites make: the checks every request
+ * to the proxy passes, whatever it asks for.
+ */
+export function siteRefusalOf(
+  req: IncomingMessage,
+  options: Pick<GuardOptions, 'acceptHosts'>,
+): Refusal | undefined {
+  const hostRefused = hostRefusalOf(req, options);
+  if (hostRefused) return hostRefused;
+  const site = req.headers['sec-fetch-site'];
+  const origin = req.headers.origin;
+  if (site === 'cross-site' || (origin !== undefined && !acceptsHost(options, hostNameOfOrigin(origin)))) {
     return {
       code: 403,
       reason: 'Forbidden',
-      message:
-        `the kates proxy does not forward exec, attach, portforward or proxy ` +
-        `subresources (${pathname}); use kubectl for those`,
+      message: 'the kates proxy refuses requests made by other sites',
     };
   }
   return undefined;
+}
+
+/** Refuses the subresources that tunnel into workloads (exec, attach, portforward, proxy). */
+export function tunnelRefusalOf(pathname: string): Refusal | undefined {
+  if (!TUNNELS.test(pathname)) return undefined;
+  return {
+    code: 403,
+    reason: 'Forbidden',
+    message:
+      `the kates proxy does not forward exec, attach, portforward or proxy ` +
+      `subresources (${pathname}); use kubectl for those`,
+  };
 }
 
 function acceptsHost(options: Pick<GuardOptions, 'acceptHosts'>, name: string): boolean {

@@ -2,9 +2,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { type CreateClientOptions, createClient, type Transport } from '@kates/core';
 import { forward } from './forward.js';
-import { hostRefusalOf, isApiPath, refusalOf } from './guard.js';
+import { hostRefusalOf, isApiPath, refusalOf, siteRefusalOf } from './guard.js';
 import { serveStatic } from './static.js';
 import { writeStatus } from './status.js';
+import { WatchMuxServer } from './watch-mux.js';
 
 /** Options of {@link startKubeProxy}. */
 export interface KubeProxyOptions {
@@ -29,6 +30,12 @@ export interface KubeProxyOptions {
   readonly acceptHosts?: readonly (string | RegExp)[];
   /** The largest request body forwarded (default 3 MiB, the API server's own limit). */
   readonly maxBodyBytes?: number;
+  /**
+   * Serve `/kates/watches`, over which the browser transport carries all of a page's watches on
+   * one connection (default true). Without it each watch holds one of the six connections a
+   * browser opens to an origin.
+   */
+  readonly multiplexWatches?: boolean;
 }
 
 /** A running proxy. */
@@ -75,6 +82,7 @@ export async function startKubeProxy(options: KubeProxyOptions = {}): Promise<Ku
   ];
   const guard = { allowWrites: options.allowWrites ?? false, acceptHosts };
   const maxBodyBytes = options.maxBodyBytes ?? 3 * 1024 * 1024;
+  const mux = options.multiplexWatches === false ? undefined : new WatchMuxServer(transport);
 
   /** Answers without reading the request's body: the connection closes, so no client reuses a socket mid-body. */
   function refuse(
@@ -92,6 +100,11 @@ export async function startKubeProxy(options: KubeProxyOptions = {}): Promise<Ku
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Parsing against a fixed base resolves `..` and `%2e%2e` before any check sees the path.
     const url = new URL(req.url ?? '/', 'http://kates-proxy.invalid');
+    if (mux && WatchMuxServer.handles(url.pathname)) {
+      const refusal = siteRefusalOf(req, guard);
+      if (refusal) return refuse(req, res, refusal.code, refusal.reason, refusal.message);
+      return mux.handle(req, res, url.pathname);
+    }
     if (isApiPath(url.pathname)) {
       const refusal = refusalOf(req, url.pathname, guard);
       if (refusal) return refuse(req, res, refusal.code, refusal.reason, refusal.message, refusal.headers);

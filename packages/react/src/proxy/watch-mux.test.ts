@@ -1,0 +1,286 @@
+import {
+  type Accumulator,
+  type Client,
+  createAccumulator,
+  createBrowserTransport,
+  createClient,
+  createKatesStore,
+  createWatchHost,
+  Discovery,
+  isWatchRequest,
+  type KubernetesObject,
+  type Transport,
+  WATCH_MUX_PATH,
+} from '@kates/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { realCluster } from '../../../testing/src/vitest/cluster.js';
+import { type KubeProxy, startKubeProxy } from './start.js';
+
+const cluster = realCluster();
+
+/** Polls `check` until it holds, at most `ms`. */
+async function within(ms: number, check: () => boolean): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > ms) throw new Error(`not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** The proxy's upstream transport, counting the watches it holds open against the API server. */
+function counting(inner: Transport): Transport & { readonly open: number; readonly started: number } {
+  let open = 0;
+  let started = 0;
+  return {
+    server: inner.server,
+    async request(req) {
+      if (!isWatchRequest(req)) return inner.request(req);
+      started++;
+      open++;
+      let closed = false;
+      const done = () => {
+        if (!closed) open--;
+        closed = true;
+      };
+      req.signal?.addEventListener('abort', done, { once: true });
+      try {
+        const res = await inner.request(req);
+        return {
+          ...res,
+          async *lines() {
+            try {
+              yield* res.lines();
+            } finally {
+              done();
+            }
+          },
+        };
+      } catch (e) {
+        done();
+        throw e;
+      }
+    },
+    close: () => inner.close?.(),
+    get open() {
+      return open;
+    },
+    get started() {
+      return started;
+    },
+  };
+}
+
+/** The browser's fetch, logging each request's method and path, with a switch that cuts the session streams. */
+function loggingFetch() {
+  const log: string[] = [];
+  const cuts: (() => void)[] = [];
+  const fetchImpl: typeof fetch = async (input, init) => {
+    const url = new URL(String(input));
+    log.push(`${init?.method ?? 'GET'} ${url.pathname}${url.search}`);
+    const res = await fetch(input, init);
+    if (url.pathname !== WATCH_MUX_PATH || (init?.method ?? 'GET') !== 'GET' || !res.body) return res;
+    // The session's stream, relayed so that the test can break it as a dropped connection would.
+    const reader = res.body.getReader();
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        controller = c;
+      },
+      async pull(c) {
+        const next = await reader.read().catch(() => ({ done: true as const, value: undefined }));
+        if (next.done) c.close();
+        else c.enqueue(next.value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    });
+    cuts.push(() => {
+      controller.error(new Error('connection cut by the test'));
+      void reader.cancel().catch(() => undefined);
+    });
+    return new Response(body, { status: res.status, headers: res.headers });
+  };
+  return {
+    fetch: fetchImpl,
+    log,
+    breakStream() {
+      for (const cut of cuts.splice(0)) cut();
+    },
+  };
+}
+
+function accumulatorOver(
+  transport: Transport,
+  queries: Parameters<typeof createAccumulator>[1],
+): Accumulator {
+  const discovery = new Discovery(transport);
+  const host = createWatchHost(transport, createKatesStore(), (kind) => discovery.resolve(kind));
+  return createAccumulator(host, queries);
+}
+
+describe.skipIf(!cluster)('watch multiplexing through the proxy, against the real API server', () => {
+  let client: Client;
+  let upstream: ReturnType<typeof counting>;
+  let proxy: KubeProxy;
+  const run = `mux-${Date.now().toString(36)}`;
+
+  beforeAll(async () => {
+    client = createClient({ kubeconfig: cluster!.kubeconfigPath, namespace: 'default' });
+    upstream = counting(createClient({ kubeconfig: cluster!.kubeconfigPath }).transport);
+    proxy = await startKubeProxy({ transport: upstream, port: 0 });
+  });
+  afterAll(async () => {
+    await proxy.close();
+    upstream.close?.();
+    client.transport.close?.();
+  });
+
+  it('carries eight watches on one stream, each following its own objects, and stops them at the API server when the page is done', async () => {
+    const browser = loggingFetch();
+    const transport = createBrowserTransport({ baseUrl: proxy.url, fetch: browser.fetch });
+    const queries = Array.from({ length: 8 }, (_, i) => ({
+      name: `q${i}`,
+      kind: 'cm',
+      namespace: 'default',
+      labelSelector: `run=${run},n=${i}`,
+    }));
+    const acc = accumulatorOver(transport, queries);
+    try {
+      await acc.changed();
+      for (const q of queries) expect(acc.status()[q.name]?.phase).toBe('synced');
+      // Each reflector watches once its list is in.
+      await within(3000, () => upstream.open === 8);
+
+      await Promise.all(
+        queries.map((_, i) =>
+          client.create({
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: `${run}-${i}`, labels: { run, n: String(i) } },
+            data: { i: String(i) },
+          }),
+        ),
+      );
+      await within(3000, () =>
+        queries.every((q, i) => {
+          const items = acc.getSnapshot()[q.name] as KubernetesObject[] | undefined;
+          return items?.length === 1 && items[0]?.metadata?.name === `${run}-${i}`;
+        }),
+      );
+
+      // One session; no watch went to the proxy on a connection of its own.
+      expect(browser.log.filter((l) => l === `GET ${WATCH_MUX_PATH}`)).toHaveLength(1);
+      expect(browser.log.filter((l) => l.startsWith('GET /api') && /[?&]watch=(true|1)/.test(l))).toEqual([]);
+      expect(browser.log.filter((l) => l.startsWith(`POST ${WATCH_MUX_PATH}/`))).toHaveLength(8);
+    } finally {
+      acc.close();
+    }
+    await within(3000, () => upstream.open === 0);
+    transport.close?.();
+  });
+
+  it('opens a new session when the stream breaks, and the watches on it come back', async () => {
+    const browser = loggingFetch();
+    const transport = createBrowserTransport({ baseUrl: proxy.url, fetch: browser.fetch });
+    const name = `${run}-break`;
+    const acc = accumulatorOver(transport, [
+      { name: 'mine', kind: 'cm', namespace: 'default', labelSelector: `run=${run},n=break` },
+    ]);
+    try {
+      await acc.changed();
+      // The watch starts once the list is in: break the stream it rides, not one yet to open.
+      await within(3000, () => upstream.open === 1);
+      browser.breakStream();
+      await client.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name, labels: { run, n: 'break' } },
+      });
+      // The reflector backs off (0.8 s at first) and watches again, through a second session.
+      await within(
+        10_000,
+        () =>
+          (acc.getSnapshot().mine as KubernetesObject[] | undefined)?.some(
+            (c) => c.metadata?.name === name,
+          ) ?? false,
+      );
+      expect(browser.log.filter((l) => l === `GET ${WATCH_MUX_PATH}`).length).toBeGreaterThanOrEqual(2);
+      expect(acc.status().mine?.counters.reconnects).toBeGreaterThanOrEqual(1);
+    } finally {
+      acc.close();
+      transport.close?.();
+    }
+  });
+
+  it("relays the API server's refusal of a watch as a direct watch would have it", async () => {
+    const transport = createBrowserTransport({ baseUrl: proxy.url });
+    const res = await transport.request({
+      method: 'GET',
+      path: '/api/v1/nosuchthings',
+      query: { watch: true },
+    });
+    expect(res.status).toBe(404);
+    expect(JSON.parse(await res.text())).toMatchObject({ kind: 'Status', code: 404, reason: 'NotFound' });
+    transport.close?.();
+  });
+
+  it('refuses what is not a watch of the API, a tunnel, an unknown session and other sites', async () => {
+    const startedBefore = upstream.started;
+    const open = await fetch(`${proxy.url}${WATCH_MUX_PATH}`);
+    const reader = open.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    const session = /^s (\S+)\n/.exec(first)?.[1];
+    expect(session).toBeTruthy();
+    const start = (body: unknown, headers: Record<string, string> = {}, id = session) =>
+      fetch(`${proxy.url}${WATCH_MUX_PATH}/${id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    const list = await start({ id: 1, path: '/api/v1/pods', query: {} });
+    expect(list.status).toBe(400);
+    expect((await list.json()).message).toMatch(/needs watch=true/);
+    const outside = await start({ id: 2, path: '/api/v1/../../etc', query: { watch: 'true' } });
+    expect(outside.status).toBe(400);
+    const tunnel = await start({
+      id: 3,
+      path: '/api/v1/namespaces/default/pods/p/exec',
+      query: { watch: 'true' },
+    });
+    expect(tunnel.status).toBe(403);
+    const unknown = await start({ id: 4, path: '/api/v1/pods', query: { watch: 'true' } }, {}, 'nope');
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('x-kates-watch-session')).toBe('unknown');
+    const crossSite = await start(
+      { id: 5, path: '/api/v1/pods', query: { watch: 'true' } },
+      { 'sec-fetch-site': 'cross-site' },
+    );
+    expect(crossSite.status).toBe(403);
+    expect(upstream.started).toBe(startedBefore);
+    await reader.cancel();
+  });
+
+  it('falls back to one connection per watch behind a proxy without the endpoint', async () => {
+    const plain = await startKubeProxy({
+      kubeconfig: cluster!.kubeconfigPath,
+      port: 0,
+      multiplexWatches: false,
+    });
+    const browser = loggingFetch();
+    const transport = createBrowserTransport({ baseUrl: plain.url, fetch: browser.fetch });
+    const acc = accumulatorOver(transport, [
+      { name: 'a', kind: 'cm', namespace: 'default', labelSelector: `run=${run},n=0` },
+      { name: 'b', kind: 'cm', namespace: 'default', labelSelector: `run=${run},n=1` },
+    ]);
+    try {
+      await acc.changed();
+      expect((acc.getSnapshot().a as KubernetesObject[]).map((c) => c.metadata?.name)).toEqual([`${run}-0`]);
+      await within(3000, () => browser.log.filter((l) => /[?&]watch=(true|1)/.test(l)).length === 2);
+      // The transport asked for a session once, was told there is none, and did not ask again.
+      expect(browser.log.filter((l) => l === `GET ${WATCH_MUX_PATH}`)).toHaveLength(1);
+    } finally {
+      acc.close();
+      transport.close?.();
+      await plain.close();
+    }
+  });
+});
