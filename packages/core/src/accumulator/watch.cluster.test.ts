@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realCluster } from '../../../testing/src/vitest/cluster.js';
-import { type Client, createClient } from '../client/index.js';
+import { Client, createClient } from '../client/index.js';
 import type { ConfigMap } from '../model/kinds.js';
 import type { KubernetesObject } from '../model/object.js';
+import type { TransportRequest } from '../transport/types.js';
 
 const cluster = realCluster();
 const ns = `acc-${Date.now().toString(36)}`;
@@ -180,6 +181,55 @@ describe.skipIf(!cluster)('client.watch against the real API server', () => {
       expect(snap.cms).toEqual([]);
     } finally {
       acc.close();
+    }
+  });
+
+  it("starts an accumulator made right after a write with that write: its first list is not older than the client's write", async () => {
+    // The client's requests, seen on their way out.
+    const inner = createClient({ kubeconfig: cluster!.kubeconfigPath }).transport;
+    const sent: TransportRequest[] = [];
+    const spied = new Client({
+      transport: {
+        server: inner.server,
+        request: (req) => {
+          sent.push(req);
+          return inner.request(req);
+        },
+        close: () => inner.close?.(),
+      },
+      namespace: ns,
+    });
+    try {
+      for (let i = 0; i < 5; i++) {
+        const name = `fresh-${i}`;
+        const created = await spied.create<ConfigMap>({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name, namespace: ns, labels: { [tierKey]: name } },
+        });
+        const before = sent.length;
+        const acc = spied.watch({
+          name: 'mine',
+          kind: 'cm',
+          namespace: ns,
+          labelSelector: `${tierKey}=${name}`,
+        });
+        try {
+          await acc.changed();
+          expect(names(acc.getSnapshot().mine)).toEqual([name]);
+        } finally {
+          acc.close();
+        }
+        // One list, served as asked: from the cache, but not older than the create.
+        const lists = sent.slice(before).filter((r) => r.path.endsWith('/configmaps') && !r.query?.watch);
+        expect(lists).toHaveLength(1);
+        expect(lists[0]!.query).toMatchObject({
+          resourceVersion: created.metadata.resourceVersion,
+          resourceVersionMatch: 'NotOlderThan',
+        });
+      }
+    } finally {
+      spied.close();
     }
   });
 

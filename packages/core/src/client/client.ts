@@ -6,6 +6,7 @@ import { groupKindOf } from '../discovery/types.js';
 import { InvalidInputError } from '../errors/invalid-input.js';
 import type { KubernetesObject } from '../model/object.js';
 import { createWatchHost, type WatchManager } from '../reflector/manager.js';
+import { WrittenVersions } from '../reflector/written-versions.js';
 import { localWrite } from '../store/actions.js';
 import { createKatesStore, type KatesStore } from '../store/store.js';
 import type { Transport } from '../transport/types.js';
@@ -62,6 +63,8 @@ export class Client {
    */
   readonly store: KatesStore;
   private readonly watches: WatchManager;
+  /** The newest version this client wrote of each kind: new watches list at least that new. */
+  private readonly writtenVersions = new WrittenVersions();
   private readonly host: ReturnType<typeof createWatchHost>;
 
   constructor(options: ClientOptions) {
@@ -83,6 +86,7 @@ export class Client {
       this.store,
       (kind) => this.discovery.resolve(kind),
       options.reflector,
+      this.writtenVersions,
     );
     this.watches = this.host.watches;
     // Read/write coherence: each write result goes to the store, where every accumulator whose
@@ -339,6 +343,7 @@ export class Client {
     opts: { dryRun?: boolean } | undefined,
   ): T {
     if (opts?.dryRun) return object;
+    this.writtenVersions.note(groupKindOf(resource), object.metadata?.resourceVersion);
     const write: ClientWrite = Object.freeze({ verb, resource, object, deleted });
     let failure: { error: unknown } | undefined;
     for (const listener of [...this.listeners]) {

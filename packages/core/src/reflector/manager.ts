@@ -5,6 +5,7 @@ import type { QuerySpec } from '../store/state.js';
 import type { KatesStore } from '../store/store.js';
 import type { Transport } from '../transport/types.js';
 import { Reflector, type ReflectorOptions } from './reflector.js';
+import type { WrittenVersions } from './written-versions.js';
 
 interface Shared {
   reflector: Reflector;
@@ -22,6 +23,8 @@ export class WatchManager {
     private readonly transport: Transport,
     private readonly store: KatesStore,
     private readonly options: ReflectorOptions = {},
+    /** The client's writes: a watch's first list is at least as new as those of its kind. */
+    private readonly written?: WrittenVersions,
   ) {}
 
   acquire(key: string, resource: ResourceType, spec: QuerySpec): void {
@@ -51,6 +54,7 @@ export class WatchManager {
         ...(namespace ? { namespace } : {}),
         labelSelector: spec.labelSelector,
         fieldSelector: spec.fieldSelector,
+        ...(this.written ? { notOlderThan: () => this.written?.newest(groupKindOf(resource)) } : {}),
       },
       this.options,
     );
@@ -89,8 +93,9 @@ export function createWatchHost(
   store: KatesStore,
   resolve: (kind: string) => Promise<ResourceType>,
   options?: ReflectorOptions,
+  written?: WrittenVersions,
 ): AccumulatorHost & { readonly watches: WatchManager } {
-  const watches = new WatchManager(transport, store, options);
+  const watches = new WatchManager(transport, store, options, written);
   return {
     store,
     resolve,

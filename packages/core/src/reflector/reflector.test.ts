@@ -25,13 +25,14 @@ afterEach(async () => {
 function start(
   script: (req: { query?: Record<string, unknown> }, n: number) => ScriptedAnswer,
   resource = configmaps,
+  notOlderThan?: () => string | undefined,
 ) {
   const store: KatesStore = storeWithWatch(resource);
   const { transport, requests } = scriptedTransport((req, n) => script(req as never, n));
   const reflector = new Reflector(
     transport,
     store.dispatch,
-    { key, resource, labelSelector: '', fieldSelector: '' },
+    { key, resource, labelSelector: '', fieldSelector: '', ...(notOlderThan ? { notOlderThan } : {}) },
     {
       backoff: { initialMs: 10, maxMs: 40, random: () => 0 },
       minWatchMs: 50,
@@ -64,6 +65,51 @@ describe('Reflector', () => {
     const timeout = Number(requests[1]!.query!.timeoutSeconds);
     expect(timeout).toBeGreaterThanOrEqual(300);
     expect(timeout).toBeLessThanOrEqual(600);
+  });
+
+  it("lists first at least as new as the client's newest write of the kind, and pages on without a version", async () => {
+    const { requests, names } = start(
+      (_req, n) => {
+        if (n === 0)
+          return { body: { metadata: { resourceVersion: '42', continue: 'next' }, items: [cm('a', '41')] } };
+        if (n === 1) return list('42', cm('b', '7'));
+        return { lines: ['hang'] };
+      },
+      configmaps,
+      () => '41',
+    );
+    await expect.poll(names).toEqual(['a', 'b']);
+    expect(requests[0]!.query).toMatchObject({ resourceVersion: '41', resourceVersionMatch: 'NotOlderThan' });
+    expect(requests[1]!.query).toMatchObject({
+      continue: 'next',
+      resourceVersion: undefined,
+      resourceVersionMatch: undefined,
+    });
+    expect(requests[2]!.query).toMatchObject({ watch: true, resourceVersion: '42' });
+  });
+
+  it("lists from etcd when the cache cannot reach the client's writes in time (504)", async () => {
+    const { requests, names } = start(
+      (_req, n) => {
+        if (n === 0)
+          return {
+            status: 504,
+            body: {
+              kind: 'Status',
+              code: 504,
+              reason: 'Timeout',
+              message: 'Too large resource version: 99, current: 98',
+            },
+          };
+        if (n === 1) return list('99', cm('a', '99'));
+        return { lines: ['hang'] };
+      },
+      configmaps,
+      () => '99',
+    );
+    await expect.poll(names).toEqual(['a']);
+    expect(requests[0]!.query).toMatchObject({ resourceVersion: '99', resourceVersionMatch: 'NotOlderThan' });
+    expect(requests[1]!.query).toMatchObject({ resourceVersion: undefined, resourceVersionMatch: undefined });
   });
 
   it('follows continue tokens page by page and stamps apiVersion and kind on list items', async () => {

@@ -23,6 +23,11 @@ export interface ReflectorTarget {
   readonly namespace?: string;
   readonly labelSelector: string;
   readonly fieldSelector: string;
+  /**
+   * The oldest resourceVersion the first list may show (the client's newest write of the kind,
+   * see `WrittenVersions`), read when the list starts; undefined: any, as `resourceVersion=0`.
+   */
+  readonly notOlderThan?: () => string | undefined;
 }
 
 /** Reflector settings; defaults follow client-go. */
@@ -243,16 +248,20 @@ export class Reflector {
     this.dispatch(listStarted({ key }));
     let continueToken: string | undefined;
     let resourceVersion = '';
-    do {
+    // The first page at "0" may be served from the API server's cache, as new as the client's own
+    // writes of the kind when it made any; a continue token carries its own version.
+    let fromEtcd = consistent;
+    let notOlderThan = fromEtcd ? undefined : this.target.notOlderThan?.();
+    for (;;) {
+      const first = continueToken === undefined;
       const res = await this.transport.request({
         method: 'GET',
         path: this.path,
         query: {
           limit: this.options.pageSize,
           continue: continueToken,
-          // The first page at "0" may be served from the API server's cache; a continue token
-          // carries its own version.
-          resourceVersion: continueToken || consistent ? undefined : '0',
+          resourceVersion: !first || fromEtcd ? undefined : (notOlderThan ?? '0'),
+          resourceVersionMatch: first && notOlderThan ? 'NotOlderThan' : undefined,
           labelSelector: this.target.labelSelector || undefined,
           fieldSelector: this.target.fieldSelector || undefined,
         },
@@ -262,6 +271,13 @@ export class Reflector {
         const err = await httpErrorOf(res, `list for the ${this.what}`);
         // An expired continue token: start the list again from the beginning.
         if (err.code === 410 && continueToken) throw new Gone();
+        // The cache did not reach our writes' version in time (504 "Too large resource version"),
+        // or the server refuses the match: read from etcd instead, which is as new as anything.
+        if (first && notOlderThan && (err.code === 504 || err.code === 400)) {
+          notOlderThan = undefined;
+          fromEtcd = true;
+          continue;
+        }
         throw err;
       }
       const page = JSON.parse(await res.text()) as KubernetesList;
@@ -277,7 +293,8 @@ export class Reflector {
       if (items.length) this.dispatch(listPage({ key, items }));
       continueToken = page.metadata?.continue || undefined;
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
-    } while (continueToken);
+      if (!continueToken) break;
+    }
     this.resourceVersion = resourceVersion;
     this.dispatch(listCompleted({ key, resourceVersion }));
     this.setPhase('watching', null);
