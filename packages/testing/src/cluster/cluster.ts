@@ -199,6 +199,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     '--disable-admission-plugins=ServiceAccount',
     '--allow-privileged=true',
     `--watch-cache=${options.watchCache ?? true}`,
+    // On SIGTERM, end open watches and wait at most 2 s for them, as a server behind a load
+    // balancer is set up to: without it, open watches held a restart for the whole 10 s grace
+    // (then SIGKILL); with it a restart with watches takes 3 s, like one without.
+    '--shutdown-watch-termination-grace-period=2s',
     '--v=1',
   ];
   const apiLog = join(dir, 'kube-apiserver.log');
