@@ -7,6 +7,7 @@ import {
   type Query,
 } from '@kates/core';
 import { isUnknownOutcome } from './outcome.js';
+import { changedOrAborted } from './wait.js';
 import { PARENT_SELECTOR, PARENT_UID_LABEL } from './world.js';
 
 /** What the parent/child reconciler did. */
@@ -193,22 +194,14 @@ export async function runReconciler(
     }
   };
 
-  const aborted = new Promise<void>((resolve) =>
-    signal.addEventListener('abort', () => resolve(), { once: true }),
-  );
   try {
-    await Promise.race([acc.changed(), aborted]);
+    await changedOrAborted(acc, signal);
     while (!signal.aborted) {
       acc.update(snap);
       counts.reconciles++;
       await reconcile();
       // Doubts are decided by time as well as by changes: look again soon while any is open.
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const wake = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, doubts.size > 0 ? 250 : 1000);
-      });
-      await Promise.race([acc.changed(), wake, aborted]);
-      clearTimeout(timer);
+      await changedOrAborted(acc, signal, doubts.size > 0 ? 250 : 1000);
     }
   } catch (e) {
     throw new Error(`the reconciler of namespace ${namespace} stopped: ${(e as Error).message}`, {

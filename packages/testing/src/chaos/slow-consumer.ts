@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Accumulator, KubernetesObject } from '@kates/core';
+import { changedOrAborted } from './wait.js';
 
 /** What the slow consumer saw. */
 export interface SlowConsumerCounts {
@@ -23,11 +24,8 @@ export async function runSlowConsumer(
   signal: AbortSignal,
   counts: SlowConsumerCounts,
 ): Promise<void> {
-  const aborted = new Promise<void>((resolve) =>
-    signal.addEventListener('abort', () => resolve(), { once: true }),
-  );
   while (!signal.aborted) {
-    await Promise.race([acc.changed(), aborted]);
+    await changedOrAborted(acc, signal);
     if (signal.aborted) return;
     acc.update(snapshot);
     counts.reads++;
