@@ -232,3 +232,51 @@ describe('a local delete', () => {
     expect(d.pending()).toEqual({});
   });
 });
+
+describe('two watches of one kind that lag each other', () => {
+  it('hide an object from every query once one watch has seen it deleted, and a late write response does not bring it back', () => {
+    const d = twoWatches();
+    const a = (rv: string) => pod('a', { namespace: 'ns1', rv, labels: { app: 'web', tier: 'fe' } });
+    d.events('web', ['ADDED', a('11')]).events('ns1', ['ADDED', a('11')]);
+    // `web` sees the delete; `ns1` lags and still holds the object.
+    d.events('web', ['DELETED', a('13')]);
+    expect(d.names('web')).toEqual([]);
+    expect(d.names('ns1')).toEqual([]);
+    // The response to a write made before the delete arrives late: ignored.
+    d.write(a('12'));
+    expect(d.names('ns1')).toEqual([]);
+    expect(d.pending()).toEqual({ 'uid-a': 'Pod' });
+    // The lagging watch catches up: nothing is left.
+    d.events('ns1', ['MODIFIED', a('12')], ['DELETED', a('13')]);
+    expect(d.names('ns1')).toEqual([]);
+    expect(d.pending()).toEqual({});
+    expect(d.object('uid-a')).toBeUndefined();
+  });
+
+  it("treat a DELETED of an object that left a watch's selector as leaving, not as a deletion", () => {
+    const d = twoWatches();
+    const a = (rv: string, app: string) => pod('a', { namespace: 'ns1', rv, labels: { app, tier: 'fe' } });
+    d.events('web', ['ADDED', a('11', 'web')]).events('ns1', ['ADDED', a('11', 'web')]);
+    d.events('web', ['DELETED', a('12', 'db')]);
+    expect(d.names('ns1')).toEqual(['ns1/a@12']);
+    expect(d.pending()).toEqual({});
+  });
+
+  it('never show an older version of an object than one already shown, when the watch that held it lets go first', () => {
+    const d = new StoreDriver()
+      .watch('web', { labelSelector: 'app=web' })
+      .watch('fe', { labelSelector: 'tier=fe' })
+      .query('fe', 'fe', { labelSelector: 'tier=fe' });
+    d.list('web', '10', []).list('fe', '10', []);
+    const a = (rv: string, labels: Record<string, string>) => pod('a', { rv, labels });
+    // `web` sees a at 11 and then leaving at 13 (tier=fe, app gone); `fe` lags at 10.
+    d.events('web', ['ADDED', a('11', { app: 'web' })], ['DELETED', a('13', { tier: 'fe' })]);
+    expect(d.names('fe')).toEqual([]);
+    // `fe` delivers an older version (12) it saw on its way: the store keeps 13.
+    d.events('fe', ['ADDED', a('12', { app: 'web', tier: 'fe' })]);
+    expect(d.names('fe')).toEqual(['default/a@13']);
+    d.events('fe', ['MODIFIED', a('13', { tier: 'fe' })]);
+    expect(d.names('fe')).toEqual(['default/a@13']);
+    expect(d.pending()).toEqual({});
+  });
+});

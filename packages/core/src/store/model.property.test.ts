@@ -345,6 +345,8 @@ class Harness {
   }
 }
 
+// KATES_MODEL_RUNS=5000 searches longer; KATES_MODEL_SEED and KATES_MODEL_PATH (from a failure's
+// report) replay one counterexample.
 describe('the store against a reference model', () => {
   it('agrees with the reference after every command and converges to the server', () => {
     fc.assert(
@@ -365,7 +367,16 @@ describe('the store against a reference model', () => {
         h.check();
         h.checkConverged();
       }),
-      { numRuns: Number(process.env.KATES_MODEL_RUNS ?? 400) },
+      {
+        numRuns: Number(process.env.KATES_MODEL_RUNS ?? 400),
+        ...(process.env.KATES_MODEL_SEED
+          ? {
+              seed: Number(process.env.KATES_MODEL_SEED),
+              path: process.env.KATES_MODEL_PATH,
+              endOnFailure: true,
+            }
+          : {}),
+      },
     );
   });
 });

@@ -149,6 +149,22 @@ class Batch {
     return entry;
   }
 
+  /**
+   * A deletion a watch has seen is final: UIDs are never reused (a DELETED event of an object that
+   * still matches the watch's selectors; one that no longer matches has only left its set). While another watch of the kind
+   * has not reached it, the object is kept as a pending deletion, hidden from every query, so that
+   * neither that watch's older events nor a late write response brings it back; it goes when every
+   * watch has passed the deletion, as a local delete does.
+   */
+  markDeleted(uid: string, resourceVersion: string, groupKind: string, by: string): void {
+    const entry = this.objects.get(uid);
+    if (!entry || (entry.local?.deleted && entry.local.resourceVersion === resourceVersion)) return;
+    const local: LocalWrite = Object.freeze({ resourceVersion, arrival: this.arrival, deleted: true });
+    if (this.reflectorsOf(groupKind).every((r) => r.key === by || reached(r, local))) return;
+    this.objects.set(uid, Object.freeze({ ...entry, local }));
+    this.setLocalPending(uid, Object.freeze({ groupKind, resourceVersion }));
+  }
+
   finish(): KatesState {
     for (const [groupKind, uids] of this.touched) this.rejudge(groupKind, uids);
     const objects = this.objects.finish();
@@ -237,8 +253,19 @@ class Batch {
     for (const uid of uids) {
       const entry = this.objects.get(uid);
       if (!entry) continue;
-      if (!reflectors.some((r) => treeHas(r.held, uid)) && !entry.local) this.objects.delete(uid);
-      else if (
+      if (!reflectors.some((r) => treeHas(r.held, uid)) && !entry.local) {
+        const floor: LocalWrite = Object.freeze({
+          resourceVersion: entry.resourceVersion,
+          arrival: entry.arrival,
+          deleted: false,
+          floor: true,
+        });
+        if (!entry.resourceVersion || reflectors.every((r) => reached(r, floor))) this.objects.delete(uid);
+        else {
+          this.objects.set(uid, Object.freeze({ ...entry, local: floor }));
+          this.setLocalPending(uid, Object.freeze({ groupKind, resourceVersion: entry.resourceVersion }));
+        }
+      } else if (
         entry.local?.deleted &&
         !reflectors.some((r) => treeHas(r.held, uid) || !reached(r, entry.local!))
       ) {
@@ -286,7 +313,8 @@ function memberObject(
 ): KubernetesObject | undefined {
   if (!entry || entry.local?.deleted) return undefined;
   if (!queryMatches(r, entry.object)) return undefined;
-  if (treeHas(r.held, uid) || (entry.local && !reached(r, entry.local))) return entry.object;
+  if (treeHas(r.held, uid) || (entry.local && !entry.local.floor && !reached(r, entry.local)))
+    return entry.object;
   return undefined;
 }
 
@@ -383,8 +411,11 @@ function reduce(state: KatesState, action: Action, freeze: boolean): KatesState 
         // accounts for it, and applying it could bring back an object the watch deleted.
         if (c !== undefined && c <= 0) continue;
         b.upsertObject(ev.object, r0.groupKind);
-        if (ev.type === 'DELETED') held.delete(uid);
-        else held.set(uid, true);
+        if (ev.type === 'DELETED') {
+          held.delete(uid);
+          // DELETED also says that an object left the watch's selectors; then it still exists.
+          if (evRv && queryMatches(r0, ev.object)) b.markDeleted(uid, evRv, r0.groupKind, r0.key);
+        } else held.set(uid, true);
         b.touch(r0.groupKind, uid);
       }
       if (evRv && (c === undefined || c > 0)) resourceVersion = evRv;
@@ -415,6 +446,9 @@ function reduce(state: KatesState, action: Action, freeze: boolean): KatesState 
     // Never apply a write older than what the store holds: a late response must not regress.
     const c = held ? compareResourceVersions(rv, held.resourceVersion) : 1;
     if (held && c !== undefined && c < 0 && !deleted) return state;
+    // Nor one older than a deletion already known: it would show the object again, or release it early.
+    const known = held?.local?.deleted ? compareResourceVersions(held.local.resourceVersion, rv) : undefined;
+    if (known !== undefined && known >= 0) return state;
     const entry = b.upsertObject(object, groupKind) ?? held;
     if (!entry) return state;
     const local: LocalWrite = Object.freeze({ resourceVersion: rv, arrival: b.arrival, deleted });

@@ -71,6 +71,12 @@ export interface LocalWrite {
   readonly arrival: number;
   /** A delete: hides the object until the watches confirm it. */
   readonly deleted: boolean;
+  /**
+   * Not a write: the version the store held when no watch held the object any more, kept hidden
+   * until every watch has passed it, so that a lagging watch's older events cannot show an older
+   * version than one already shown.
+   */
+  readonly floor?: boolean;
 }
 
 /** One object, held once whatever the number of queries that show it. */

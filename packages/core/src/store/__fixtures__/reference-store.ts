@@ -12,14 +12,18 @@ import * as actions from '../actions.js';
  * - A list replaces the watch's set when it completes; until then nothing changes.
  * - A local write is ignored when older than the held version, or when every watch has reached
  *   it already; otherwise it is pending until every watch reaches its resourceVersion.
- * - An object no watch holds and no local write keeps is dropped.
+ * - An object no watch holds and no local write keeps is dropped once every watch has reached its
+ *   version; until then it is kept, hidden, as a floor that older events cannot go below.
  * - A query shows an object that matches its watch (newest version) and is held by the watch or
  *   has a pending local write the watch has not reached; a pending local delete hides it.
+ * - A DELETED event of an object that still matches the watch is final (UIDs are never reused):
+ *   it is pending, as a local delete, until every watch has reached it. A local write at or below
+ *   a pending delete is ignored. (A DELETED of one that no longer matches: it left the set.)
  */
 export class ReferenceStore {
   readonly watches = new Map<string, RefWatch>();
   readonly objects = new Map<string, KubernetesObject>();
-  readonly local = new Map<string, { rv: number; deleted: boolean }>();
+  readonly local = new Map<string, { rv: number; deleted: boolean; floor?: boolean }>();
   readonly queries = new Map<string, string>();
 
   constructor(private readonly matchers: Record<string, (obj: KubernetesObject) => boolean>) {}
@@ -53,8 +57,11 @@ export class ReferenceStore {
         w.rv = evRv;
         if (ev.type === 'BOOKMARK') continue;
         this.keepNewest(ev.object);
-        if (ev.type === 'DELETED') w.held.delete(uid(ev.object));
-        else w.held.add(uid(ev.object));
+        if (ev.type === 'DELETED') {
+          w.held.delete(uid(ev.object));
+          // A DELETED of an object that no longer matches says it left the set, not that it is gone.
+          if (w.match(ev.object)) this.local.set(uid(ev.object), { rv: evRv, deleted: true });
+        } else w.held.add(uid(ev.object));
       }
     } else if (actions.localWrite.match(a)) {
       const { object, deleted } = a.payload;
@@ -62,6 +69,8 @@ export class ReferenceStore {
       const writeRv = rv(object);
       if (this.watches.size === 0) return;
       if (held && writeRv < rv(held) && !deleted) return;
+      const pending = this.local.get(uid(object));
+      if (pending?.deleted && pending.rv >= writeRv) return;
       if (!deleted && [...this.watches.values()].every((w) => reached(w, writeRv))) return;
       this.keepNewest(object);
       this.local.set(uid(object), { rv: writeRv, deleted });
@@ -78,7 +87,7 @@ export class ReferenceStore {
     for (const [id, obj] of this.objects) {
       const l = this.local.get(id);
       if (l?.deleted || !w.match(obj)) continue;
-      if (w.held.has(id) || (l && !reached(w, l.rv))) shown.push(obj);
+      if (w.held.has(id) || (l && !l.floor && !reached(w, l.rv))) shown.push(obj);
     }
     const sortKey = (o: KubernetesObject) => [o.metadata?.namespace ?? '', o.metadata?.name ?? '', uid(o)];
     shown.sort((x, y) => {
@@ -103,8 +112,12 @@ export class ReferenceStore {
   private settle(): void {
     const all = [...this.watches.values()];
     for (const [id, l] of this.local) if (all.every((w) => reached(w, l.rv))) this.local.delete(id);
-    for (const id of [...this.objects.keys()]) {
-      if (!this.local.has(id) && !all.some((w) => w.held.has(id))) this.objects.delete(id);
+    for (const [id, obj] of [...this.objects]) {
+      if (this.local.has(id) || all.some((w) => w.held.has(id))) continue;
+      // Held by no watch: kept, hidden, while a watch has not passed its version.
+      if (all.some((w) => !reached(w, rv(obj))))
+        this.local.set(id, { rv: rv(obj), deleted: false, floor: true });
+      else this.objects.delete(id);
     }
   }
 }
