@@ -224,7 +224,7 @@ describe.skipIf(!cluster)('client.watch against the real API server', () => {
         const lists = sent.slice(before).filter((r) => r.path.endsWith('/configmaps') && !r.query?.watch);
         expect(lists).toHaveLength(1);
         expect(lists[0]!.query).toMatchObject({
-          resourceVersion: created.metadata.resourceVersion,
+          resourceVersion: created.metadata?.resourceVersion,
           resourceVersionMatch: 'NotOlderThan',
         });
       }

@@ -14,8 +14,8 @@ export const ALLOWED_DIFFERENCES = {
     'and keyed list items) and treat unknown lists as atomic: the apiserver derives them from OpenAPI schemas the ' +
     'fake does not have. Apply entries, conflicts and ownership transfer are compared exactly.',
   subresources:
-    'Only the status subresource is served (no scale, log, exec, eviction...), and discovery lists only ' +
-    'that one. kates reads and writes status; the rest need kubelets and controllers.',
+    'Only the status and scale subresources are served (no log, exec, eviction, binding...), and discovery ' +
+    'lists only those. The rest need kubelets and controllers; custom resources have no scale subresource here.',
   timing:
     'Bookmarks come every bookmarkIntervalMs (1 s) when the resource moved on, where the apiserver sends one ' +
     'about a second before timeoutSeconds; a CRD is established on the next tick, where the apiserver takes about a ' +
@@ -24,9 +24,10 @@ export const ALLOWED_DIFFERENCES = {
     'A request without a token gets 401; the test cluster allows anonymous requests and answers 403 for ' +
     'them. A wrong token gets 401 on both.',
   controllers:
-    'The fake finalizes deleted namespaces (deletes their objects, then the namespace) as the namespace ' +
-    'controller does; the test cluster runs no controllers, so its namespaces stay Terminating. There is no garbage ' +
-    'collector: propagationPolicy is accepted, owner references are not followed.',
+    'The fake finalizes deleted namespaces (deletes their objects, then the namespace) and collects garbage ' +
+    '(foreground and orphan deletion, dependents of deleted owners) as kube-controller-manager does; the test ' +
+    'cluster runs no controllers, so there namespaces stay Terminating and objects keep the foregroundDeletion or ' +
+    'orphan finalizer. The contract compares what the apiserver answers, and accepts either outcome afterwards.',
 } as const;
 
 export type AllowedDifference = keyof typeof ALLOWED_DIFFERENCES;

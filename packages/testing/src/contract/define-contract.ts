@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe } from 'vitest';
+import { authorizationContract } from './cases/authorization.js';
 import type { ContractContext } from './cases/context.js';
 import { crdContract } from './cases/crd.js';
 import { crudContract } from './cases/crud.js';
+import { customResourceValidationContract } from './cases/custom-resource-validation.js';
+import { deletionPropagationContract } from './cases/deletion-propagation.js';
 import { discoveryContract } from './cases/discovery.js';
 import { expiryContract } from './cases/expiry.js';
+import { fieldValidationContract } from './cases/field-validation.js';
 import { lifecycleContract } from './cases/lifecycle.js';
 import { patchContract } from './cases/patch.js';
+import { scaleContract } from './cases/scale.js';
 import { selectionContract } from './cases/selection.js';
 import { watchContract } from './cases/watch.js';
 import type { ContractTarget } from './target.js';
@@ -47,6 +52,11 @@ export function defineContract(name: string, getTarget: () => Promise<ContractTa
     watchContract(ctx);
     patchContract(ctx);
     crdContract(ctx);
+    fieldValidationContract(ctx);
+    customResourceValidationContract(ctx);
+    scaleContract(ctx);
+    deletionPropagationContract(ctx);
+    authorizationContract(ctx);
     expiryContract(ctx);
   });
 }

@@ -5,9 +5,11 @@ import { ContractHttp } from './http.js';
 defineContract('the contract on the fake API server', async () => {
   const server = await startFakeApiServer();
   const http = new ContractHttp(server.kubeconfigPath);
+  const nobody = new ContractHttp(server.nobodyKubeconfigPath);
   return {
     kind: 'fake',
     http,
+    nobody,
     async expiringServer() {
       const own = await startFakeApiServer();
       const ownHttp = new ContractHttp(own.kubeconfigPath);
@@ -24,6 +26,7 @@ defineContract('the contract on the fake API server', async () => {
     },
     async stop() {
       await http.close();
+      await nobody.close();
       await server.stop();
     },
   };

@@ -9,9 +9,11 @@ const cluster = realCluster();
 if (cluster) {
   defineContract('the contract on the real kube-apiserver', async () => {
     const http = new ContractHttp(cluster.kubeconfigPath);
+    const nobody = new ContractHttp(cluster.nobodyKubeconfigPath);
     return {
       kind: 'real',
       http,
+      nobody,
       async expiringServer() {
         // Compaction and a restart would disturb every other test file: a cluster of its own.
         const own = await startCluster({ onProgress: () => {} });
@@ -29,7 +31,10 @@ if (cluster) {
           },
         };
       },
-      stop: () => http.close(),
+      async stop() {
+        await http.close();
+        await nobody.close();
+      },
     };
   });
 }

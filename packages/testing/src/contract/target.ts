@@ -12,6 +12,8 @@ export interface ExpiringServer {
 export interface ContractTarget {
   readonly kind: 'real' | 'fake';
   readonly http: ContractHttp;
+  /** The same server as the test cluster's user without RBAC rights (`nobody`). */
+  readonly nobody: ContractHttp;
   /** Starts a server of the same kind for tests that would disturb others (compaction, restarts). */
   expiringServer(): Promise<ExpiringServer>;
   stop(): Promise<void>;

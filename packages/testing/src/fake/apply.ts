@@ -1,3 +1,4 @@
+import { parse as parseYaml } from 'yaml';
 import { clone, deepEqual, isObject, type JsonObject } from './json.js';
 import { listTypeAt, sameListItem } from './list-types.js';
 import {
@@ -16,7 +17,7 @@ import {
   toFieldsV1,
   valueAt,
 } from './managed-fields.js';
-import { errors, type StatusCause } from './status.js';
+import { errors, field, type StatusCause } from './status.js';
 
 /** One server-side apply request, resolved against the object it applies to. */
 export interface ApplyRequest {
@@ -100,11 +101,13 @@ function ownsAnythingAt(set: FieldSet, path: readonly string[]): boolean {
   return true;
 }
 
-function conflictMessage(
+/** The 409 message and causes of apply conflicts, naming each manager as the apiserver does. */
+export function conflictMessage(
   conflicts: { entry: ManagedFieldsEntry; path: string[] }[],
 ): [string, StatusCause[]] {
   const who = (e: ManagedFieldsEntry) =>
-    `"${e.manager}"${e.operation === 'Update' ? ` using ${e.apiVersion}` : ''}`;
+    `"${e.manager}"${e.subresource ? ` with subresource "${e.subresource}"` : ''}` +
+    `${e.operation === 'Update' ? ` using ${e.apiVersion}` : ''}`;
   const groups = new Map<ManagedFieldsEntry, string[]>();
   for (const c of conflicts) groups.set(c.entry, [...(groups.get(c.entry) ?? []), formatPath(c.path)]);
   const n = conflicts.length;
@@ -184,4 +187,36 @@ export function serverSideApply(req: ApplyRequest): ApplyResult {
   }
   if (!previous) managedFields.push(mine);
   return { object: merged, managedFields: sortManagedFields(managedFields) };
+}
+
+/**
+ * Reads the body of a server-side apply as the API server does before anything else: a field
+ * manager is required (the User-Agent default of other writes does not count), and the body is
+ * YAML (JSON included) holding `apiVersion` and `kind` as `expected` says.
+ */
+export function readApplyPatch(
+  text: string,
+  opts: { readonly manager?: string; readonly fieldManagerParam?: string },
+  expected: { readonly apiVersion: string; readonly kind: string; readonly what: string },
+): JsonObject {
+  if (opts.fieldManagerParam === '' || !opts.manager) {
+    throw errors.invalidOptions(
+      'PatchOptions',
+      field.required('fieldManager', 'is required for apply patch'),
+    );
+  }
+  let config: unknown;
+  try {
+    config = parseYaml(text);
+  } catch (e) {
+    throw errors.badRequest(`error decoding YAML: ${(e as Error).message}`);
+  }
+  if (!isObject(config)) throw errors.badRequest('the apply patch must be a YAML or JSON object');
+  if (config.apiVersion !== expected.apiVersion || config.kind !== expected.kind) {
+    throw errors.badRequest(
+      `the apply patch is for ${String(config.apiVersion)}, Kind=${String(config.kind)}; ` +
+        `${expected.what} needs apiVersion: ${expected.apiVersion} and kind: ${expected.kind}`,
+    );
+  }
+  return config;
 }

@@ -1,8 +1,8 @@
-import type { KubernetesObject } from '@kates/core';
+import type { KubernetesObject, StructuralSchema } from '@kates/core';
 import { timestamp } from './clock.js';
 import { isObject } from './json.js';
-import { CRD_STORAGE, type ObjectApi } from './object-api.js';
-import type { FieldReader, ResourceRegistry, ServedResource } from './registry.js';
+import type { ObjectApi } from './object-api.js';
+import { CRD_STORAGE, type FieldReader, type ResourceRegistry, type ServedResource } from './registry.js';
 import type { ObjectStore, StoreEvent } from './store.js';
 
 /** The parts of a CustomResourceDefinition the fake serves from. */
@@ -23,6 +23,7 @@ interface CrdSpec {
     storage: boolean;
     subresources?: { status?: object };
     selectableFields?: { jsonPath: string }[];
+    schema?: { openAPIV3Schema?: StructuralSchema };
   }[];
 }
 
@@ -67,6 +68,7 @@ export function servedFromCrd(crd: KubernetesObject): ServedResource[] {
       fieldLabelConversion: true,
       deleteReturnsObject: false,
       custom: true,
+      ...(v.schema?.openAPIV3Schema ? { schema: v.schema.openAPIV3Schema } : {}),
     }));
 }
 

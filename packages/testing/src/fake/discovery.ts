@@ -25,6 +25,13 @@ function responseKind(r: ServedResource) {
     : { group: '', version: '', kind: r.kind };
 }
 
+// A subresource whose kind is not the resource's own: `scale` answers autoscaling/v1 Scale.
+const SCALE_KIND = { group: 'autoscaling', version: 'v1', kind: 'Scale' } as const;
+
+function subresourceKind(r: ServedResource, subresource: string) {
+  return subresource === 'scale' ? SCALE_KIND : responseKind(r);
+}
+
 function aggregatedResource(r: ServedResource) {
   const out: Record<string, unknown> = {
     resource: r.resource,
@@ -38,7 +45,7 @@ function aggregatedResource(r: ServedResource) {
   if (r.subresources.length > 0) {
     out.subresources = r.subresources.map((s) => ({
       subresource: s,
-      responseKind: responseKind(r),
+      responseKind: subresourceKind(r, s),
       verbs: STATUS_VERBS,
     }));
   }
@@ -98,7 +105,7 @@ export function apiGroupDocument(registry: ResourceRegistry, group: string) {
   return { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(registry, group) };
 }
 
-/** `GET /api/v1` or `/apis/GROUP/VERSION`: the `APIResourceList`, with `name/status` entries for subresources. */
+/** `GET /api/v1` or `/apis/GROUP/VERSION`: the `APIResourceList`, with `name/status` and `name/scale` entries for subresources. */
 export function apiResourceList(registry: ResourceRegistry, group: string, version: string) {
   const resources = registry.resourcesOf(group, version);
   if (resources.length === 0) return undefined;
@@ -114,13 +121,25 @@ export function apiResourceList(registry: ResourceRegistry, group: string, versi
     if (r.categories.length > 0) main.categories = [...r.categories];
     return [
       main,
-      ...r.subresources.map((s) => ({
-        name: `${r.resource}/${s}`,
-        singularName: '',
-        namespaced: r.namespaced,
-        kind: r.kind,
-        verbs: STATUS_VERBS,
-      })),
+      ...r.subresources.map((s) =>
+        s === 'scale'
+          ? {
+              name: `${r.resource}/${s}`,
+              singularName: '',
+              namespaced: r.namespaced,
+              group: SCALE_KIND.group,
+              version: SCALE_KIND.version,
+              kind: SCALE_KIND.kind,
+              verbs: STATUS_VERBS,
+            }
+          : {
+              name: `${r.resource}/${s}`,
+              singularName: '',
+              namespaced: r.namespaced,
+              kind: r.kind,
+              verbs: STATUS_VERBS,
+            },
+      ),
     ];
   });
   // The core group's list has no apiVersion, exactly as the apiserver sends it.

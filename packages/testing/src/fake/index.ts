@@ -13,8 +13,12 @@
  * - Stored objects are frozen and serialized once; lists stream chunk by chunk, so 100k objects
  *   never become one string.
  * - Determinism: uids, generated names and random faults come from a seeded source.
- * - The apiserver's own controllers that clients observe are imitated (CRD establishing and
- *   cleanup, namespace finalization); kube-controller-manager's others are not (no GC).
+ * - The controllers whose work clients observe are imitated: the apiserver's (CRD establishing and
+ *   cleanup) and, from kube-controller-manager, namespace finalization and the garbage collector
+ *   (foreground and orphan deletion, dependents of deleted owners). Workload controllers are not.
+ * - Users as on the test cluster: the admin token, and `nobody` without RBAC rights (403 but for
+ *   discovery). Writes check field names against client-node's models (built-in kinds) or the
+ *   CRD's schema (custom resources), as `?fieldValidation=` says.
  * @packageDocumentation
  */
 export type {

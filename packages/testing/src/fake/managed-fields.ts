@@ -14,7 +14,8 @@ export interface ManagedFieldsEntry {
   manager: string;
   operation: 'Apply' | 'Update';
   apiVersion: string;
-  time: string;
+  /** Absent on entries the scale subresource writes into its parent, as the apiserver leaves them. */
+  time?: string;
   fieldsType: 'FieldsV1';
   fieldsV1: JsonObject;
   subresource?: string;
@@ -180,7 +181,10 @@ export function valueAt(obj: unknown, path: readonly string[]): unknown {
   return current;
 }
 
-/** `.spec.containers[name="c"].image`: how the apiserver names a field in a conflict. */
+/**
+ * `.spec.containers[name="c"].image`: how the apiserver names a field in a conflict. Besides the
+ * FieldsV1 elements, `i:0` stands for a list index (an item of an atomic list).
+ */
 export function formatPath(path: readonly string[]): string {
   return path
     .map((p) => {
@@ -191,6 +195,7 @@ export function formatPath(path: readonly string[]): string {
           .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
           .join(',')}]`;
       }
+      if (p.startsWith('i:')) return `[${p.slice(2)}]`;
       return `[=${p.slice(2)}]`;
     })
     .join('');
@@ -269,11 +274,12 @@ export function trackUpdate(
   mine ??= new Map();
   for (const p of changed) addPath(mine, p);
   const previous = entries.find((e) => sameOwner(e, who.manager, 'Update', who.subresource));
+  const time = changed.length > 0 || !previous ? who.time : previous.time;
   const entry: ManagedFieldsEntry = {
     manager: who.manager,
     operation: 'Update',
     apiVersion: who.apiVersion,
-    time: changed.length > 0 || !previous ? who.time : previous.time,
+    ...(time ? { time } : {}),
     fieldsType: 'FieldsV1',
     fieldsV1: toFieldsV1(mine),
   };
@@ -287,7 +293,8 @@ export function trackUpdate(
  * apiVersion and subresource.
  */
 export function sortManagedFields(entries: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
-  const seconds = (e: ManagedFieldsEntry) => Math.floor(Date.parse(e.time) / 1000);
+  // An entry without a time sorts as the zero time, first.
+  const seconds = (e: ManagedFieldsEntry) => (e.time ? Math.floor(Date.parse(e.time) / 1000) : 0);
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return entries.sort((p, q) => {
     if (p.operation !== q.operation) return p.operation === 'Apply' ? -1 : 1;

@@ -1,14 +1,24 @@
 import { apiVersionOf, type KubernetesObject, type Status } from '@kates/core';
-import { parse as parseYaml } from 'yaml';
-import { serverSideApply } from './apply.js';
+import { readApplyPatch, serverSideApply } from './apply.js';
 import { type SeededRandom, timestamp } from './clock.js';
+import { type DeleteOptions, deleteObject } from './deletion.js';
+import {
+  decodeObject,
+  enforceFieldValidation,
+  type FieldValidation,
+  goValue,
+  patchedJson,
+  strictBodyError,
+  strictPatchError,
+  typedPatchError,
+} from './field-validation.js';
 import { clone, deepEqual, isObject, type JsonObject } from './json.js';
 import { type FieldScope, type ManagedFieldsEntry, trackUpdate } from './managed-fields.js';
-import { atVersion, ordered, orderedMetadata, withRv } from './object-shape.js';
+import { atVersion, ordered, withRv } from './object-shape.js';
 import { PATCH_TYPES, patchObject } from './patch/index.js';
-import { hasStatusSubresource, type ServedResource } from './registry.js';
-import { errors, field } from './status.js';
-import { type ObjectStore, objectKey, type StoreEvent } from './store.js';
+import { CRD_STORAGE, hasStatusSubresource, NAMESPACES_STORAGE, type ServedResource } from './registry.js';
+import { errors } from './status.js';
+import { type ObjectStore, objectKey } from './store.js';
 import { validateObject, validateUpdate } from './validation.js';
 
 /** Who writes and how: the field manager and the options every write takes. */
@@ -17,8 +27,12 @@ export interface WriteOptions {
   readonly manager: string;
   /** `dryRun=All`: validate and answer, but store nothing. */
   readonly dryRun?: boolean;
-  /** `status` for writes to the status subresource. */
-  readonly subresource?: 'status';
+  /** `status` or `scale` for writes to a subresource. */
+  readonly subresource?: 'status' | 'scale';
+  /** `?fieldValidation=`: what to do with fields the kind's schema does not declare (default Warn). */
+  readonly fieldValidation?: FieldValidation;
+  /** Collects the warnings the answer carries (`Warning: 299 - "..."` headers). */
+  readonly warnings?: string[];
 }
 
 /** Options only PATCH takes. */
@@ -35,8 +49,6 @@ export interface WriteResult {
   readonly body: KubernetesObject | Status;
 }
 
-const NAMESPACES = '/namespaces';
-const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
 /**
  * The REST semantics of the fake API server, independent of HTTP: create, update, patch,
  * apply, delete, with the apiserver's metadata rules (uid, resourceVersion, generation,
@@ -73,9 +85,18 @@ export class ObjectApi {
     }
   }
 
+  /** Decodes a request body as the apiserver does: unknown fields refused, warned about or dropped. */
+  private decode(r: ServedResource, body: JsonObject, opts: WriteOptions): JsonObject {
+    const decoded = decodeObject(r, body, 'document');
+    enforceFieldValidation(opts.fieldValidation ?? 'Warn', decoded.unknown, opts.warnings, (list) =>
+      strictBodyError(r, list),
+    );
+    return decoded.object;
+  }
+
   private checkNamespace(r: ServedResource, namespace: string | undefined, name: string): void {
     if (!r.namespaced || !namespace) return;
-    const ns = this.store.get(NAMESPACES, namespace);
+    const ns = this.store.get(NAMESPACES_STORAGE, namespace);
     if (!ns) throw errors.notFound({ group: '', resource: 'namespaces' }, namespace);
     if (ns.metadata?.deletionTimestamp) {
       throw errors.forbidden(
@@ -105,6 +126,7 @@ export class ObjectApi {
     managedFields?: ManagedFieldsEntry[],
   ): WriteResult {
     this.checkKind(r, body);
+    body = this.decode(r, body, opts);
     const meta = isObject(body.metadata) ? { ...body.metadata } : {};
     if (r.namespaced) {
       if (meta.namespace && namespace && meta.namespace !== namespace) {
@@ -151,7 +173,7 @@ export class ObjectApi {
 
   /** Defaults the apiserver applies that clients rely on. */
   private defaultKind(r: ServedResource, obj: JsonObject): void {
-    if (r.storageKey === NAMESPACES) {
+    if (r.storageKey === NAMESPACES_STORAGE) {
       const meta = obj.metadata as JsonObject;
       meta.labels = { ...(meta.labels as object | undefined), 'kubernetes.io/metadata.name': meta.name };
       const spec = isObject(obj.spec) ? obj.spec : {};
@@ -189,6 +211,7 @@ export class ObjectApi {
     opts: WriteOptions,
   ): WriteResult {
     this.checkKind(r, body);
+    body = this.decode(r, body, opts);
     const meta = isObject(body.metadata) ? body.metadata : {};
     if (meta.name !== undefined && meta.name !== name) {
       throw errors.badRequest(
@@ -204,8 +227,11 @@ export class ObjectApi {
     return this.replace(r, current, body, opts);
   }
 
-  /** The common tail of update and patch: preconditions, subresource rules, validation, no-op, commit. */
-  private replace(
+  /**
+   * The common tail of update, patch and subresource writes: preconditions, subresource rules,
+   * validation, no-op, commit. `managedFields`, when given, replaces the tracking of this write.
+   */
+  replace(
     r: ServedResource,
     current: KubernetesObject,
     body: JsonObject,
@@ -253,7 +279,7 @@ export class ObjectApi {
   }
 
   private hasSpecFinalizers(r: ServedResource, obj: KubernetesObject): boolean {
-    return r.storageKey === NAMESPACES && (obj.spec?.finalizers ?? []).length > 0;
+    return r.storageKey === NAMESPACES_STORAGE && (obj.spec?.finalizers ?? []).length > 0;
   }
 
   /** What an update may change: the status subresource only `status`; the main resource all but `status`. */
@@ -274,7 +300,7 @@ export class ObjectApi {
         if (current.status === undefined) delete next.status;
         else next.status = clone(current.status);
       }
-      if (r.storageKey === NAMESPACES) next.spec = clone(current.spec);
+      if (r.storageKey === NAMESPACES_STORAGE) next.spec = clone(current.spec);
     }
     const meta: JsonObject = isObject(next.metadata) ? { ...next.metadata } : {};
     const old = current.metadata ?? {};
@@ -291,7 +317,7 @@ export class ObjectApi {
       if (old[k] === undefined) delete meta[k];
       else meta[k] = old[k];
     }
-    if (r.storageKey === NAMESPACES) {
+    if (r.storageKey === NAMESPACES_STORAGE) {
       meta.labels = { ...(meta.labels as object | undefined), 'kubernetes.io/metadata.name': old.name };
     }
     next.metadata = meta;
@@ -310,8 +336,9 @@ export class ObjectApi {
     const type = contentType.split(';')[0]?.trim().toLowerCase();
     if (type === PATCH_TYPES.apply) return this.apply(r, namespace, name, text, opts);
     const current = this.get(r, namespace, name);
-    const patched = patchObject(type ?? '', current, text, r.custom);
-    if (!isObject(patched)) throw errors.badRequest('the patch did not produce an object');
+    const result = patchObject(type ?? '', current, text, r.custom);
+    if (!isObject(result)) throw errors.badRequest('the patch did not produce an object');
+    const patched = this.decodePatched(r, result, type ?? '', text, opts);
     const meta = isObject(patched.metadata) ? patched.metadata : {};
     if (meta.name !== name) {
       throw errors.badRequest(
@@ -326,6 +353,24 @@ export class ObjectApi {
     return this.replace(r, current, body, opts);
   }
 
+  /** Decodes a patch's result: unknown fields are checked on the patched object, as the apiserver's patcher does. */
+  private decodePatched(
+    r: ServedResource,
+    patched: JsonObject,
+    type: string,
+    text: string,
+    opts: WriteOptions,
+  ): JsonObject {
+    const decoded = decodeObject(r, patched, 'sorted');
+    enforceFieldValidation(opts.fieldValidation ?? 'Warn', decoded.unknown, opts.warnings, (list) =>
+      strictPatchError(
+        type === PATCH_TYPES.strategic ? goValue(JSON.parse(text)) : patchedJson(patched, r.custom),
+        list,
+      ),
+    );
+    return decoded.object;
+  }
+
   private apply(
     r: ServedResource,
     namespace: string | undefined,
@@ -333,32 +378,20 @@ export class ObjectApi {
     text: string,
     opts: WriteOptions & ApplyOptions,
   ): WriteResult {
-    // Apply needs an explicit fieldManager; the User-Agent default of other writes does not count.
-    if (opts.fieldManagerParam === '' || !opts.manager) {
-      throw errors.invalidOptions(
-        'PatchOptions',
-        field.required('fieldManager', 'is required for apply patch'),
-      );
-    }
-    let config: unknown;
-    try {
-      config = parseYaml(text);
-    } catch (e) {
-      throw errors.badRequest(`error decoding YAML: ${(e as Error).message}`);
-    }
-    if (!isObject(config)) throw errors.badRequest('the apply patch must be a YAML or JSON object');
-    if (config.apiVersion !== apiVersionOf(r) || config.kind !== r.kind) {
-      throw errors.badRequest(
-        `the apply patch is for ${String(config.apiVersion)}, Kind=${String(config.kind)}; ` +
-          `this resource needs apiVersion: ${apiVersionOf(r)} and kind: ${r.kind}`,
-      );
-    }
+    const config = readApplyPatch(text, opts, {
+      apiVersion: apiVersionOf(r),
+      kind: r.kind,
+      what: 'this resource',
+    });
     const meta = isObject(config.metadata) ? config.metadata : {};
     if (meta.name !== undefined && meta.name !== name) {
       throw errors.badRequest(
         `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`,
       );
     }
+    // The typed patch cannot hold undeclared fields, whatever fieldValidation says.
+    const declared = decodeObject(r, config, 'document');
+    if (declared.unknown.length > 0) throw typedPatchError(r, config, declared.unknown);
     const current = this.store.get(r.storageKey, objectKey(r.namespaced ? namespace : undefined, name));
     const now = timestamp();
     const result = serverSideApply({
@@ -382,14 +415,16 @@ export class ObjectApi {
       return this.create(r, namespace, body, opts, result.managedFields);
     }
     const body = {
-      ...result.object,
+      ...decodeObject(r, result.object, 'document').object,
       metadata: { ...(result.object.metadata as JsonObject), resourceVersion: undefined },
     };
     return this.replace(r, current, body, opts, result.managedFields);
   }
 
   /**
-   * DELETE: with finalizers the object is marked (deletionTimestamp) and kept; otherwise it goes.
+   * DELETE: with finalizers the object is marked (deletionTimestamp, generation bumped) and kept;
+   * otherwise it goes. `propagationPolicy` Foreground or Orphan adds the garbage collector's
+   * finalizer (`foregroundDeletion`, `orphan`), so such a delete always marks first.
    * Preconditions (uid, resourceVersion) answer 409 as the apiserver does.
    */
   delete(
@@ -417,89 +452,16 @@ export class ObjectApi {
           `match the ResourceVersion in record (${current.metadata?.resourceVersion}). The object might have been modified`,
       );
     }
-    if (current.metadata?.deletionTimestamp) return { code: 200, body: atVersion(r, current) };
-    const key = objectKey(current.metadata?.namespace, name);
-    const isCrd = r.storageKey === CRD_STORAGE;
-    const finalizers = [...(current.metadata?.finalizers ?? [])];
-    if (isCrd && !finalizers.includes(CRD_CLEANUP_FINALIZER)) finalizers.push(CRD_CLEANUP_FINALIZER);
-    if (finalizers.length > 0 || this.hasSpecFinalizers(r, current)) {
-      const now = timestamp();
-      const marked: JsonObject = {
-        ...(clone(current) as JsonObject),
-        metadata: {
-          ...clone(current.metadata),
-          deletionTimestamp: now,
-          deletionGracePeriodSeconds: 0,
-          finalizers,
-        },
-      };
-      if (finalizers.length === 0) delete (marked.metadata as JsonObject).finalizers;
-      if (r.storageKey === NAMESPACES) marked.status = { ...(current.status ?? {}), phase: 'Terminating' };
-      if (isCrd) marked.status = crdTerminating(current, now);
-      const m = ordered(r, marked);
-      if (dryRun) return { code: 200, body: atVersion(r, m) };
-      const event = this.store.commit(r.storageKey, key, (rv) => withRv(m, rv));
-      return { code: 200, body: atVersion(r, event.object) };
-    }
-    if (dryRun) return { code: 200, body: this.deleted(r, current, current) };
-    const event: StoreEvent = this.store.commit(r.storageKey, key, () => undefined);
-    return { code: 200, body: this.deleted(r, current, event.object) };
-  }
-
-  private deleted(
-    r: ServedResource,
-    current: KubernetesObject,
-    last: KubernetesObject,
-  ): KubernetesObject | Status {
-    if (r.deleteReturnsObject) {
-      const gone = withRv(last, current.metadata?.resourceVersion);
-      return atVersion(r, {
-        ...gone,
-        metadata: orderedMetadata({
-          ...gone.metadata,
-          deletionTimestamp: timestamp(),
-          deletionGracePeriodSeconds: 0,
-        }),
-      });
-    }
-    const [name, uid] = [current.metadata?.name as string, current.metadata?.uid as string];
-    return {
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Success',
-      details: r.group ? { name, group: r.group, kind: r.resource, uid } : { name, kind: r.resource, uid },
-    };
+    return deleteObject(this.store, r, current, options, dryRun);
   }
 }
 
-/** The CRD resource's storage key. */
-export const CRD_STORAGE = 'apiextensions.k8s.io/customresourcedefinitions';
+export type { DeleteOptions } from './deletion.js';
+export { CRD_STORAGE } from './registry.js';
 /** The manager name of writes with no fieldManager and no User-Agent. */
 export const DEFAULT_MANAGER = 'unknown';
 /** The manager of the fake's own controllers (namespace and CRD cleanup, seeding). */
 export const SYSTEM_MANAGER = 'kates-fake-apiserver';
-
-/** `DeleteOptions` as the body or query of a DELETE carries them. */
-export interface DeleteOptions {
-  readonly propagationPolicy?: string;
-  readonly gracePeriodSeconds?: number;
-  readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
-  readonly dryRun?: string[];
-}
-
-function crdTerminating(current: KubernetesObject, now: string): JsonObject {
-  const status = clone((current.status ?? {}) as JsonObject);
-  const conditions = Array.isArray(status.conditions) ? [...status.conditions] : [];
-  conditions.push({
-    type: 'Terminating',
-    status: 'True',
-    lastTransitionTime: now,
-    reason: 'InstanceDeletionPending',
-    message: 'CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon',
-  });
-  return { ...status, conditions };
-}
 
 /** Whether anything but metadata and status changed: what bumps `metadata.generation`. */
 function specChanged(r: ServedResource, a: KubernetesObject, b: KubernetesObject): boolean {

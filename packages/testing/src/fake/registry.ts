@@ -1,4 +1,9 @@
-import type { KubernetesObject, ResourceType } from '@kates/core';
+import type { KubernetesObject, ResourceType, StructuralSchema } from '@kates/core';
+
+/** The CRD resource's storage key. */
+export const CRD_STORAGE = 'apiextensions.k8s.io/customresourcedefinitions';
+/** The namespace resource's storage key. */
+export const NAMESPACES_STORAGE = '/namespaces';
 
 /** How the apiserver validates `metadata.name` of a kind. */
 export type NameRule = 'subdomain' | 'label' | 'dns1035';
@@ -37,6 +42,10 @@ export interface ServedResource extends ResourceType {
   readonly initialStatus?: () => Record<string, unknown>;
   /** Served from a CustomResourceDefinition (discovery fills `responseKind` group and version). */
   readonly custom: boolean;
+  /** client-node's model of a built-in kind (`V1ConfigMap`): the fields its objects may have. */
+  readonly model?: string;
+  /** A custom resource version's `openAPIV3Schema`: how its objects are pruned and validated. */
+  readonly schema?: StructuralSchema;
 }
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -66,6 +75,10 @@ interface BuiltinRow {
   returnsObject?: boolean;
   verbs?: string[];
   initialStatus?: () => Record<string, unknown>;
+  /** Serves the `scale` subresource (autoscaling/v1 Scale of `spec.replicas`). */
+  scale?: boolean;
+  /** client-node's model name when it is not `V1` + kind. */
+  model?: string;
 }
 
 // The built-in kinds, as the v1.37 apiserver describes them (checked against a real one).
@@ -157,6 +170,7 @@ const BUILTIN: BuiltinRow[] = [
     singular: 'event',
     shortNames: ['ev'],
     conversion: true,
+    model: 'CoreV1Event',
     fields: Object.fromEntries([
       ...['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'].map((f) => [
         `involvedObject.${f}`,
@@ -192,6 +206,7 @@ const BUILTIN: BuiltinRow[] = [
     resource: 'deployments',
     kind: 'Deployment',
     namespaced: true,
+    scale: true,
     singular: 'deployment',
     shortNames: ['deploy'],
     categories: ['all'],
@@ -204,6 +219,7 @@ const BUILTIN: BuiltinRow[] = [
     resource: 'replicasets',
     kind: 'ReplicaSet',
     namespaced: true,
+    scale: true,
     singular: 'replicaset',
     shortNames: ['rs'],
     categories: ['all'],
@@ -218,6 +234,7 @@ const BUILTIN: BuiltinRow[] = [
     resource: 'statefulsets',
     kind: 'StatefulSet',
     namespaced: true,
+    scale: true,
     singular: 'statefulset',
     shortNames: ['sts'],
     categories: ['all'],
@@ -267,7 +284,8 @@ function builtin(row: BuiltinRow): ServedResource {
     shortNames: row.shortNames ?? [],
     singularName: row.singular,
     categories: row.categories ?? [],
-    subresources: row.status ? ['status'] : [],
+    // In the apiserver's order: discovery lists `scale` before `status`.
+    subresources: [...(row.scale ? ['scale'] : []), ...(row.status ? ['status'] : [])],
     storageKey: `${row.group}/${row.resource}`,
     storageVersion: true,
     generation: row.generation ?? false,
@@ -276,6 +294,7 @@ function builtin(row: BuiltinRow): ServedResource {
     fieldLabelConversion: row.conversion ?? false,
     deleteReturnsObject: row.returnsObject ?? false,
     custom: false,
+    model: row.model ?? `V1${row.kind}`,
     ...(row.initialStatus ? { initialStatus: row.initialStatus } : {}),
   };
 }
@@ -283,6 +302,11 @@ function builtin(row: BuiltinRow): ServedResource {
 /** Whether a resource has a `status` subresource (so the main resource ignores `status`, and vice versa). */
 export function hasStatusSubresource(r: ServedResource): boolean {
   return r.subresources.includes('status');
+}
+
+/** Whether a resource has a `scale` subresource. */
+export function hasScaleSubresource(r: ServedResource): boolean {
+  return r.subresources.includes('scale');
 }
 
 /**

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kates/core';
 import { writeKubeconfig } from '../cluster/kubeconfig.js';
+import { ADMIN, authorize, type FakeUser, NOBODY } from './authorizer.js';
 import { SeededRandom } from './clock.js';
 import { CrdController } from './crd-controller.js';
 import {
@@ -18,14 +19,23 @@ import {
   wantsAggregated,
 } from './discovery.js';
 import { Faults, type KubeVerb } from './faults.js';
+import { fieldValidationOf } from './field-validation.js';
+import { GarbageCollector } from './garbage-collector.js';
 import { isObject } from './json.js';
 import { streamList } from './list.js';
 import { NamespaceController } from './namespace-controller.js';
-import { DEFAULT_MANAGER, type DeleteOptions, ObjectApi, type WriteResult } from './object-api.js';
+import {
+  DEFAULT_MANAGER,
+  type DeleteOptions,
+  ObjectApi,
+  type WriteOptions,
+  type WriteResult,
+} from './object-api.js';
 import { atVersion, parseJsonBody } from './object-shape.js';
 import { booleanParam, objectFilter } from './query.js';
-import { hasStatusSubresource, ResourceRegistry, type ServedResource } from './registry.js';
+import { ResourceRegistry, type ServedResource } from './registry.js';
 import { type Route, route } from './routes.js';
+import { ScaleSubresource } from './scale.js';
 import { seed } from './seed.js';
 import { ApiError, errors, field } from './status.js';
 import { ObjectStore } from './store.js';
@@ -48,19 +58,31 @@ export interface FakeApiServerOptions {
   readonly bookmarkIntervalMs?: number;
   /** Delay before a new CRD is Established and served (default 0: the next tick). */
   readonly crdEstablishDelayMs?: number;
-  /** Bearer token required of every request; random by default. */
+  /** The admin's bearer token; random by default. (The `nobody` user's is always random.) */
   readonly token?: string;
   /** Where to write the kubeconfig; a new temporary folder by default (removed by stop()). */
   readonly kubeconfigPath?: string;
+}
+
+/** The `Warning` header lines of an answer (`299 - "text"`), as the apiserver quotes them. */
+function warningHeaders(warnings: readonly string[]): Record<string, string[]> {
+  if (warnings.length === 0) return {};
+  return { warning: warnings.map((w) => `299 - "${w.replace(/[\\"]/g, (c) => `\\${c}`)}"`) };
 }
 
 /** A running fake API server. */
 export interface FakeApiServer {
   /** `http://127.0.0.1:PORT`. */
   readonly url: string;
-  /** A kubeconfig (mode 0600) for it: admin bearer token, `insecure-skip-tls-verify: true`, namespace default. */
+  /**
+   * A kubeconfig (mode 0600) with `insecure-skip-tls-verify: true` and namespace default, and the
+   * test cluster's two contexts: `admin` (current; may do everything) and `nobody` (a user without
+   * RBAC rights: discovery only, 403 Forbidden for the rest).
+   */
   readonly kubeconfigPath: string;
-  /** The bearer token it requires. Test-only; never log it. */
+  /** The same server as the `nobody` user alone. */
+  readonly nobodyKubeconfigPath: string;
+  /** The admin's bearer token. Test-only; never log it. */
   readonly token: string;
   /** Fault injection; `faults.reset()` between tests. */
   readonly faults: Faults;
@@ -84,7 +106,7 @@ function sendJson(
   code: number,
   body: unknown,
   contentType = 'application/json',
-  headers: Record<string, string> = {},
+  headers: Record<string, string | readonly string[]> = {},
 ): void {
   const text = JSON.stringify(body);
   res.writeHead(code, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), ...headers });
@@ -136,10 +158,18 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
   const faults = new Faults(() => watches, store, random);
   const crds = new CrdController(store, registry, api, options.crdEstablishDelayMs ?? 0);
   const namespaces = new NamespaceController(store, registry, api);
+  const garbage = new GarbageCollector(store, registry, api);
+  const scale = new ScaleSubresource(api);
   const token = options.token ?? randomBytes(24).toString('hex');
+  const nobodyToken = randomBytes(24).toString('hex');
+  const users = new Map<string, FakeUser>([
+    [`Bearer ${token}`, ADMIN],
+    [`Bearer ${nobodyToken}`, NOBODY],
+  ]);
   const timings = { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000 };
   crds.start();
   namespaces.start();
+  garbage.start();
   seed(api, registry, crds, options.seed ?? []);
 
   let serverAddress = '127.0.0.1:0';
@@ -150,9 +180,11 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.headers.authorization !== `Bearer ${token}`) throw errors.unauthorized();
+    const user = users.get(req.headers.authorization ?? '');
+    if (!user) throw errors.unauthorized();
     const url = new URL(req.url ?? '/', 'http://fake');
     const method = req.method ?? 'GET';
+    authorize(user, method, url);
     const target = route(url.pathname, registry);
     const accept = req.headers.accept;
     switch (target.type) {
@@ -181,8 +213,16 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
         sendJson(res, 200, list);
         return;
       }
-      case 'resource':
-        return handleResource(req, res, url, method, target);
+      case 'resource': {
+        // Warnings travel with the answer, an error too (an Invalid object after dropped fields).
+        const warnings: string[] = [];
+        try {
+          await handleResource(req, res, url, method, target, warnings);
+        } catch (e) {
+          if (!(e instanceof ApiError) || warnings.length === 0) throw e;
+          throw new ApiError(e.code, e.status, { ...e.headers, ...warningHeaders(warnings) }, e.plainText);
+        }
+      }
     }
   }
 
@@ -192,11 +232,11 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     url: URL,
     method: string,
     target: Extract<Route, { type: 'resource' }>,
+    warnings: string[],
   ): Promise<void> {
     const { resource: r, namespace, name, subresource } = target;
     const params = url.searchParams;
-    if (subresource !== undefined && (subresource !== 'status' || !hasStatusSubresource(r)))
-      throw errors.noResource();
+    if (subresource !== undefined && !r.subresources.includes(subresource)) throw errors.noResource();
     const verb = verbOf(method, target, params);
     if (!r.verbs.includes(verb) || (subresource && !['get', 'update', 'patch'].includes(verb)))
       throw errors.methodNotAllowed();
@@ -204,7 +244,25 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     if (injected) throw injected;
     const manager = params.get('fieldManager') || req.headers['user-agent']?.split('/')[0] || DEFAULT_MANAGER;
     const dryRun = params.getAll('dryRun').includes('All');
-    const opts = { manager, dryRun, ...(subresource ? { subresource: 'status' as const } : {}) };
+    const fieldValidation =
+      verb === 'create' || verb === 'update' || verb === 'patch'
+        ? fieldValidationOf(
+            params,
+            verb === 'create' ? 'CreateOptions' : verb === 'update' ? 'UpdateOptions' : 'PatchOptions',
+          )
+        : undefined;
+    const opts: WriteOptions = {
+      manager,
+      dryRun,
+      warnings,
+      ...(fieldValidation ? { fieldValidation } : {}),
+      ...(subresource === 'status' ? { subresource: 'status' as const } : {}),
+    };
+    if (subresource === 'scale') {
+      const answer = await writeScale(req, params, target, verb, opts);
+      sendJson(res, answer.code, answer.body, 'application/json', warningHeaders(warnings));
+      return;
+    }
     let result: WriteResult;
     switch (verb) {
       case 'get':
@@ -257,7 +315,27 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       case 'deletecollection':
         return deleteCollection(req, res, params, r, namespace, dryRun);
     }
-    sendJson(res, result.code, result.body);
+    sendJson(res, result.code, result.body, 'application/json', warningHeaders(warnings));
+  }
+
+  /** GET, PUT or PATCH of a `scale` subresource. */
+  async function writeScale(
+    req: IncomingMessage,
+    params: URLSearchParams,
+    target: Extract<Route, { type: 'resource' }>,
+    verb: KubeVerb,
+    opts: WriteOptions,
+  ): Promise<WriteResult> {
+    const { resource: r, namespace } = target;
+    const name = target.name as string;
+    if (verb === 'get') return { code: 200, body: scale.get(r, namespace, name) };
+    if (verb === 'update')
+      return scale.update(r, namespace, name, parseJsonBody(r, await readBody(req)), opts);
+    return scale.patch(r, namespace, name, req.headers['content-type'] ?? '', await readBody(req), {
+      ...opts,
+      force: booleanParam(params, 'force'),
+      fieldManagerParam: params.get('fieldManager') ?? '',
+    });
   }
 
   async function deleteOptions(req: IncomingMessage, params: URLSearchParams): Promise<DeleteOptions> {
@@ -366,16 +444,21 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
   const port = (server.address() as AddressInfo).port;
   serverAddress = `127.0.0.1:${port}`;
   const url = `http://127.0.0.1:${port}`;
-  const ownDir = options.kubeconfigPath ? undefined : mkdtempSync(join(tmpdir(), 'kates-fake-'));
-  const kubeconfigPath = options.kubeconfigPath ?? join(ownDir as string, 'kubeconfig');
-  writeKubeconfig(kubeconfigPath, url, '', [{ name: 'admin', token }], 'default', {
+  const ownDir = mkdtempSync(join(tmpdir(), 'kates-fake-'));
+  const kubeconfigPath = options.kubeconfigPath ?? join(ownDir, 'kubeconfig');
+  const nobodyKubeconfigPath = join(ownDir, 'kubeconfig-nobody');
+  const nobody = { name: 'nobody', token: nobodyToken };
+  // The test cluster's contexts, so a test may switch to the unprivileged user on either server.
+  writeKubeconfig(kubeconfigPath, url, '', [{ name: 'admin', token }, nobody], 'default', {
     insecureSkipTlsVerify: true,
   });
+  writeKubeconfig(nobodyKubeconfigPath, url, '', [nobody], 'default', { insecureSkipTlsVerify: true });
 
   let stopped = false;
   return {
     url,
     kubeconfigPath,
+    nobodyKubeconfigPath,
     token,
     faults,
     get resourceVersion() {
@@ -386,12 +469,13 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       stopped = true;
       crds.stop();
       namespaces.stop();
+      garbage.stop();
       for (const w of [...watches]) w.drop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+      rmSync(ownDir, { recursive: true, force: true });
     },
   };
 }

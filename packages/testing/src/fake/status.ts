@@ -16,7 +16,7 @@ export class ApiError extends Error {
   constructor(
     readonly code: number,
     readonly status: Status,
-    readonly headers: Readonly<Record<string, string>> = {},
+    readonly headers: Readonly<Record<string, string | readonly string[]>> = {},
     readonly plainText?: string,
   ) {
     super(status.message ?? status.reason ?? `HTTP ${code}`);
@@ -103,7 +103,8 @@ export const errors = {
   invalid(r: Pick<ServedResource, 'group' | 'kind'>, name: string, causes: StatusCause[]): ApiError {
     const parts = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));
     const joined = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
-    const details: Status['details'] = { kind: r.kind, causes };
+    // An invalid patch names no kind: the apiserver omits the empty field.
+    const details: Status['details'] = r.kind ? { kind: r.kind, causes } : { causes };
     if (name) details.name = name;
     if (r.group) details.group = r.group;
     return failure(422, 'Invalid', `${qualifiedKind(r)} "${name}" is invalid: ${joined}`, details);
@@ -113,7 +114,10 @@ export const errors = {
     return failure(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
   },
   /** An invalid query option (`ListOptions`, `PatchOptions`), as a 422 on `meta.k8s.io`. */
-  invalidOptions(kind: 'ListOptions' | 'PatchOptions' | 'DeleteOptions', cause: StatusCause): ApiError {
+  invalidOptions(
+    kind: 'ListOptions' | 'CreateOptions' | 'UpdateOptions' | 'PatchOptions' | 'DeleteOptions',
+    cause: StatusCause,
+  ): ApiError {
     return failure(422, 'Invalid', `${kind}.meta.k8s.io "" is invalid: ${cause.field}: ${cause.message}`, {
       group: 'meta.k8s.io',
       kind,
@@ -193,5 +197,37 @@ export const field = {
   },
   forbidden(path: string, detail: string): StatusCause {
     return { reason: 'FieldValueForbidden', message: `Forbidden: ${detail}`, field: path };
+  },
+  /** A value of the wrong type: `value` is what the message shows (CRD validation shows the type's name). */
+  typeInvalid(path: string, value: unknown, detail: string): StatusCause {
+    return { ...field.invalid(path, value, detail), reason: 'FieldValueTypeInvalid' };
+  },
+  notSupported(path: string, value: unknown, supported: readonly unknown[]): StatusCause {
+    return {
+      reason: 'FieldValueNotSupported',
+      message: `Unsupported value: ${JSON.stringify(value)}: supported values: ${supported.map((v) => JSON.stringify(v)).join(', ')}`,
+      field: path,
+    };
+  },
+  tooLong(path: string, max: number): StatusCause {
+    return {
+      reason: 'FieldValueTooLong',
+      message: `Too long: may not be more than ${max} bytes`,
+      field: path,
+    };
+  },
+  tooMany(path: string, count: number, max: number): StatusCause {
+    return {
+      reason: 'FieldValueTooMany',
+      message: `Too many: ${count}: must have at most ${max} items`,
+      field: path,
+    };
+  },
+  duplicate(path: string, value: unknown): StatusCause {
+    return {
+      reason: 'FieldValueDuplicate',
+      message: `Duplicate value: ${JSON.stringify(value)}`,
+      field: path,
+    };
   },
 };

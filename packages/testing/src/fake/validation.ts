@@ -2,6 +2,7 @@ import { type KubernetesObject, labelKeyError, labelValueError } from '@kates/co
 import { deepEqual, isObject } from './json.js';
 import type { NameRule, ServedResource } from './registry.js';
 import { field, type StatusCause } from './status.js';
+import { validateCustomObject } from './structural-validation.js';
 
 // The apiserver's wording (k8s.io/apimachinery/pkg/util/validation), so messages match a real cluster.
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -186,6 +187,7 @@ export function validateObject(r: ServedResource, obj: KubernetesObject): Status
   if (!r.custom && r.group === '' && (r.kind === 'ConfigMap' || r.kind === 'Secret'))
     validateConfigKeys(obj, causes);
   validateKind(r, obj, causes);
+  if (r.custom && r.schema) causes.push(...validateCustomObject(obj, r.schema));
   return causes;
 }
 

@@ -45,5 +45,24 @@ export function stableMetadata(meta: Record<string, unknown>) {
   return rest;
 }
 
+/** A failure `Status` as both servers answer it; `details` left out where the apiserver omits them. */
+export function failure(
+  code: number,
+  reason: string | undefined,
+  message: string,
+  details?: Record<string, unknown>,
+) {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    ...(reason ? { reason } : {}),
+    ...(details ? { details } : {}),
+    code,
+  };
+}
+
 export const RFC3339_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 export const UID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

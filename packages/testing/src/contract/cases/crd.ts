@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ContractHttp } from '../http.js';
 import type { ContractContext } from './context.js';
 
-const CRDS = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+export const CRDS = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
 const AGGREGATED = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
 function crd(group: string) {
@@ -56,7 +56,7 @@ function crd(group: string) {
 }
 
 /** Polls: CRDs are established and cleaned up asynchronously, at different speeds (ALLOWED_DIFFERENCES.timing). */
-async function eventually<T>(
+export async function eventually<T>(
   what: string,
   probe: () => Promise<T | undefined>,
   timeoutMs = 20_000,
@@ -70,7 +70,7 @@ async function eventually<T>(
   }
 }
 
-async function established(http: ContractHttp, name: string) {
+export async function established(http: ContractHttp, name: string) {
   return eventually(`${name} is Established`, async () => {
     const res = await http.get(`${CRDS}/${name}`);
     const ok = res.body?.status?.conditions?.some(

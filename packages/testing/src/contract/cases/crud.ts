@@ -4,20 +4,10 @@ import {
   configMaps,
   deployment,
   deployments,
+  failure,
   RFC3339_SECONDS,
   UID,
 } from './context.js';
-
-const failure = (code: number, reason: string, message: string, details: Record<string, unknown>) => ({
-  kind: 'Status',
-  apiVersion: 'v1',
-  metadata: {},
-  status: 'Failure',
-  message,
-  reason,
-  details,
-  code,
-});
 
 export function crudContract(ctx: ContractContext) {
   describe('create, read, update, delete', () => {

@@ -4,8 +4,8 @@ import type { ContractContext } from './context.js';
 const AGGREGATED = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 const ALL = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
-// What both servers must say about the built-in kinds the fake serves; status is the one subresource
-// compared (ALLOWED_DIFFERENCES.subresources).
+// What both servers must say about the built-in kinds the fake serves; status and scale are the
+// subresources compared (ALLOWED_DIFFERENCES.subresources).
 const CORE = [
   {
     name: 'namespaces',
@@ -53,6 +53,7 @@ const APPS = [
     singularName: 'deployment',
     namespaced: true,
     kind: 'Deployment',
+    scale: true,
     shortNames: ['deploy'],
     categories: ['all'],
     status: true,
@@ -62,6 +63,7 @@ const APPS = [
     singularName: 'replicaset',
     namespaced: true,
     kind: 'ReplicaSet',
+    scale: true,
     shortNames: ['rs'],
     categories: ['all'],
     status: true,
@@ -71,6 +73,7 @@ const APPS = [
     singularName: 'statefulset',
     namespaced: true,
     kind: 'StatefulSet',
+    scale: true,
     shortNames: ['sts'],
     categories: ['all'],
     status: true,
@@ -91,14 +94,27 @@ type Expected = (typeof CORE)[number] & {
   categories?: string[];
   shortNames?: string[];
   status?: boolean;
+  scale?: boolean;
 };
+
+const SCALE_KIND = { group: 'autoscaling', version: 'v1', kind: 'Scale' };
 
 function expectLegacy(resources: Record<string, unknown>[], expected: Expected[]) {
   for (const e of expected) {
     const found = resources.find((r) => r.name === e.name);
     expect(found, e.name).toBeDefined();
-    const { status, ...fields } = e;
+    const { status, scale, ...fields } = e;
     expect(found).toMatchObject({ ...fields, verbs: e.verbs ?? ALL });
+    const scaleSub = resources.find((r) => r.name === `${e.name}/scale`);
+    if (scale)
+      expect(scaleSub).toEqual({
+        name: `${e.name}/scale`,
+        singularName: '',
+        namespaced: e.namespaced,
+        ...SCALE_KIND,
+        verbs: ['get', 'patch', 'update'],
+      });
+    else expect(scaleSub, `${e.name}/scale`).toBeUndefined();
     if (!e.shortNames) expect(found?.shortNames, e.name).toBeUndefined();
     if (!e.categories) expect(found?.categories, e.name).toBeUndefined();
     const sub = resources.find((r) => r.name === `${e.name}/status`);
@@ -129,6 +145,18 @@ function expectAggregated(resources: Record<string, unknown>[], expected: Expect
     expect(found?.shortNames, e.name).toEqual(e.shortNames);
     expect(found?.categories, e.name).toEqual(e.categories);
     const subs = (found?.subresources ?? []) as { subresource: string }[];
+    // Where both are served, scale comes first, as the apiserver lists them.
+    expect(
+      subs.map((s) => s.subresource).filter((s) => s === 'scale' || s === 'status'),
+      e.name,
+    ).toEqual([...(e.scale ? ['scale'] : []), ...(e.status ? ['status'] : [])]);
+    const scaleSub = subs.find((s) => s.subresource === 'scale');
+    if (e.scale)
+      expect(scaleSub).toEqual({
+        subresource: 'scale',
+        responseKind: SCALE_KIND,
+        verbs: ['get', 'patch', 'update'],
+      });
     const status = subs.find((s) => s.subresource === 'status');
     if (e.status)
       expect(status).toEqual({
@@ -171,7 +199,7 @@ export function discoveryContract(ctx: ContractContext) {
       });
     });
 
-    it('lists core/v1 resources with their names, scope, verbs and status subresources', async () => {
+    it('lists core/v1 resources with their names, scope, verbs and status and scale subresources', async () => {
       const res = await ctx.http().get('/api/v1');
       expect(res.body.kind).toBe('APIResourceList');
       expect(res.body.groupVersion).toBe('v1');
