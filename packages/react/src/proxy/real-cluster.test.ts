@@ -11,19 +11,10 @@ import {
 } from '@kates/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realCluster } from '../../../testing/src/vitest/cluster.js';
+import { within } from './__fixtures__/within.js';
 import { type KubeProxy, startKubeProxy } from './start.js';
 
 const cluster = realCluster();
-
-/** Polls `check` until it holds, at most `ms`; returns the time it took. */
-async function within(ms: number, check: () => boolean): Promise<number> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > ms) throw new Error(`not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return Date.now() - started;
-}
 
 describe.skipIf(!cluster)('startKubeProxy against the real API server', () => {
   let proxy: KubeProxy;

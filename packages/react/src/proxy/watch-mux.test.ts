@@ -14,18 +14,10 @@ import {
 } from '@kates/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realCluster } from '../../../testing/src/vitest/cluster.js';
+import { within } from './__fixtures__/within.js';
 import { type KubeProxy, startKubeProxy } from './start.js';
 
 const cluster = realCluster();
-
-/** Polls `check` until it holds, at most `ms`. */
-async function within(ms: number, check: () => boolean): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > ms) throw new Error(`not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** The proxy's upstream transport, counting the watches it holds open against the API server. */
 function counting(inner: Transport): Transport & { readonly open: number; readonly started: number } {
