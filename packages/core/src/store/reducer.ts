@@ -150,19 +150,30 @@ class Batch {
   }
 
   /**
+   * Keeps `entry` with `local` pending (a write, a deletion or a floor) until every watch of its
+   * kind has reached `local.resourceVersion`; `rejudge` releases it.
+   */
+  keepPending(uid: string, entry: ObjectEntry, local: LocalWrite): void {
+    this.objects.set(uid, Object.freeze({ ...entry, local }));
+    this.setLocalPending(
+      uid,
+      Object.freeze({ groupKind: entry.groupKind, resourceVersion: local.resourceVersion }),
+    );
+  }
+
+  /**
    * A deletion a watch has seen is final: UIDs are never reused (a DELETED event of an object that
-   * still matches the watch's selectors; one that no longer matches has only left its set). While another watch of the kind
-   * has not reached it, the object is kept as a pending deletion, hidden from every query, so that
-   * neither that watch's older events nor a late write response brings it back; it goes when every
-   * watch has passed the deletion, as a local delete does.
+   * still matches the watch's selectors; one that no longer matches has only left its set). While
+   * another watch of the kind has not reached it, the object is kept as a pending deletion, hidden
+   * from every query, so that neither that watch's older events nor a late write response brings
+   * it back; it goes when every watch has passed the deletion, as a local delete does.
    */
   markDeleted(uid: string, resourceVersion: string, groupKind: string, by: string): void {
     const entry = this.objects.get(uid);
     if (!entry || (entry.local?.deleted && entry.local.resourceVersion === resourceVersion)) return;
     const local: LocalWrite = Object.freeze({ resourceVersion, arrival: this.arrival, deleted: true });
     if (this.reflectorsOf(groupKind).every((r) => r.key === by || reached(r, local))) return;
-    this.objects.set(uid, Object.freeze({ ...entry, local }));
-    this.setLocalPending(uid, Object.freeze({ groupKind, resourceVersion }));
+    this.keepPending(uid, entry, local);
   }
 
   finish(): KatesState {
@@ -261,10 +272,7 @@ class Batch {
           floor: true,
         });
         if (!entry.resourceVersion || reflectors.every((r) => reached(r, floor))) this.objects.delete(uid);
-        else {
-          this.objects.set(uid, Object.freeze({ ...entry, local: floor }));
-          this.setLocalPending(uid, Object.freeze({ groupKind, resourceVersion: entry.resourceVersion }));
-        }
+        else this.keepPending(uid, entry, floor);
       } else if (
         entry.local?.deleted &&
         !reflectors.some((r) => treeHas(r.held, uid) || !reached(r, entry.local!))
@@ -453,8 +461,7 @@ function reduce(state: KatesState, action: Action, freeze: boolean): KatesState 
     if (!entry) return state;
     const local: LocalWrite = Object.freeze({ resourceVersion: rv, arrival: b.arrival, deleted });
     if (!deleted && reflectors.every((r) => reached(r, local))) return state;
-    b.objects.set(uid, Object.freeze({ ...entry, local }));
-    b.setLocalPending(uid, Object.freeze({ groupKind, resourceVersion: rv }));
+    b.keepPending(uid, entry, local);
     b.touch(groupKind, uid);
     return b.finish();
   }

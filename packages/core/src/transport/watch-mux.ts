@@ -206,6 +206,11 @@ export class WatchMux {
       abort.abort();
       throw this.fetch.fail(opening, 'the proxy did not open a watch session');
     }
+    if (this.closed) {
+      // Closed while the session was opening: nothing may ride it.
+      abort.abort();
+      return undefined;
+    }
     const session: Session = { id: frame.session, channels: new Map(), abort, nextId: 1 };
     this.current = session;
     void this.pump(session, lines, opening);

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isWatchRequest, type Transport, type TransportRequest, type TransportResponse } from '@kates/core';
 import { drainedOrClosed } from './drain.js';
-import { baseHeaders, writeStatus } from './status.js';
+import { baseHeaders, writeStatus, writeUnreachable } from './status.js';
 
 /** Response headers passed on to the browser: what describes the body. Nothing else, ever. */
 const FORWARDED_RESPONSE_HEADERS = [
@@ -99,14 +99,7 @@ export async function forward(
       signal: abort.signal,
     });
   } catch (e) {
-    if (abort.signal.aborted) return;
-    // Transport errors name the server and the failure, never a credential.
-    writeStatus(
-      res,
-      502,
-      'BadGateway',
-      `the kates proxy could not reach the API server: ${(e as Error).message}`,
-    );
+    if (!abort.signal.aborted) writeUnreachable(res, e);
     return;
   }
   const headers = relayedHeaders(upstream);

@@ -34,3 +34,16 @@ export function writeStatus(
   res.writeHead(code, { ...baseHeaders, ...headers, 'content-type': 'application/json' });
   res.end(body);
 }
+
+/**
+ * Answers 502 to a request that never reached an answer from the API server. Transport errors
+ * name the server and the failure, never a credential.
+ */
+export function writeUnreachable(res: ServerResponse, e: unknown): void {
+  writeStatus(
+    res,
+    502,
+    'BadGateway',
+    `the kates proxy could not reach the API server: ${(e as Error)?.message ?? String(e)}`,
+  );
+}

@@ -12,7 +12,7 @@ import {
 import { drainedOrClosed } from './drain.js';
 import { readBody, relayWhole } from './forward.js';
 import { isApiPath, tunnelRefusalOf } from './guard.js';
-import { baseHeaders, writeStatus } from './status.js';
+import { baseHeaders, writeStatus, writeUnreachable } from './status.js';
 
 /** One browser page's stream, and the watches it carries. */
 interface Session {
@@ -117,14 +117,7 @@ export class WatchMuxServer {
       });
     } catch (e) {
       session.watches.delete(watch.id);
-      if (!abort.signal.aborted) {
-        writeStatus(
-          res,
-          502,
-          'BadGateway',
-          `the kates proxy could not reach the API server: ${(e as Error).message}`,
-        );
-      }
+      if (!abort.signal.aborted) writeUnreachable(res, e);
       return;
     }
     if (upstream.status !== 200) {
