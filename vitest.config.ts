@@ -10,6 +10,7 @@ export default defineConfig({
       '@kates/core/browser': src('./packages/core/src/browser.ts'),
       '@kates/core': src('./packages/core/src/index.ts'),
       '@kates/testing': src('./packages/testing/src/index.ts'),
+      '@kates/controller': src('./packages/controller/src/index.ts'),
       '@kates/react/proxy': src('./packages/react/src/proxy/index.ts'),
       '@kates/react': src('./packages/react/src/index.ts'),
     },
