@@ -19,6 +19,17 @@ if [ -f "${out}/.complete" ]; then
   exit 0
 fi
 mkdir -p "$out"
+# One build at a time per cache: test runs started side by side (vitest in two terminals, CI
+# beside a developer's run) wait for the first build instead of writing the same files at once.
+exec 9>"${out}/.lock"
+if ! flock -n 9; then
+  echo "build.sh: another build of ${out} is running; waiting for it" >&2
+  flock 9
+fi
+if [ -f "${out}/.complete" ]; then
+  echo "$out"
+  exit 0
+fi
 command -v go >/dev/null || { echo "build.sh: Go is not installed; the real API server is built from Go modules (see README)" >&2; exit 3; }
 ldflags="-s -w -X k8s.io/component-base/version.gitVersion=${release} -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$release" | cut -d. -f2) -X k8s.io/component-base/version.gitTreeState=clean -X k8s.io/component-base/version.buildDate=1970-01-01T00:00:00Z"
 pkg_of() {
