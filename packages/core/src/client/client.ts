@@ -11,6 +11,7 @@ import { localWrite } from '../store/actions.js';
 import { createKatesStore, type KatesStore } from '../store/store.js';
 import type { Transport } from '../transport/types.js';
 import { logWarningsOnce, withWarnings } from '../transport/warnings.js';
+import { DeletionVersions } from './deletion-versions.js';
 import { modifyObject } from './modify.js';
 import { getObject, listPages } from './read.js';
 import { isKindRef, kindName, namespaceFor, requireName, resolveTarget } from './target.js';
@@ -66,6 +67,8 @@ export class Client {
   /** The newest version this client wrote of each kind: new watches list at least that new. */
   private readonly writtenVersions = new WrittenVersions();
   private readonly host: ReturnType<typeof createWatchHost>;
+  /** Learns the version of deletes answered with a Status, for the store (see DeletionVersions). */
+  private readonly deletionVersions: DeletionVersions;
 
   constructor(options: ClientOptions) {
     this.transport =
@@ -92,6 +95,7 @@ export class Client {
     // Read/write coherence: each write result goes to the store, where every accumulator whose
     // queries match it shows it at once. A copy, because the store freezes what it holds and
     // the caller keeps the object it was given.
+    this.deletionVersions = new DeletionVersions(this.transport, this.store);
     this.onWrite((write) => {
       if (Object.keys(this.store.getState().kates.reflectors).length === 0) return;
       this.store.dispatch(
@@ -102,6 +106,9 @@ export class Client {
           verb: write.verb,
         }),
       );
+      const meta = write.object.metadata;
+      if (write.deleted && meta?.uid && !meta.resourceVersion)
+        this.deletionVersions.note(write.resource, meta.namespace, meta.uid);
     });
   }
 
@@ -311,6 +318,7 @@ export class Client {
 
   /** Stops every watch of this client and frees the transport's connections. */
   close(): void {
+    this.deletionVersions.close();
     void this.watches.stopAll().finally(() => this.transport.close?.());
   }
 

@@ -75,3 +75,12 @@ export const localWrite = createAction<{
   deleted: boolean;
   verb: string;
 }>(`${prefix}/localWrite`);
+
+/**
+ * The API server's state at `resourceVersion` no longer has these UIDs, deleted through the client
+ * with a `Status` answer (which carries no resourceVersion): the client learns the version from a
+ * consistent list after the delete, so the store knows when every watch has passed the deletion.
+ */
+export const deletionVersion = createAction<{ groupKind: string; uids: string[]; resourceVersion: string }>(
+  `${prefix}/deletionVersion`,
+);

@@ -233,6 +233,73 @@ describe('a local delete', () => {
   });
 });
 
+describe('a delete answered with a Status (no resourceVersion)', () => {
+  const a = (rv: string) => pod('a', { namespace: 'ns1', rv, labels: { app: 'web', tier: 'fe' } });
+
+  it('hides the object at once, and a lagging watch cannot bring it back before its DELETED', () => {
+    const d = twoWatches();
+    d.write(a('11'), 'create').write(a('12'), 'patch').deletedWithStatus('a', 'ns1');
+    expect(d.names('web')).toEqual([]);
+    expect(d.names('ns1')).toEqual([]);
+    // The watches lag: ADDED and MODIFIED arrive after the delete, at versions the store cannot
+    // order against a deletion without one. Arrival order would rank them newer.
+    d.events('web', ['ADDED', a('11')], ['MODIFIED', a('12')]).events('ns1', ['ADDED', a('11')]);
+    d.bookmark('web', '12').bookmark('ns1', '12');
+    expect(d.names('web')).toEqual([]);
+    expect(d.names('ns1')).toEqual([]);
+    expect(d.pending()).toEqual({ 'uid-a': 'Pod' });
+    // The DELETED events give the deletion its version; once both watches passed it, it is gone.
+    d.events('web', ['DELETED', a('13')]);
+    expect(d.names('ns1')).toEqual([]);
+    d.events('ns1', ['MODIFIED', a('12')], ['DELETED', a('13')]);
+    expect(d.pending()).toEqual({});
+    expect(d.state.objects.size).toBe(0);
+  });
+
+  it('ignores a write response of that uid that arrives after it', () => {
+    const d = twoWatches();
+    d.events('web', ['ADDED', a('11')]).events('ns1', ['ADDED', a('11')]);
+    d.deletedWithStatus('a', 'ns1');
+    // A patch sent before the delete, answered after it.
+    d.write(a('12'), 'patch');
+    expect(d.names('web')).toEqual([]);
+    expect(d.names('ns1')).toEqual([]);
+  });
+
+  it('hides an object the store has not seen yet, when the watches deliver its creation later', () => {
+    const d = twoWatches();
+    d.deletedWithStatus('a', 'ns1');
+    expect(d.pending()).toEqual({ 'uid-a': 'Pod' });
+    d.events('web', ['ADDED', a('11')]).events('ns1', ['ADDED', a('11')]);
+    expect(d.names('web')).toEqual([]);
+    expect(d.names('ns1')).toEqual([]);
+  });
+
+  it('is released by the version of a consistent list when no watch ever held the object', () => {
+    const d = twoWatches();
+    // Matches neither watch: no DELETED will come; only the client's list gives a version.
+    const db = pod('db', { namespace: 'ns2', rv: '11', labels: { app: 'db' } });
+    d.write(db, 'create').deletedWithStatus('db', 'ns2');
+    d.bookmark('web', '20').bookmark('ns1', '20');
+    expect(d.pending()).toEqual({ 'uid-db': 'Pod' });
+    d.deletionVersion('21', 'uid-db');
+    d.bookmark('web', '21');
+    expect(d.pending()).toEqual({ 'uid-db': 'Pod' });
+    d.bookmark('ns1', '21');
+    expect(d.pending()).toEqual({});
+    expect(d.state.objects.size).toBe(0);
+  });
+
+  it("takes the DELETED event's version over a later one learnt from a list", () => {
+    const d = twoWatches();
+    d.events('web', ['ADDED', a('11')]).events('ns1', ['ADDED', a('11')]);
+    d.deletedWithStatus('a', 'ns1').deletionVersion('30', 'uid-a');
+    d.events('web', ['DELETED', a('12')]).events('ns1', ['DELETED', a('12')]);
+    expect(d.pending()).toEqual({});
+    expect(d.state.objects.size).toBe(0);
+  });
+});
+
 describe('two watches of one kind that lag each other', () => {
   it('hide an object from every query once one watch has seen it deleted, and a late write response does not bring it back', () => {
     const d = twoWatches();

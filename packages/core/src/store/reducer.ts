@@ -166,14 +166,28 @@ class Batch {
    * still matches the watch's selectors; one that no longer matches has only left its set). While
    * another watch of the kind has not reached it, the object is kept as a pending deletion, hidden
    * from every query, so that neither that watch's older events nor a late write response brings
-   * it back; it goes when every watch has passed the deletion, as a local delete does.
+   * it back; it goes when every watch has passed the deletion, as a local delete does. The event's
+   * version replaces that of a local deletion (unknown after a `Status` answer, or a later one
+   * learnt from a list): it is the deletion's own.
    */
   markDeleted(uid: string, resourceVersion: string, groupKind: string, by: string): void {
     const entry = this.objects.get(uid);
     if (!entry || (entry.local?.deleted && entry.local.resourceVersion === resourceVersion)) return;
     const local: LocalWrite = Object.freeze({ resourceVersion, arrival: this.arrival, deleted: true });
-    if (this.reflectorsOf(groupKind).every((r) => r.key === by || reached(r, local))) return;
+    if (!entry.local && this.reflectorsOf(groupKind).every((r) => r.key === by || reached(r, local))) return;
     this.keepPending(uid, entry, local);
+  }
+
+  /** Holds a deletion of a UID the store has no object of: its reference stands in, never shown. */
+  tombstone(object: KubernetesObject, groupKind: string): ObjectEntry {
+    const entry: ObjectEntry = Object.freeze({
+      object: this.freeze ? deepFreeze(object) : object,
+      groupKind,
+      resourceVersion: '',
+      arrival: this.arrival,
+    });
+    this.objects.set(object.metadata!.uid!, entry);
+    return entry;
   }
 
   finish(): KatesState {
@@ -300,8 +314,13 @@ class Batch {
   }
 }
 
-/** Whether watch `r` has reached the resourceVersion of a local write. */
+/**
+ * Whether watch `r` has reached the resourceVersion of a local write. A deletion whose version is
+ * not known yet (a `Status` answer) is reached by no watch: arrival order would rank a lagging
+ * watch's next event after it.
+ */
 function reached(r: ReflectorState, local: LocalWrite): boolean {
+  if (!local.resourceVersion) return false;
   const c = compareResourceVersions(r.resourceVersion, local.resourceVersion);
   return c === undefined ? r.arrival > local.arrival : c >= 0;
 }
@@ -451,18 +470,42 @@ function reduce(state: KatesState, action: Action, freeze: boolean): KatesState 
     if (!uid || reflectors.length === 0) return state;
     const rv = object.metadata?.resourceVersion ?? '';
     const held = b.objects.get(uid);
-    // Never apply a write older than what the store holds: a late response must not regress.
-    const c = held ? compareResourceVersions(rv, held.resourceVersion) : 1;
-    if (held && c !== undefined && c < 0 && !deleted) return state;
-    // Nor one older than a deletion already known: it would show the object again, or release it early.
-    const known = held?.local?.deleted ? compareResourceVersions(held.local.resourceVersion, rv) : undefined;
-    if (known !== undefined && known >= 0) return state;
-    const entry = b.upsertObject(object, groupKind) ?? held;
+    if (held?.local?.deleted) {
+      // A deletion is final for its UID: any write of it answered later was made before it. A
+      // second answer to the deletion itself may only give a version it did not have.
+      if (!deleted || !rv || held.local.resourceVersion) return state;
+      b.keepPending(uid, held, Object.freeze({ resourceVersion: rv, arrival: b.arrival, deleted }));
+      b.touch(groupKind, uid);
+      return b.finish();
+    }
+    let entry: ObjectEntry | undefined;
+    if (!rv) {
+      // Without a version a write cannot be ordered against the watches: only a delete (answered
+      // with a Status) is kept, hiding the object until its version is known and passed.
+      if (!deleted) return state;
+      entry = held ?? b.tombstone(object, groupKind);
+    } else {
+      // Never apply a write older than what the store holds: a late response must not regress.
+      const c = held ? compareResourceVersions(rv, held.resourceVersion) : 1;
+      if (held && c !== undefined && c < 0 && !deleted) return state;
+      entry = b.upsertObject(object, groupKind) ?? held;
+    }
     if (!entry) return state;
     const local: LocalWrite = Object.freeze({ resourceVersion: rv, arrival: b.arrival, deleted });
     if (!deleted && reflectors.every((r) => reached(r, local))) return state;
     b.keepPending(uid, entry, local);
     b.touch(groupKind, uid);
+    return b.finish();
+  }
+
+  if (actions.deletionVersion.match(action)) {
+    const { groupKind, uids, resourceVersion } = action.payload;
+    for (const uid of uids) {
+      const entry = b.objects.get(uid);
+      if (!entry?.local?.deleted || entry.local.resourceVersion) continue;
+      b.keepPending(uid, entry, Object.freeze({ resourceVersion, arrival: b.arrival, deleted: true }));
+      b.touch(groupKind, uid);
+    }
     return b.finish();
   }
 

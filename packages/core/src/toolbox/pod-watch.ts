@@ -2,6 +2,7 @@ import { apiErrorFromResponse } from '../errors/api-error.js';
 import type { Pod } from '../model/kinds.js';
 import type { Status, WatchEvent } from '../model/object.js';
 import { Backoff } from '../reflector/backoff.js';
+import { sleep } from '../sleep.js';
 import type { Transport } from '../transport/types.js';
 
 function podPath(namespace: string, name?: string): string {
@@ -147,16 +148,4 @@ export class PodWatch {
       }
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -17,13 +17,19 @@ import * as actions from '../actions.js';
  * - A query shows an object that matches its watch (newest version) and is held by the watch or
  *   has a pending local write the watch has not reached; a pending local delete hides it.
  * - A DELETED event of an object that still matches the watch is final (UIDs are never reused):
- *   it is pending, as a local delete, until every watch has reached it. A local write at or below
- *   a pending delete is ignored. (A DELETED of one that no longer matches: it left the set.)
+ *   it is pending, as a local delete, until every watch has reached it. (A DELETED of one that no
+ *   longer matches: it left the set.)
+ * - A deletion is final for its UID: once one is pending, every later write of that UID is ignored
+ *   (it can only be older than the deletion).
+ * - A delete answered without a resourceVersion (a `Status`) is pending at an unknown version,
+ *   which no watch reaches, until a watch's DELETED or the client's consistent list
+ *   (`deletionVersion`) gives it one. Any other write without a resourceVersion is ignored.
  */
 export class ReferenceStore {
   readonly watches = new Map<string, RefWatch>();
   readonly objects = new Map<string, KubernetesObject>();
-  readonly local = new Map<string, { rv: number; deleted: boolean; floor?: boolean }>();
+  /** Pending local entries; `rv` undefined: a deletion whose version is not known yet. */
+  readonly local = new Map<string, { rv: number | undefined; deleted: boolean; floor?: boolean }>();
   readonly queries = new Map<string, string>();
 
   constructor(private readonly matchers: Record<string, (obj: KubernetesObject) => boolean>) {}
@@ -65,15 +71,30 @@ export class ReferenceStore {
       }
     } else if (actions.localWrite.match(a)) {
       const { object, deleted } = a.payload;
-      const held = this.objects.get(uid(object));
-      const writeRv = rv(object);
+      const id = uid(object);
+      const held = this.objects.get(id);
+      const writeRv = rvOf(object);
       if (this.watches.size === 0) return;
-      if (held && writeRv < rv(held) && !deleted) return;
-      const pending = this.local.get(uid(object));
-      if (pending?.deleted && pending.rv >= writeRv) return;
-      if (!deleted && [...this.watches.values()].every((w) => reached(w, writeRv))) return;
-      this.keepNewest(object);
-      this.local.set(uid(object), { rv: writeRv, deleted });
+      const pending = this.local.get(id);
+      if (pending?.deleted) {
+        if (deleted && pending.rv === undefined && writeRv !== undefined) pending.rv = writeRv;
+      } else if (writeRv === undefined) {
+        if (deleted) {
+          if (!held) this.objects.set(id, object);
+          this.local.set(id, { rv: undefined, deleted: true });
+        }
+      } else {
+        const heldRv = held && rvOf(held);
+        if (held && heldRv !== undefined && writeRv < heldRv && !deleted) return;
+        if (!deleted && [...this.watches.values()].every((w) => reached(w, writeRv))) return;
+        this.keepNewest(object);
+        this.local.set(id, { rv: writeRv, deleted });
+      }
+    } else if (actions.deletionVersion.match(a)) {
+      for (const id of a.payload.uids) {
+        const pending = this.local.get(id);
+        if (pending?.deleted && pending.rv === undefined) pending.rv = Number(a.payload.resourceVersion);
+      }
     }
     this.settle();
   }
@@ -106,7 +127,8 @@ export class ReferenceStore {
 
   private keepNewest(obj: KubernetesObject): void {
     const held = this.objects.get(uid(obj));
-    if (!held || rv(obj) > rv(held)) this.objects.set(uid(obj), obj);
+    const heldRv = held && rvOf(held);
+    if (!held || heldRv === undefined || rv(obj) > heldRv) this.objects.set(uid(obj), obj);
   }
 
   private settle(): void {
@@ -115,8 +137,9 @@ export class ReferenceStore {
     for (const [id, obj] of [...this.objects]) {
       if (this.local.has(id) || all.some((w) => w.held.has(id))) continue;
       // Held by no watch: kept, hidden, while a watch has not passed its version.
-      if (all.some((w) => !reached(w, rv(obj))))
-        this.local.set(id, { rv: rv(obj), deleted: false, floor: true });
+      const objRv = rvOf(obj);
+      if (objRv !== undefined && all.some((w) => !reached(w, objRv)))
+        this.local.set(id, { rv: objRv, deleted: false, floor: true });
       else this.objects.delete(id);
     }
   }
@@ -129,14 +152,20 @@ interface RefWatch {
   readonly match: (obj: KubernetesObject) => boolean;
 }
 
-function reached(w: RefWatch, rv: number): boolean {
-  return w.rv !== undefined && w.rv >= rv;
+/** Whether watch `w` has reached version `rv`; an unknown version is reached by none. */
+function reached(w: RefWatch, rv: number | undefined): boolean {
+  return rv !== undefined && w.rv !== undefined && w.rv >= rv;
 }
 
 function uid(obj: KubernetesObject): string {
   const u = obj.metadata?.uid;
   if (!u) throw new Error('reference store: object without uid');
   return u;
+}
+
+/** The object's resourceVersion, or undefined when it has none (a delete's `Status` answer). */
+function rvOf(obj: KubernetesObject): number | undefined {
+  return obj.metadata?.resourceVersion === undefined ? undefined : rv(obj);
 }
 
 function rv(obj: KubernetesObject): number {

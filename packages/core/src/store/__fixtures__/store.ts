@@ -125,6 +125,22 @@ export class StoreDriver {
     return this;
   }
 
+  /**
+   * A delete the API server answered with a `Status`: no resourceVersion, only the reference and
+   * the uid from `details`.
+   */
+  deletedWithStatus(name: string, namespace = 'default', uid = `uid-${name}`): this {
+    const ref = { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, uid } };
+    this.store.dispatch(actions.localWrite({ groupKind: 'Pod', object: ref, deleted: true, verb: 'delete' }));
+    return this;
+  }
+
+  /** The client's consistent list after a Status-answered delete: the API server is at `rv`. */
+  deletionVersion(rv: string, ...uids: string[]): this {
+    this.store.dispatch(actions.deletionVersion({ groupKind: 'Pod', uids, resourceVersion: rv }));
+    return this;
+  }
+
   get state() {
     return this.store.getState().kates;
   }
