@@ -1,0 +1,283 @@
+import type { KubernetesObject } from '../model/object.js';
+import { compareResourceVersions } from '../resource-version.js';
+import { deepFreeze } from './freeze.js';
+import { PendingIndex } from './pending-index.js';
+import { RecordEditor } from './record-editor.js';
+import { isNewerVersion, letGo, reached, shownBy } from './rules.js';
+import type {
+  KatesState,
+  LocalWrite,
+  ObjectEntry,
+  PendingWrite,
+  QueryState,
+  ReflectorState,
+} from './state.js';
+import { emptyTree, TreeEditor, treeForEach, treeHas } from './tree.js';
+
+/**
+ * The draft of one action: each part of the state is copied on its first write and edited in
+ * place after that; `finish()` builds the next state, or returns the same one when nothing
+ * changed. Membership of the objects an action touched is re-judged once, at the end, by the rules
+ * of `rules.ts`.
+ */
+export class Batch {
+  readonly objects: TreeEditor<ObjectEntry>;
+  readonly reflectors: RecordEditor<ReflectorState>;
+  readonly queries: RecordEditor<QueryState>;
+  readonly localPending: TreeEditor<PendingWrite>;
+  /** UIDs whose entry in `localPending` this action added, replaced or released. */
+  private readonly pendingChanged = new Set<string>();
+  /** UIDs to re-judge, by group-kind. */
+  private readonly touched = new Map<string, Set<string>>();
+  /** Arrival sequence of this action: orders versions that cannot be compared. */
+  readonly arrival: number;
+
+  constructor(
+    private readonly state: KatesState,
+    private readonly freeze: boolean,
+  ) {
+    this.objects = new TreeEditor(state.objects);
+    this.reflectors = new RecordEditor(state.reflectors);
+    this.queries = new RecordEditor(state.queries);
+    this.localPending = new TreeEditor(state.localPending);
+    this.arrival = state.seq + 1;
+  }
+
+  /** Replaces watch `key` with `fn` of it, if it exists; returns the new state of the watch. */
+  updateReflector(key: string, fn: (r: ReflectorState) => ReflectorState): ReflectorState | undefined {
+    const r = this.reflectors.get(key);
+    if (!r) return undefined;
+    const next = fn(r);
+    if (next !== r) this.reflectors.set(key, next);
+    return next;
+  }
+
+  /** The watches of `groupKind`, as this action leaves them so far. */
+  reflectorsOf(groupKind: string): ReflectorState[] {
+    const out: ReflectorState[] = [];
+    const all = this.reflectors.current;
+    for (const key in all) {
+      const r = all[key]!;
+      if (r.groupKind === groupKind) out.push(r);
+    }
+    return out;
+  }
+
+  /** UIDs with a pending write of `groupKind`, as this action leaves them so far. */
+  pendingUids(groupKind: string): string[] {
+    const uids = new Set(this.pendingChanged);
+    treeForEach(this.state.localPending, (_kind, uid) => {
+      uids.add(uid);
+    });
+    return [...uids].filter((uid) => this.localPending.get(uid)?.groupKind === groupKind);
+  }
+
+  /** Marks `uid` for re-judging; without a uid, only releases local writes of the kind. */
+  touch(groupKind: string, uid?: string): void {
+    let set = this.touched.get(groupKind);
+    if (!set) {
+      set = new Set();
+      this.touched.set(groupKind, set);
+    }
+    if (uid !== undefined) set.add(uid);
+  }
+
+  /** Stores `obj` unless the store already holds a newer version of it (rule 1); returns the entry. */
+  upsertObject(obj: KubernetesObject, groupKind: string): ObjectEntry | undefined {
+    const uid = obj.metadata?.uid;
+    if (!uid) return undefined;
+    const rv = obj.metadata?.resourceVersion ?? '';
+    const held = this.objects.get(uid);
+    if (held && !isNewerVersion(rv, held.resourceVersion)) return held;
+    const object = this.freeze ? deepFreeze(obj) : obj;
+    // Two literals rather than a conditional spread: this runs once per event.
+    const entry: ObjectEntry = Object.freeze(
+      held?.local
+        ? { object, groupKind, resourceVersion: rv, arrival: this.arrival, local: held.local }
+        : { object, groupKind, resourceVersion: rv, arrival: this.arrival },
+    );
+    this.objects.set(uid, entry);
+    return entry;
+  }
+
+  /** Holds a deletion of a UID the store has no object of: its reference stands in, never shown. */
+  tombstone(object: KubernetesObject, groupKind: string): ObjectEntry {
+    const entry: ObjectEntry = Object.freeze({
+      object: this.freeze ? deepFreeze(object) : object,
+      groupKind,
+      resourceVersion: '',
+      arrival: this.arrival,
+    });
+    this.objects.set(object.metadata!.uid!, entry);
+    return entry;
+  }
+
+  /**
+   * Keeps `entry` with `local` pending (a write, a deletion or a floor) until every watch of its
+   * kind has reached `local.resourceVersion`; `rejudge` releases it.
+   */
+  keepPending(uid: string, entry: ObjectEntry, local: LocalWrite): void {
+    this.objects.set(uid, Object.freeze({ ...entry, local }));
+    this.setLocalPending(
+      uid,
+      Object.freeze({ groupKind: entry.groupKind, resourceVersion: local.resourceVersion }),
+    );
+  }
+
+  /**
+   * A deletion a watch has seen (rule 5): while another watch of the kind has not reached it, the
+   * object is kept as a pending deletion, hidden from every query, so that neither that watch's
+   * older events nor a late write response brings it back. The event's version replaces that of a
+   * local deletion (unknown after a `Status` answer, or a later one learnt from a list): it is the
+   * deletion's own.
+   */
+  markDeleted(uid: string, resourceVersion: string, groupKind: string, by: string): void {
+    const entry = this.objects.get(uid);
+    if (!entry || (entry.local?.deleted && entry.local.resourceVersion === resourceVersion)) return;
+    const local: LocalWrite = Object.freeze({ resourceVersion, arrival: this.arrival, deleted: true });
+    if (!entry.local && this.reflectorsOf(groupKind).every((r) => r.key === by || reached(r, local))) return;
+    this.keepPending(uid, entry, local);
+  }
+
+  /** Builds a query's members from scratch: when it binds to a watch that may already hold objects. */
+  rebuildMembers(q: QueryState): QueryState {
+    const r = q.watchKey ? this.reflectors.get(q.watchKey) : undefined;
+    const members = new TreeEditor(emptyTree<KubernetesObject>());
+    if (r) {
+      treeForEach(r.held, (_v, uid) => {
+        const obj = shownBy(r, this.objects.get(uid), uid);
+        if (obj) members.set(uid, obj);
+      });
+      for (const uid of this.pendingUids(q.groupKind ?? '')) {
+        const obj = shownBy(r, this.objects.get(uid), uid);
+        if (obj) members.set(uid, obj);
+      }
+    }
+    return { ...q, members: members.finish() };
+  }
+
+  finish(): KatesState {
+    for (const [groupKind, uids] of this.touched) this.rejudge(groupKind, uids);
+    const objects = this.objects.finish();
+    if (
+      objects === this.state.objects &&
+      !this.reflectors.changed &&
+      !this.queries.changed &&
+      !this.localPending.changed
+    )
+      return this.state;
+    const localPending = this.localPending.finish();
+    if (localPending !== this.state.localPending) {
+      PendingIndex.derive(this.state.localPending, localPending, this.pendingChanged);
+    }
+    return {
+      objects,
+      reflectors: this.reflectors.finish(),
+      queries: this.queries.finish(),
+      localPending,
+      seq: this.arrival,
+    };
+  }
+
+  private setLocalPending(uid: string, pending: PendingWrite | undefined): void {
+    if (pending === undefined) this.localPending.delete(uid);
+    else this.localPending.set(uid, pending);
+    this.pendingChanged.add(uid);
+  }
+
+  /**
+   * The pending writes of `groupKind` this action may have changed the fate of: those it touched,
+   * those whose resourceVersion a moved watch has just crossed (either way), and those whose
+   * resourceVersion cannot be ordered. All of them when a moved watch's version cannot be ordered
+   * (a watch that has just listed for the first time, a server without etcd revisions).
+   */
+  private pendingCandidates(
+    groupKind: string,
+    moved: readonly (readonly [ReflectorState | undefined, ReflectorState])[],
+    uids: ReadonlySet<string>,
+  ): Iterable<string> {
+    // The common case, a watch event with no write in flight, costs nothing here.
+    if (this.state.localPending.size === 0 && this.pendingChanged.size === 0) return [];
+    const all = () => this.pendingUids(groupKind);
+    const index = PendingIndex.of(this.state.localPending);
+    const out = new Set<string>();
+    for (const uid of uids) if (this.localPending.has(uid)) out.add(uid);
+    for (const [before, after] of moved) {
+      if (!before) return all();
+      const c = compareResourceVersions(before.resourceVersion, after.resourceVersion);
+      if (c === undefined) return all();
+      if (c === 0) continue;
+      const [lo, hi] =
+        c < 0
+          ? [before.resourceVersion, after.resourceVersion]
+          : [after.resourceVersion, before.resourceVersion];
+      for (const uid of index.between(groupKind, lo, hi)) out.add(uid);
+    }
+    if (moved.length > 0) for (const uid of index.unordered(groupKind)) out.add(uid);
+    return out;
+  }
+
+  /** Releases local writes the watches have caught up with, drops objects no one holds, and
+   * re-judges the membership of `uids` in every query of `groupKind`. */
+  private rejudge(groupKind: string, uids: Set<string>): void {
+    const reflectors = this.reflectorsOf(groupKind);
+    // The watches this action changed, with their state before it.
+    const moved: [before: ReflectorState | undefined, after: ReflectorState][] = [];
+    for (const r of reflectors) {
+      const before = this.state.reflectors[r.key];
+      if (r !== before) moved.push([before, r]);
+    }
+    for (const uid of this.pendingCandidates(groupKind, moved, uids)) {
+      if (this.localPending.get(uid)?.groupKind !== groupKind) continue;
+      const entry = this.objects.get(uid);
+      if (!entry?.local) {
+        this.setLocalPending(uid, undefined);
+        uids.add(uid);
+        continue;
+      }
+      const local = entry.local;
+      if (reflectors.every((r) => reached(r, local))) {
+        const { local: _released, ...rest } = entry;
+        this.objects.set(uid, Object.freeze(rest));
+        this.setLocalPending(uid, undefined);
+        uids.add(uid);
+      } else if (moved.some(([before, r]) => !before || reached(before, local) !== reached(r, local))) {
+        // Not released (another watch lags), but a watch that has just passed the write (or gone
+        // back before it, after a lagging list) now decides alone whether its queries show it.
+        uids.add(uid);
+      }
+    }
+    for (const uid of uids) {
+      const entry = this.objects.get(uid);
+      if (!entry) continue;
+      if (!reflectors.some((r) => treeHas(r.held, uid)) && !entry.local) {
+        const floor = letGo(entry, reflectors);
+        if (floor) this.keepPending(uid, entry, floor);
+        else this.objects.delete(uid);
+      } else if (
+        entry.local?.deleted &&
+        !reflectors.some((r) => treeHas(r.held, uid) || !reached(r, entry.local!))
+      ) {
+        this.objects.delete(uid);
+        this.setLocalPending(uid, undefined);
+      }
+    }
+    const queries = this.queries.current;
+    for (const id in queries) {
+      const q = queries[id]!;
+      if (q.groupKind !== groupKind || !q.watchKey) continue;
+      // A query whose watch was removed under it shows nothing: the store may drop its objects.
+      const r = this.reflectors.get(q.watchKey);
+      const members = new TreeEditor(q.members);
+      for (const uid of uids) {
+        const obj = r && shownBy(r, this.objects.get(uid), uid);
+        if (obj) members.set(uid, obj);
+        else members.delete(uid);
+      }
+      if (members.changed) {
+        const next = members.finish();
+        if (next !== q.members) this.queries.set(id, { ...q, members: next });
+      }
+    }
+  }
+}
