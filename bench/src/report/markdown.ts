@@ -550,26 +550,14 @@ export function renderMarkdown(r: BenchResults): string {
     slowTable(r.fake),
     '## Go kates',
     goSection(r),
-    '## Hot spots found and fixed in this work (packages/core/src/store)',
-    '- `tree.ts` `TreeEditor.leafFor`: copying a leaf with `{ ...leaf }` made V8 build a new hidden class for every UID' +
-      ' key copied (each UID lives in one leaf only), about 30 µs per write at 100k objects (3 writes per event: objects,' +
-      " the watch's `held`, the query's members). Leaves are now copied into prototype-less objects (hash tables from the" +
-      ' start): about 8 µs per write in the same test. Root and middle nodes are copied with spread instead of `slice()`.',
-    "- `sorted-items.ts` `updateSortedItems`: `prevItems.slice()` of the frozen 100k-item array takes V8's slow path for" +
-      ' frozen arrays (4 to 7 ms); spread copies it in about 0.5 ms. This took `update(snapshot)` after one change at 100k' +
-      ' Pods from 3.8 to 6 ms to the number above.',
-    '- `freeze.ts` `deepFreeze`: every stored object is frozen deeply (a Pod holds about 150 objects and arrays). It recurses' +
-      ' into objects only now, and over arrays by index: 11.7 to 13.8 µs of CPU per Pod instead of 15.5 to 17 in a micro test.',
-    'Before the fixes (development runs on this machine, similar load, 100k Pods): the dispatch of one watch event cost' +
-      ' about 100 µs without the parse, batched or not, and `update(snapshot)` after one change 3.8 to 6 ms.',
-    '**Where a single event goes now** (100k Pods, CPU profile of 20,000 single events, before the `deepFreeze` change):' +
-      ' about half is the parse (`reflector/ingest.ts` `parseWatchLine`, i.e. `JSON.parse` of a 4.9 KB line: 25 to 40 µs' +
-      ' on this machine), the other half the dispatch, of which `store/freeze.ts` `deepFreeze` 35%, `store/tree.ts`' +
-      " `copyLeaf` 17% (three leaf copies per event: objects, the watch's `held`, the query's members)," +
-      " `store/reducer.ts` `Batch.rejudge` 9%, `TreeEditor.set` and `upsertObject` 6% each; the accumulator's store" +
-      ' listener and selectors under 3%. So the ≤ 50 µs bar for 4.9 KB Pods is missed by about the parse alone, and the' +
-      ' batched ≥ 50k/s bar cannot be met with the parse included at this size (the parse by itself allows 25k to 40k' +
-      ' Pods/s here); for 1 KB ConfigMaps the single-event bar is met.',
+    '## Where the store keeps its speed',
+    'Each choice is written, with the measurement behind it, beside the code that keeps it:' +
+      ' `store/tree.ts` (a persistent tree sharded by UID hash: one event copies a root, a middle node and a leaf,' +
+      ' whatever the number of objects; leaves as flat arrays with the hash beside each key),' +
+      ' `store/pending-index.ts` (writes in flight indexed by resourceVersion, so a watch event looks only at those its' +
+      ' watch has just passed), `store/freeze.ts` and `reducer.ts` `freezeByDefault` (deep freezing outside production' +
+      ' only), `store/sorted-items.ts` (snapshot fields sorted incrementally). The rules the reducer applies are in' +
+      ' `store/rules.ts`.',
   ]
     .filter((x) => x !== '')
     .join('\n\n')}\n`;

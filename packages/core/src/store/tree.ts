@@ -2,7 +2,8 @@
  * A persistent map from string keys to values, sharded in two levels of 64 by a hash of the key.
  *
  * Why not a plain object or an entity adapter: at 100k objects, copying a 100k-key object on every
- * watch event costs 100 ms (measured, see ARCHITECTURE.md). Here a write copies the root (64 slots),
+ * watch event costs about 100 ms (bench/RESULTS.md, the entity adapter's row: immer copies the
+ * `entities` record on every write). Here a write copies the root (64 slots),
  * one middle node (64 slots) and one leaf (about n/4096 entries), so one event costs the same at
  * 1k or 1M objects, and unchanged subtrees keep their identity, which makes `diffTrees` cost what
  * changed rather than what exists.
