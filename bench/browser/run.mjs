@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 /**
- * Browser benchmark: 10k pods with 100 watch events/s of churn, rendered by React 19 in Chromium.
- * Compares the kates hooks (per-row subscriptions over the store) with a naive hook that copies
- * the list on every event, each virtualized and with every row in the DOM, and runs the example
- * dashboard end to end. Reports React commit times (Profiler, production profiling build) and
- * frame times (requestAnimationFrame), and writes bench/out/browser.md.
+ * Browser benchmark: 10k pods with watch events at each of `rates` per second, rendered by React 19
+ * in Chromium. Compares the kates hooks (per-row subscriptions over the store, told once per
+ * animation frame) with a naive hook that copies the list on every event, each virtualized and
+ * with every row in the DOM, and runs the example dashboard end to end. Reports the time to hand
+ * an event over (ingest), the kates provider's work per frame (flush), React commit times
+ * (Profiler, production profiling build), the main thread's busy time (Chrome DevTools Protocol
+ * `Performance.getMetrics`), frame times (requestAnimationFrame) and the live heap after a full GC.
+ * Writes bench/out/browser.md (and, with --json, the numbers for `npm run bench`'s report).
  *
- *   node bench/browser/run.mjs [--pods 10000] [--rate 100] [--seconds 10] [--repeat 3]
- *        [--variants kates,naive,kates-all,naive-all,dashboard]
+ *   node bench/browser/run.mjs [--pods 10000] [--rates 100,1000] [--seconds 10] [--repeat 3]
+ *        [--variants kates,naive,kates-all,naive-all,dashboard] [--out file.md] [--json file.json]
  *
  * `dashboard` is the whole pipeline: the example dashboard served by its server.js on the embedded
  * API server with `pods` synthetic pods and `rate` status patches a second, through the proxy, the
@@ -15,68 +18,39 @@
  * dist/node/server.js) and is left out, with a note, without it. Each variant runs `repeat` times;
  * the table shows the run with the median frame p95.
  *
- * Needs Chromium at /usr/bin/chromium (or CHROMIUM=path) and the root devDependencies (vite,
- * @vitejs/plugin-react, playwright-core). It builds its pages with vite.
+ * Runs the Chromium that packages/testing/src/browser/chromium.ts resolves (CHROMIUM=path, else a
+ * system Chromium, else the one @sparticuz/chromium ships) and needs the root devDependencies (vite,
+ * @vitejs/plugin-react, playwright-core) and `npx tsc -b bench` (the report's tables are rendered by
+ * bench/src/report/browser.ts, as in RESULTS.md). It builds its pages with vite. `profile.mjs` beside it
+ * shows where the time and the heap of one variant go.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import react from '@vitejs/plugin-react';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { chromiumLaunchOptions } from '../../packages/testing/dist/browser/chromium.js';
+import { BROWSER_LEGEND, browserTables } from '../dist/report/browser.js';
+import { buildPage, serve } from './pages.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const { values } = parseArgs({
   options: {
     pods: { type: 'string', default: '10000' },
-    rate: { type: 'string', default: '100' },
+    rates: { type: 'string', default: '100,1000' },
+    /** One rate (the former option); `--rates` takes a list. */
+    rate: { type: 'string' },
     seconds: { type: 'string', default: '10' },
     repeat: { type: 'string', default: '3' },
     variants: { type: 'string', default: 'kates,naive,kates-all,naive-all,dashboard' },
     out: { type: 'string', default: here('../out/browser.md') },
+    json: { type: 'string' },
   },
 });
 const seconds = Number(values.seconds);
-
-const source = (p) => here(`../../packages/${p}`);
-
-/** Builds the synthetic page: production React with the Profiler kept (react-dom/profiling). */
-async function buildPage(outDir) {
-  await build({
-    root: here('./page'),
-    configFile: false,
-    logLevel: 'warn',
-    plugins: [react()],
-    resolve: {
-      alias: [
-        { find: /^react-dom\/client$/, replacement: 'react-dom/profiling' },
-        { find: /^@kates\/core\/browser$/, replacement: source('core/src/browser.ts') },
-        { find: /^@kates\/react$/, replacement: source('react/src/index.ts') },
-      ],
-    },
-    build: { outDir, emptyOutDir: true, minify: true },
-  });
-}
-
-function serve(dir) {
-  const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
-  const server = createServer(async (req, res) => {
-    const path = resolve(dir, `.${new URL(req.url, 'http://x').pathname.replace(/\/$/, '/index.html')}`);
-    if (!path.startsWith(dir + sep)) return res.writeHead(404).end();
-    try {
-      const body = await readFile(path);
-      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
+const rates = (values.rate ?? values.rates).split(',').map(Number);
 
 const pct = (xs, p) => {
   if (xs.length === 0) return 0;
@@ -84,21 +58,49 @@ const pct = (xs, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
-const f1 = (x) => (x === undefined ? '-' : x.toFixed(1));
+
+/** The page's cumulative main-thread times (s), from the Chrome DevTools Protocol. */
+async function mainThread(cdp) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
+  return { at: m.Timestamp, task: m.TaskDuration, script: m.ScriptDuration };
+}
+
+/** The live JS heap after a full collection, in MB: what the page holds, not what it dropped. */
+async function liveHeapMB(cdp) {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  return usedSize / 1048576;
+}
+
+/** Main-thread busy ms per second between two `mainThread` readings. */
+const busyPerS = (a, b) => ({
+  mainMsPerS: ((b.task - a.task) / (b.at - a.at)) * 1000,
+  scriptMsPerS: ((b.script - a.script) / (b.at - a.at)) * 1000,
+});
 
 /** One run of the synthetic page. */
-async function runSynthetic(context, base, variant) {
+async function runSynthetic(context, base, variant, rate) {
   const page = await context.newPage();
-  const q = new URLSearchParams({ variant, pods: values.pods, rate: values.rate, seconds: values.seconds });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
+  const q = new URLSearchParams({ variant, pods: values.pods, rate: String(rate), seconds: values.seconds });
   await page.goto(`${base}?${q}`);
+  await page.waitForFunction(() => window.__benchPhase === 'measuring', undefined, {
+    timeout: 120_000,
+    polling: 20,
+  });
+  const start = await mainThread(cdp);
   await page.waitForFunction(() => window.__bench !== undefined, undefined, {
     timeout: (seconds + 120) * 1000,
-    polling: 500,
+    polling: 20,
   });
+  const end = await mainThread(cdp);
   const r = await page.evaluate(() => window.__bench);
-  await page.close();
   if (r.error) throw new Error(`${variant}: ${r.error}`);
-  return r;
+  const heapLiveMB = await liveHeapMB(cdp);
+  await page.close();
+  return { ...r, ...busyPerS(start, end), heapLiveMB };
 }
 
 /** Frames, long tasks and pods-query events of the dashboard page, measured in the page. */
@@ -124,6 +126,8 @@ function measureDashboard(duration) {
         events: eventsOf() - before,
         commits: [],
         ingest: [],
+        flushes: [],
+        latencies: [],
         frames,
         longTasks,
         heapMB: memory ? Math.round(memory.usedJSHeapSize / 1048576) : undefined,
@@ -136,29 +140,45 @@ function measureDashboard(duration) {
 /** One run of the example dashboard on the embedded API server. */
 async function runDashboard(context, dashboard) {
   const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
   const started = Date.now();
   await page.goto(dashboard.url);
   await page.locator('[data-testid="status-pods"][data-phase="synced"]').waitFor({ timeout: 120_000 });
   const syncedMs = Date.now() - started;
   await page.waitForTimeout(1500);
+  const start = await mainThread(cdp);
   const r = await page.evaluate(measureDashboard, seconds * 1000);
+  const end = await mainThread(cdp);
+  const heapLiveMB = await liveHeapMB(cdp);
   await page.close();
-  return { ...r, syncedMs };
+  return { ...r, ...busyPerS(start, end), heapLiveMB, syncedMs };
 }
 
+/** The numbers of one run; times in ms, rates in ms per second of the run. */
 function summarize(variant, r) {
   const span = sum(r.frames) / 1000;
+  const work = sum(r.commits) + sum(r.ingest) + sum(r.flushes);
   return {
     variant,
     events: r.events,
     ingestP50: r.ingest.length ? pct(r.ingest, 50) : undefined,
     ingestP95: r.ingest.length ? pct(r.ingest, 95) : undefined,
+    flushes: r.flushes.length,
+    flushP50: r.flushes.length ? pct(r.flushes, 50) : undefined,
+    flushP95: r.flushes.length ? pct(r.flushes, 95) : undefined,
+    perEventMs: r.events && r.ingest.length ? (sum(r.ingest) + sum(r.flushes)) / r.events : undefined,
     commits: r.commits.length,
     commitP50: pct(r.commits, 50),
     commitP95: pct(r.commits, 95),
     commitMax: Math.max(0, ...r.commits),
+    latencyP50: r.latencies.length ? pct(r.latencies, 50) : undefined,
+    latencyP95: r.latencies.length ? pct(r.latencies, 95) : undefined,
+    latencyMax: r.latencies.length ? Math.max(...r.latencies) : undefined,
     reactMsPerS: sum(r.commits) / span,
-    busyMsPerS: (sum(r.commits) + sum(r.ingest)) / span,
+    busyMsPerS: work / span,
+    mainMsPerS: r.mainMsPerS,
+    scriptMsPerS: r.scriptMsPerS,
     fps: r.frames.length / span,
     frameP50: pct(r.frames, 50),
     frameP95: pct(r.frames, 95),
@@ -167,21 +187,41 @@ function summarize(variant, r) {
     longFrames: r.frames.filter((f) => f > 50).length,
     blockingMs: sum(r.longTasks.map((t) => Math.max(0, t - 50))),
     heapMB: r.heapMB,
+    heapLiveMB: r.heapLiveMB,
     syncedMs: r.syncedMs,
   };
 }
 
-function row(r) {
-  const ingest = r.ingestP50 === undefined ? '-' : `${r.ingestP50.toFixed(2)} / ${r.ingestP95.toFixed(2)}`;
-  const commits = r.commits ? `${r.commits}` : '-';
-  const commitTimes = r.commits ? `${f1(r.commitP50)} / ${f1(r.commitP95)} / ${f1(r.commitMax)}` : '-';
-  const react = r.commits ? f1(r.reactMsPerS) : '-';
-  const busy = r.commits ? f1(r.busyMsPerS) : '-';
-  return (
-    `| ${r.variant} | ${r.events} | ${ingest} | ${commits} | ${commitTimes} | ${react} | ${busy} | ${f1(r.fps)} ` +
-    `| ${f1(r.frameP50)} / ${f1(r.frameP95)} / ${f1(r.frameP99)} / ${f1(r.frameMax)} | ${r.longFrames} ` +
-    `| ${Math.round(r.blockingMs)} | ${r.heapMB ?? '-'} |`
-  );
+/** The Markdown of a run (bench/out/browser.md): the tables RESULTS.md shows, rendered by the same code. */
+function markdown(result) {
+  return [
+    `# Browser: ${result.pods.toLocaleString('en')} pods, ${result.rates.map((r) => r.rate).join(' and ')} watch events/s, ${result.seconds} s`,
+    `Chromium (headless), React 19 production build (profiling for the synthetic variants), ${result.date}; ` +
+      `median of ${result.repeat} runs by frame p95.`,
+    BROWSER_LEGEND,
+    browserTables(result),
+    '',
+  ].join('\n\n');
+}
+
+async function startDashboardServer(work, rate, notes) {
+  const serverJs = here('../../examples/dashboard/dist/node/server.js');
+  if (!existsSync(serverJs)) {
+    notes.push(
+      '`dashboard` left out: examples/dashboard/dist/node/server.js is missing (run `npx tsc -b` first).',
+    );
+    return undefined;
+  }
+  const dashWeb = join(work, 'dashboard');
+  if (!existsSync(dashWeb)) {
+    await build({
+      configFile: here('../../examples/dashboard/vite.config.ts'),
+      logLevel: 'warn',
+      build: { outDir: dashWeb, sourcemap: false },
+    });
+  }
+  const { startDashboard } = await import(pathToFileURL(serverJs).href);
+  return startDashboard({ port: 0, staticDir: dashWeb, pods: Number(values.pods), churn: rate });
 }
 
 async function main() {
@@ -192,82 +232,56 @@ async function main() {
   await buildPage(web);
   const server = await serve(web);
   const base = `http://127.0.0.1:${server.address().port}/`;
-  let dashboard;
-  const serverJs = here('../../examples/dashboard/dist/node/server.js');
-  if (variants.includes('dashboard')) {
-    if (existsSync(serverJs)) {
-      const dashWeb = join(work, 'dashboard');
-      await build({
-        configFile: here('../../examples/dashboard/vite.config.ts'),
-        logLevel: 'warn',
-        build: { outDir: dashWeb, sourcemap: false },
-      });
-      const { startDashboard } = await import(pathToFileURL(serverJs).href);
-      dashboard = await startDashboard({
-        port: 0,
-        staticDir: dashWeb,
-        pods: Number(values.pods),
-        churn: Number(values.rate),
-      });
-    } else {
-      notes.push(
-        '`dashboard` left out: examples/dashboard/dist/node/server.js is missing (run `npx tsc -b` first).',
-      );
-    }
-  }
   const context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    ...chromiumLaunchOptions(),
+    ...(await chromiumLaunchOptions()),
     viewport: { width: 1280, height: 900 },
   });
-  const rows = [];
+  const result = {
+    pods: Number(values.pods),
+    seconds,
+    repeat: Number(values.repeat),
+    date: new Date().toISOString().slice(0, 10),
+    rates: [],
+  };
   try {
-    for (const variant of variants) {
-      if (variant === 'dashboard' && !dashboard) continue;
-      const runs = [];
-      for (let i = 0; i < Number(values.repeat); i++) {
-        const r =
-          variant === 'dashboard'
-            ? await runDashboard(context, dashboard)
-            : await runSynthetic(context, base, variant);
-        runs.push(summarize(variant, r));
-        process.stderr.write(`[bench:browser] ${variant} run ${i + 1}: ${JSON.stringify(runs.at(-1))}\n`);
+    for (const rate of rates) {
+      const rows = [];
+      const dashboard = variants.includes('dashboard')
+        ? await startDashboardServer(work, rate, notes)
+        : undefined;
+      try {
+        for (const variant of variants) {
+          if (variant === 'dashboard' && !dashboard) continue;
+          const runs = [];
+          for (let i = 0; i < Number(values.repeat); i++) {
+            const r =
+              variant === 'dashboard'
+                ? await runDashboard(context, dashboard)
+                : await runSynthetic(context, base, variant, rate);
+            runs.push(summarize(variant, r));
+            process.stderr.write(
+              `[bench:browser] ${rate}/s ${variant} run ${i + 1}: ${JSON.stringify(runs.at(-1))}\n`,
+            );
+          }
+          runs.sort((a, b) => a.frameP95 - b.frameP95);
+          rows.push(runs[runs.length >> 1]);
+        }
+      } finally {
+        await dashboard?.close();
       }
-      runs.sort((a, b) => a.frameP95 - b.frameP95);
-      rows.push(runs[runs.length >> 1]);
+      result.rates.push({ rate, rows });
     }
   } finally {
     await context.close();
     server.close();
-    await dashboard?.close();
     rmSync(work, { recursive: true, force: true });
   }
-  const synced = rows.find((r) => r.variant === 'dashboard')?.syncedMs;
-  const lines = [
-    `# Browser: ${Number(values.pods).toLocaleString('en')} pods, ${values.rate} watch events/s, ${values.seconds} s`,
-    '',
-    `Chromium (headless), React 19 production build (profiling for the synthetic variants), ` +
-      `${new Date().toISOString().slice(0, 10)}; median of ${values.repeat} runs by frame p95. ` +
-      'Synthetic variants: a fifth of the events modify a pod in view, the rest any pod; each changes the ' +
-      "pod's phase, so the summary counts change too. Ingest = time to hand one event to the variant " +
-      '(kates: store dispatch, selectors, subscriptions; naive: setState). Commit = React Profiler actualDuration ' +
-      '(render work). Frame = requestAnimationFrame interval. Blocking = sum of long-task time over 50 ms.',
-    '',
-    '| variant | events | ingest p50 / p95 (ms) | commits | commit p50 / p95 / max (ms) | React ms/s ' +
-      '| ingest + React ms/s | fps | frame p50 / p95 / p99 / max (ms) | frames > 50 ms | blocking (ms) | JS heap (MB) |',
-    '|---|---:|---|---:|---|---:|---:|---:|---|---:|---:|---:|',
-    ...rows.map(row),
-    '',
-    'Variants: **kates** = `KatesProvider` over an accumulator, rows subscribed to their own object (`useQueryItem`),',
-    'list subscribed to uids (`useQueryUids`), virtualized. **naive** = list in `useState`, copied per event, virtualized.',
-    '**kates-all** and **naive-all** = the same without virtualization (all rows in the DOM).',
-    `**dashboard** = examples/dashboard end to end: embedded API server, ${values.rate} status patches/s, kates proxy, ` +
-      `browser transport, reflector, store, hooks${synced ? `; the pods query synced ${synced} ms after navigation` : ''}.`,
-    ...notes.map((n) => `\n${n}`),
-    '',
-  ];
+  result.notes = [...new Set(notes)];
+  const text = markdown(result);
   mkdirSync(resolve(values.out, '..'), { recursive: true });
-  writeFileSync(values.out, lines.join('\n'));
-  process.stdout.write(lines.join('\n'));
+  writeFileSync(values.out, text);
+  if (values.json) writeFileSync(values.json, `${JSON.stringify(result, null, 1)}\n`);
+  process.stdout.write(text);
 }
 
 main().catch((e) => {

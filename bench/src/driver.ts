@@ -1,4 +1,5 @@
-import { collectionPath, createNodeTransport, type NodeTransport, objectPath } from '@kates/core';
+import { createNodeTransport, type NodeTransport } from '@kates/core';
+import { collectionPath, objectPath } from '@kates/core/internal';
 import { KubeConfig } from '@kubernetes/client-node';
 import { type BenchKind, DONE_ANNOTATION, generate, objectName, SENT_ANNOTATION } from './objects.js';
 import { RESOURCES } from './resources.js';

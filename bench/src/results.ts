@@ -2,6 +2,7 @@ import type { MemoryConfig, MemoryResult } from './micro/memory.js';
 import type { PendingBenchConfig, PendingBenchResult } from './micro/pending-bench.js';
 import type { StoreBenchConfig, StoreBenchResult } from './micro/store-bench.js';
 import type { GoKates } from './peers/go-kates.js';
+import type { BrowserBenchResults } from './report/browser.js';
 import type { BootstrapResult } from './scenarios/bootstrap.js';
 import type { ChurnResult } from './scenarios/churn.js';
 import type { Failed } from './scenarios/micro.js';
@@ -42,6 +43,8 @@ export interface BenchResults {
   readonly pending?: readonly (PendingBenchResult | Failed<PendingBenchConfig>)[];
   readonly fake: ServerResults;
   readonly real: ServerResults & { readonly n?: number };
+  /** The browser part (issue 24): 10k pods in Chromium; absent from runs before it existed. */
+  readonly browser?: BrowserBenchResults;
   /** Changes made to the code measured, stated in the report. */
   readonly notes: readonly string[];
 }

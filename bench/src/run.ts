@@ -1,7 +1,7 @@
 /**
- * `npm run bench [-- --quick] [-- --only=store,memory,fake,real] [-- --report-only]`: runs the
- * benchmark plan and writes bench/RESULTS.md, bench/results.svg and bench/results.json. Each measurement runs in a
- * fresh process; servers run in processes of their own.
+ * `npm run bench [-- --quick] [-- --only=store,memory,fake,real,browser] [-- --report-only]`: runs the
+ * benchmark plan and writes bench/RESULTS.md, bench/results.svg, bench/results-browser.svg and
+ * bench/results.json. Each measurement runs in a fresh process; servers run in processes of their own.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -9,10 +9,11 @@ import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ensureGoKates } from './peers/go-kates.js';
 import { type BenchPlan, FULL, QUICK } from './plan.js';
-import { renderChart } from './report/chart.js';
+import { renderBrowserChart, renderChart } from './report/chart.js';
 import { renderMarkdown } from './report/markdown.js';
 import type { BenchResults, Machine, ServerResults } from './results.js';
 import { runBootstrap } from './scenarios/bootstrap.js';
+import { runBrowserPart } from './scenarios/browser.js';
 import { runChurn } from './scenarios/churn.js';
 import { type Collection, errorText, type ScenarioContext } from './scenarios/context.js';
 import { runMemories, runPendingBenches, runStoreBenches } from './scenarios/micro.js';
@@ -134,10 +135,17 @@ function previousResults(): BenchResults | undefined {
   }
 }
 
+// Browser part (issue 24): bench/results-browser.svg beside results.svg.
+function writeBrowserChart(results: BenchResults): void {
+  const svg = renderBrowserChart(results);
+  if (svg) writeFileSync(out('results-browser.svg'), svg);
+}
+
 /** `--report-only`: renders RESULTS.md and the chart again from bench/results.json. */
 function reportOnly(): void {
   const results = JSON.parse(readFileSync(out('results.json'), 'utf8')) as BenchResults;
   writeFileSync(out('results.svg'), renderChart(results));
+  writeBrowserChart(results);
   writeFileSync(out('RESULTS.md'), renderMarkdown(results));
   log('rendered bench/RESULTS.md and bench/results.svg from bench/results.json');
 }
@@ -165,10 +173,17 @@ async function main(): Promise<void> {
   const memory = wants('memory') ? await runMemories(plan.memory, log) : [];
   const fake = wants('fake') ? await runFake(plan, goBinary) : { bootstrap: [], churn: [], slow: [] };
   const real = wants('real') ? await runReal(plan, goBinary) : { bootstrap: [], churn: [], slow: [] };
+  // Browser part (issue 24): Chromium, 10k pods, in a process of its own.
+  const browser = wants('browser') ? await runBrowserPart(plan.mode, log) : undefined;
 
   // With --only, the parts left out keep the numbers of the previous run, said so in the report.
   const previous = only ? previousResults() : undefined;
-  const kept = previous ? (['store', 'memory', 'fake', 'real'] as const).filter((p) => !wants(p)) : [];
+  const kept = previous
+    ? (['store', 'memory', 'fake', 'real', 'browser'] as const).filter(
+        (p) => !wants(p) && (p !== 'browser' || previous.browser),
+      )
+    : [];
+  const browserResults = previous && !wants('browser') ? previous.browser : browser;
   const results: BenchResults = {
     mode: plan.mode,
     startedAt: startedAt.toISOString(),
@@ -180,6 +195,7 @@ async function main(): Promise<void> {
     memory: previous && !wants('memory') ? previous.memory : memory,
     fake: previous && !wants('fake') ? previous.fake : fake,
     real: previous && !wants('real') ? previous.real : real,
+    ...(browserResults ? { browser: browserResults } : {}),
     notes: kept.length
       ? [
           `This run (\`--only=${only!.join(',')}\`) measured ${only!.join(', ')}; ${kept.join(', ')} are from the ${previous!.mode} run of ${previous!.startedAt.slice(0, 19)}Z. Ratios are only taken within one part, so each ratio still compares numbers of one run.`,
@@ -188,6 +204,7 @@ async function main(): Promise<void> {
   };
   writeFileSync(out('results.json'), `${JSON.stringify(results, null, 1)}\n`);
   writeFileSync(out('results.svg'), renderChart(results));
+  writeBrowserChart(results);
   writeFileSync(out('RESULTS.md'), renderMarkdown(results));
   log(`done in ${results.durationS} s: bench/RESULTS.md, bench/results.svg, bench/results.json`);
 }

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createClient } from '@kates/core';
-import { type KubeProxy, startKubeProxy } from '@kates/react/proxy';
+import { type KubeProxy, startKubeProxy } from '@kates/proxy';
 import { startChurn, syntheticPods } from './load.js';
 
 /** Options of {@link startDashboard}. */

@@ -1,7 +1,8 @@
 import { Profiler } from 'react';
 import { createRoot } from 'react-dom/client';
-import { pod, startChurn } from './churn.js';
+import { indexOf, sortedPods, startChurn, VISIBLE } from './churn.js';
 import { katesVariant } from './kates.js';
+import { commitLatencies, emitted, resetLatencies } from './latency.js';
 import { naiveVariant } from './naive.js';
 
 /** What the page reports to the runner. */
@@ -11,7 +12,11 @@ export interface BenchResult {
   readonly commits: number[];
   /** Time to hand each event to the variant (store dispatch and subscriptions, or setState), ms. */
   readonly ingest: number[];
+  /** kates: time of each frame's notification (view, selectors, row wake-ups), ms; naive: none. */
+  readonly flushes: number[];
   readonly frames: number[];
+  /** Event to the commit of its row, for events of pods in view, ms. */
+  readonly latencies: number[];
   readonly longTasks: number[];
   readonly heapMB: number | undefined;
 }
@@ -19,6 +24,8 @@ export interface BenchResult {
 declare global {
   interface Window {
     __bench?: BenchResult | { error: string };
+    /** `measuring` from the first churn event to the result: when a profiler should record. */
+    __benchPhase?: 'setup' | 'measuring';
   }
 }
 
@@ -28,9 +35,14 @@ async function run(): Promise<void> {
   const count = Number(params.get('pods') ?? 10_000);
   const rate = Number(params.get('rate') ?? 100);
   const seconds = Number(params.get('seconds') ?? 10);
-  const pods = Array.from({ length: count }, (_, i) => pod(i, i + 1, 'Running', 0));
+  const pods = sortedPods(count);
+  const inView = pods.slice(0, VISIBLE).map(indexOf);
+  const tracked = new Set(inView);
   const all = variant.endsWith('-all');
-  const { ui, emit } = variant.startsWith('kates') ? await katesVariant(pods, all) : naiveVariant(pods, all);
+  const allFlushes: number[] = [];
+  const { ui, emit } = variant.startsWith('kates')
+    ? await katesVariant(pods, all, allFlushes)
+    : naiveVariant(pods, all);
   const commits: number[] = [];
   let measuring = false;
   createRoot(document.getElementById('root')!).render(
@@ -54,8 +66,12 @@ async function run(): Promise<void> {
   let events = 0;
   const ingest: number[] = [];
   measuring = true;
-  const stop = startChurn(count, rate, (obj) => {
+  const flushesBefore = allFlushes.length;
+  window.__benchPhase = 'measuring';
+  resetLatencies();
+  const stop = startChurn(count, rate, inView, (obj) => {
     events++;
+    if (tracked.has(indexOf(obj))) emitted(obj.metadata!.uid!, obj.metadata!.resourceVersion!);
     const t = performance.now();
     emit(obj);
     ingest.push(performance.now() - t);
@@ -80,7 +96,9 @@ async function run(): Promise<void> {
     events,
     commits,
     ingest,
+    flushes: allFlushes.slice(flushesBefore),
     frames,
+    latencies: commitLatencies.slice(),
     longTasks,
     heapMB: memory ? Math.round(memory.usedJSHeapSize / 1048576) : undefined,
   };

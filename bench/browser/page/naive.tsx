@@ -1,6 +1,7 @@
 import type { KubernetesObject } from '@kates/core/browser';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { useCommitLatency } from './latency.js';
 import { phaseCounts, Summary } from './summary.js';
 
 type Listener = (obj: KubernetesObject) => void;
@@ -31,6 +32,7 @@ function useNaivePods(
 }
 
 function Row({ p, top }: { p: KubernetesObject; top?: number }) {
+  useCommitLatency(p.metadata!.uid!, p.metadata?.resourceVersion);
   return (
     <div
       className={top === undefined ? 'row static' : 'row'}

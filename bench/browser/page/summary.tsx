@@ -1,5 +1,13 @@
 import type { KubernetesObject } from '@kates/core/browser';
 
+/** The summary's four groups: Running, Pending, Failed, and the rest. */
+export function phaseGroup(p: KubernetesObject): string {
+  const phase = p.status?.phase;
+  return phase === 'Running' || phase === 'Pending' || phase === 'Failed' ? phase : 'Other';
+}
+
+const groups = ['Failed', 'Other', 'Pending', 'Running'];
+
 const memo = new WeakMap<readonly KubernetesObject[], Record<string, number>>();
 
 /** Pods by phase, computed once per items array. */
@@ -23,22 +31,14 @@ export function phaseCounts(items: readonly KubernetesObject[]): Record<string, 
   return counts;
 }
 
-export function Summary({ counts }: { counts: Record<string, number> }) {
+export function Summary({ counts }: { counts: Readonly<Record<string, number>> }) {
   return (
     <div>
-      {Object.entries(counts)
-        .sort()
-        .map(([phase, n]) => (
-          <b key={phase}>
-            {n} {phase}{' '}
-          </b>
-        ))}
+      {groups.map((phase) => (
+        <b key={phase}>
+          {counts[phase] ?? 0} {phase}{' '}
+        </b>
+      ))}
     </div>
   );
-}
-
-/** Equal counts: the summary keeps its render when no phase count moved. */
-export function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {
-  for (const k in a) if (a[k] !== b[k]) return false;
-  return true;
 }

@@ -1,4 +1,5 @@
-import { createNodeTransport, type KubernetesObject, katesActions, Reflector } from '@kates/core';
+import { createNodeTransport, type KubernetesObject, katesActions } from '@kates/core';
+import { Reflector } from '@kates/core/internal';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createEntityAdapterStore, entityAdapterDispatch } from '../micro/entity-adapter.js';
 import { RESOURCES } from '../resources.js';

@@ -1,4 +1,5 @@
-import { collectionPath, createNodeTransport, type KubernetesList, type KubernetesObject } from '@kates/core';
+import { createNodeTransport, type KubernetesList, type KubernetesObject } from '@kates/core';
+import { collectionPath } from '@kates/core/internal';
 import { KubeConfig } from '@kubernetes/client-node';
 import { RESOURCES } from '../resources.js';
 import { settledHeap } from '../stats.js';

@@ -1,12 +1,11 @@
 import {
-  createAccumulator,
   createKatesStore,
   createNodeTransport,
-  createWatchHost,
   type Delta,
   dropManagedFields,
   type KubernetesObject,
 } from '@kates/core';
+import { createAccumulator, createWatchHost } from '@kates/core/internal';
 import { KubeConfig } from '@kubernetes/client-node';
 import { resolveBenchKind } from '../resources.js';
 import { nowMicros, settledHeap } from '../stats.js';
@@ -32,7 +31,9 @@ export async function runKates(config: ConsumerConfig, emit: (line: ConsumerLine
   const acc = createAccumulator(
     host,
     [{ name: 'objects', kind: config.kind as string, namespace: config.namespace }],
-    { interval: config.intervalMs },
+    // kates' default signal: no clock, the consumer's pace is the throttle (issue 18). The 50 ms
+    // of `config.intervalMs` is Go kates' own interval.
+    {},
   );
   const snapshot: { objects?: readonly KubernetesObject[] } = {};
   try {

@@ -1,4 +1,5 @@
-import { type KubernetesObject, katesActions, type WatchEventPayload } from '@kates/core';
+import { type KubernetesObject, katesActions } from '@kates/core';
+import type { WatchEventPayload } from '@kates/core/internal';
 import { configureStore, createEntityAdapter, createSlice, type EntityState } from '@reduxjs/toolkit';
 
 /**

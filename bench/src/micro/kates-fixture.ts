@@ -1,19 +1,21 @@
 import {
   type Accumulator,
-  type AccumulatorHost,
-  createAccumulator,
   createKatesStore,
   dropManagedFields,
   type KatesStore,
   type KubernetesObject,
+  type ObjectTransform,
+} from '@kates/core';
+import {
+  type AccumulatorHost,
+  createAccumulator,
   listCompleted,
   listPage,
   listStarted,
-  type ObjectTransform,
   reflectorAdded,
   type WatchEventPayload,
   watchEvents,
-} from '@kates/core';
+} from '@kates/core/internal';
 import type { BenchKind } from '../objects.js';
 import { RESOURCES, resolveBenchKind } from '../resources.js';
 import { listPages } from './feed.js';

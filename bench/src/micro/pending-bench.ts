@@ -1,4 +1,5 @@
-import { type KubernetesObject, localWrite, parseWatchLine, type WatchEventPayload } from '@kates/core';
+import type { KubernetesObject } from '@kates/core';
+import { localWrite, parseWatchLine, type WatchEventPayload } from '@kates/core/internal';
 import type { BenchKind } from '../objects.js';
 import { RESOURCES } from '../resources.js';
 import { type Summary, summarize } from '../stats.js';

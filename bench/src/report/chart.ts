@@ -1,6 +1,7 @@
 import type { StoreBenchResult } from '../micro/store-bench.js';
 import type { BenchResults } from '../results.js';
 import { failed } from '../scenarios/micro.js';
+import { browserCharts } from './browser.js';
 import { type LineChart, renderCharts } from './svg.js';
 
 /** bench/results.svg: bootstrap time by N (fake server, both kinds) and update cost by N. */
@@ -31,5 +32,15 @@ export function renderChart(r: BenchResults): string {
   return renderCharts(
     [bootstrap('ConfigMap'), bootstrap('Pod'), update],
     `kates-ts bench, ${r.mode} run of ${r.startedAt.slice(0, 16)}Z on ${r.machine.cores} cores; log-log; medians.`,
+  );
+}
+
+/** bench/results-browser.svg: the browser part's work per second and heap by event rate, or undefined. */
+export function renderBrowserChart(r: BenchResults): string | undefined {
+  const b = r.browser;
+  if (!b || b.error || b.rates.length === 0) return undefined;
+  return renderCharts(
+    browserCharts(b),
+    `kates-ts browser bench, ${b.pods} pods, ${b.date}, ${r.machine.cores} cores (shared); log-log; median runs.`,
   );
 }

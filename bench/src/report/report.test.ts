@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchResults } from '../results.js';
-import { renderChart } from './chart.js';
+import type { BrowserRow } from './browser.js';
+import { renderBrowserChart, renderChart } from './chart.js';
 import { renderMarkdown } from './markdown.js';
 
 const summary = (median: number) => ({ median, min: median * 0.9, max: median * 1.2, n: 3 });
@@ -211,5 +212,79 @@ describe('the report', () => {
     expect(svg).toContain('>client-node</text>');
     expect((svg.match(/<polyline /g) ?? []).length).toBe(5);
     expect(svg).not.toContain('NaN');
+  });
+
+  it('writes the browser part: the bar of issue 24 with verdicts from one run, a table per rate, a chart', () => {
+    const row = (variant: string, over: Partial<BrowserRow>): BrowserRow => ({
+      variant,
+      events: 800,
+      ingestP50: 0.02,
+      ingestP95: 0.1,
+      flushes: 0,
+      perEventMs: 0.02,
+      commits: 400,
+      commitP50: 0.1,
+      commitP95: 0.5,
+      commitMax: 4,
+      latencyP50: 8,
+      latencyP95: 16,
+      latencyMax: 30,
+      reactMsPerS: 5,
+      busyMsPerS: 25,
+      mainMsPerS: 150,
+      scriptMsPerS: 60,
+      fps: 60,
+      frameP50: 16.7,
+      frameP95: 16.7,
+      frameP99: 33.3,
+      frameMax: 40,
+      longFrames: 0,
+      blockingMs: 0,
+      heapLiveMB: 8,
+      ...over,
+    });
+    const withBrowser: BenchResults = {
+      ...results,
+      browser: {
+        pods: 10_000,
+        seconds: 8,
+        repeat: 1,
+        date: '2026-01-01',
+        rates: [
+          {
+            rate: 100,
+            rows: [
+              row('kates', { flushes: 450, flushP50: 0.2, flushP95: 0.5 }),
+              row('naive', { busyMsPerS: 40, heapLiveMB: 6.4, ingestP50: 0.01 }),
+            ],
+          },
+          {
+            rate: 1000,
+            rows: [
+              row('kates', { busyMsPerS: 45, longFrames: 2, frameMax: 66.7 }),
+              row('naive', { busyMsPerS: 240, heapLiveMB: 8 }),
+            ],
+          },
+        ],
+        notes: [],
+      },
+    };
+    const md = renderMarkdown(withBrowser);
+    expect(md).toContain('## Browser: 10k pods in Chromium (issue 24)');
+    expect(md).toContain(
+      "| 100 events/s: kates ingest + React ms/s ≤ the naive list's | 25.0 against 40.0 (0.63x) | **met** |",
+    );
+    expect(md).toContain(
+      "| 100 events/s: live heap ≤ 1.5x the naive list's | 8.0 MB against 6.4 MB (1.25x) | **met** |",
+    );
+    expect(md).toContain('| 1000 events/s: no frame over 50 ms | 2 (longest 66.7 ms;');
+    expect(md).toContain('**missed**');
+    expect(md).toContain('| kates | 800 | 0.020 / 0.100 | 450: 0.20 / 0.50 |');
+    expect(md).toContain('kates / naive: ingest + React 0.19x');
+    const svg = renderBrowserChart(withBrowser)!;
+    expect((svg.match(/<polyline /g) ?? []).length).toBe(6);
+    expect(svg).not.toContain('NaN');
+    expect(renderMarkdown(results)).toContain('_Not run in this run');
+    expect(renderBrowserChart(results)).toBeUndefined();
   });
 });

@@ -36,7 +36,8 @@ async function main(config: FakeHostConfig): Promise<void> {
     for (let i = 0; i < c.n; i++) seed.push(generate(c.kind, i, c.namespace));
   }
   const t0 = performance.now();
-  const server = await startFakeApiServer({ seed, historySize: config.historySize });
+  // Plain http: the TLS front (tls-front.ts) puts the TLS of a real API server in front of it.
+  const server = await startFakeApiServer({ seed, historySize: config.historySize, tls: false });
   seed.length = 0;
   send({ type: 'ready', kubeconfigPath: server.kubeconfigPath, seedMs: performance.now() - t0 });
   process.on('message', (m: FakeHostMessage) => {

@@ -1,18 +1,24 @@
-import type { Client, Deployment } from '@kates/core';
+import type { Client, Deployment, KubernetesObject } from '@kates/core';
 import type { Mapping } from './mapping.js';
 
 /**
  * Makes something visibly happen on the embedded server: scales deployments (their readiness
- * changes the routes), adds and removes Mappings. Deterministic sequence, one step per tick.
+ * changes the routes), adds and removes Mappings. Deterministic sequence, one step per tick, over
+ * the Deployments of `namespaces` (all namespaces by default).
  */
-export function startChurn(client: Client, log: (line: string) => void, everyMs = 2000): () => void {
+export function startChurn(
+  client: Client,
+  log: (line: string) => void,
+  everyMs = 2000,
+  namespaces?: readonly string[],
+): () => void {
   let step = 0;
   let running = false;
   const timer = setInterval(async () => {
     if (running) return;
     running = true;
     try {
-      await tick(client, step++, log);
+      await tick(client, step++, log, namespaces);
     } catch (e) {
       log(`churn: ${(e as Error).message}`);
     } finally {
@@ -22,8 +28,25 @@ export function startChurn(client: Client, log: (line: string) => void, everyMs 
   return () => clearInterval(timer);
 }
 
-async function tick(client: Client, step: number, log: (line: string) => void): Promise<void> {
-  const deployments = await client.list<Deployment>('deploy', { namespace: 'all' });
+/** The objects of a kind in `namespaces`, or in all namespaces. */
+async function listIn<T extends KubernetesObject>(
+  client: Client,
+  kind: string,
+  namespaces: readonly string[] | undefined,
+): Promise<T[]> {
+  const lists = await Promise.all(
+    (namespaces ?? ['all']).map((namespace) => client.list(kind, { namespace })),
+  );
+  return lists.flat() as T[];
+}
+
+async function tick(
+  client: Client,
+  step: number,
+  log: (line: string) => void,
+  namespaces: readonly string[] | undefined,
+): Promise<void> {
+  const deployments = await listIn<Deployment>(client, 'deploy', namespaces);
   if (deployments.length === 0) return;
   const d = deployments[step % deployments.length]!;
   switch (step % 4) {
@@ -50,9 +73,9 @@ async function tick(client: Client, step: number, log: (line: string) => void): 
       break;
     }
     case 3: {
-      const canaries = (
-        await client.list<Mapping>('mappings.example.kates.dev', { namespace: 'all' })
-      ).filter((m) => m.metadata?.name?.startsWith('canary-'));
+      const canaries = (await listIn<Mapping>(client, 'mappings.example.kates.dev', namespaces)).filter((m) =>
+        m.metadata?.name?.startsWith('canary-'),
+      );
       const victim = canaries[0];
       if (victim) {
         await client.delete(victim);

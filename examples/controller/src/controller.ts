@@ -5,12 +5,16 @@ import { type Action, type RouterSnapshot, reconcile, TABLE_LABEL } from './reco
 /** Where the controller says what it does and why. */
 export type Log = (line: string) => void;
 
+/** The field manager of the controller's server-side applies: it owns the tables' fields. */
+export const FIELD_MANAGER = 'kates-example-router';
+
 /** Counters of a run, for the end-to-end test and the exit summary. */
 export interface ControllerStats {
   reconciles: number;
-  created: number;
-  updated: number;
+  /** Tables written by server-side apply (created or changed). */
+  applied: number;
   deleted: number;
+  /** Writes the API server refused with 409 Conflict (the next snapshot is newer). */
   conflicts: number;
 }
 
@@ -36,14 +40,19 @@ export async function ensureMappingCrd(client: Client, log: Log): Promise<void> 
  * The router controller: one accumulator over Services, Deployments, Mappings and its own routing
  * tables; on each change signal it reads the newest snapshot and makes the tables match.
  *
- * It never creates a duplicate: a table it creates is in the next snapshot at once (read/write
- * coherence), before the watch delivers it. A conflict means the snapshot was stale; the watch
- * brings the newer version, and the next reconcile works from it.
+ * It writes a table by server-side apply with its own field manager (forcing, as a controller
+ * that is the only author of those fields should), not by an update of the table it read: other
+ * writers change the table too (the garbage collector removes the owner reference of a deleted
+ * Mapping), and an update from a snapshot older than their write would be refused with 409
+ * Conflict. An apply sends only the fields the controller owns, with no resourceVersion, so it
+ * neither conflicts with nor undoes another manager's fields. A table it writes is in the next
+ * snapshot at once (read/write coherence), before the watch delivers it, so it never writes one
+ * twice for the same change.
  */
 export async function runController(options: RunControllerOptions): Promise<ControllerStats> {
   const { client } = options;
   const log = options.log ?? ((line) => console.log(line));
-  const stats: ControllerStats = { reconciles: 0, created: 0, updated: 0, deleted: 0, conflicts: 0 };
+  const stats: ControllerStats = { reconciles: 0, applied: 0, deleted: 0, conflicts: 0 };
   await ensureMappingCrd(client, log);
   const acc = client.watch(
     { name: 'services', kind: 'svc' },
@@ -76,24 +85,22 @@ export async function runController(options: RunControllerOptions): Promise<Cont
 async function apply(client: Client, action: Action, stats: ControllerStats, log: Log): Promise<void> {
   const where = `${action.object.metadata?.namespace}/${action.object.metadata?.name}`;
   try {
-    if (action.verb === 'create') {
-      await client.create(action.object);
-      stats.created++;
-    } else if (action.verb === 'update') {
-      await client.update(action.object);
-      stats.updated++;
+    if (action.verb === 'apply') {
+      await client.apply(action.object, { fieldManager: FIELD_MANAGER, force: true });
+      stats.applied++;
     } else {
+      // The uid precondition: never delete a table someone recreated since the snapshot.
       await client.delete(action.object, { preconditions: { uid: action.object.metadata?.uid } });
       stats.deleted++;
     }
     log(`  ${action.verb} configmap ${where}: ${action.why}`);
   } catch (e) {
-    if (isConflict(e) || isAlreadyExists(e)) {
+    if (isConflict(e)) {
       stats.conflicts++;
       log(
         `  ${action.verb} configmap ${where}: conflict (${(e as Error).message}); the next snapshot will be newer`,
       );
-    } else if (isNotFound(e) && action.verb !== 'create') {
+    } else if (isNotFound(e) && action.verb === 'delete') {
       log(`  ${action.verb} configmap ${where}: already gone`);
     } else {
       log(`  ${action.verb} configmap ${where} failed: ${(e as Error).message}`);

@@ -39,9 +39,11 @@ const client = createClient(
 );
 log(
   embedded
-    ? `kates example controller on the embedded in-memory API server at ${server!.url} (sample cluster, churn every ${values.churn} ms)`
+    ? `kates example controller on the embedded in-memory API server at ${server!.httpsUrl} (sample cluster, churn every ${values.churn} ms)`
     : `kates example controller on ${client.transport.server}`,
 );
+// The embedded server's kubeconfig trusts its own CA: kubectl works with it as it is.
+if (server) log(`kubectl: export KUBECONFIG=${server.kubeconfigPath}   (then e.g. kubectl get mappings -A)`);
 log(
   'watching Services, Deployments and Mappings; maintaining a routing-table ConfigMap per namespace. Ctrl-C stops.',
 );
@@ -82,8 +84,8 @@ if (values.duration)
 try {
   const stats = await runController({ client, log, signal: abort.signal });
   log(
-    `done: ${stats.reconciles} reconciles, ${stats.created} created, ${stats.updated} updated, ` +
-      `${stats.deleted} deleted, ${stats.conflicts} conflicts`,
+    `done: ${stats.reconciles} reconciles, ${stats.applied} applied, ${stats.deleted} deleted, ` +
+      `${stats.conflicts} conflicts`,
   );
 } finally {
   await dashboard?.close();

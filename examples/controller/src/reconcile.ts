@@ -25,10 +25,13 @@ export interface RouterSnapshot {
   readonly tables?: readonly ConfigMap[];
 }
 
-/** A change to make, and why: the controller logs the reason. */
+/**
+ * A change to make, and why: the controller logs the reason. A table is written by server-side
+ * apply (`object` is the whole table as the controller wants it, without a resourceVersion), so
+ * one verb serves for a missing table and a stale one; a table no namespace needs is deleted.
+ */
 export type Action =
-  | { readonly verb: 'create'; readonly object: ConfigMap; readonly why: string }
-  | { readonly verb: 'update'; readonly object: ConfigMap; readonly why: string }
+  | { readonly verb: 'apply'; readonly object: ConfigMap; readonly why: string }
   | { readonly verb: 'delete'; readonly object: ConfigMap; readonly why: string };
 
 function readyBehind(service: Service, deployments: readonly Deployment[]): number {
@@ -88,7 +91,11 @@ function ownerRefs(mappings: readonly Mapping[]) {
   }));
 }
 
-/** The routing table a namespace should have. */
+/**
+ * The routing table a namespace should have, as the apply configuration of the controller's field
+ * manager: only the fields the controller owns, no resourceVersion. Other writers' fields (the
+ * garbage collector's removal of an owner reference, someone's annotation) do not make it stale.
+ */
 export function desiredTable(namespace: string, snap: RouterSnapshot): ConfigMap {
   const mappings = (snap.mappings ?? []).filter((m) => m.metadata?.namespace === namespace);
   return {
@@ -124,27 +131,14 @@ export function reconcile(snap: RouterSnapshot): Action[] {
   for (const ns of [...namespaces].sort()) {
     const want = desiredTable(ns, snap);
     const have = existing.get(ns);
-    if (!have) {
-      actions.push({
-        verb: 'create',
-        object: want,
-        why: `namespace ${ns} has Mappings and no routing table`,
-      });
-    } else if (have.data?.['routes.json'] !== want.data?.['routes.json'] || !sameOwners(have, want)) {
-      const why =
-        have.data?.['routes.json'] !== want.data?.['routes.json']
-          ? `routes of ${ns} changed (table at resourceVersion ${have.metadata?.resourceVersion})`
-          : `the Mappings owning the table of ${ns} changed`;
-      actions.push({
-        verb: 'update',
-        why,
-        object: {
-          ...have,
-          data: want.data,
-          metadata: { ...have.metadata, ownerReferences: want.metadata?.ownerReferences },
-        },
-      });
-    }
+    const why = !have
+      ? `namespace ${ns} has Mappings and no routing table`
+      : have.data?.['routes.json'] !== want.data?.['routes.json']
+        ? `routes of ${ns} changed (table at resourceVersion ${have.metadata?.resourceVersion})`
+        : !sameOwners(have, want)
+          ? `the Mappings owning the table of ${ns} changed`
+          : undefined;
+    if (why) actions.push({ verb: 'apply', object: want, why });
   }
   for (const [ns, table] of existing) {
     if (!namespaces.has(ns))

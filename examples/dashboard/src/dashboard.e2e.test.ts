@@ -27,7 +27,7 @@ beforeAll(async () => {
     build: { outDir: web, sourcemap: false },
   });
   context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    ...chromiumLaunchOptions(),
+    ...(await chromiumLaunchOptions()),
     viewport: { width: 1400, height: 900 },
   });
 }, 120_000);

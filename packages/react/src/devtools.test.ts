@@ -1,12 +1,12 @@
-import { localWrite } from '@kates/core';
+import { createKatesStore } from '@kates/core/browser';
 import {
-  createKatesStore,
   listCompleted,
   listPage,
   listStarted,
+  localWrite,
   reflectorAdded,
   watchEvents,
-} from '@kates/core/browser';
+} from '@kates/core/internal';
 import { describe, expect, it } from 'vitest';
 import { makeObject, podType } from './__fixtures__/pods.js';
 import { katesDevTools, sanitizeKatesAction } from './devtools.js';

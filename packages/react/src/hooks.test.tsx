@@ -1,12 +1,8 @@
 // @vitest-environment happy-dom
 
-import {
-  createKatesSelectors,
-  createKatesStore,
-  type KatesRootState,
-  reflectorStatus,
-} from '@kates/core/browser';
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { createKatesSelectors, createKatesStore, type KatesRootState } from '@kates/core/browser';
+import { reflectorStatus } from '@kates/core/internal';
+import { cleanup, render, screen } from '@testing-library/react';
 import { Profiler, type ReactElement } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -18,6 +14,7 @@ import {
   SyncLine,
   UsesQuery,
 } from './__fixtures__/components.js';
+import { settle } from './__fixtures__/frames.js';
 import { fixture } from './__fixtures__/pods.js';
 import { KatesProvider } from './provider.js';
 import { useResource } from './use-resource.js';
@@ -66,7 +63,7 @@ describe('per-row subscriptions', () => {
     expect(renders.total()).toBe(1001);
     const before = commits.length;
 
-    act(() => f.modify('pods', 500));
+    await settle(() => f.modify('pods', 500));
 
     expect(screen.getByTestId('pods-uid-500').textContent).toBe('pods-00500 Failed');
     expect(renders.of('pods-uid-500')).toBe(2);
@@ -85,7 +82,7 @@ describe('per-row subscriptions', () => {
         <PodList renders={renders} positions={false} />
       </KatesProvider>,
     );
-    act(() => f.modify('pods', 999));
+    await settle(() => f.modify('pods', 999));
     expect(screen.getByTestId('pods-uid-999').textContent).toBe('pods-00999 Failed');
     expect(renders.total()).toBe(1002);
     f.accumulator.close();
@@ -101,7 +98,7 @@ describe('per-row subscriptions', () => {
         <PodList renders={renders} positions={false} />
       </KatesProvider>,
     );
-    act(() => f.remove('pods', 10));
+    await settle(() => f.remove('pods', 10));
     expect(screen.getByTestId('list').childElementCount).toBe(999);
     expect(renders.of('list')).toBe(2);
     expect(renders.total()).toBe(1002);
@@ -119,13 +116,13 @@ describe('per-row subscriptions', () => {
         <PodByName name="pods-01234" renders={renders} />
       </KatesProvider>,
     );
-    act(() => f.modify('pods', 7));
-    act(() => f.modify('pods', 9));
+    await settle(() => f.modify('pods', 7));
+    await settle(() => f.modify('pods', 9));
     expect(screen.getByTestId('pods-00007').textContent).toBe('Failed');
     expect(renders.of('pods-00007')).toBe(2);
     expect(renders.of('pods-00008')).toBe(1);
     expect(screen.getByTestId('pods-01234').textContent).toBe('absent');
-    act(() => f.add('pods', 1234));
+    await settle(() => f.add('pods', 1234));
     expect(screen.getByTestId('pods-01234').textContent).toBe('Running');
     expect(renders.of('pods-01234')).toBe(2);
     f.accumulator.close();
@@ -154,11 +151,11 @@ describe('useQuery', () => {
         <QueryItems name="pods" renders={renders} />
       </KatesProvider>,
     );
-    act(() => f.modify('services', 3));
-    act(() => f.modify('services', 4));
+    await settle(() => f.modify('services', 3));
+    await settle(() => f.modify('services', 4));
     // The pods query's status did not change either: no render at all.
     expect(renders.of('pods')).toBe(1);
-    act(() => f.add('pods', 100));
+    await settle(() => f.add('pods', 100));
     expect(screen.getByTestId('count-pods').textContent).toBe('101');
     // A watch event moves the query's resourceVersion and counters too: one render for both.
     expect(renders.of('pods')).toBe(2);
@@ -174,7 +171,7 @@ describe('useQuery', () => {
       </KatesProvider>,
     );
     expect(screen.getByTestId('status-pods').textContent).toBe('synced 2 -');
-    act(() => {
+    await settle(() => {
       f.store.dispatch(
         reflectorStatus({
           key: f.keyOf('pods'),
@@ -218,11 +215,11 @@ describe('useSyncStatus', () => {
       </KatesProvider>,
     );
     expect(screen.getByTestId('sync').textContent).toBe('false 2 []');
-    act(() => f.list('pods'));
+    await settle(() => f.list('pods'));
     expect(screen.getByTestId('sync').textContent).toBe('false 2 []');
-    act(() => f.list('services'));
+    await settle(() => f.list('services'));
     expect(screen.getByTestId('sync').textContent).toBe('true 2 []');
-    act(() => {
+    await settle(() => {
       f.store.dispatch(
         reflectorStatus({
           key: f.keyOf('services'),
@@ -253,7 +250,7 @@ describe('a provider over a store', () => {
     );
     expect(screen.getByTestId('count-pods').textContent).toBe('20');
     expect(screen.getByTestId('status-pods').textContent).toBe('synced 20 -');
-    act(() => f.remove('pods', 0));
+    await settle(() => f.remove('pods', 0));
     expect(screen.getByTestId('count-pods').textContent).toBe('19');
     expect(renders.of('services')).toBe(1);
     // Unmount first: closing removes the queries from the store, and a mounted useQuery would say so.

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+export { countBy } from './count-by.js';
 export {
   type KatesDevToolsOptions,
   katesDevTools,
@@ -11,6 +12,7 @@ export {
   sanitizeKatesState,
 } from './devtools.js';
 export { indexByName, indexByUid, itemByUid, namespacedName, sameElements, uidsOf } from './indexes.js';
+export type { NotifySchedule } from './notify-schedule.js';
 export { KatesProvider, type KatesProviderProps } from './provider.js';
 export type { KatesSnapshot, QueryResult, SyncStatus } from './types.js';
 export { useQuery } from './use-query.js';

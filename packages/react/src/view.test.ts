@@ -1,13 +1,20 @@
-import { createKatesSelectors, type KatesRootState } from '@kates/core/browser';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { createKatesSelectors, type KatesRootState, type KubernetesObject } from '@kates/core/browser';
 import { describe, expect, it } from 'vitest';
 import { fixture } from './__fixtures__/pods.js';
+import { countBy } from './count-by.js';
+import { uidsOf } from './indexes.js';
+import { schedulerOf } from './notify-schedule.js';
 import { accumulatorViewStore, storeViewStore } from './view.js';
+
+const sync = schedulerOf('sync');
 
 describe('view stores', () => {
   it('wake only the subscriptions of the objects that changed, among 1,000', async () => {
     const f = await fixture({ pods: 1000, services: 5 });
     f.listAll();
-    const view = accumulatorViewStore(f.accumulator);
+    const view = accumulatorViewStore(f.accumulator, sync);
     const woken: string[] = [];
     const unsubscribe = Array.from({ length: 1000 }, (_, i) =>
       view.subscribeItem('pods', `pods-uid-${i}`, () => woken.push(`pods-uid-${i}`)),
@@ -34,7 +41,7 @@ describe('view stores', () => {
   it('keep the same view while nothing changed, and a new one when only a status changed', async () => {
     const f = await fixture({ pods: 3 });
     f.list('pods');
-    const view = accumulatorViewStore(f.accumulator);
+    const view = accumulatorViewStore(f.accumulator, sync);
     const stop = view.subscribe(() => {});
     const a = view.getState();
     expect(view.getState()).toBe(a);
@@ -52,6 +59,7 @@ describe('view stores', () => {
     const view = storeViewStore(
       f.store,
       createKatesSelectors((root: KatesRootState) => root.kates),
+      sync,
     );
     const a = view.getState();
     expect(Object.keys(a.snapshot)).toEqual(['pods', 'services']);
@@ -61,6 +69,36 @@ describe('view stores', () => {
     expect(b.snapshot.services).not.toBe(a.snapshot.services);
     f.store.dispatch({ type: 'app/other' });
     expect(view.getState()).toBe(b);
+    f.accumulator.close();
+  });
+
+  it('let go of the items arrays of past changes: after 200 modifications only the last two are alive', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const f = await fixture({ pods: 1000 });
+    f.list('pods');
+    const view = accumulatorViewStore(f.accumulator, sync);
+    const phaseOf = (p: KubernetesObject) => p.status?.phase ?? '';
+    // What a virtualized table reads on each change: row subscriptions, the uid list, a count.
+    const stops = [view.subscribeItem('pods', 'pods-uid-1', () => {})];
+    stops.push(
+      view.subscribe(() => {
+        uidsOf(view.getState().snapshot.pods!);
+        countBy(view.getState().snapshot.pods!, phaseOf);
+      }),
+    );
+    const past: WeakRef<readonly KubernetesObject[]>[] = [];
+    for (let i = 0; i < 200; i++) {
+      f.modify('pods', i, i % 2 ? 'Failed' : 'Running');
+      past.push(new WeakRef(view.getState().snapshot.pods!));
+    }
+    // WeakRefs hold their targets until the end of the job that made them.
+    await new Promise((r) => setTimeout(r, 0));
+    gc();
+    const alive = past.filter((r) => r.deref() !== undefined).length;
+    // The current array, and the one before it (the last pair compared).
+    expect(alive).toBeLessThanOrEqual(2);
+    for (const stop of stops) stop();
     f.accumulator.close();
   });
 });

@@ -1,6 +1,42 @@
-export { type ChromiumLaunchOptions, chromiumLaunchOptions } from './browser/chromium.js';
-export * from './chaos/index.js';
-export * from './cluster/index.js';
-export * from './fake/index.js';
-export * from './proxy/index.js';
-export { type TestTarget, testTarget } from './test-target.js';
+/**
+ * `@kates/testing`: Kubernetes API servers to test a kates program against. The in-memory fake
+ * (`startFakeApiServer`: fast, seeded, with faults), a real kube-apiserver and etcd built from Go
+ * modules (`startCluster`), and proxies that cut, stall or slow what passes between them and a
+ * client (`startFaultProxy`, `startSlowedWatches`). The contract suite holds the fake and the real
+ * server to the same behaviour. `npm run api:check` compares this list with `api/testing.api.md`.
+ * @packageDocumentation
+ */
+
+export {
+  type Cluster,
+  type ClusterBinaries,
+  type ClusterOptions,
+  ensureClusterBinaries,
+  GoMissingError,
+  startCluster,
+} from './cluster/index.js';
+export {
+  type FailureRule,
+  type FakeApiServer,
+  type FakeApiServerOptions,
+  type FaultCounters,
+  type Faults,
+  type KubeVerb,
+  type RandomFailureRule,
+  type RequestMatch,
+  sampleClusterObjects,
+  startFakeApiServer,
+  type WatchMatch,
+} from './fake/index.js';
+export {
+  type FaultProxy,
+  type FaultProxyCounters,
+  type FaultProxyOptions,
+  kubeconfigVia,
+  type SlowedWatches,
+  type SlowedWatchesCounters,
+  type SlowedWatchesOptions,
+  type SlowedWatchRule,
+  startFaultProxy,
+  startSlowedWatches,
+} from './proxy/index.js';

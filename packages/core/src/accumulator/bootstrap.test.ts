@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pod } from '../store/__fixtures__/store.js';
-import { service, TestHost } from './__fixtures__/host.js';
+import { forbidden, service, TestHost } from './__fixtures__/host.js';
 import { createAccumulator } from './accumulator.js';
 
 /** Whether `p` has settled by now (after the microtasks already queued). */
@@ -102,7 +102,7 @@ describe('bootstrap', () => {
 
   it('does not wait for a forbidden query unless asked to', async () => {
     const host = new TestHost();
-    host.failures.set('svc', Object.assign(new Error('services is forbidden'), { code: 403 }));
+    host.failures.set('svc', forbidden('services is forbidden'));
     const acc = createAccumulator(host, [
       { name: 'pods', kind: 'pods' },
       { name: 'services', kind: 'svc' },

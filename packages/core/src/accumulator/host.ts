@@ -8,7 +8,11 @@ import type { KatesStore } from '../store/store.js';
  */
 export interface AccumulatorHost {
   readonly store: KatesStore;
-  /** Resolves a query's kind; rejects with an error whose `unserved` is true for unknown kinds. */
+  /**
+   * Resolves a query's kind. Rejects with an error that `isUnserved` recognises for a kind the
+   * cluster does not serve (an `UnknownKindError`, or any error with `unserved: true`), and an
+   * `ApiError` where the API server refused (`isForbidden`: the query is reported forbidden).
+   */
   resolve(kind: string): Promise<ResourceType>;
   /** Starts (or joins) the watch `key`; it dispatches reflector actions into the store. */
   acquireWatch(key: string, resource: ResourceType, spec: QuerySpec): void;

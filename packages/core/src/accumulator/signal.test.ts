@@ -3,6 +3,7 @@ import type { KubernetesObject } from '../model/object.js';
 import { pod } from '../store/__fixtures__/store.js';
 import { TestHost } from './__fixtures__/host.js';
 import { type Accumulator, createAccumulator } from './accumulator.js';
+import type { Delta } from './delta.js';
 
 /** Counts how many times `changed()` resolves for a consumer that waits again at once. */
 function countSignals(acc: Accumulator): { readonly count: number; stop(): void } {
@@ -24,6 +25,11 @@ function countSignals(acc: Accumulator): { readonly count: number; stop(): void 
       stopped = true;
     },
   };
+}
+
+/** How many promises the change signal of `acc` holds for waiting consumers (private). */
+function waitersOf(acc: Accumulator): number {
+  return (acc as unknown as { signal: { waiters: unknown[] } }).signal.waiters.length;
 }
 
 async function ready(interval: number) {
@@ -93,11 +99,11 @@ describe('the change signal', () => {
       if (i % 1000 === 0) await vi.advanceTimersByTimeAsync(15);
       // Waiters, however often changed() is asked, never pile up.
       void acc.changed();
-      expect((acc as unknown as { waiters: unknown[] }).waiters.length).toBeLessThanOrEqual(1);
+      expect(waitersOf(acc)).toBeLessThanOrEqual(1);
     }
     await vi.advanceTimersByTimeAsync(15);
     await first;
-    expect((acc as unknown as { waiters: unknown[] }).waiters.length).toBe(0);
+    expect(waitersOf(acc)).toBe(0);
     const snap: { pods?: readonly { metadata?: { resourceVersion?: string } }[] } = {};
     expect(acc.update(snap)).toBe(true);
     // The newest state, not a queue of old ones.
@@ -115,11 +121,11 @@ describe('the change signal', () => {
     const { host, acc } = await ready(10);
     acc.update({});
     const all = Array.from({ length: 1000 }, () => acc.changed());
-    expect((acc as unknown as { waiters: unknown[] }).waiters.length).toBeLessThanOrEqual(1);
+    expect(waitersOf(acc)).toBeLessThanOrEqual(1);
     host.events(acc, 'pods', ['ADDED', pod('a', { rv: '101' })]);
     await vi.advanceTimersByTimeAsync(20);
     await Promise.all(all);
-    expect((acc as unknown as { waiters: unknown[] }).waiters.length).toBe(0);
+    expect(waitersOf(acc)).toBe(0);
     acc.close();
   });
 
@@ -162,6 +168,68 @@ describe('the change signal', () => {
       },
     });
     await vi.advanceTimersByTimeAsync(50);
+    expect(signals.count).toBe(2);
+    signals.stop();
+    acc.close();
+  });
+
+  it('wakes a waiting consumer before the next macrotask, by default', async () => {
+    vi.useRealTimers();
+    const host = new TestHost();
+    const acc: Accumulator = createAccumulator(host, [{ name: 'pods', kind: 'pods' }]);
+    await host.settled();
+    host.list(acc, 'pods', '100', []);
+    acc.update({});
+    const order: string[] = [];
+    void acc.changed().then(() => order.push('woken'));
+    setTimeout(() => order.push('timer'), 0);
+    setImmediate(() => order.push('immediate'));
+    host.events(acc, 'pods', ['ADDED', pod('a', { rv: '101' })]);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(order[0]).toBe('woken');
+    acc.close();
+  });
+
+  it('gives a busy consumer everything that happened meanwhile in one update, by default', async () => {
+    const host = new TestHost();
+    const acc: Accumulator = createAccumulator(host, [{ name: 'pods', kind: 'pods' }]);
+    await host.settled();
+    host.list(acc, 'pods', '100', []);
+    const snap: { pods?: readonly KubernetesObject[] } = {};
+    acc.update(snap);
+    // The consumer is reconciling: changes arrive over several turns of the event loop.
+    for (let i = 0; i < 50; i++) {
+      host.events(acc, 'pods', ['ADDED', pod(`p${i}`, { rv: String(101 + i) })]);
+      await vi.advanceTimersByTimeAsync(3);
+    }
+    let signals = 0;
+    const deltas: Delta[] = [];
+    await acc.changed();
+    signals++;
+    expect(acc.updateWithDeltas(snap, deltas)).toBe(true);
+    expect(snap.pods).toHaveLength(50);
+    expect(deltas).toHaveLength(50);
+    // Nothing is left pending once read.
+    void acc.changed().then(() => signals++);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(signals).toBe(1);
+    acc.close();
+  });
+
+  it('wakes once for the events of one dispatch', async () => {
+    const { host, acc } = await ready(0);
+    const signals = countSignals(acc);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(signals.count).toBe(1);
+    host.events(
+      acc,
+      'pods',
+      ...Array.from({ length: 10 }, (_, i): ['ADDED', KubernetesObject] => [
+        'ADDED',
+        pod(`p${i}`, { rv: String(101 + i) }),
+      ]),
+    );
+    await vi.advanceTimersByTimeAsync(0);
     expect(signals.count).toBe(2);
     signals.stop();
     acc.close();

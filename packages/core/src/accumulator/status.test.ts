@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pod } from '../store/__fixtures__/store.js';
 import * as actions from '../store/actions.js';
-import { TestHost } from './__fixtures__/host.js';
+import { forbidden, TestHost } from './__fixtures__/host.js';
 import { createAccumulator } from './accumulator.js';
 
 describe('status()', () => {
@@ -54,10 +54,7 @@ describe('status()', () => {
 
   it('reports unserved, forbidden and error queries with a message naming the query and kind', async () => {
     const host = new TestHost();
-    host.failures.set(
-      'svc',
-      Object.assign(new Error('services is forbidden: User "nobody" cannot list'), { code: 403 }),
-    );
+    host.failures.set('svc', forbidden('services is forbidden: User "nobody" cannot list'));
     host.failures.set('deploy', new Error('connection refused'));
     const acc = createAccumulator(host, [
       { name: 'm', kind: 'Mapping' },

@@ -9,6 +9,7 @@ import { createWatchHost, type WatchManager } from '../reflector/manager.js';
 import { WrittenVersions } from '../reflector/written-versions.js';
 import { localWrite } from '../store/actions.js';
 import { createKatesStore, type KatesStore } from '../store/store.js';
+import { fromPartialObjectMetadata } from '../transport/media-type.js';
 import type { Transport } from '../transport/types.js';
 import { logWarningsOnce, withWarnings } from '../transport/warnings.js';
 import { DeletionVersions } from './deletion-versions.js';
@@ -98,10 +99,15 @@ export class Client {
     this.deletionVersions = new DeletionVersions(this.transport, this.store);
     this.onWrite((write) => {
       if (Object.keys(this.store.getState().kates.reflectors).length === 0) return;
+      const groupKind = groupKindOf(write.resource);
+      // A kind watched metadata only holds its writes metadata only too (see Query.metadataOnly).
+      const object = this.watches.isMetadataOnly(groupKind)
+        ? fromPartialObjectMetadata(structuredClone(write.object), write.resource)
+        : structuredClone(write.object);
       this.store.dispatch(
         localWrite({
-          groupKind: groupKindOf(write.resource),
-          object: structuredClone(write.object),
+          groupKind,
+          object,
           deleted: write.deleted,
           verb: write.verb,
         }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, apiErrorFromResponse } from './api-error.js';
+import { ApiError, apiErrorFromResponse, apiErrorFromStatus } from './api-error.js';
 import {
   invalidCauses,
   isAlreadyExists,
@@ -8,6 +8,7 @@ import {
   isGone,
   isInvalid,
   isNotFound,
+  isUnserved,
 } from './predicates.js';
 import { UnknownKindError } from './unknown-kind.js';
 
@@ -96,6 +97,72 @@ describe('ApiError', () => {
       context,
     );
     expect(e.retryAfterSeconds).toBe(3);
+  });
+});
+
+describe('ApiError of a list or watch', () => {
+  const watch = {
+    verb: 'watch',
+    resource: 'configmaps',
+    namespace: 'shop',
+    labelSelector: 'app=web',
+    fieldSelector: '',
+  };
+
+  it('names the watch and its selectors, and says what to do after a 410', () => {
+    const e = apiErrorFromStatus(
+      {
+        kind: 'Status',
+        apiVersion: 'v1',
+        code: 410,
+        reason: 'Expired',
+        message: 'too old resource version: 5 (90)',
+      },
+      watch,
+    );
+    expect(e.message).toBe(
+      'watch configmaps in namespace "shop" (labels app=web): 410 Expired: too old resource version: 5 (90)' +
+        ' (the resourceVersion or continue token is older than what etcd keeps: list again)',
+    );
+    expect(isGone(e)).toBe(true);
+    expect([e.labelSelector, e.fieldSelector]).toEqual(['app=web', undefined]);
+  });
+
+  it('reads the code of an ERROR event from its Status, 500 where it names none', () => {
+    const e = apiErrorFromStatus({ kind: 'Status', message: 'internal error' }, watch);
+    expect([e.code, e.reason]).toEqual([500, 'InternalError']);
+  });
+
+  it('takes the retry delay from the Retry-After header where the Status names none', () => {
+    expect(apiErrorFromResponse(429, '', watch, '2').retryAfterSeconds).toBe(2);
+    expect(apiErrorFromResponse(429, 'Too many requests', watch, 'soon').retryAfterSeconds).toBeUndefined();
+    const both = status(429, 'TooManyRequests', 'slow down', { retryAfterSeconds: 3 });
+    expect(apiErrorFromResponse(429, both, watch, '7').retryAfterSeconds).toBe(3);
+  });
+});
+
+describe('isUnserved', () => {
+  it('is true for a kind discovery does not know, and for a 404 to a whole collection', () => {
+    expect(isUnserved(new UnknownKindError('gadgets', []))).toBe(true);
+    expect(isUnserved(Object.assign(new Error('not served'), { unserved: true }))).toBe(true);
+    for (const verb of ['list', 'watch']) {
+      expect(
+        isUnserved(
+          apiErrorFromResponse(404, '404 page not found', { verb, resource: 'gadgets.example.com' }),
+        ),
+      ).toBe(true);
+    }
+  });
+
+  it('is false for a missing object, another code, or anything else', () => {
+    expect(isUnserved(apiErrorFromResponse(404, '', context))).toBe(false);
+    expect(isUnserved(apiErrorFromResponse(404, '', { verb: 'get', resource: 'pods', name: 'web' }))).toBe(
+      false,
+    );
+    expect(isUnserved(apiErrorFromResponse(403, '', { verb: 'list', resource: 'pods' }))).toBe(false);
+    for (const value of [new Error('404'), undefined, { unserved: true }, { code: 404 }]) {
+      expect(isUnserved(value)).toBe(false);
+    }
   });
 });
 

@@ -17,6 +17,9 @@ export interface ApiErrorContext {
   readonly resource: string;
   readonly name?: string;
   readonly namespace?: string;
+  /** The selectors of a list or watch, canonical ('' or absent for none). */
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
 }
 
 /** The fields an {@link ApiError} is built from. */
@@ -28,7 +31,10 @@ export interface ApiErrorInit extends ApiErrorContext {
   /** The API server's own message. */
   readonly serverMessage: string;
   readonly causes?: readonly FieldCause[];
-  /** Seconds the server asked the client to wait before retrying (429, 503, some 409s). */
+  /**
+   * Seconds the server asked the client to wait before retrying (429, 503, some 409s), from the
+   * Status's `details.retryAfterSeconds` or the `Retry-After` header.
+   */
   readonly retryAfterSeconds?: number;
   /** The `Status` as the server sent it, when it sent one. */
   readonly status?: Status;
@@ -37,7 +43,9 @@ export interface ApiErrorInit extends ApiErrorContext {
 /**
  * An answer of the API server that is not a success: one class for every verb and resource,
  * carrying the status code, the reason and the server's message, and saying which request failed.
- * Test it with {@link isNotFound}, {@link isConflict} and the other predicates rather than with
+ * The client's calls, discovery and the reflectors' lists and watches (an HTTP status, or an ERROR
+ * event inside a 200 watch stream) all fail with it. Test it with {@link isNotFound},
+ * {@link isConflict}, {@link isGone}, {@link isUnserved} and the other predicates rather than with
  * `instanceof` and codes.
  */
 export class ApiError extends Error {
@@ -49,6 +57,8 @@ export class ApiError extends Error {
   readonly resource: string;
   readonly objectName: string | undefined;
   readonly namespace: string | undefined;
+  readonly labelSelector: string | undefined;
+  readonly fieldSelector: string | undefined;
   /** Field causes; non-empty for most `Invalid` (422) answers. */
   readonly causes: readonly FieldCause[];
   readonly retryAfterSeconds: number | undefined;
@@ -63,6 +73,8 @@ export class ApiError extends Error {
     this.resource = init.resource;
     this.objectName = init.name;
     this.namespace = init.namespace;
+    this.labelSelector = init.labelSelector || undefined;
+    this.fieldSelector = init.fieldSelector || undefined;
     this.causes = init.causes ?? [];
     this.retryAfterSeconds = init.retryAfterSeconds;
     this.status = init.status;
@@ -78,6 +90,8 @@ export class ApiError extends Error {
       resource: this.resource,
       name: this.objectName,
       namespace: this.namespace,
+      labelSelector: this.labelSelector,
+      fieldSelector: this.fieldSelector,
       causes: this.causes,
       retryAfterSeconds: this.retryAfterSeconds,
       status: this.status,
@@ -87,11 +101,25 @@ export class ApiError extends Error {
 
 /** `create deployments.apps "web" in namespace "shop": 409 AlreadyExists: ...` */
 function describe(init: ApiErrorInit): string {
-  const target = init.name ? ` "${init.name}"` : '';
-  const where = init.namespace ? ` in namespace "${init.namespace}"` : '';
-  const head = `${init.verb} ${init.resource}${target}${where}: ${init.code} ${init.reason}`;
+  const head = `${describeRequest(init)}: ${init.code} ${init.reason}`;
   const message = init.serverMessage ? `: ${init.serverMessage}` : '';
   return `${head}${message}${hint(init)}`;
+}
+
+/**
+ * A request as errors name it: `create deployments.apps "web" in namespace "shop"`, or
+ * `watch pods in namespace "shop" (labels app=web)`.
+ */
+export function describeRequest(context: ApiErrorContext): string {
+  const target = context.name ? ` "${context.name}"` : '';
+  const where = context.namespace ? ` in namespace "${context.namespace}"` : '';
+  const selectors = [
+    context.labelSelector && `labels ${context.labelSelector}`,
+    context.fieldSelector && `fields ${context.fieldSelector}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return `${context.verb} ${context.resource}${target}${where}${selectors ? ` (${selectors})` : ''}`;
 }
 
 // What to do next, for the answers where that is not obvious from the server's message.
@@ -103,6 +131,9 @@ function hint(init: ApiErrorInit): string {
       return ' (the kubeconfig user lacks RBAC permission for this verb: check `kubectl auth can-i`)';
     case 'Unauthorized':
       return ' (the credentials were refused: check the kubeconfig user)';
+    case 'Gone':
+    case 'Expired':
+      return ' (the resourceVersion or continue token is older than what etcd keeps: list again)';
     default:
       return '';
   }
@@ -131,27 +162,48 @@ const MAX_BODY_IN_MESSAGE = 300;
 /**
  * Builds the error for a non-2xx answer from its status code and body. The body is usually a
  * `Status`; when it is not (a proxy's HTML page, a plain-text 404), its start becomes the message.
+ * `retryAfter` is the answer's `Retry-After` header, used where the Status names no delay.
  */
-export function apiErrorFromResponse(code: number, body: string, context: ApiErrorContext): ApiError {
+export function apiErrorFromResponse(
+  code: number,
+  body: string,
+  context: ApiErrorContext,
+  retryAfter?: string,
+): ApiError {
+  const header = Number(retryAfter);
+  const headerSeconds = Number.isFinite(header) && header > 0 ? header : undefined;
   const status = parseStatus(body);
-  if (status) {
-    const details = status.details;
-    return new ApiError({
-      ...context,
-      code: status.code ?? code,
-      reason: status.reason || REASON_BY_CODE[code] || 'Unknown',
-      serverMessage: status.message ?? '',
-      causes: (details?.causes ?? []).map((c) => ({ field: c.field, reason: c.reason, message: c.message })),
-      retryAfterSeconds: details?.retryAfterSeconds,
-      status,
-    });
-  }
+  if (status) return apiErrorFromStatus(status, context, code, headerSeconds);
   const text = body.trim();
   return new ApiError({
     ...context,
     code,
     reason: REASON_BY_CODE[code] ?? 'Unknown',
     serverMessage: text.length > MAX_BODY_IN_MESSAGE ? `${text.slice(0, MAX_BODY_IN_MESSAGE)}...` : text,
+    retryAfterSeconds: headerSeconds,
+  });
+}
+
+/**
+ * Builds the error for a `Status` the server sent: the body of a failed answer, or the object of an
+ * ERROR event inside a 200 watch stream (where `code` comes from the Status alone; 500 if absent).
+ */
+export function apiErrorFromStatus(
+  status: Status,
+  context: ApiErrorContext,
+  code = status.code ?? 500,
+  retryAfterSeconds?: number,
+): ApiError {
+  const details = status.details;
+  const statusCode = status.code ?? code;
+  return new ApiError({
+    ...context,
+    code: statusCode,
+    reason: status.reason || REASON_BY_CODE[statusCode] || 'Unknown',
+    serverMessage: status.message ?? '',
+    causes: (details?.causes ?? []).map((c) => ({ field: c.field, reason: c.reason, message: c.message })),
+    retryAfterSeconds: details?.retryAfterSeconds ?? retryAfterSeconds,
+    status,
   });
 }
 

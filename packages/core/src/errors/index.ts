@@ -3,6 +3,7 @@ export {
   type ApiErrorContext,
   type ApiErrorInit,
   apiErrorFromResponse,
+  apiErrorFromStatus,
   type FieldCause,
 } from './api-error.js';
 export { InvalidInputError } from './invalid-input.js';
@@ -14,5 +15,6 @@ export {
   isGone,
   isInvalid,
   isNotFound,
+  isUnserved,
 } from './predicates.js';
 export { UnknownKindError } from './unknown-kind.js';

@@ -39,6 +39,22 @@ export function isGone(err: unknown): err is ApiError {
   return r !== undefined && (r.reason === 'Gone' || r.reason === 'Expired' || r.code === 410);
 }
 
+/**
+ * The resource type is not served: a kind that discovery does not know ({@link UnknownKindError},
+ * or any error marked `unserved: true`, as an accumulator host may throw), or a 404 to a list or
+ * watch of a whole collection (a CRD not installed, or removed). Accumulator queries and watches
+ * wait for it to appear rather than fail.
+ */
+export function isUnserved(err: unknown): boolean {
+  if (err instanceof ApiError) return err.code === 404 && isCollectionRequest(err);
+  return err instanceof Error && (err as { unserved?: unknown }).unserved === true;
+}
+
+// A namespace that does not exist lists as empty, so a 404 to a collection means its type is missing.
+function isCollectionRequest(err: ApiError): boolean {
+  return err.objectName === undefined && (err.verb === 'list' || err.verb === 'watch');
+}
+
 /** 422 Invalid: the object failed validation; {@link invalidCauses} tells which fields. */
 export function isInvalid(err: unknown): err is ApiError {
   const r = reasonOf(err);

@@ -2,6 +2,7 @@ import type { ResourceType } from '../discovery/types.js';
 import { apiVersionOf } from '../discovery/types.js';
 import type { KubernetesObject, Status } from '../model/object.js';
 import type { WatchEventPayload } from '../store/actions.js';
+import { fromPartialObjectMetadata } from '../transport/media-type.js';
 
 /** Changes objects as they arrive, before the store holds them (e.g. drop `managedFields`). */
 export type ObjectTransform = (obj: KubernetesObject) => KubernetesObject;
@@ -11,6 +12,14 @@ export const dropManagedFields: ObjectTransform = (obj) => {
   if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
   return obj;
 };
+
+/**
+ * The transform of a metadata-only watch: `PartialObjectMetadata` from the API server becomes an
+ * ordinary object of the watched kind, flagged `metadataOnly` (after `then`, the user's transform).
+ */
+export function metadataOnly(rt: ResourceType, then?: ObjectTransform): ObjectTransform {
+  return (obj) => fromPartialObjectMetadata(then ? then(obj) : obj, rt);
+}
 
 /** What one watch line turned out to be. */
 export type ParsedLine =

@@ -10,6 +10,8 @@ import type { WrittenVersions } from './written-versions.js';
 interface Shared {
   reflector: Reflector;
   users: number;
+  groupKind: string;
+  metadataOnly: boolean;
 }
 
 /**
@@ -27,11 +29,23 @@ export class WatchManager {
     private readonly written?: WrittenVersions,
   ) {}
 
-  acquire(key: string, resource: ResourceType, spec: QuerySpec): void {
+  /** @throws Error when the kind is watched in the other form (whole or metadata only): see `Query.metadataOnly`. */
+  acquire(key: string, resource: ResourceType, spec: QuerySpec & { readonly metadataOnly?: boolean }): void {
     const shared = this.watches.get(key);
     if (shared) {
       shared.users++;
       return;
+    }
+    const groupKind = groupKindOf(resource);
+    const metadataOnly = spec.metadataOnly === true;
+    for (const other of this.watches.values()) {
+      if (other.groupKind === groupKind && other.metadataOnly !== metadataOnly) {
+        throw new Error(
+          `${groupKind} is already watched ${other.metadataOnly ? 'metadata only' : 'whole'} by this client, ` +
+            `and its store holds one object per uid: make every query of ${groupKind} ` +
+            `${other.metadataOnly ? 'metadata only' : 'whole'}, or watch this one with another client`,
+        );
+      }
     }
     const namespace = resource.namespaced ? spec.namespace : undefined;
     this.store.dispatch(
@@ -55,10 +69,11 @@ export class WatchManager {
         labelSelector: spec.labelSelector,
         fieldSelector: spec.fieldSelector,
         ...(this.written ? { notOlderThan: () => this.written?.newest(groupKindOf(resource)) } : {}),
+        ...(metadataOnly ? { metadataOnly } : {}),
       },
       this.options,
     );
-    this.watches.set(key, { reflector, users: 1 });
+    this.watches.set(key, { reflector, users: 1, groupKind, metadataOnly });
     void reflector.start();
   }
 
@@ -71,6 +86,12 @@ export class WatchManager {
     // reflector dispatches nothing once stopped.
     this.store.dispatch(reflectorRemoved({ key }));
     void shared.reflector.stop();
+  }
+
+  /** Whether the kind is watched metadata only (then every watch of it is). */
+  isMetadataOnly(groupKind: string): boolean {
+    for (const w of this.watches.values()) if (w.groupKind === groupKind) return w.metadataOnly;
+    return false;
   }
 
   /** How many distinct watches run. */

@@ -56,7 +56,7 @@ describe('Reflector', () => {
       n === 0 ? list('10', cm('a', '5')) : { lines: [line('ADDED', cm('b', '11')), 'hang'] },
     );
     await expect.poll(names).toEqual(['a', 'b']);
-    expect(requests[0]!.query).toMatchObject({ resourceVersion: '0', limit: 500 });
+    expect(requests[0]!.query).toMatchObject({ resourceVersion: '0', limit: 2000 });
     expect(requests[1]!.query).toMatchObject({
       watch: true,
       resourceVersion: '10',
@@ -123,6 +123,40 @@ describe('Reflector', () => {
     expect(requests[1]!.query).toMatchObject({ continue: 'next', resourceVersion: undefined });
     const objs = treeValues(store.getState().kates.objects).map((e) => e.object);
     expect(objs.every((o) => o.apiVersion === 'v1' && o.kind === 'ConfigMap')).toBe(true);
+  });
+
+  it('asks for the next page before it parses and dispatches the page it has', async () => {
+    const { store, requests, names } = start((_req, n) => {
+      if (n === 0)
+        return { body: { metadata: { resourceVersion: '10', continue: 'p2' }, items: [cm('a', '5')] } };
+      if (n === 1)
+        return { body: { metadata: { resourceVersion: '10', continue: 'p3' }, items: [cm('b', '6')] } };
+      if (n === 2) return list('10', cm('c', '7'));
+      return { lines: ['hang'] };
+    });
+    const requestsAtPage: number[] = [];
+    store.subscribe(() => {
+      const pending = store.getState().kates.reflectors[key]?.relist;
+      if (pending && pending.size > requestsAtPage.length) requestsAtPage.push(requests.length);
+    });
+    await expect.poll(names).toEqual(['a', 'b', 'c']);
+    // Page 1 was dispatched with page 2 already asked for, page 2 with page 3.
+    expect(requestsAtPage.slice(0, 2)).toEqual([2, 3]);
+    expect(requests.slice(0, 3).map((r) => r.query?.continue)).toEqual([undefined, 'p2', 'p3']);
+  });
+
+  it('lists again from etcd when a continue token expires in the middle of a list', async () => {
+    const { requests, names, reflectorState } = start((_req, n) => {
+      if (n === 0)
+        return { body: { metadata: { resourceVersion: '10', continue: 'old' }, items: [cm('a', '5')] } };
+      if (n === 1)
+        return { status: 410, body: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old' } };
+      if (n === 2) return list('30', cm('a', '25'), cm('b', '26'));
+      return { lines: ['hang'] };
+    });
+    await expect.poll(names).toEqual(['a', 'b']);
+    expect(requests[2]!.query).toMatchObject({ continue: undefined, resourceVersion: undefined });
+    expect(reflectorState().resourceVersion).toBe('30');
   });
 
   it('relists consistently after a 410 ERROR event inside a 200 stream, and drops what the new list lacks', async () => {
@@ -232,6 +266,41 @@ describe('Reflector', () => {
     await expect.poll(() => reflectorState().phase).toBe('watching');
     expect(requests.length).toBeGreaterThanOrEqual(2);
     expect(reflectorState().counters.reconnects).toBe(1);
+  });
+
+  it('reports a 403 to its list as forbidden, naming the list and what to check', async () => {
+    const { reflectorState } = start(() => ({
+      status: 403,
+      body: { kind: 'Status', code: 403, reason: 'Forbidden', message: 'configmaps is forbidden' },
+    }));
+    await expect.poll(() => reflectorState().phase).toBe('forbidden');
+    expect(reflectorState().error).toMatchObject({
+      code: 403,
+      reason: 'Forbidden',
+      message:
+        'list configmaps: 403 Forbidden: configmaps is forbidden (the kubeconfig user lacks RBAC permission for this verb: check `kubectl auth can-i`)',
+    });
+  });
+
+  it('retries a watch answered 404 (its CRD removed) slowly, from the same resourceVersion', async () => {
+    const { reflectorState, requests } = start((_req, n) =>
+      n === 0
+        ? list('10')
+        : n === 1
+          ? { status: 404, body: '404 page not found' }
+          : { lines: [line('ADDED', cm('a', '11')), 'hang'] },
+    );
+    await expect.poll(() => reflectorState().counters.events).toBe(1);
+    expect(reflectorState().counters.reconnects).toBe(1);
+    expect(requests[2]!.query).toMatchObject({ watch: true, resourceVersion: '10' });
+  });
+
+  it('reports a 404 to its watch as unserved while it lasts', async () => {
+    const { reflectorState } = start((_req, n) =>
+      n === 0 ? list('10') : { status: 404, body: '404 page not found' },
+    );
+    await expect.poll(() => reflectorState().phase).toBe('unserved');
+    expect(reflectorState().error).toMatchObject({ code: 404, reason: 'NotFound' });
   });
 
   it('makes a streaming list that ends at the initial-events-end bookmark, then goes on watching', async () => {

@@ -1,5 +1,13 @@
 import type { ResourceType } from '../discovery/types.js';
 import { collectionPath } from '../discovery/types.js';
+import {
+  ApiError,
+  type ApiErrorContext,
+  apiErrorFromResponse,
+  apiErrorFromStatus,
+  describeRequest,
+} from '../errors/api-error.js';
+import { isForbidden, isGone, isUnserved } from '../errors/predicates.js';
 import type { KubernetesList, KubernetesObject } from '../model/object.js';
 import {
   listCompleted,
@@ -11,10 +19,11 @@ import {
   watchEvents,
 } from '../store/actions.js';
 import type { ErrorInfo, ReflectorPhase } from '../store/state.js';
-import type { Transport } from '../transport/types.js';
+import { METADATA_ACCEPT, METADATA_LIST_ACCEPT } from '../transport/media-type.js';
+import type { Transport, TransportResponse } from '../transport/types.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
-import { httpErrorOf, httpErrorOfStatus, WatchHttpError } from './http-error.js';
-import { type ObjectTransform, parseWatchLine, stampKind } from './ingest.js';
+import { metadataOnly, type ObjectTransform, parseWatchLine, stampKind } from './ingest.js';
+import { peekContinue } from './list-page.js';
 
 /** What a reflector watches. */
 export interface ReflectorTarget {
@@ -28,11 +37,23 @@ export interface ReflectorTarget {
    * see `WrittenVersions`), read when the list starts; undefined: any, as `resourceVersion=0`.
    */
   readonly notOlderThan?: () => string | undefined;
+  /**
+   * Metadata only: lists and watches ask for `PartialObjectMetadata` (see `media-type.ts`), and
+   * each object is held as an ordinary object of its kind with `metadataOnly: true`.
+   */
+  readonly metadataOnly?: boolean;
 }
 
-/** Reflector settings; defaults follow client-go. */
+/** Reflector settings; defaults follow client-go, except the page size. */
 export interface ReflectorOptions {
-  /** Page size of lists (default 500). */
+  /**
+   * Page size of lists (default 2000; client-go's is 500). Each page costs the API server and the
+   * client a request's worth of work besides its objects: 100k ConfigMaps from the in-memory API
+   * server (2 cores, Node 24) took 5.0 to 5.8 s to fetch and parse in pages of 500, 2.9 to 3.1 s in
+   * pages of 2000, 2.8 to 2.9 s in pages of 5000. 2000 keeps most of the gain with pages of a few
+   * MB, two in memory at once (one read, one parsed). A kube-apiserver serves a first list at
+   * resourceVersion "0" whole from its cache, whatever the page size.
+   */
   readonly pageSize?: number;
   /**
    * How the initial list is made: `list` (paginated LIST, default) or `stream` (a watch with
@@ -55,8 +76,6 @@ export interface ReflectorOptions {
 }
 
 type Dispatch = (action: { type: string }) => unknown;
-
-class Gone extends Error {}
 
 /** Runs `fn` after pending I/O: lines that arrived together end up in one action (Node and browsers). */
 const defer: (fn: () => void) => void =
@@ -113,14 +132,14 @@ export class Reflector {
     this.dispatch = (action) => (this.abort.signal.aborted ? undefined : dispatch(action));
     this.backoff = new Backoff(options.backoff);
     this.options = {
-      pageSize: options.pageSize ?? 500,
+      pageSize: options.pageSize ?? 2000,
       initialList: options.initialList ?? 'list',
       watchTimeoutSeconds: options.watchTimeoutSeconds ?? [300, 600],
       inactivityTimeoutMs: options.inactivityTimeoutMs ?? 150_000,
       minWatchMs: options.minWatchMs ?? 1000,
       slowRetryMs: options.slowRetryMs ?? 30_000,
       maxBatch: options.maxBatch ?? 1000,
-      transform: options.transform,
+      transform: target.metadataOnly ? metadataOnly(target.resource, options.transform) : options.transform,
     };
   }
 
@@ -153,18 +172,27 @@ export class Reflector {
     return collectionPath(this.target.resource, this.target.namespace);
   }
 
-  private get what(): string {
+  /** What a request of this watch asks for, as its errors name it. */
+  private context(verb: 'list' | 'watch'): ApiErrorContext {
     const t = this.target;
-    const sel = [
-      t.labelSelector && `labels ${t.labelSelector}`,
-      t.fieldSelector && `fields ${t.fieldSelector}`,
-    ]
-      .filter(Boolean)
-      .join(', ');
-    return (
-      `watch of ${t.resource.resource}${t.resource.group ? `.${t.resource.group}` : ''}` +
-      `${t.namespace ? ` in namespace ${t.namespace}` : ''}${sel ? ` (${sel})` : ''}`
-    );
+    return {
+      verb,
+      resource: `${t.resource.resource}${t.resource.group ? `.${t.resource.group}` : ''}`,
+      ...(t.namespace ? { namespace: t.namespace } : {}),
+      labelSelector: t.labelSelector,
+      fieldSelector: t.fieldSelector,
+    };
+  }
+
+  /** `watch configmaps in namespace "x" (labels app=web)`: what errors without an answer name. */
+  private get what(): string {
+    return describeRequest(this.context('watch'));
+  }
+
+  /** The error of a failed answer. */
+  private async failure(res: TransportResponse, verb: 'list' | 'watch'): Promise<ApiError> {
+    const body = await res.text().catch(() => '');
+    return apiErrorFromResponse(res.status, body, this.context(verb), res.headers['retry-after']);
   }
 
   private async run(): Promise<void> {
@@ -187,7 +215,7 @@ export class Reflector {
         this.backoff.success();
       } catch (e) {
         if (signal.aborted) break;
-        if (e instanceof Gone || (e instanceof WatchHttpError && e.code === 410)) {
+        if (isGone(e)) {
           // Our resourceVersion is too old: list again, from etcd (consistent), not from a cache
           // that might be as old as what we had.
           needList = true;
@@ -202,18 +230,10 @@ export class Reflector {
 
   /** Reports a failure and waits before the next attempt. */
   private async failed(e: unknown): Promise<void> {
-    const err = e instanceof WatchHttpError ? e : undefined;
-    let wait: number;
-    let phase: 'backing-off' | 'forbidden' | 'unserved' = 'backing-off';
-    if (err?.code === 403) {
-      phase = 'forbidden';
-      wait = this.options.slowRetryMs;
-    } else if (err?.code === 404) {
-      phase = 'unserved';
-      wait = this.options.slowRetryMs;
-    } else {
-      wait = this.backoff.failure(Date.now(), (err?.retryAfterSeconds ?? 0) * 1000);
-    }
+    const phase = isForbidden(e) ? 'forbidden' : isUnserved(e) ? 'unserved' : 'backing-off';
+    const retryAfterMs = (e instanceof ApiError ? (e.retryAfterSeconds ?? 0) : 0) * 1000;
+    const wait =
+      phase === 'backing-off' ? this.backoff.failure(Date.now(), retryAfterMs) : this.options.slowRetryMs;
     this.phase = phase;
     this.dispatch(
       reflectorStatus({
@@ -230,57 +250,27 @@ export class Reflector {
 
   private errorInfo(e: unknown): ErrorInfo {
     const at = new Date().toISOString();
-    if (e instanceof WatchHttpError)
-      return { message: e.message, code: e.code, ...(e.reason ? { reason: e.reason } : {}), at };
-    if (e instanceof Gone)
-      return {
-        message: `${this.what}: resourceVersion too old (410 Gone); listing again`,
-        code: 410,
-        reason: 'Gone',
-        at,
-      };
+    if (e instanceof ApiError) return { message: e.message, code: e.code, reason: e.reason, at };
     return { message: `${this.what}: ${(e as Error)?.message ?? String(e)}`, reason: (e as Error)?.name, at };
   }
 
-  /** A paginated LIST into the pending set, then `listCompleted`. */
+  /**
+   * A paginated LIST into the pending set, then `listCompleted`. Each page is asked for before the
+   * one before it is parsed and dispatched, so that the server prepares it (and the network carries
+   * it) meanwhile: one page in flight, one being read, whatever the size of the collection.
+   */
   private async list(consistent: boolean): Promise<void> {
     const key = this.target.key;
     this.dispatch(listStarted({ key }));
-    let continueToken: string | undefined;
+    let body = await this.firstPage(consistent);
     let resourceVersion = '';
-    // The first page at "0" may be served from the API server's cache, as new as the client's own
-    // writes of the kind when it made any; a continue token carries its own version.
-    let fromEtcd = consistent;
-    let notOlderThan = fromEtcd ? undefined : this.target.notOlderThan?.();
     for (;;) {
-      const first = continueToken === undefined;
-      const res = await this.transport.request({
-        method: 'GET',
-        path: this.path,
-        query: {
-          limit: this.options.pageSize,
-          continue: continueToken,
-          resourceVersion: !first || fromEtcd ? undefined : (notOlderThan ?? '0'),
-          resourceVersionMatch: first && notOlderThan ? 'NotOlderThan' : undefined,
-          labelSelector: this.target.labelSelector || undefined,
-          fieldSelector: this.target.fieldSelector || undefined,
-        },
-        signal: this.abort.signal,
-      });
-      if (res.status !== 200) {
-        const err = await httpErrorOf(res, `list for the ${this.what}`);
-        // An expired continue token: start the list again from the beginning.
-        if (err.code === 410 && continueToken) throw new Gone();
-        // The cache did not reach our writes' version in time (504 "Too large resource version"),
-        // or the server refuses the match: read from etcd instead, which is as new as anything.
-        if (first && notOlderThan && (err.code === 504 || err.code === 400)) {
-          notOlderThan = undefined;
-          fromEtcd = true;
-          continue;
-        }
-        throw err;
-      }
-      const page = JSON.parse(await res.text()) as KubernetesList;
+      const peeked = peekContinue(body);
+      const prefetched = peeked === undefined ? undefined : this.nextPage(peeked);
+      // Awaited below, or dropped when the list ends or fails first: never an unhandled rejection.
+      prefetched?.catch(() => undefined);
+      const page = JSON.parse(body) as KubernetesList;
+      body = '';
       const items = (page.items ?? []).flatMap((item) => {
         if (!item?.metadata?.uid) {
           this.dispatch(poisonLine({ key, text: 'list item without metadata.uid' }));
@@ -291,13 +281,67 @@ export class Reflector {
         ];
       });
       if (items.length) this.dispatch(listPage({ key, items }));
-      continueToken = page.metadata?.continue || undefined;
+      const continueToken = page.metadata?.continue || undefined;
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
       if (!continueToken) break;
+      body = await (prefetched && continueToken === peeked ? prefetched : this.nextPage(continueToken));
     }
     this.resourceVersion = resourceVersion;
     this.dispatch(listCompleted({ key, resourceVersion }));
     this.setPhase('watching', null);
+  }
+
+  /**
+   * The first page of a list, as text. At "0" it may be served from the API server's cache, as new
+   * as the client's own writes of the kind when it made any; consistent (`consistent`, or where the
+   * cache cannot serve it) it is read from etcd.
+   */
+  private async firstPage(consistent: boolean): Promise<string> {
+    let fromEtcd = consistent;
+    let notOlderThan = fromEtcd ? undefined : this.target.notOlderThan?.();
+    for (;;) {
+      const res = await this.requestList({
+        resourceVersion: fromEtcd ? undefined : (notOlderThan ?? '0'),
+        resourceVersionMatch: notOlderThan ? 'NotOlderThan' : undefined,
+      });
+      if (res.status === 200) return res.text();
+      const err = await this.failure(res, 'list');
+      // The cache did not reach our writes' version in time (504 "Too large resource version"),
+      // or the server refuses the match: read from etcd instead, which is as new as anything.
+      if (notOlderThan && (err.code === 504 || err.code === 400)) {
+        notOlderThan = undefined;
+        fromEtcd = true;
+        continue;
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * A page after the first, as text: its continue token carries the list's version. An expired
+   * token (410 Gone) throws, and the caller lists again from etcd.
+   */
+  private async nextPage(continueToken: string): Promise<string> {
+    const res = await this.requestList({ continue: continueToken });
+    if (res.status !== 200) throw await this.failure(res, 'list');
+    return res.text();
+  }
+
+  private requestList(page: { continue?: string; resourceVersion?: string; resourceVersionMatch?: string }) {
+    return this.transport.request({
+      method: 'GET',
+      path: this.path,
+      query: {
+        limit: this.options.pageSize,
+        continue: page.continue,
+        resourceVersion: page.resourceVersion,
+        resourceVersionMatch: page.resourceVersionMatch,
+        labelSelector: this.target.labelSelector || undefined,
+        fieldSelector: this.target.fieldSelector || undefined,
+      },
+      ...(this.target.metadataOnly ? { accept: METADATA_LIST_ACCEPT } : {}),
+      signal: this.abort.signal,
+    });
   }
 
   /**
@@ -316,7 +360,7 @@ export class Reflector {
       await res.text().catch(() => '');
       return false;
     }
-    if (res.status !== 200) throw await httpErrorOf(res, `streaming list for the ${this.what}`);
+    if (res.status !== 200) throw await this.failure(res, 'list');
     this.dispatch(listStarted({ key }));
     let initial = true;
     let batch: KubernetesObject[] = [];
@@ -361,6 +405,7 @@ export class Reflector {
         fieldSelector: this.target.fieldSelector || undefined,
         ...extra,
       },
+      ...(this.target.metadataOnly ? { accept: METADATA_ACCEPT } : {}),
       signal: AbortSignal.any([this.abort.signal, own.signal]),
     });
   }
@@ -368,7 +413,7 @@ export class Reflector {
   /** One watch from the last resourceVersion, until the server ends it. */
   private async watch(): Promise<void> {
     const res = await this.openWatch({});
-    if (res.status !== 200) throw await httpErrorOf(res, this.what);
+    if (res.status !== 200) throw await this.failure(res, 'watch');
     if (this.phase !== 'watching') this.setPhase('watching', null);
     await this.consume(res, () => false);
   }
@@ -430,8 +475,8 @@ export class Reflector {
         }
         if (parsed.kind === 'error') {
           flush();
-          if (parsed.status.code === 410) throw new Gone();
-          throw httpErrorOfStatus(parsed.status, this.what);
+          // 410 Gone among them: the caller lists again.
+          throw apiErrorFromStatus(parsed.status, this.context('watch'));
         }
         const rv = parsed.event.object.metadata?.resourceVersion;
         if (!intercept(parsed.event)) {
@@ -454,6 +499,6 @@ export class Reflector {
       Promise.resolve(iterator.return?.()).catch(() => undefined);
     }
     if (lines === 0 && Date.now() - started < this.options.minWatchMs && !this.abort.signal.aborted)
-      throw new Error(`the ${this.what} closed at once with no events`);
+      throw new Error('the watch closed at once with no events');
   }
 }

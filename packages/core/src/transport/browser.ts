@@ -32,7 +32,7 @@ export interface BrowserTransportOptions {
 
 /**
  * A {@link Transport} over the browser's fetch: lists and watches stream through a same-origin
- * proxy (such as `startKubeProxy` of `@kates/react/proxy`, or `kubectl proxy`), and the reflector
+ * proxy (such as `startKubeProxy` of `@kates/proxy`, or `kubectl proxy`), and the reflector
  * and store run unchanged. Watch bodies are read as a `ReadableStream`, line by line, as they arrive.
  *
  * Watches share one connection (see `watch-mux-protocol.ts`): over HTTP/1.1 a browser opens at

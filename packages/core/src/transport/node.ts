@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { type Dispatcher, fetch, type Response } from 'undici';
+import { bodyText } from './body-text.js';
 import {
   requestUrl,
   type Transport,
@@ -116,9 +117,10 @@ export function createNodeTransport(kc: KubeConfig): NodeTransport {
     } catch (e) {
       throw fail(req.signal?.aborted ? 'aborted' : 'request failed', e);
     }
+    const body = res.body;
     return transportResponse(
       res,
-      () => res.body ?? undefined,
+      () => body ?? undefined,
       (e: unknown, what?: string) =>
         fail(
           what ??
@@ -127,6 +129,7 @@ export function createNodeTransport(kc: KubeConfig): NodeTransport {
               : 'connection lost while reading the answer'),
           e,
         ),
+      () => (body ? bodyText(body) : Promise.resolve('')),
     );
   }
 

@@ -75,13 +75,15 @@ export interface FetchLikeResponse {
 
 /**
  * Adapts a fetch response to a {@link TransportResponse}: header names in lower case, the body
- * read whole or as lines from `chunks()`, and any failure while reading turned into `lost(e)`.
- * The one adapter of the Node and browser transports.
+ * read whole (by `readText`, fetch's `text()` unless the transport has a faster way) or as lines
+ * from `chunks()`, and any failure while reading turned into `lost(e)`. The one adapter of the
+ * Node and browser transports.
  */
 export function transportResponse(
   res: FetchLikeResponse,
   chunks: () => AsyncIterable<Uint8Array> | undefined,
   lost: (e: unknown, what?: string) => Error,
+  readText: () => Promise<string> = () => res.text(),
 ): TransportResponse {
   const headers: Record<string, string> = {};
   res.headers.forEach((value, name) => {
@@ -92,7 +94,7 @@ export function transportResponse(
     headers,
     async text() {
       try {
-        return await res.text();
+        return await readText();
       } catch (e) {
         throw lost(e);
       }

@@ -15,6 +15,9 @@
  * - On the stream: `w<id> <line>` carries one line of watch `id`; `e<id>` says it ended (the
  *   API server closed it); `x<id> <message>` says it broke.
  * - `DELETE /kates/watches/<session>/<id>` stops watch `id`. Closing the stream stops them all.
+ * - `h <ms>` on the stream is a heartbeat, sent every `<ms>` milliseconds: a transport that has
+ *   seen one treats a silence of three intervals as a dead connection and opens a new session.
+ *   A transport that does not know the frame skips it, as it skips any frame it does not know.
  *
  * Watch lines never hold a newline (they are split on it), so a frame is one line as well.
  */
@@ -35,7 +38,8 @@ export type MuxFrame =
   | { readonly type: 'session'; readonly session: string }
   | { readonly type: 'line'; readonly id: number; readonly line: string }
   | { readonly type: 'end'; readonly id: number }
-  | { readonly type: 'error'; readonly id: number; readonly message: string };
+  | { readonly type: 'error'; readonly id: number; readonly message: string }
+  | { readonly type: 'heartbeat'; readonly intervalMs: number };
 
 /** The text of a frame, without its newline. */
 export function formatMuxFrame(frame: MuxFrame): string {
@@ -48,6 +52,8 @@ export function formatMuxFrame(frame: MuxFrame): string {
       return `e${frame.id}`;
     case 'error':
       return `x${frame.id} ${frame.message.replace(/\r?\n/g, ' ')}`;
+    case 'heartbeat':
+      return `h ${frame.intervalMs}`;
   }
 }
 
@@ -55,6 +61,10 @@ export function formatMuxFrame(frame: MuxFrame): string {
 export function parseMuxFrame(text: string): MuxFrame | undefined {
   const tag = text[0];
   if (tag === 's' && text[1] === ' ') return { type: 'session', session: text.slice(2) };
+  if (tag === 'h' && text[1] === ' ') {
+    const intervalMs = Number(text.slice(2));
+    return Number.isSafeInteger(intervalMs) && intervalMs > 0 ? { type: 'heartbeat', intervalMs } : undefined;
+  }
   const space = text.indexOf(' ');
   const id = Number(text.slice(1, space < 0 ? undefined : space));
   if (!Number.isSafeInteger(id) || id < 0 || text.length < 2) return undefined;

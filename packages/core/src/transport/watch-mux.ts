@@ -70,7 +70,16 @@ interface Session {
   readonly channels: Map<number, Channel>;
   readonly abort: AbortController;
   nextId: number;
+  /** When the last frame arrived (ms). */
+  lastFrameAt: number;
+  /** Set once the proxy sends heartbeats: checks that frames keep coming. */
+  watchdog?: ReturnType<typeof setInterval>;
+  /** Why the watchdog cut the stream. */
+  dead?: Error;
 }
+
+/** Heartbeat intervals of silence after which a session counts as dead. */
+const MISSED_HEARTBEATS = 3;
 
 /**
  * The browser's side of watch multiplexing (see `watch-mux-protocol.ts`): every watch of a
@@ -211,7 +220,13 @@ export class WatchMux {
       abort.abort();
       return undefined;
     }
-    const session: Session = { id: frame.session, channels: new Map(), abort, nextId: 1 };
+    const session: Session = {
+      id: frame.session,
+      channels: new Map(),
+      abort,
+      nextId: 1,
+      lastFrameAt: Date.now(),
+    };
     this.current = session;
     void this.pump(session, lines, opening);
     return session;
@@ -228,7 +243,12 @@ export class WatchMux {
       for (;;) {
         const next = await lines.next();
         if (next.done) break;
+        session.lastFrameAt = Date.now();
         const frame = parseMuxFrame(next.value);
+        if (frame?.type === 'heartbeat') {
+          this.armWatchdog(session, frame.intervalMs, opening);
+          continue;
+        }
         if (!frame || frame.type === 'session') continue;
         const channel = session.channels.get(frame.id);
         if (!channel) continue;
@@ -245,7 +265,29 @@ export class WatchMux {
     } catch (e) {
       error = e as Error;
     }
-    this.forget(session, error ?? this.fetch.fail(opening, 'watch stream ended'));
+    this.forget(session, session.dead ?? error ?? this.fetch.fail(opening, 'watch stream ended'));
+  }
+
+  /**
+   * Arms the watchdog of a session whose proxy sends heartbeats: a silence of three intervals
+   * means the connection died without closing (a laptop's sleep, a dropped route), and the
+   * watches on it would otherwise wait for their own inactivity timeouts (minutes).
+   */
+  private armWatchdog(
+    session: Session,
+    intervalMs: number,
+    opening: Pick<TransportRequest, 'method' | 'path'>,
+  ): void {
+    if (session.watchdog) return;
+    session.watchdog = setInterval(() => {
+      const silent = Date.now() - session.lastFrameAt;
+      if (silent <= MISSED_HEARTBEATS * intervalMs) return;
+      session.dead = this.fetch.fail(
+        opening,
+        `no heartbeat for ${silent} ms (the proxy sends one every ${intervalMs} ms): the connection is lost`,
+      );
+      session.abort.abort();
+    }, intervalMs);
   }
 
   private forget(session: Session, error?: Error): void {
@@ -254,6 +296,7 @@ export class WatchMux {
       this.session = undefined;
     }
     session.abort.abort();
+    if (session.watchdog) clearInterval(session.watchdog);
     const lost = error ?? this.fetch.fail({ method: 'GET', path: WATCH_MUX_PATH }, 'watch stream closed');
     for (const channel of session.channels.values()) channel.end(lost);
     session.channels.clear();

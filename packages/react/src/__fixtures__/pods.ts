@@ -1,20 +1,22 @@
 import {
-  type AccumulatorHost,
   apiVersionOf,
-  createAccumulator,
   createKatesStore,
   groupKindOf,
   type KatesStore,
   type KubernetesObject,
+  type ResourceType,
+} from '@kates/core/browser';
+import {
+  type AccumulatorHost,
+  createAccumulator,
   listCompleted,
   listPage,
   listStarted,
-  type ResourceType,
   reflectorAdded,
   reflectorStatus,
   type WatchEventPayload,
   watchEvents,
-} from '@kates/core/browser';
+} from '@kates/core/internal';
 
 export const podType: ResourceType = {
   group: '',

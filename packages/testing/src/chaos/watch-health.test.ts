@@ -1,11 +1,11 @@
+import { createKatesStore } from '@kates/core';
 import {
-  createKatesStore,
   listCompleted,
   listStarted,
   reflectorAdded,
   reflectorRemoved,
   reflectorStatus,
-} from '@kates/core';
+} from '@kates/core/internal';
 import { describe, expect, it } from 'vitest';
 import { trackWatchHealth } from './watch-health.js';
 

@@ -10,10 +10,17 @@ import { writeKubeconfig } from './kubeconfig.js';
 import { freePort } from './ports.js';
 import { type ManagedProcess, startProcess } from './process.js';
 
+const DEFAULT_CONTROLLERS = ['deployment', 'replicaset', 'garbagecollector', 'namespace'];
+
 /** Options of {@link startCluster}. */
 export interface ClusterOptions {
-  /** Also run kube-controller-manager (Deployments make ReplicaSets and Pods, GC, namespace deletion). */
-  readonly controllers?: boolean;
+  /**
+   * Also run kube-controller-manager: `true` for its deployment, replicaset, garbagecollector and
+   * namespace controllers (Deployments make ReplicaSets and Pods, GC, namespace deletion), or the
+   * names of the controllers to run (e.g. `['garbagecollector']`, where a test writes Deployment
+   * status itself).
+   */
+  readonly controllers?: boolean | readonly string[];
   /** kube-apiserver's watch cache; on by default, as in real clusters. */
   readonly watchCache?: boolean;
   /** Where progress lines (Go build, start-up) go; stderr by default. */
@@ -251,7 +258,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         '--leader-elect=false',
         '--bind-address=127.0.0.1',
         `--secure-port=${kcmPort}`,
-        '--controllers=deployment,replicaset,garbagecollector,namespace',
+        `--controllers=${(options.controllers === true ? DEFAULT_CONTROLLERS : options.controllers).join(',')}`,
         '--use-service-account-credentials=false',
         `--cert-dir=${join(dir, 'kcm-certs')}`,
         '--v=1',

@@ -109,10 +109,14 @@ export class ContractHttp {
   }
 
   /** Opens a watch (`?watch=1` is added) and collects its lines as they arrive. */
-  async watch(path: string, query: Record<string, string>): Promise<WatchConnection> {
+  async watch(
+    path: string,
+    query: Record<string, string>,
+    opts: Pick<RequestOptions, 'accept'> = {},
+  ): Promise<WatchConnection> {
     const controller = new AbortController();
     const qs = new URLSearchParams({ watch: '1', ...query }).toString();
-    const res = await fetch(`${this.server}${path}?${qs}`, this.init('GET', {}, controller.signal));
+    const res = await fetch(`${this.server}${path}?${qs}`, this.init('GET', opts, controller.signal));
     const lines: WatchLine[] = [];
     const waiters = new Set<() => void>();
     const notify = () => {

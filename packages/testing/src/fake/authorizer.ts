@@ -29,8 +29,8 @@ export interface RequestInfo {
   readonly name?: string;
 }
 
-// The non-resource paths every authenticated user may GET (system:discovery, system:public-info-viewer).
-const PUBLIC_PATHS = [/^\/(api|apis|openapi)(\/.*)?$/, /^\/(healthz|livez|readyz)$/, /^\/version\/?$/];
+/** The non-resource paths every authenticated user may GET (system:discovery, system:public-info-viewer). */
+export const PUBLIC_PATHS = [/^\/(api|apis|openapi)(\/.*)?$/, /^\/(healthz|livez|readyz)$/, /^\/version\/?$/];
 
 /**
  * The resource a path addresses, or undefined for a non-resource path (discovery, version,
@@ -91,10 +91,21 @@ function forbidden(user: FakeUser, info: RequestInfo): ApiError {
   );
 }
 
+// system:basic-user: every authenticated user may ask who it is and what it may do.
+function isSelfReview(info: RequestInfo): boolean {
+  return (
+    info.verb === 'create' &&
+    ((info.group === 'authentication.k8s.io' && info.resource === 'selfsubjectreviews') ||
+      (info.group === 'authorization.k8s.io' &&
+        ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'].includes(info.resource)))
+  );
+}
+
 /** Throws the apiserver's 403 when `user` may not make this request. */
 export function authorize(user: FakeUser, method: string, url: URL): void {
   if (user.admin) return;
   const info = requestInfo(method, url.pathname, url.searchParams);
+  if (info && isSelfReview(info)) return;
   if (info) throw forbidden(user, info);
   if (method === 'GET' && PUBLIC_PATHS.some((p) => p.test(url.pathname))) return;
   throw errors.forbidden(

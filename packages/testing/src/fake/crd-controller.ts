@@ -4,6 +4,7 @@ import { isObject } from './json.js';
 import type { ObjectApi } from './object-api.js';
 import { CRD_STORAGE, type FieldReader, type ResourceRegistry, type ServedResource } from './registry.js';
 import type { ObjectStore, StoreEvent } from './store.js';
+import type { PrinterColumn } from './table/table.js';
 
 /** The parts of a CustomResourceDefinition the fake serves from. */
 interface CrdSpec {
@@ -24,6 +25,7 @@ interface CrdSpec {
     subresources?: { status?: object };
     selectableFields?: { jsonPath: string }[];
     schema?: { openAPIV3Schema?: StructuralSchema };
+    additionalPrinterColumns?: PrinterColumn[];
   }[];
 }
 
@@ -69,6 +71,7 @@ export function servedFromCrd(crd: KubernetesObject): ServedResource[] {
       deleteReturnsObject: false,
       custom: true,
       ...(v.schema?.openAPIV3Schema ? { schema: v.schema.openAPIV3Schema } : {}),
+      ...(v.additionalPrinterColumns ? { printerColumns: v.additionalPrinterColumns } : {}),
     }));
 }
 

@@ -3,6 +3,7 @@ import { type KeyOrder, pruneUnknownFields } from './builtin-schema.js';
 import { isObject, type JsonObject } from './json.js';
 import { listTypeAt } from './list-types.js';
 import { formatPath } from './managed-fields.js';
+import { decodeMicroTimes } from './micro-time.js';
 import { type ApiError, errors, field } from './status.js';
 import { normalizeCustomObject } from './structural-schema.js';
 
@@ -55,8 +56,9 @@ export function decodeObject(shape: FieldShape, obj: JsonObject, order: KeyOrder
     if (!shape.schema) return { object: obj, unknown: [] };
     return normalizeCustomObject(obj, shape.schema);
   }
-  if (!shape.model) return { object: obj, unknown: [] };
-  const pruned = pruneUnknownFields(shape.model, obj, order);
+  const timed = decodeMicroTimes(shape, obj);
+  if (!shape.model) return { object: timed, unknown: [] };
+  const pruned = pruneUnknownFields(shape.model, timed, order);
   return { object: pruned.value as JsonObject, unknown: pruned.unknown };
 }
 

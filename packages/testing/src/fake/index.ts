@@ -4,9 +4,13 @@
  * real kube-apiserver alike.
  *
  * Design choices, and why:
- * - Plain http on 127.0.0.1 with a required bearer token: no certificates to generate, yet
- *   clients authenticate as against a real cluster (401 without the token). The kubeconfig says
- *   `insecure-skip-tls-verify: true` because @kubernetes/client-node refuses http otherwise.
+ * - https on 127.0.0.1 with a CA made for each server (Node's crypto, no openssl binary) and a
+ *   required bearer token, so kubectl and client-go, which send a token only over TLS, work with
+ *   its kubeconfig as they are; plain http on a second port for tests that fetch without a CA.
+ * - What kubectl reads besides objects: OpenAPI v3 and v2 built from client-node's models and CRD
+ *   schemas (`apply`, `diff`, `explain`, `--validate=strict`), Table answers with the apiserver's
+ *   printer columns and CRD `additionalPrinterColumns` (`get`), and self reviews (`auth whoami`,
+ *   `auth can-i`). `dryRun` is honoured on every write, the DeleteOptions body included.
  * - One global resourceVersion counter and a window of recent events (historySize), as etcd and
  *   the watch cache give the apiserver: watches and paged lists start from any retained version;
  *   older ones get 410 Expired exactly as the apiserver words it (an ERROR event in a 200 watch).

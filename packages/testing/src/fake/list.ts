@@ -1,9 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { apiVersionOf, type KubernetesObject } from '@kates/core';
+import { type Conversion, renderListHead, renderObject } from './negotiation.js';
 import { atVersion } from './object-shape.js';
 import type { ObjectFilter } from './query.js';
 import type { ServedResource } from './registry.js';
-import { jsonOf } from './serialize.js';
 import { errors } from './status.js';
 import { type ObjectStore, ResourceVersionExpired } from './store.js';
 
@@ -15,6 +15,8 @@ export interface ListRequest {
   readonly continueToken: string | undefined;
   readonly resourceVersion: string | undefined;
   readonly resourceVersionMatch: string | undefined;
+  /** What `Accept` asked the list to be converted to (metadata only), if anything. */
+  readonly conversion?: Conversion;
 }
 
 /**
@@ -112,8 +114,7 @@ export async function streamList(res: ServerResponse, req: ListRequest, store: O
   const limit = req.limit !== undefined && req.limit > 0 ? req.limit : undefined;
   const items = store.keysFrom(r.storageKey, filter.namespace, snapshot.after, snapshot.rv);
   const metadata: Record<string, unknown> = { resourceVersion: String(snapshot.rv) };
-  const head = (meta: Record<string, unknown>) =>
-    `{"kind":"${r.kind}List","apiVersion":"${apiVersionOf(r)}","metadata":${JSON.stringify(meta)},"items":[`;
+  const head = (meta: Record<string, unknown>) => renderListHead(r, req.conversion, apiVersionOf(r), meta);
   const write = (chunk: string): Promise<void> | undefined =>
     res.write(chunk) ? undefined : new Promise((resolve) => res.once('drain', resolve));
   res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache, private' });
@@ -128,7 +129,7 @@ export async function streamList(res: ServerResponse, req: ListRequest, store: O
         more = true;
         break;
       }
-      page.push(jsonOf(atVersion(r, obj)));
+      page.push(renderObject(atVersion(r, obj), req.conversion));
       lastKey = key;
     }
     if (more && lastKey !== undefined) {
@@ -154,7 +155,7 @@ export async function streamList(res: ServerResponse, req: ListRequest, store: O
   for (const [, obj] of items) if (filter.matches(obj)) matched.push(obj);
   let buffer = head(metadata);
   for (let i = 0; i < matched.length; i++) {
-    const json = jsonOf(atVersion(r, matched[i] as KubernetesObject));
+    const json = renderObject(atVersion(r, matched[i] as KubernetesObject), req.conversion);
     buffer += i === 0 ? json : `,${json}`;
     if (buffer.length > CHUNK) {
       const drained = write(buffer);

@@ -1,5 +1,6 @@
 import { apiVersionOf, type KubernetesObject, type Status } from '@kates/core';
 import { readApplyPatch, serverSideApply } from './apply.js';
+import { applyBuiltinDefaults } from './builtin-defaults.js';
 import { type SeededRandom, timestamp } from './clock.js';
 import { type DeleteOptions, deleteObject } from './deletion.js';
 import {
@@ -158,6 +159,7 @@ export class ObjectApi {
       else delete obj.status;
     }
     this.defaultKind(r, obj);
+    applyBuiltinDefaults(r, obj);
     const causes = validateObject(r, obj);
     if (causes.length > 0) throw errors.invalid(r, name, causes);
     this.checkNamespace(r, namespace, name);
@@ -166,7 +168,8 @@ export class ObjectApi {
     meta.managedFields =
       managedFields ?? trackUpdate([], undefined, obj, this.scope(r), this.owner(r, opts, now));
     const created = ordered(r, obj);
-    if (opts.dryRun) return { code: 201, body: atVersion(r, withRv(created, '')) };
+    // A dry-run create was never stored: like the apiserver's, it answers no resourceVersion.
+    if (opts.dryRun) return { code: 201, body: atVersion(r, withRv(created, undefined)) };
     const event = this.store.commit(r.storageKey, key, (rv) => withRv(created, rv));
     return { code: 201, body: atVersion(r, event.object) };
   }
@@ -242,6 +245,7 @@ export class ObjectApi {
     const wanted = (body.metadata as JsonObject | undefined)?.resourceVersion;
     if (wanted && wanted !== current.metadata?.resourceVersion) throw errors.modified(r, name);
     const next = this.prepareUpdate(r, current, body, opts.subresource);
+    if (!opts.subresource) applyBuiltinDefaults(r, next);
     const causes = validateUpdate(r, next, current);
     if (causes.length > 0) throw errors.invalid(r, name, causes);
     const now = timestamp();
@@ -267,7 +271,9 @@ export class ObjectApi {
       current.metadata?.deletionTimestamp &&
       (updated.metadata?.finalizers ?? []).length === 0 &&
       !this.hasSpecFinalizers(r, updated);
-    if (opts.dryRun) return { code: 200, body: atVersion(r, updated) };
+    // A dry-run update was never stored: it answers at the resourceVersion the object still has.
+    if (opts.dryRun)
+      return { code: 200, body: atVersion(r, withRv(updated, current.metadata?.resourceVersion)) };
     if (finalized) {
       // The apiserver deletes instead of writing: the response is the update with the old
       // resourceVersion, the DELETED event carries the last stored state.

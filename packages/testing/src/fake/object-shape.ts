@@ -22,11 +22,18 @@ const METADATA_ORDER = [
   'managedFields',
 ];
 
-/** Metadata in the apiserver's key order, undefined values left out. */
+/** Metadata maps and lists that Go writes with `omitempty`: empty, they are left out (a patch that removes every label). */
+const OMIT_EMPTY = new Set(['labels', 'annotations', 'ownerReferences', 'finalizers']);
+
+const omitted = (k: string, v: unknown) =>
+  v === undefined ||
+  (OMIT_EMPTY.has(k) && (Array.isArray(v) ? v.length === 0 : isObject(v) && Object.keys(v).length === 0));
+
+/** Metadata in the apiserver's key order, undefined values (and empty `omitempty` fields) left out. */
 export function orderedMetadata(meta: JsonObject): JsonObject {
   const out: JsonObject = {};
-  for (const k of METADATA_ORDER) if (meta[k] !== undefined) out[k] = meta[k];
-  for (const [k, v] of Object.entries(meta)) if (!(k in out) && v !== undefined) out[k] = v;
+  for (const k of METADATA_ORDER) if (!omitted(k, meta[k])) out[k] = meta[k];
+  for (const [k, v] of Object.entries(meta)) if (!(k in out) && !omitted(k, v)) out[k] = v;
   return out;
 }
 

@@ -1,12 +1,14 @@
 import type { KubernetesObject, ResourceType, StructuralSchema } from '@kates/core';
+import { EVERYDAY_KINDS } from './everyday-kinds.js';
+import type { PrinterColumn } from './table/table.js';
 
 /** The CRD resource's storage key. */
 export const CRD_STORAGE = 'apiextensions.k8s.io/customresourcedefinitions';
 /** The namespace resource's storage key. */
 export const NAMESPACES_STORAGE = '/namespaces';
 
-/** How the apiserver validates `metadata.name` of a kind. */
-export type NameRule = 'subdomain' | 'label' | 'dns1035';
+/** How the apiserver validates `metadata.name` of a kind (`path`: any path segment, as RBAC names). */
+export type NameRule = 'subdomain' | 'label' | 'dns1035' | 'path';
 
 /** A field selector label and how to read it from an object (the apiserver's per-kind field set). */
 export type FieldReader = (obj: KubernetesObject) => string;
@@ -46,11 +48,14 @@ export interface ServedResource extends ResourceType {
   readonly model?: string;
   /** A custom resource version's `openAPIV3Schema`: how its objects are pruned and validated. */
   readonly schema?: StructuralSchema;
+  /** A custom resource version's `additionalPrinterColumns`: what `kubectl get` shows. */
+  readonly printerColumns?: readonly PrinterColumn[];
 }
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
-const path =
+/** A field selector reader of the value at a dotted path. */
+export const path =
   (p: string, fallback = ''): FieldReader =>
   (obj) => {
     let v: unknown = obj;
@@ -59,8 +64,13 @@ const path =
     return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : fallback;
   };
 
-interface BuiltinRow {
+/** A built-in kind as the registry's tables describe it. */
+export interface BuiltinRow {
   group: string;
+  /** `v1` unless said; a kind served at several versions has one row per version. */
+  version?: string;
+  /** For a version that is not the storage version: the one objects are stored at. */
+  storageVersionName?: string;
   resource: string;
   kind: string;
   namespaced: boolean;
@@ -259,6 +269,17 @@ const BUILTIN: BuiltinRow[] = [
       numberReady: 0,
     }),
   },
+  // The Event API controllers record to (client-go's tools/events). The apiserver keeps one store for
+  // both Event APIs and converts between them; here each has its own (no v1 <-> events.k8s.io view).
+  {
+    group: 'events.k8s.io',
+    resource: 'events',
+    kind: 'Event',
+    namespaced: true,
+    singular: 'event',
+    shortNames: ['ev'],
+    model: 'EventsV1Event',
+  },
   { group: 'coordination.k8s.io', resource: 'leases', kind: 'Lease', namespaced: true, singular: 'lease' },
   {
     group: 'apiextensions.k8s.io',
@@ -274,9 +295,10 @@ const BUILTIN: BuiltinRow[] = [
 ];
 
 function builtin(row: BuiltinRow): ServedResource {
+  const version = row.version ?? 'v1';
   return {
     group: row.group,
-    version: 'v1',
+    version,
     resource: row.resource,
     kind: row.kind,
     namespaced: row.namespaced,
@@ -287,14 +309,15 @@ function builtin(row: BuiltinRow): ServedResource {
     // In the apiserver's order: discovery lists `scale` before `status`.
     subresources: [...(row.scale ? ['scale'] : []), ...(row.status ? ['status'] : [])],
     storageKey: `${row.group}/${row.resource}`,
-    storageVersion: true,
+    storageVersion: row.storageVersionName === undefined,
+    ...(row.storageVersionName ? { storageVersionName: row.storageVersionName } : {}),
     generation: row.generation ?? false,
     nameRule: row.nameRule ?? 'subdomain',
     fieldSelectors: row.fields ?? {},
     fieldLabelConversion: row.conversion ?? false,
     deleteReturnsObject: row.returnsObject ?? false,
     custom: false,
-    model: row.model ?? `V1${row.kind}`,
+    model: row.model ?? `V${version.slice(1)}${row.kind}`,
     ...(row.initialStatus ? { initialStatus: row.initialStatus } : {}),
   };
 }
@@ -319,7 +342,7 @@ export class ResourceRegistry {
   private readonly groupOrder: string[] = [];
 
   constructor() {
-    for (const row of BUILTIN) this.add(builtin(row));
+    for (const row of [...BUILTIN, ...EVERYDAY_KINDS]) this.add(builtin(row));
   }
 
   private static pathKey(group: string, version: string, resource: string): string {

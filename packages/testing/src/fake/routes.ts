@@ -7,6 +7,10 @@ export type Route =
   | { readonly type: 'group'; readonly group: string }
   | { readonly type: 'resource-list'; readonly group: string; readonly version: string }
   | { readonly type: 'version' }
+  | { readonly type: 'openapi-v2' }
+  | { readonly type: 'openapi-v3-index' }
+  /** `/openapi/v3/api/v1`, `/openapi/v3/apis/apps/v1`: `path` is what follows `/openapi/v3/`. */
+  | { readonly type: 'openapi-v3'; readonly path: string }
   | { readonly type: 'health' }
   | {
       readonly type: 'resource';
@@ -25,6 +29,11 @@ export function route(path: string, registry: ResourceRegistry): Route {
   const segs = path.split('/').filter(Boolean).map(decodeURIComponent);
   const [root, ...rest] = segs;
   if (root === 'version' && rest.length === 0) return { type: 'version' };
+  if (root === 'openapi' && rest[0] === 'v2' && rest.length === 1) return { type: 'openapi-v2' };
+  if (root === 'openapi' && rest[0] === 'v3')
+    return rest.length === 1
+      ? { type: 'openapi-v3-index' }
+      : { type: 'openapi-v3', path: rest.slice(1).join('/') };
   if ((root === 'healthz' || root === 'readyz' || root === 'livez') && rest.length === 0)
     return { type: 'health' };
   let group: string;

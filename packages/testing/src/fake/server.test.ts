@@ -18,13 +18,17 @@ describe('the fake API server', () => {
     await server.stop();
   });
 
-  it('writes a 0600 kubeconfig with its http URL, insecure-skip-tls-verify and the bearer token', () => {
+  it('writes a 0600 kubeconfig with its https URL, its own CA and the bearer token', () => {
     expect(statSync(server.kubeconfigPath).mode & 0o777).toBe(0o600);
     const text = readFileSync(server.kubeconfigPath, 'utf8');
-    expect(text).toContain(`server: ${server.url}`);
-    expect(text).toContain('insecure-skip-tls-verify: true');
+    expect(text).toContain(`server: ${server.httpsUrl}`);
+    expect(text).toContain(
+      `certificate-authority-data: ${Buffer.from(server.certificateAuthority).toString('base64')}`,
+    );
+    expect(text).not.toContain('insecure-skip-tls-verify');
     expect(text).toContain(`token: ${server.token}`);
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(server.httpsUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
   });
 
   it('answers 401 without the token, like an authenticated server', async () => {

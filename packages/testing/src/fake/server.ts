@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kates/core';
 import { writeKubeconfig } from '../cluster/kubeconfig.js';
+import { createServingCertificate } from '../tls/certificates.js';
 import { ADMIN, authorize, type FakeUser, NOBODY } from './authorizer.js';
 import { SeededRandom } from './clock.js';
 import { CrdController } from './crd-controller.js';
@@ -21,30 +21,32 @@ import {
 import { Faults, type KubeVerb } from './faults.js';
 import { fieldValidationOf } from './field-validation.js';
 import { GarbageCollector } from './garbage-collector.js';
-import { isObject } from './json.js';
 import { streamList } from './list.js';
+import { listenHttpAndHttps } from './listener.js';
 import { NamespaceController } from './namespace-controller.js';
-import {
-  DEFAULT_MANAGER,
-  type DeleteOptions,
-  ObjectApi,
-  type WriteOptions,
-  type WriteResult,
-} from './object-api.js';
+import { type Conversion, checkConversion, negotiate, renderGet } from './negotiation.js';
+import { DEFAULT_MANAGER, ObjectApi, type WriteOptions, type WriteResult } from './object-api.js';
 import { atVersion, parseJsonBody } from './object-shape.js';
+import { acceptsJsonDocument, OpenApiDocuments } from './openapi/documents.js';
 import { booleanParam, objectFilter } from './query.js';
 import { ResourceRegistry, type ServedResource } from './registry.js';
+import { dryRunOf, isDryRun, readDeleteOptions } from './request-options.js';
+import { answerReview, isReview } from './reviews.js';
 import { type Route, route } from './routes.js';
 import { ScaleSubresource } from './scale.js';
 import { seed } from './seed.js';
 import { ApiError, errors, field } from './status.js';
 import { ObjectStore } from './store.js';
+import { includeObjectOf, printerOf, type TableConversion } from './table/table.js';
+import { RELEASE_VERSION, versionInfo } from './version.js';
 import { WatchStream } from './watch.js';
 
 /** Options of {@link startFakeApiServer}. */
 export interface FakeApiServerOptions {
-  /** TCP port on 127.0.0.1; a free one by default. */
+  /** TCP port of the plain http endpoint on 127.0.0.1; a free one by default. */
   readonly port?: number;
+  /** TCP port of the https endpoint on 127.0.0.1; a free one by default. */
+  readonly httpsPort?: number;
   /** Objects to create at start (namespaces and CRDs first; status kept), e.g. {@link sampleClusterObjects}. */
   readonly seed?: readonly KubernetesObject[];
   /** Seeds uids, generated names and random faults, so runs repeat (default 1). */
@@ -62,6 +64,12 @@ export interface FakeApiServerOptions {
   readonly token?: string;
   /** Where to write the kubeconfig; a new temporary folder by default (removed by stop()). */
   readonly kubeconfigPath?: string;
+  /**
+   * Whether the kubeconfigs name the https endpoint and trust the server's own CA (default true),
+   * so kubectl and client-go, which send a bearer token only over TLS, can use them. With false
+   * they name the plain http endpoint with `insecure-skip-tls-verify`, as earlier versions did.
+   */
+  readonly tls?: boolean;
 }
 
 /** The `Warning` header lines of an answer (`299 - "text"`), as the apiserver quotes them. */
@@ -72,12 +80,17 @@ function warningHeaders(warnings: readonly string[]): Record<string, string[]> {
 
 /** A running fake API server. */
 export interface FakeApiServer {
-  /** `http://127.0.0.1:PORT`. */
+  /** `http://127.0.0.1:PORT`: plain http, for tests and tools that fetch without TLS. */
   readonly url: string;
+  /** `https://127.0.0.1:PORT`: the same server over TLS (a port of its own), with a certificate {@link certificateAuthority} signed. */
+  readonly httpsUrl: string;
+  /** PEM of the CA made for this server (each server has its own). */
+  readonly certificateAuthority: string;
   /**
-   * A kubeconfig (mode 0600) with `insecure-skip-tls-verify: true` and namespace default, and the
-   * test cluster's two contexts: `admin` (current; may do everything) and `nobody` (a user without
-   * RBAC rights: discovery only, 403 Forbidden for the rest).
+   * A kubeconfig (mode 0600) naming {@link httpsUrl} and trusting {@link certificateAuthority}
+   * (kubectl works with it as it is), namespace default, and the test cluster's two contexts:
+   * `admin` (current; may do everything) and `nobody` (a user without RBAC rights: discovery
+   * only, 403 Forbidden for the rest).
    */
   readonly kubeconfigPath: string;
   /** The same server as the `nobody` user alone. */
@@ -113,6 +126,12 @@ function sendJson(
   res.end(text);
 }
 
+/** A JSON answer already serialized (the OpenAPI documents are built once and kept as text). */
+function sendText(res: ServerResponse, code: number, json: string): void {
+  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+  res.end(json);
+}
+
 function sendError(res: ServerResponse, e: ApiError): void {
   if (res.headersSent) {
     res.destroy();
@@ -142,11 +161,12 @@ function verbOf(method: string, r: Extract<Route, { type: 'resource' }>, params:
 }
 
 /**
- * Starts an in-memory Kubernetes API server on 127.0.0.1 speaking the real HTTP protocol (plain
- * http; bearer token required, 401 otherwise), for the parts the client and reflector use:
- * discovery (aggregated and legacy), CRUD with the apiserver's metadata and errors, the status
- * subresource, finalizers, selectors, paged lists, watches with bookmarks and initial events,
- * merge/JSON/strategic patches and server-side apply, CRDs. The differences from a real
+ * Starts an in-memory Kubernetes API server on 127.0.0.1 speaking the real HTTP protocol (https
+ * with its own CA, and plain http; bearer token required, 401 otherwise), for the parts the client,
+ * the reflector and kubectl use: discovery (aggregated and legacy), CRUD with the apiserver's
+ * metadata and errors, the status subresource, finalizers, selectors, paged lists, watches with
+ * bookmarks and initial events, merge/JSON/strategic patches and server-side apply, CRDs, dry
+ * runs, OpenAPI, Table answers and self reviews. The differences from a real
  * kube-apiserver the contract suite allows are listed in contract/allowed-differences.ts.
  */
 export async function startFakeApiServer(options: FakeApiServerOptions = {}): Promise<FakeApiServer> {
@@ -160,6 +180,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
   const namespaces = new NamespaceController(store, registry, api);
   const garbage = new GarbageCollector(store, registry, api);
   const scale = new ScaleSubresource(api);
+  const openapi = new OpenApiDocuments(registry, RELEASE_VERSION);
   const token = options.token ?? randomBytes(24).toString('hex');
   const nobodyToken = randomBytes(24).toString('hex');
   const users = new Map<string, FakeUser>([
@@ -173,11 +194,11 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
   seed(api, registry, crds, options.seed ?? []);
 
   let serverAddress = '127.0.0.1:0';
-  const server: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((e: unknown) => {
       sendError(res, e instanceof ApiError ? e : errors.internal(e instanceof Error ? e.message : String(e)));
     });
-  });
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const user = users.get(req.headers.authorization ?? '');
@@ -192,13 +213,23 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
         res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('ok');
         return;
       case 'version':
-        sendJson(res, 200, {
-          major: '1',
-          minor: '37',
-          gitVersion: 'v1.37.2-kates-fake',
-          platform: 'linux/amd64',
-        });
+        sendJson(res, 200, versionInfo());
         return;
+      case 'openapi-v2':
+        // kubectl asks for the protobuf form, only as a fallback (ALLOWED_DIFFERENCES.openapi).
+        if (!acceptsJsonDocument(accept))
+          throw errors.withCode(406, 'only application/json is served for /openapi/v2 by this server');
+        sendText(res, 200, openapi.v2Document());
+        return;
+      case 'openapi-v3-index':
+        sendJson(res, 200, openapi.v3Index());
+        return;
+      case 'openapi-v3': {
+        const doc = openapi.v3Document(target.path);
+        if (!doc) throw errors.pageNotFound();
+        sendText(res, 200, doc.json);
+        return;
+      }
       case 'discovery-root':
         if (wantsAggregated(accept))
           sendJson(res, 200, aggregatedDiscovery(registry, target.legacy), AGGREGATED_DISCOVERY);
@@ -217,7 +248,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
         // Warnings travel with the answer, an error too (an Invalid object after dropped fields).
         const warnings: string[] = [];
         try {
-          await handleResource(req, res, url, method, target, warnings);
+          await handleResource(req, res, url, method, target, warnings, user);
         } catch (e) {
           if (!(e instanceof ApiError) || warnings.length === 0) throw e;
           throw new ApiError(e.code, e.status, { ...e.headers, ...warningHeaders(warnings) }, e.plainText);
@@ -233,23 +264,35 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     method: string,
     target: Extract<Route, { type: 'resource' }>,
     warnings: string[],
+    user: FakeUser,
   ): Promise<void> {
     const { resource: r, namespace, name, subresource } = target;
     const params = url.searchParams;
     if (subresource !== undefined && !r.subresources.includes(subresource)) throw errors.noResource();
     const verb = verbOf(method, target, params);
+    const table = (apiVersion: string): TableConversion => ({
+      as: 'Table',
+      apiVersion,
+      printer: printerOf(r),
+      include: includeObjectOf(params),
+      now: Date.now(),
+    });
     if (!r.verbs.includes(verb) || (subresource && !['get', 'update', 'patch'].includes(verb)))
       throw errors.methodNotAllowed();
     const injected = faults.failureFor(verb, url.pathname);
     if (injected) throw injected;
     const manager = params.get('fieldManager') || req.headers['user-agent']?.split('/')[0] || DEFAULT_MANAGER;
-    const dryRun = params.getAll('dryRun').includes('All');
+    if (isReview(r)) {
+      sendJson(res, 201, answerReview(r, user, parseJsonBody(r, await readBody(req)), manager));
+      return;
+    }
+    const writeOptions =
+      verb === 'create' ? 'CreateOptions' : verb === 'update' ? 'UpdateOptions' : 'PatchOptions';
+    // Deletes read dryRun from their DeleteOptions (body or query) below.
+    const dryRun = verb === 'delete' || verb === 'deletecollection' ? false : dryRunOf(params, writeOptions);
     const fieldValidation =
       verb === 'create' || verb === 'update' || verb === 'patch'
-        ? fieldValidationOf(
-            params,
-            verb === 'create' ? 'CreateOptions' : verb === 'update' ? 'UpdateOptions' : 'PatchOptions',
-          )
+        ? fieldValidationOf(params, writeOptions)
         : undefined;
     const opts: WriteOptions = {
       manager,
@@ -265,10 +308,16 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     }
     let result: WriteResult;
     switch (verb) {
-      case 'get':
-        sendJson(res, 200, atVersion(r, api.get(r, namespace, name as string)));
+      case 'get': {
+        const conversion = negotiate(req.headers.accept, table);
+        checkConversion(r, conversion, false);
+        const obj = atVersion(r, api.get(r, namespace, name as string));
+        sendText(res, 200, renderGet(obj, conversion));
         return;
+      }
       case 'list': {
+        const conversion = negotiate(req.headers.accept, table);
+        checkConversion(r, conversion, true);
         const filter = objectFilter(r, namespace, params);
         const limit = params.get('limit');
         const delay = faults.listPageDelay();
@@ -282,13 +331,17 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
             continueToken: params.get('continue') || undefined,
             resourceVersion: params.get('resourceVersion') ?? undefined,
             resourceVersionMatch: params.get('resourceVersionMatch') ?? undefined,
+            ...(conversion ? { conversion } : {}),
           },
           store,
         );
         return;
       }
-      case 'watch':
-        return startWatch(res, url, r, namespace);
+      case 'watch': {
+        const conversion = negotiate(req.headers.accept);
+        checkConversion(r, conversion, false);
+        return startWatch(res, url, r, namespace, conversion);
+      }
       case 'create':
         result = api.create(r, namespace, parseJsonBody(r, await readBody(req)), opts);
         break;
@@ -309,11 +362,13 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
           },
         );
         break;
-      case 'delete':
-        result = api.delete(r, namespace, name as string, await deleteOptions(req, params), dryRun);
+      case 'delete': {
+        const options = readDeleteOptions(await readBody(req), params);
+        result = api.delete(r, namespace, name as string, options, isDryRun(options));
         break;
+      }
       case 'deletecollection':
-        return deleteCollection(req, res, params, r, namespace, dryRun);
+        return deleteCollection(req, res, params, r, namespace);
     }
     sendJson(res, result.code, result.body, 'application/json', warningHeaders(warnings));
   }
@@ -338,42 +393,16 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     });
   }
 
-  async function deleteOptions(req: IncomingMessage, params: URLSearchParams): Promise<DeleteOptions> {
-    const text = await readBody(req);
-    let body: Record<string, unknown> = {};
-    if (text.trim()) {
-      try {
-        const parsed = JSON.parse(text);
-        if (isObject(parsed)) body = parsed;
-      } catch (e) {
-        throw errors.badRequest(`error decoding DeleteOptions: ${(e as Error).message}`);
-      }
-    }
-    const propagationPolicy =
-      params.get('propagationPolicy') ?? (body.propagationPolicy as string | undefined);
-    if (propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(propagationPolicy)) {
-      throw errors.invalidOptions(
-        'DeleteOptions',
-        field.invalid(
-          'propagationPolicy',
-          propagationPolicy,
-          'PropagationPolicy must be one of Orphan, Background, Foreground',
-        ),
-      );
-    }
-    return { ...(body as DeleteOptions), ...(propagationPolicy ? { propagationPolicy } : {}) };
-  }
-
   async function deleteCollection(
     req: IncomingMessage,
     res: ServerResponse,
     params: URLSearchParams,
     r: ServedResource,
     namespace: string | undefined,
-    dryRun: boolean,
   ): Promise<void> {
     const filter = objectFilter(r, namespace, params);
-    const options = await deleteOptions(req, params);
+    const options = readDeleteOptions(await readBody(req), params);
+    const dryRun = isDryRun(options);
     const items: KubernetesObject[] = [];
     for (const [, obj] of [...store.keysFrom(r.storageKey, namespace, undefined)]) {
       if (!filter.matches(obj)) continue;
@@ -388,7 +417,13 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     });
   }
 
-  function startWatch(res: ServerResponse, url: URL, r: ServedResource, namespace: string | undefined): void {
+  function startWatch(
+    res: ServerResponse,
+    url: URL,
+    r: ServedResource,
+    namespace: string | undefined,
+    conversion: Conversion | undefined,
+  ): void {
     const params = url.searchParams;
     const sendInitialEvents = params.has('sendInitialEvents')
       ? booleanParam(params, 'sendInitialEvents')
@@ -423,6 +458,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
         allowWatchBookmarks: booleanParam(params, 'allowWatchBookmarks'),
         timeoutSeconds: timeout ? Number(timeout) : undefined,
         path: url.pathname,
+        ...(conversion ? { conversion } : {}),
       },
       store,
       timings,
@@ -437,26 +473,32 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     watch.start();
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  const certificate = createServingCertificate();
+  const listener = await listenHttpAndHttps(onRequest, certificate, {
+    http: options.port ?? 0,
+    https: options.httpsPort ?? 0,
   });
-  const port = (server.address() as AddressInfo).port;
-  serverAddress = `127.0.0.1:${port}`;
-  const url = `http://127.0.0.1:${port}`;
+  serverAddress = `127.0.0.1:${listener.httpsPort}`;
+  const url = `http://127.0.0.1:${listener.httpPort}`;
+  const httpsUrl = `https://127.0.0.1:${listener.httpsPort}`;
   const ownDir = mkdtempSync(join(tmpdir(), 'kates-fake-'));
   const kubeconfigPath = options.kubeconfigPath ?? join(ownDir, 'kubeconfig');
   const nobodyKubeconfigPath = join(ownDir, 'kubeconfig-nobody');
   const nobody = { name: 'nobody', token: nobodyToken };
+  const tls = options.tls ?? true;
+  const write = (path: string, users: { name: string; token: string }[]) =>
+    tls
+      ? writeKubeconfig(path, httpsUrl, certificate.caPem, users)
+      : writeKubeconfig(path, url, '', users, 'default', { insecureSkipTlsVerify: true });
   // The test cluster's contexts, so a test may switch to the unprivileged user on either server.
-  writeKubeconfig(kubeconfigPath, url, '', [{ name: 'admin', token }, nobody], 'default', {
-    insecureSkipTlsVerify: true,
-  });
-  writeKubeconfig(nobodyKubeconfigPath, url, '', [nobody], 'default', { insecureSkipTlsVerify: true });
+  write(kubeconfigPath, [{ name: 'admin', token }, nobody]);
+  write(nobodyKubeconfigPath, [nobody]);
 
   let stopped = false;
   return {
     url,
+    httpsUrl,
+    certificateAuthority: certificate.caPem,
     kubeconfigPath,
     nobodyKubeconfigPath,
     token,
@@ -471,10 +513,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       namespaces.stop();
       garbage.stop();
       for (const w of [...watches]) w.drop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await listener.close();
       rmSync(ownDir, { recursive: true, force: true });
     },
   };

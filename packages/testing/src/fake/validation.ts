@@ -1,4 +1,5 @@
-import { type KubernetesObject, labelKeyError, labelValueError } from '@kates/core';
+import type { KubernetesObject } from '@kates/core';
+import { labelKeyError, labelValueError } from '@kates/core/internal';
 import { deepEqual, isObject } from './json.js';
 import type { NameRule, ServedResource } from './registry.js';
 import { field, type StatusCause } from './status.js';
@@ -32,6 +33,12 @@ const NAME_RULES: Record<NameRule, { re: RegExp; max: number; message: string }>
       "a DNS-1035 label must consist of lower case alphanumeric characters or '-', " +
       "start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex " +
       "used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+  },
+  // path.IsValidPathSegmentName (RBAC kinds: `system:controller:x` is a valid name).
+  path: {
+    re: /^(?!\.\.?$)[^/%]+$/,
+    max: Number.POSITIVE_INFINITY,
+    message: "may not be '.' or '..' and may not contain '/' or '%'",
   },
 };
 
@@ -115,7 +122,7 @@ function schemaHasPath(schema: unknown, jsonPath: string): boolean {
 
 const WORKLOADS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']);
 
-/** The few kind rules the contract touches: workload selectors and CRD names. */
+/** The few kind rules the contract touches: workload selectors, Lease durations and CRD names. */
 function validateKind(r: ServedResource, obj: KubernetesObject, causes: StatusCause[]): void {
   if (!r.custom && WORKLOADS.has(r.kind) && r.group === 'apps') {
     const spec = isObject(obj.spec) ? obj.spec : {};
@@ -136,6 +143,15 @@ function validateKind(r: ServedResource, obj: KubernetesObject, causes: StatusCa
     if (!Array.isArray(containers) || containers.length === 0) {
       causes.push(field.required('spec.template.spec.containers', ''));
     }
+  }
+  if (r.kind === 'Lease' && r.group === 'coordination.k8s.io' && isObject(obj.spec)) {
+    const { leaseDurationSeconds, leaseTransitions } = obj.spec;
+    if (typeof leaseDurationSeconds === 'number' && leaseDurationSeconds <= 0)
+      causes.push(field.invalid('spec.leaseDurationSeconds', leaseDurationSeconds, 'must be greater than 0'));
+    if (typeof leaseTransitions === 'number' && leaseTransitions < 0)
+      causes.push(
+        field.invalid('spec.leaseTransitions', leaseTransitions, 'must be greater than or equal to 0'),
+      );
   }
   if (r.kind === 'CustomResourceDefinition' && r.group === 'apiextensions.k8s.io') {
     const spec = (obj.spec ?? {}) as {

@@ -1,9 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { apiVersionOf, type KubernetesObject, type WatchEventType } from '@kates/core';
+import { type Conversion, objectTypeOf, renderObject } from './negotiation.js';
 import { atVersion } from './object-shape.js';
 import type { ObjectFilter } from './query.js';
 import type { ServedResource } from './registry.js';
-import { jsonOf } from './serialize.js';
 import { type ApiError, errors } from './status.js';
 import { type ObjectStore, ResourceVersionExpired, type StoreEvent } from './store.js';
 
@@ -18,6 +18,8 @@ export interface WatchRequest {
   readonly timeoutSeconds: number | undefined;
   /** The request path, for fault filters and messages. */
   readonly path: string;
+  /** What `Accept` asked each object to be converted to (metadata only), if anything. */
+  readonly conversion?: Conversion;
 }
 
 /** Timings of watches (bookmarks), settable per server. */
@@ -152,7 +154,9 @@ export class WatchStream {
   private push(type: WatchEventType, obj: KubernetesObject): void {
     const rv = Number(obj.metadata?.resourceVersion ?? 0);
     this.sentRv = Math.max(this.sentRv, rv);
-    this.enqueue(`{"type":"${type}","object":${jsonOf(atVersion(this.request.resource, obj))}}\n`);
+    this.enqueue(
+      `{"type":"${type}","object":${renderObject(atVersion(this.request.resource, obj), this.request.conversion)}}\n`,
+    );
   }
 
   private pushBookmark(rv: number, initialEventsEnd = false): void {
@@ -160,9 +164,8 @@ export class WatchStream {
     const metadata: Record<string, unknown> = { resourceVersion: String(rv) };
     if (initialEventsEnd) metadata.annotations = { 'k8s.io/initial-events-end': 'true' };
     this.sentRv = Math.max(this.sentRv, rv);
-    this.enqueue(
-      `${JSON.stringify({ type: 'BOOKMARK', object: { kind: r.kind, apiVersion: apiVersionOf(r), metadata } })}\n`,
-    );
+    const type = objectTypeOf(r, this.request.conversion, apiVersionOf(r));
+    this.enqueue(`${JSON.stringify({ type: 'BOOKMARK', object: { ...type, metadata } })}\n`);
   }
 
   private maybeBookmark(): void {

@@ -13,6 +13,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     katesCluster: ProvidedCluster | null;
     katesClusterSkipReason: string;
+    /** True in the `unit` project (vitest.config.ts), which starts no API server and no browser. */
+    katesUnitProject: boolean;
   }
 }
 

@@ -1,4 +1,5 @@
 import { apiVersionOf, groupKindOf, type ResourceType } from '../../discovery/types.js';
+import { ApiError } from '../../errors/api-error.js';
 import type { KubernetesObject } from '../../model/object.js';
 import * as actions from '../../store/actions.js';
 import type { QuerySpec } from '../../store/state.js';
@@ -127,6 +128,14 @@ export class TestHost implements AccumulatorHost {
       }),
     );
   }
+}
+
+/** What discovery throws when RBAC refuses it: a 403 `ApiError` with the server's message as its own. */
+export function forbidden(message: string): ApiError {
+  return new ApiError(
+    { code: 403, reason: 'Forbidden', serverMessage: message, verb: 'discover', resource: '/api/v1' },
+    message,
+  );
 }
 
 /** A Service as the API server serves it. */

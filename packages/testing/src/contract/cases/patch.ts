@@ -216,6 +216,61 @@ export function patchContract(ctx: ContractContext) {
       expect(res.body.data).toEqual({ a: '1', c: '3' });
     });
 
+    it('merges owner references by uid: an apply removes only those its manager stopped applying', async () => {
+      // A controller applying a table owned by several objects, while another writer (the garbage
+      // collector, by update) removes a reference and a third manager applies one of its own.
+      const owners = [];
+      for (const prefix of ['owner-a', 'owner-b', 'owner-d']) {
+        const owner = await ctx
+          .http()
+          .post(configMaps(ctx.namespace()), { metadata: { name: ctx.name(prefix) } });
+        owners.push({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          name: owner.body.metadata.name,
+          uid: owner.body.metadata.uid,
+        });
+      }
+      const [a, b, d] = owners as [(typeof owners)[0], (typeof owners)[0], (typeof owners)[0]];
+      const name = ctx.name('ssa-owned');
+      const path = `${configMaps(ctx.namespace())}/${name}`;
+      const table = (refs: unknown[], data: Record<string, string>) =>
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name, ownerReferences: refs },
+          data,
+        });
+      const refNames = (res: { body: { metadata: { ownerReferences?: { name: string }[] } } }) =>
+        (res.body.metadata.ownerReferences ?? []).map((r) => r.name).sort();
+
+      await ctx.http().patch(`${path}?fieldManager=controller&force=true`, APPLY, table([a, b], { v: '1' }));
+      const other = await ctx.http().patch(`${path}?fieldManager=other`, APPLY, table([d], {}));
+      expect(other.status).toBe(200);
+      expect(refNames(other)).toEqual([a.name, b.name, d.name].sort());
+      // The collector's way: an update without b, by another manager.
+      const live = await ctx.http().get(path);
+      const { managedFields: _m, ...metadata } = live.body.metadata;
+      const updated = await ctx.http().put(`${path}?fieldManager=kube-controller-manager`, {
+        ...live.body,
+        metadata: { ...metadata, ownerReferences: [a, d] },
+      });
+      expect(updated.status).toBe(200);
+      // A stale apply (from before b went) puts b back; it conflicts with nothing, with no resourceVersion.
+      const stale = await ctx
+        .http()
+        .patch(`${path}?fieldManager=controller&force=true`, APPLY, table([a, b], { v: '2' }));
+      expect(stale.status).toBe(200);
+      expect(refNames(stale)).toEqual([a.name, b.name, d.name].sort());
+      // The next apply without b removes it, and leaves the other manager's d.
+      const fresh = await ctx
+        .http()
+        .patch(`${path}?fieldManager=controller&force=true`, APPLY, table([a], { v: '3' }));
+      expect(fresh.status).toBe(200);
+      expect(refNames(fresh)).toEqual([a.name, d.name].sort());
+      expect(fresh.body.data).toEqual({ v: '3' });
+    });
+
     it('answers 422 to apply without fieldManager', async () => {
       const name = ctx.name('ssa');
       const res = await ctx

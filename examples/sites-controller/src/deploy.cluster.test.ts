@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import { type Client, createClient, isForbidden, type KubernetesObject, parseManifests } from '@kates/core';
+import { KubeConfig } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { realCluster } from '../../../packages/testing/src/vitest/cluster.js';
+import { type SitesController, startSitesController } from './controller.js';
+import { leaseElection } from './leader-election.js';
+import { HOSTNAMES } from './reconcile.js';
+import { type Site, site } from './site.js';
+
+const cluster = realCluster();
+const manifest = (file: string) =>
+  parseManifests(readFileSync(new URL(`../deploy/${file}`, import.meta.url), 'utf8'));
+
+async function eventually<T>(
+  what: string,
+  read: () => Promise<T>,
+  ok: (v: T) => boolean,
+  ms = 45_000,
+): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await read().catch(() => undefined as T);
+    if (v !== undefined && ok(v)) return v;
+    if (Date.now() > until) throw new Error(`${what}: not so after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+if (cluster) {
+  describe('the sites controller deployed with its manifests', () => {
+    const namespace = `deployed-${Math.random().toString(36).slice(2, 7)}`;
+    let admin: Client;
+    let asController: Client;
+    let controller: SitesController;
+    const log: string[] = [];
+
+    beforeAll(async () => {
+      admin = createClient({ kubeconfig: cluster.kubeconfigPath });
+      for (const obj of [...manifest('crd.yaml'), ...manifest('rbac.yaml')]) {
+        await admin.apply(obj, { fieldManager: 'deploy-test', force: true });
+      }
+      await admin.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+    });
+    afterAll(async () => {
+      await controller?.manager.stop('test over');
+      await admin?.delete({ kind: 'ns', name: namespace }).catch(() => {});
+      asController?.close();
+      admin?.close();
+    });
+
+    it('passes a server-side dry run of every manifest, the Deployment and its Service included', async () => {
+      const all: KubernetesObject[] = manifest('deployment.yaml');
+      for (const obj of all)
+        await admin.apply(obj, { dryRun: true, fieldManager: 'deploy-test', force: true });
+    });
+
+    it('does everything it does under its ServiceAccount, and no more', async () => {
+      // A token of the ServiceAccount, as the kubelet mounts one in its pod.
+      const answer = await admin.transport.request({
+        method: 'POST',
+        path: '/api/v1/namespaces/sites-system/serviceaccounts/sites-controller/token',
+        body: JSON.stringify({
+          apiVersion: 'authentication.k8s.io/v1',
+          kind: 'TokenRequest',
+          spec: { expirationSeconds: 3600 },
+        }),
+      });
+      expect(answer.status).toBe(201);
+      const token = JSON.parse(await answer.text()).status.token as string;
+      const adminConfig = new KubeConfig();
+      adminConfig.loadFromFile(cluster.kubeconfigPath);
+      const kc = new KubeConfig();
+      kc.loadFromOptions({
+        clusters: adminConfig.clusters,
+        users: [{ name: 'sites-controller', token }],
+        contexts: [
+          {
+            name: 'sites-controller',
+            cluster: adminConfig.clusters[0]?.name as string,
+            user: 'sites-controller',
+          },
+        ],
+        currentContext: 'sites-controller',
+      });
+      asController = createClient({ kubeconfig: kc });
+
+      const { election, stop } = leaseElection(asController, {
+        name: `sites-${namespace}`,
+        namespace: 'sites-system',
+        identity: 'replica-0',
+        leaseDurationMs: 4000,
+        renewDeadlineMs: 3000,
+        retryPeriodMs: 500,
+      });
+      controller = await startSitesController({
+        client: asController,
+        // Its own namespace only: other test files churn Sites on the same API server.
+        namespace,
+        installCrd: false,
+        leaderElection: election,
+        manager: { server: false, signals: false, processMetrics: false, log: (l) => log.push(l) },
+      });
+      controller.manager.onStop(stop);
+      await eventually(
+        'leading',
+        async () => controller.manager.leading,
+        (l) => l,
+      );
+
+      // Every path: publish, a taken hostname, an invalid one, an Event series, a deletion through the finalizer.
+      await admin.create(site(namespace, 'shop', 'shop.example.com'));
+      await admin.create(site(namespace, 'copycat', 'shop.example.com'));
+      await admin.create(site(namespace, 'broken', 'Not A Hostname'));
+      const ready = (name: string, reason: string) =>
+        eventually(
+          `${name} ${reason}`,
+          () => admin.get<Site>('sites.example.kates.dev', name, { namespace }),
+          (s) => !!s.status?.conditions?.some((c) => c.reason === reason),
+        );
+      await ready('shop', 'Published');
+      await ready('copycat', 'HostnameTaken');
+      await ready('broken', 'InvalidHostname');
+      await admin.delete({ kind: 'sites.example.kates.dev', name: 'shop', namespace });
+      await eventually(
+        'claim released',
+        () => admin.get('cm', HOSTNAMES, { namespace }),
+        (cm) => !cm.data?.['shop.example.com'],
+      );
+      await controller.manager.stop('test over');
+
+      const forbidden = log.filter((l) => /Forbidden|forbidden/.test(l));
+      expect(forbidden).toEqual([]);
+      const text = await controller.manager.registry.metrics();
+      expect(text).not.toMatch(/kates_client_write_errors_total\{[^}]*reason="Forbidden"/);
+      expect(text).toMatch(/kates_event_writes_total\{verb="create",result="ok"\} [1-9]/);
+      expect(text).not.toMatch(/kates_event_writes_total\{[^}]*result="error"\} [1-9]/);
+      // And no more: the ServiceAccount cannot read Secrets, nor delete Sites.
+      const secrets = await asController.list('secrets', { namespace }).catch((e: unknown) => e);
+      expect(isForbidden(secrets)).toBe(true);
+      const deletion = await asController
+        .delete({ kind: 'sites.example.kates.dev', name: 'broken', namespace })
+        .catch((e: unknown) => e);
+      expect(isForbidden(deletion)).toBe(true);
+    });
+  });
+}

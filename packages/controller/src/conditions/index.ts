@@ -1,0 +1,9 @@
+export {
+  type Condition,
+  type ConditionInput,
+  findCondition,
+  isConditionCurrent,
+  isConditionTrue,
+  removeCondition,
+  setCondition,
+} from './conditions.js';

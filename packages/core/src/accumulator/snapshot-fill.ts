@@ -1,0 +1,121 @@
+import type { KubernetesObject } from '../model/object.js';
+import type { KatesRootState } from '../store/store.js';
+import { diffTrees, emptyTree, type Tree } from '../store/tree.js';
+import type { Delta } from './delta.js';
+import type { QueryBindings } from './query-bindings.js';
+import { rootSelectors } from './root-selectors.js';
+
+/** What one snapshot object was last filled with, per field (query name). */
+interface FieldRecord {
+  /** The query's members when the field was last filled: deltas are the diff from them. */
+  members: Tree<KubernetesObject>;
+  /** The sorted items it was filled from, and what it was set to (fewer, when filtered). */
+  source: readonly KubernetesObject[];
+  items: readonly KubernetesObject[];
+  /** UIDs a filteredUpdate predicate left out of this field. */
+  excluded: Set<string>;
+}
+
+/**
+ * Fills snapshot objects (`update`, `updateWithDeltas`, `filteredUpdate`). Each snapshot object
+ * is tracked on its own, so that its deltas and its `changed` answer are about what it last showed;
+ * a field that did not change keeps its identity.
+ */
+export class SnapshotFiller {
+  /** Held weakly: a snapshot the consumer drops costs nothing here. */
+  private readonly records = new WeakMap<object, Map<string, FieldRecord>>();
+
+  constructor(private readonly bindings: QueryBindings) {}
+
+  /**
+   * Sets each field of `snapshot` named after a query to its newest sorted items, without the
+   * objects `predicate` rejects, and fills `deltas` (when given) with the changes since this
+   * snapshot was last filled.
+   * @returns whether any field changed since then (true the first time).
+   */
+  fill(
+    state: KatesRootState,
+    snapshot: object,
+    deltas: Delta[] | undefined,
+    predicate: ((obj: KubernetesObject) => boolean) | undefined,
+  ): boolean {
+    if (deltas) deltas.length = 0;
+    let fields = this.records.get(snapshot);
+    let changed = !fields;
+    if (!fields) {
+      fields = new Map();
+      this.records.set(snapshot, fields);
+    }
+    const members = this.bindings.members(state);
+    this.bindings.specs.forEach((spec, i) => {
+      let field = fields.get(spec.name);
+      if (!field) {
+        field = { members: emptyTree(), source: [], items: [], excluded: new Set() };
+        fields.set(spec.name, field);
+      }
+      const now = members[i]!;
+      // Exclusions belong to this snapshot and this field; an update without a predicate has none.
+      let exclusionsChanged = false;
+      if (!predicate && field.excluded.size > 0) {
+        field.excluded.clear();
+        exclusionsChanged = true;
+      }
+      if (deltas || predicate) {
+        if (judge(spec.name, field, now, deltas, predicate)) exclusionsChanged = true;
+      }
+      const source = rootSelectors.selectQueryItems(this.bindings.ids[i]!)(state);
+      // Filtering is O(n): done again only when the field or its exclusions changed, so that an
+      // unchanged field keeps its identity.
+      const items =
+        field.excluded.size === 0
+          ? source
+          : source === field.source && !exclusionsChanged
+            ? field.items
+            : Object.freeze(source.filter((o) => !field.excluded.has(o.metadata?.uid ?? '')));
+      if (items !== field.items) changed = true;
+      field.members = now;
+      field.source = source;
+      field.items = items;
+      (snapshot as Record<string, unknown>)[spec.name] = items;
+    });
+    return changed;
+  }
+}
+
+/**
+ * Walks what changed in one field since it was filled: pushes a delta per object, and updates the
+ * field's exclusions with the predicate (called on added and updated objects only, as in Go kates).
+ * @returns whether the exclusions changed.
+ */
+function judge(
+  query: string,
+  field: FieldRecord,
+  now: Tree<KubernetesObject>,
+  deltas: Delta[] | undefined,
+  predicate: ((obj: KubernetesObject) => boolean) | undefined,
+): boolean {
+  const excluded = field.excluded;
+  let exclusionsChanged = false;
+  diffTrees(field.members, now, (uid, was, is) => {
+    const obj = (is ?? was)!;
+    if (predicate) {
+      const out = is !== undefined && !predicate(is);
+      if (out !== excluded.has(uid)) {
+        if (out) excluded.add(uid);
+        else excluded.delete(uid);
+        exclusionsChanged = true;
+      }
+    }
+    deltas?.push({
+      type: !was ? 'add' : !is ? 'delete' : 'update',
+      query,
+      ...(obj.apiVersion ? { apiVersion: obj.apiVersion } : {}),
+      ...(obj.kind ? { kind: obj.kind } : {}),
+      name: obj.metadata?.name ?? '',
+      ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}),
+      uid,
+      object: obj,
+    });
+  });
+  return exclusionsChanged;
+}

@@ -1,0 +1,32 @@
+/**
+ * Why a kubectl command of the session still answers differently on the fake: each step of
+ * session.ts that differs names one of these causes (`differs:`), and the kubectl comparison fails
+ * both when an unmarked step differs and when a marked one has become the same (remove its mark).
+ */
+export const DIFFERENCE_CAUSES = {
+  protobuf:
+    'kubectl sends protobuf bodies from its typed clients (imperative create, expose, autoscale, create job ' +
+    '--from, auth whoami and can-i); the fake reads JSON bodies only and answers 400, so the object is not created ' +
+    "and the commands that read it later differ too. Needs a protobuf library and the release's generated.proto.",
+  identity:
+    "`kubectl version` shows the server's gitVersion, which names the fake (v1.37.2-kates-fake), and no Go build fields.",
+  groups:
+    'API groups the fake does not serve (apiregistration, certificates, flowcontrol, resource, storagemigration): ' +
+    'they need the aggregator, CSR signing, priority and fairness, DRA and storage migration controllers.',
+  defaulting:
+    'Built-in defaulting beyond Secrets is not applied (container imagePullPolicy and termination message fields, port ' +
+    'protocol, Deployment strategy and limits, Pod dnsPolicy...): ALLOWED_DIFFERENCES.defaulting.',
+  serviceIPs:
+    'The fake allocates no cluster IPs: a Service has no spec.clusterIP(s), so CLUSTER-IP shows <none>.',
+  managedFields:
+    'kubectl apply --server-side after a client-side apply rewrites metadata.managedFields with a JSON patch; the fake ' +
+    "recomputes managedFields instead of taking a client's (ALLOWED_DIFFERENCES.managedFieldsOfUpdates).",
+  typeChecks:
+    'The fake checks field names of built-in kinds, not their value types: a number where a string belongs is stored, ' +
+    'where the apiserver answers "cannot convert int64 to string".',
+  descriptions:
+    "OpenAPI descriptions come from client-node's models of an older minor, which lack the descriptions of fields typed " +
+    'by another model and some newer wording (ALLOWED_DIFFERENCES.openapi).',
+} as const;
+
+export type DifferenceCause = keyof typeof DIFFERENCE_CAUSES;

@@ -1,0 +1,36 @@
+/**
+ * What two servers may answer differently without a user noticing, rewritten to one token so the
+ * rest can be compared byte for byte: where they listen, uids, resourceVersions, times and ages,
+ * kubectl's temporary paths, and column padding (which follows from the widths of the above).
+ */
+
+const UID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
+const RESOURCE_VERSION = /("?resourceVersion"?\s*[:=]\s*"?)\d+("?)/g;
+const RFC3339 = /\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?( ?Z| [+-]\d{4})?/g;
+const HTTP_DATE = /\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}\b/g;
+// kubectl's ages: 5s, 2m3s, 4m, 3h2m, 5d, <invalid>; as a whole token only.
+const AGE = /(?<=^|\s)(\d+[smhd](\d+[smh])?|<invalid>)(?=\s|$)/g;
+const DIFF_TMP = /\/tmp\/(LIVE|MERGED)-\d+/g;
+
+/** Normalizes one output (stdout or stderr) of a command run on the server at `serverUrl`. */
+export function normalizeOutput(text: string, serverUrl: string): string {
+  const host = serverUrl.replace(/^https?:\/\//, '');
+  return text
+    .split(serverUrl)
+    .join('<server>')
+    .split(host)
+    .join('<host>')
+    .replace(UID, '<uid>')
+    .replace(RESOURCE_VERSION, '$1<rv>$2')
+    .replace(RFC3339, '<time>')
+    .replace(HTTP_DATE, '<time>')
+    .replace(DIFF_TMP, '/tmp/$1')
+    .split('\n')
+    .map((line) =>
+      line
+        .replace(AGE, '<age>')
+        .replace(/[ \t]+/g, ' ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
