@@ -9,6 +9,7 @@ import {
 } from '../errors/api-error.js';
 import { isForbidden, isGone, isUnserved } from '../errors/predicates.js';
 import type { KubernetesList, KubernetesObject } from '../model/object.js';
+import { sleep } from '../sleep.js';
 import {
   listCompleted,
   listPage,
@@ -80,20 +81,6 @@ type Dispatch = (action: { type: string }) => unknown;
 /** Runs `fn` after pending I/O: lines that arrived together end up in one action (Node and browsers). */
 const defer: (fn: () => void) => void =
   typeof setImmediate === 'function' ? setImmediate : (fn) => setTimeout(fn, 0);
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 
 /**
  * Keeps the store's copy of one collection in step with the API server, and never gives up
