@@ -12,7 +12,13 @@
 
 export { type AccumulatorHost, createAccumulator } from './accumulator/index.js';
 export { collectionPath, objectPath } from './discovery/index.js';
-export { createWatchHost, parseWatchLine, Reflector, type ReflectorTarget } from './reflector/index.js';
+export {
+  createWatchHost,
+  DEFAULT_LIST_PAGE_SIZE,
+  parseWatchLine,
+  Reflector,
+  type ReflectorTarget,
+} from './reflector/index.js';
 export { compareResourceVersions, isNewerResourceVersion } from './resource-version.js';
 export { labelKeyError, labelValueError } from './selector/index.js';
 export {

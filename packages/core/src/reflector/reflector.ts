@@ -45,6 +45,9 @@ export interface ReflectorTarget {
   readonly metadataOnly?: boolean;
 }
 
+/** Items a page of a reflector's list asks for, unless told otherwise (see `pageSize`). */
+export const DEFAULT_LIST_PAGE_SIZE = 2000;
+
 /** Reflector settings; defaults follow client-go, except the page size. */
 export interface ReflectorOptions {
   /**
@@ -119,7 +122,7 @@ export class Reflector {
     this.dispatch = (action) => (this.abort.signal.aborted ? undefined : dispatch(action));
     this.backoff = new Backoff(options.backoff);
     this.options = {
-      pageSize: options.pageSize ?? 2000,
+      pageSize: options.pageSize ?? DEFAULT_LIST_PAGE_SIZE,
       initialList: options.initialList ?? 'list',
       watchTimeoutSeconds: options.watchTimeoutSeconds ?? [300, 600],
       inactivityTimeoutMs: options.inactivityTimeoutMs ?? 150_000,
