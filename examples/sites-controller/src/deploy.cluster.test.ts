@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type Client, createClient, isForbidden, type KubernetesObject, parseManifests } from '@kates/core';
 import { KubeConfig } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { realCluster } from '../../../packages/testing/src/vitest/cluster.js';
 import { type SitesController, startSitesController } from './controller.js';
 import { leaseElection } from './leader-election.js';
@@ -41,6 +41,13 @@ if (cluster) {
         await admin.apply(obj, { fieldManager: 'deploy-test', force: true });
       }
       await admin.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+      // The CRD was just applied: wait until it is served, or the controller's query starts unserved
+      // and waits for a rediscovery (long on a loaded machine).
+      await eventually(
+        'Sites served',
+        () => admin.list('sites.example.kates.dev', { namespace }),
+        () => true,
+      );
     });
     afterAll(async () => {
       await controller?.manager.stop('test over');
@@ -56,6 +63,9 @@ if (cluster) {
     });
 
     it('does everything it does under its ServiceAccount, and no more', async () => {
+      onTestFailed(() => {
+        process.stderr.write(`[sites-controller log]\n${log.join('\n')}\n`);
+      });
       // A token of the ServiceAccount, as the kubelet mounts one in its pod.
       const answer = await admin.transport.request({
         method: 'POST',
@@ -88,10 +98,9 @@ if (cluster) {
       const { election, stop } = leaseElection(asController, {
         name: `sites-${namespace}`,
         namespace: 'sites-system',
+        // client-go's timings: this test is about RBAC, not handover, and a short lease can lapse
+        // on a machine loaded by the other test files, which would stop the controller.
         identity: 'replica-0',
-        leaseDurationMs: 4000,
-        renewDeadlineMs: 3000,
-        retryPeriodMs: 500,
       });
       controller = await startSitesController({
         client: asController,

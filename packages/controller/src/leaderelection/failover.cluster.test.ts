@@ -44,12 +44,16 @@ describe.skipIf(!cluster)('leader election under faults, three processes on kube
 
   const inForce = () => log.inForce(now());
   const openTerms = () => [...log.terms.values()].filter((t) => t.end === undefined);
-  const leaderReplica = (): Replica => {
-    const [term] = inForce();
-    const replica = replicas.find((r) => r.identity === term?.identity);
-    if (!replica) throw new Error('no leader in force');
-    return replica;
-  };
+  // The replica whose term is in force; between two terms (a legitimate gap), the next one.
+  const leaderReplica = (): Promise<Replica> =>
+    until(
+      'a leader in force',
+      () => {
+        const [term] = inForce();
+        return replicas.find((r) => r.identity === term?.identity);
+      },
+      CRASH_BOUND_MS + 2 * SLACK_MS,
+    );
   async function until<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
     const start = now();
     for (;;) {
@@ -131,13 +135,13 @@ describe.skipIf(!cluster)('leader election under faults, three processes on kube
     const restarts: Promise<void>[] = [];
 
     // 1. Every connection of the leader reset: it reconnects and renews; leadership may stay.
-    let leader = leaderReplica();
+    let leader = await leaderReplica();
     fault(`cutAll ${leader.identity}`);
     leader.proxy.cutAll();
     await sleep(1_000);
 
     // 2. The leader's network stalls for longer than the lease: it must stop by its deadline.
-    leader = leaderReplica();
+    leader = await leaderReplica();
     fault(`stall ${leader.identity} 3.5 s`);
     let t = now();
     leader.proxy.stall();
@@ -148,7 +152,7 @@ describe.skipIf(!cluster)('leader election under faults, three processes on kube
     await sleep(800);
 
     // 3. 400 ms each way on the leader's link for 2 s, then every connection drops.
-    leader = leaderReplica();
+    leader = await leaderReplica();
     fault(`latency ${leader.identity} 400 ms for 2 s`);
     leader.proxy.setLatency(400);
     await sleep(2_000);
@@ -157,7 +161,7 @@ describe.skipIf(!cluster)('leader election under faults, three processes on kube
     await sleep(800);
 
     // 4. The leader's process is paused for 4.5 s (a GC pause, a frozen VM), then resumed.
-    leader = leaderReplica();
+    leader = await leaderReplica();
     fault(`SIGSTOP ${leader.identity} 4.5 s`);
     t = now();
     leader.signal('SIGSTOP');
@@ -168,7 +172,7 @@ describe.skipIf(!cluster)('leader election under faults, three processes on kube
     await sleep(800);
 
     // 5. Graceful stop: the leader releases; a waiting candidate takes over within ~a retry period.
-    leader = leaderReplica();
+    leader = await leaderReplica();
     fault(`SIGTERM ${leader.identity}`);
     t = now();
     leader.signal('SIGTERM');
@@ -179,7 +183,7 @@ describe.skipIf(!cluster)('leader election under faults, three processes on kube
 
     // 6. kill -9 of a leader that has led for a while: nobody releases; the others wait out the lease.
     await sleep(1_000);
-    leader = leaderReplica();
+    leader = await leaderReplica();
     const killedTerm = openTerms().find((x) => x.identity === leader.identity)!;
     // Its last renewal was sent at its renew deadline - renewDeadlineMs (or, before any, at its start).
     const lastRenewal =
@@ -194,7 +198,7 @@ describe.skipIf(!cluster)('leader election under faults, three processes on kube
     restarts.push(killed.whenExited().then(() => killed.start()));
 
     // 7. The leader's network becomes a blackhole for 3.5 s, then every connection drops.
-    leader = leaderReplica();
+    leader = await leaderReplica();
     fault(`blackhole ${leader.identity} 3.5 s`);
     await leader.proxy.blackhole(3_500);
     const faultsEnded = now();
