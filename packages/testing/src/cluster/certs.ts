@@ -1,11 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServingCertificate } from '../tls/certificates.js';
 
 /** Files of the test cluster's own PKI, all inside `dir`. */
 export interface ClusterPki {
   readonly caCert: string;
-  readonly caKey: string;
   readonly servingCert: string;
   readonly servingKey: string;
   readonly serviceAccountKey: string;
@@ -14,78 +14,37 @@ export interface ClusterPki {
   readonly caPem: string;
 }
 
-function openssl(args: string[], cwd: string): void {
-  execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-}
+/** The names kube-apiserver answers to here: loopback, and the in-cluster Service names. */
+const SERVING_HOSTS = [
+  '127.0.0.1',
+  'localhost',
+  'kubernetes',
+  'kubernetes.default',
+  'kubernetes.default.svc',
+];
 
-/** Generates a CA, a serving certificate for 127.0.0.1/localhost and a service-account key pair. */
+/**
+ * Generates a CA, a serving certificate for 127.0.0.1/localhost and a service-account key pair,
+ * with Node's crypto (the same CA code as the fake's https, tls/certificates.ts): a fresh machine
+ * needs no openssl binary.
+ */
 export function generatePki(dir: string): ClusterPki {
-  openssl(
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=kates-test-ca',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.crt',
-    ],
-    dir,
-  );
-  writeFileSync(
-    join(dir, 'serving.ext'),
-    'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n',
-  );
-  openssl(
-    [
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-subj',
-      '/CN=kube-apiserver',
-      '-keyout',
-      'serving.key',
-      '-out',
-      'serving.csr',
-    ],
-    dir,
-  );
-  openssl(
-    [
-      'x509',
-      '-req',
-      '-in',
-      'serving.csr',
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-days',
-      '2',
-      '-extfile',
-      'serving.ext',
-      '-out',
-      'serving.crt',
-    ],
-    dir,
-  );
-  openssl(['genrsa', '-out', 'sa.key', '2048'], dir);
-  openssl(['rsa', '-in', 'sa.key', '-pubout', '-out', 'sa.pub'], dir);
-  return {
+  const serving = createServingCertificate({ hosts: SERVING_HOSTS, days: 2, caName: 'kates-test-ca' });
+  // Service-account tokens are RS256 by default: kube-apiserver signs them with an RSA key.
+  const sa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const files = {
     caCert: join(dir, 'ca.crt'),
-    caKey: join(dir, 'ca.key'),
     servingCert: join(dir, 'serving.crt'),
     servingKey: join(dir, 'serving.key'),
     serviceAccountKey: join(dir, 'sa.key'),
     serviceAccountPub: join(dir, 'sa.pub'),
-    caPem: readFileSync(join(dir, 'ca.crt'), 'utf8'),
   };
+  writeFileSync(files.caCert, serving.caPem);
+  writeFileSync(files.servingCert, serving.certPem);
+  writeFileSync(files.servingKey, serving.keyPem, { mode: 0o600 });
+  writeFileSync(files.serviceAccountKey, sa.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), {
+    mode: 0o600,
+  });
+  writeFileSync(files.serviceAccountPub, sa.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  return { ...files, caPem: serving.caPem };
 }
