@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type Client, createClient, isForbidden, type KubernetesObject, parseManifests } from '@kates/core';
+import { eventually as poll } from '@kates/testing';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { realCluster } from '../../../packages/testing/src/vitest/cluster.js';
@@ -9,23 +10,14 @@ import { HOSTNAMES } from './reconcile.js';
 import { type Site, site } from './site.js';
 
 const cluster = realCluster();
+/**
+ * Polls for 45 s, retrying every error: while the CRD becomes served and the controller's Pod
+ * starts, reads fail in several transient ways on a loaded machine.
+ */
+const eventually = <T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean) =>
+  poll(what, read, ok, { timeoutMs: 45_000, retryOn: () => true });
 const manifest = (file: string) =>
   parseManifests(readFileSync(new URL(`../deploy/${file}`, import.meta.url), 'utf8'));
-
-async function eventually<T>(
-  what: string,
-  read: () => Promise<T>,
-  ok: (v: T) => boolean,
-  ms = 45_000,
-): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await read().catch(() => undefined as T);
-    if (v !== undefined && ok(v)) return v;
-    if (Date.now() > until) throw new Error(`${what}: not so after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 if (cluster) {
   describe('the sites controller deployed with its manifests', () => {

@@ -1,5 +1,6 @@
 import type { ShutdownReport } from '@kates/controller';
 import { type Client, createClient, type Lease } from '@kates/core';
+import { type EventuallyOptions, eventually as poll } from '@kates/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { realCluster } from '../../../packages/testing/src/vitest/cluster.js';
 import { type SitesController, startSitesController } from './controller.js';
@@ -7,21 +8,13 @@ import { leaseElection } from './leader-election.js';
 import { type Site, site } from './site.js';
 
 const cluster = realCluster();
-
-async function eventually<T>(
+/** Polls for 45 s unless told otherwise: a handover under load takes a few lease periods. */
+const eventually = <T>(
   what: string,
   read: () => Promise<T>,
-  ok: (v: T) => boolean,
-  ms = 45_000,
-): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > until) throw new Error(`${what}: not so after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+  ok: (value: T) => boolean,
+  options: EventuallyOptions = { timeoutMs: 45_000 },
+) => poll(what, read, ok, options);
 
 if (cluster) {
   describe('two replicas of the sites controller, one leading, under load', () => {
@@ -95,7 +88,7 @@ if (cluster) {
         'replica-a is busy',
         async () => a.controller.controller.inFlight.length,
         (n) => n > 0,
-        10_000,
+        { timeoutMs: 10_000 },
       );
       const inFlight = a.controller.controller.inFlight.length;
       const t0 = performance.now();
@@ -108,7 +101,7 @@ if (cluster) {
         'replica-b leads',
         async () => b.controller.manager.leading,
         (l) => l,
-        10_000,
+        { timeoutMs: 10_000 },
       );
       const handoverMs = performance.now() - t1;
       const all = await eventually(

@@ -15,6 +15,7 @@ export {
   GoMissingError,
   startCluster,
 } from './cluster/index.js';
+export { type EventuallyOptions, eventually } from './eventually.js';
 export {
   type FailureRule,
   type FakeApiServer,

@@ -1,36 +1,19 @@
 import type { Condition, EventsV1Event } from '@kates/controller';
 import { type Client, type ConfigMap, createClient, isNotFound } from '@kates/core';
+import { eventually as poll } from '@kates/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SitesController, startSitesController } from '../controller.js';
 import { FINALIZER, HOSTNAMES } from '../reconcile.js';
 import { type Site, site } from '../site.js';
 
+/** Polls until the controller has written what `ok` looks for; a NotFound means not yet. */
+const eventually = <T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean) =>
+  poll(what, read, ok, { retryOn: isNotFound });
+
 /** A server to run against: its kubeconfig, and how to stop what was started for it. */
 export interface ServerUnderTest {
   readonly kubeconfigPath: string;
   stop(): Promise<void>;
-}
-
-/** Polls `read` until `ok` holds of its value; fails after `ms` naming what it last saw. */
-async function eventually<T>(
-  what: string,
-  read: () => Promise<T>,
-  ok: (value: T) => boolean,
-  ms = 30_000,
-): Promise<T> {
-  const until = Date.now() + ms;
-  let last: T | undefined;
-  for (;;) {
-    try {
-      last = await read();
-      if (ok(last)) return last;
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
-    if (Date.now() > until)
-      throw new Error(`${what}: not so after ${ms} ms; last seen: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const readyOf = (s: Site | undefined): Condition | undefined =>
