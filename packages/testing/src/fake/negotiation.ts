@@ -1,16 +1,17 @@
 import type { KubernetesObject, Status } from '@kates/core';
-import { acceptsJson, conversionOf, parseAccept } from '@kates/core/internal';
+import { acceptsJson, conversionOf, type MediaRange, parseAccept } from '@kates/core/internal';
+import { PROTOBUF } from './protobuf/response.js';
 import type { ServedResource } from './registry.js';
 import { jsonOf } from './serialize.js';
 import { ApiError } from './status.js';
 import { type TableConversion, tableHead, tableOfObject, tableRow } from './table/table.js';
 
 /**
- * Content negotiation, as the apiserver does it for JSON: the first media range of `Accept` it can
- * serve wins. A range with `as=` asks for a conversion; the fake serves the `meta.k8s.io`
- * conversions in `CONVERSIONS` and skips the others (as the apiserver skips an `as` it does not
- * know), and skips media types other than JSON (the apiserver would also serve YAML and protobuf).
- * No range left: 406 Not Acceptable.
+ * Content negotiation, as the apiserver does it: the first media range of `Accept` it can serve
+ * wins. A range with `as=` asks for a conversion; the fake serves the `meta.k8s.io` conversions in
+ * `CONVERSIONS` and skips the others (as the apiserver skips an `as` it does not know). It serves
+ * JSON, and protobuf for built-in kinds where its protobuf codec is built (protobuf/); it skips
+ * YAML, which the apiserver would also serve. No range left: 406 Not Acceptable.
  *
  * Where Table (`as=Table`) joins: add it to `CONVERSIONS`, and render it where a list or object is
  * rendered (`renderListHead`, `renderObject`).
@@ -44,39 +45,74 @@ function notAcceptable(message: string): ApiError {
 /**
  * The conversion `accept` asks for; throws 406 when it accepts nothing the fake serves. `table`
  * makes the Table conversion of this request (for a GET or LIST); without it, a Table range is
- * skipped as one the server cannot serve (a watch here).
+ * skipped as one the server cannot serve (a watch here). `protobuf` says whether protobuf ranges
+ * count (see {@link answersProtobuf}, which must be asked with the same arguments).
  */
 export function negotiate(
   accept: string | undefined,
   table?: (apiVersion: string) => TableConversion,
+  protobuf = false,
 ): Conversion | undefined {
+  const chosen = firstServable(accept, table !== undefined, protobuf);
+  if (chosen === 'none')
+    throw notAcceptable(
+      'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf',
+    );
+  if (chosen?.table !== undefined && table) return table(chosen.table);
+  return chosen?.conversion;
+}
+
+/**
+ * Whether the answer goes out in protobuf: the first range of `accept` the fake can serve is a
+ * protobuf one. `table` and `protobuf` as for {@link negotiate}; never throws (negotiate does).
+ */
+export function answersProtobuf(accept: string | undefined, table: boolean, protobuf: boolean): boolean {
+  if (!protobuf) return false;
+  const chosen = firstServable(accept, table, true);
+  return chosen !== 'none' && chosen?.range.type === PROTOBUF;
+}
+
+/** A range the fake can serve: its conversion, or the `apiVersion` of the Table it asks for. */
+type Servable = {
+  readonly range: MediaRange;
+  readonly conversion?: Conversion;
+  readonly table?: string;
+};
+
+/** The first range the fake can serve, `undefined` for no `Accept` (JSON as it is), or `'none'`. */
+function firstServable(
+  accept: string | undefined,
+  table: boolean,
+  protobuf: boolean,
+): Servable | undefined | 'none' {
   const ranges = parseAccept(accept);
   if (ranges.length === 0) return undefined;
   for (const range of ranges) {
-    if (!acceptsJson(range)) continue;
+    if (!acceptsJson(range) && !(protobuf && range.type === PROTOBUF)) continue;
     const conversion = conversionOf(range);
-    if (!conversion) return undefined;
+    if (!conversion) return { range };
     if (
       table &&
       conversion.as === 'Table' &&
       conversion.group === 'meta.k8s.io' &&
       META_VERSIONS.has(conversion.version)
     )
-      return table(`meta.k8s.io/${conversion.version}`);
+      return { range, table: `meta.k8s.io/${conversion.version}` };
     if (
       conversion.group === 'meta.k8s.io' &&
       META_VERSIONS.has(conversion.version) &&
       CONVERSIONS.has(conversion.as)
     ) {
       return {
-        as: conversion.as as 'PartialObjectMetadata' | 'PartialObjectMetadataList',
-        apiVersion: `meta.k8s.io/${conversion.version}`,
+        range,
+        conversion: {
+          as: conversion.as as 'PartialObjectMetadata' | 'PartialObjectMetadataList',
+          apiVersion: `meta.k8s.io/${conversion.version}`,
+        },
       };
     }
   }
-  throw notAcceptable(
-    'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf',
-  );
+  return 'none';
 }
 
 /** The Go type the apiserver names in its 406 messages: `*core.ConfigMap`, `*apps.DeploymentList`. */

@@ -28,6 +28,7 @@ import { type Conversion, checkConversion, negotiate, renderGet } from './negoti
 import { DEFAULT_MANAGER, ObjectApi, type WriteOptions, type WriteResult } from './object-api.js';
 import { atVersion, parseJsonBody } from './object-shape.js';
 import { acceptsJsonDocument, OpenApiDocuments } from './openapi/documents.js';
+import { decodedBodies, protobufWire } from './protobuf/wire.js';
 import { booleanParam, objectFilter } from './query.js';
 import { ResourceRegistry, type ServedResource } from './registry.js';
 import { dryRunOf, isDryRun, readDeleteOptions } from './request-options.js';
@@ -106,6 +107,8 @@ export interface FakeApiServer {
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
+  const decoded = decodedBodies.get(req); // a protobuf body, read and decoded by protobufWire
+  if (decoded !== undefined) return Promise.resolve(decoded);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -247,11 +250,16 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       case 'resource': {
         // Warnings travel with the answer, an error too (an Invalid object after dropped fields).
         const warnings: string[] = [];
+        const wire = await protobufWire(req, res, target.resource, verbOf(method, target, url.searchParams));
         try {
-          await handleResource(req, res, url, method, target, warnings, user);
+          await handleResource(req, wire.res, url, method, target, warnings, user, wire.protobuf);
         } catch (e) {
-          if (!(e instanceof ApiError) || warnings.length === 0) throw e;
-          throw new ApiError(e.code, e.status, { ...e.headers, ...warningHeaders(warnings) }, e.plainText);
+          if (!(e instanceof ApiError)) throw e;
+          const answer =
+            warnings.length === 0
+              ? e
+              : new ApiError(e.code, e.status, { ...e.headers, ...warningHeaders(warnings) }, e.plainText);
+          sendError(wire.res, answer); // in protobuf too, where the client prefers it
         }
       }
     }
@@ -265,6 +273,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     target: Extract<Route, { type: 'resource' }>,
     warnings: string[],
     user: FakeUser,
+    protobuf: boolean,
   ): Promise<void> {
     const { resource: r, namespace, name, subresource } = target;
     const params = url.searchParams;
@@ -309,14 +318,14 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     let result: WriteResult;
     switch (verb) {
       case 'get': {
-        const conversion = negotiate(req.headers.accept, table);
+        const conversion = negotiate(req.headers.accept, table, protobuf);
         checkConversion(r, conversion, false);
         const obj = atVersion(r, api.get(r, namespace, name as string));
         sendText(res, 200, renderGet(obj, conversion));
         return;
       }
       case 'list': {
-        const conversion = negotiate(req.headers.accept, table);
+        const conversion = negotiate(req.headers.accept, table, protobuf);
         checkConversion(r, conversion, true);
         const filter = objectFilter(r, namespace, params);
         const limit = params.get('limit');
@@ -338,7 +347,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
         return;
       }
       case 'watch': {
-        const conversion = negotiate(req.headers.accept);
+        const conversion = negotiate(req.headers.accept, undefined, protobuf);
         checkConversion(r, conversion, false);
         return startWatch(res, url, r, namespace, conversion);
       }

@@ -13,7 +13,8 @@ const repo = fileURLToPath(new URL('../../../../', import.meta.url));
  */
 const NEEDS = {
   // The real API server, or a binary built from Go modules as it is (minutes on a first run).
-  cluster: /(?<!function )\b(realCluster|startCluster|testTarget|ensureClusterBinaries|ensureKubectl)\(/,
+  cluster:
+    /(?<!function )\b(realCluster|startCluster|testTarget|ensureClusterBinaries|ensureKubectl|ensureProtobufTranscoder)\(/,
   // Chromium through Playwright, or the Redux DevTools server.
   program: /(?<!function )\b(launchPersistentContext|chromium\.launch|startDevToolsServer)\(/,
 } as const;
