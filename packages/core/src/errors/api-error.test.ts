@@ -76,6 +76,42 @@ describe('ApiError', () => {
     expect(isForbidden(apiErrorFromResponse(403, '', context))).toBe(true);
   });
 
+  it('says a 403 is RBAC unless the namespace is terminating, where it says to wait or write elsewhere', () => {
+    const denied = apiErrorFromResponse(
+      403,
+      status(403, 'Forbidden', 'deployments.apps is forbidden: User "dev" cannot create resource'),
+      context,
+    );
+    expect(denied.message).toMatch(/lacks RBAC permission/);
+    // As kube-apiserver's NamespaceLifecycle admission plugin answers it.
+    const terminating = apiErrorFromResponse(
+      403,
+      status(
+        403,
+        'Forbidden',
+        'deployments.apps "web" is forbidden: unable to create new content in namespace shop because it is being terminated',
+        {
+          name: 'web',
+          group: 'apps',
+          kind: 'deployments',
+          causes: [
+            {
+              reason: 'NamespaceTerminating',
+              message: 'namespace shop is being terminated',
+              field: 'metadata.namespace',
+            },
+          ],
+        },
+      ),
+      context,
+    );
+    expect(isForbidden(terminating)).toBe(true);
+    expect(terminating.message).not.toMatch(/RBAC/);
+    expect(terminating.message).toMatch(
+      /\(the namespace is being deleted: wait until it is gone and create it again, or write to another namespace\)$/,
+    );
+  });
+
   it('treats Gone and Expired as gone', () => {
     expect(
       isGone(apiErrorFromResponse(410, status(410, 'Expired', 'too old resource version: 1 (500)'), context)),

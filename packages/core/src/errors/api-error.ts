@@ -122,12 +122,19 @@ export function describeRequest(context: ApiErrorContext): string {
   return `${context.verb} ${context.resource}${target}${where}${selectors ? ` (${selectors})` : ''}`;
 }
 
+/** The cause kube-apiserver gives a write refused because its namespace is terminating. */
+const NAMESPACE_TERMINATING = 'NamespaceTerminating';
+
 // What to do next, for the answers where that is not obvious from the server's message.
 function hint(init: ApiErrorInit): string {
   switch (init.reason) {
     case 'Conflict':
       return ' (the object changed since it was read: get it again and retry, or use modify())';
     case 'Forbidden':
+      // The NamespaceLifecycle admission plugin refuses writes into a namespace being deleted with
+      // a 403 too; RBAC has nothing to do with it, and the user's permissions are fine.
+      if (init.causes?.some((c) => c.reason === NAMESPACE_TERMINATING))
+        return ' (the namespace is being deleted: wait until it is gone and create it again, or write to another namespace)';
       return ' (the kubeconfig user lacks RBAC permission for this verb: check `kubectl auth can-i`)';
     case 'Unauthorized':
       return ' (the credentials were refused: check the kubeconfig user)';
