@@ -31,6 +31,23 @@ export interface WatchConnection {
   close(): void;
 }
 
+/** An answer whose body is bytes (protobuf), read whole. */
+export interface BytesAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly bytes: Buffer;
+}
+
+/** An open watch in protobuf: its length-delimited frames (each a `metav1.WatchEvent`) as they arrive. */
+export interface FrameConnection {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly frames: Buffer[];
+  /** Waits until `count` frames arrived; rejects after `timeoutMs`. */
+  until(count: number, timeoutMs?: number): Promise<Buffer[]>;
+  close(): void;
+}
+
 export interface RequestOptions {
   /** JSON-serialized unless a string. */
   readonly body?: unknown;
@@ -90,6 +107,71 @@ export class ContractHttp {
       body = undefined;
     }
     return { status: res.status, headers: res.headers as unknown as Headers, text, body };
+  }
+
+  /** A request whose body and answer are bytes (protobuf); `accept` as given, JSON by default. */
+  async requestBytes(
+    method: string,
+    path: string,
+    opts: { readonly body?: Uint8Array; readonly contentType?: string; readonly accept?: string } = {},
+  ): Promise<BytesAnswer> {
+    const init = this.init(method, { accept: opts.accept ?? 'application/json' });
+    const headers: Record<string, string> = { ...init.headers };
+    if (opts.body) headers['content-type'] = opts.contentType ?? 'application/json';
+    const res = await fetch(`${this.server}${path}`, { ...init, headers, body: opts.body });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    return { status: res.status, headers: res.headers as unknown as Headers, bytes };
+  }
+
+  /** Opens a watch (`?watch=1` is added) answered in length-delimited frames, and collects them. */
+  async watchFrames(path: string, query: Record<string, string>, accept: string): Promise<FrameConnection> {
+    const controller = new AbortController();
+    const qs = new URLSearchParams({ watch: '1', ...query }).toString();
+    const res = await fetch(`${this.server}${path}?${qs}`, this.init('GET', { accept }, controller.signal));
+    const frames: Buffer[] = [];
+    const waiters = new Set<() => void>();
+    let done = false;
+    void (async () => {
+      let buffered = Buffer.alloc(0);
+      try {
+        for await (const chunk of res.body ?? []) {
+          buffered = Buffer.concat([buffered, chunk as Uint8Array]);
+          while (buffered.length >= 4 && buffered.length >= 4 + buffered.readUInt32BE(0)) {
+            frames.push(buffered.subarray(4, 4 + buffered.readUInt32BE(0)));
+            buffered = buffered.subarray(4 + buffered.readUInt32BE(0));
+          }
+          for (const w of waiters) w();
+        }
+      } catch {
+        // aborted or cut: the stream ended
+      } finally {
+        done = true;
+        for (const w of waiters) w();
+      }
+    })();
+    return {
+      status: res.status,
+      headers: res.headers as unknown as Headers,
+      frames,
+      until(count, timeoutMs = 10_000) {
+        return new Promise((resolve, reject) => {
+          const check = () => {
+            if (frames.length < count && !done) return;
+            waiters.delete(check);
+            clearTimeout(timer);
+            if (frames.length >= count) resolve(frames);
+            else reject(new Error(`the watch ended after ${frames.length} of ${count} frames`));
+          };
+          const timer = setTimeout(() => {
+            waiters.delete(check);
+            reject(new Error(`timed out after ${timeoutMs} ms with ${frames.length} of ${count} frames`));
+          }, timeoutMs);
+          waiters.add(check);
+          check();
+        });
+      },
+      close: () => controller.abort(),
+    };
   }
 
   get(path: string, opts?: RequestOptions) {

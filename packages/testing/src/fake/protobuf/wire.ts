@@ -21,9 +21,11 @@ export const decodedBodies = new WeakMap<IncomingMessage, string>();
  * Prepares a resource request for protobuf, the wire format of kubectl's and client-go's typed
  * clients: a protobuf body is decoded to JSON (kept in {@link decodedBodies}), and an answer is
  * encoded when the client prefers protobuf. Only built-in kinds have a protobuf form: a custom
- * resource's body is refused with 415, its objects are answered in JSON, its errors (Status, a
- * built-in kind) in protobuf, as the apiserver does. Where the codec is not built (Go missing),
- * a protobuf body gets a 415 that says how to get it, and answers fall back to JSON.
+ * resource's objects are answered in JSON, its errors (Status, a built-in kind) in protobuf, as
+ * the apiserver does; its protobuf body gets 415, the apiserver's answer to a body it cannot
+ * read (kube-apiserver 1.37.2 itself panics on one and drops the connection: its CR handler has
+ * no protobuf decoder). Where the codec is not built (Go missing), a protobuf body gets a 415 that
+ * says how to get it, and answers fall back to JSON.
  */
 export async function protobufWire(
   req: IncomingMessage,
