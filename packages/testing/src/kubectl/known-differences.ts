@@ -4,10 +4,6 @@
  * both when an unmarked step differs and when a marked one has become the same (remove its mark).
  */
 export const DIFFERENCE_CAUSES = {
-  protobuf:
-    'kubectl sends protobuf bodies from its typed clients (imperative create, expose, autoscale, create job ' +
-    '--from, auth whoami and can-i); the fake reads JSON bodies only and answers 400, so the object is not created ' +
-    "and the commands that read it later differ too. Needs a protobuf library and the release's generated.proto.",
   identity:
     "`kubectl version` shows the server's gitVersion, which names the fake (v1.37.2-kates-fake), and no Go build fields.",
   groups:
