@@ -83,6 +83,17 @@ describe('the fake API server in protobuf', () => {
     expect(inJson.type).toBe('application/json');
   });
 
+  it('answers a metadata-only list in protobuf, as the metadata informers of controllers ask for it', async () => {
+    const meta = 'as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+    const res = await send('GET', '/api/v1/namespaces/default/configmaps', {
+      accept: `${PROTOBUF};${meta},application/json;${meta},application/json`,
+    });
+    expect([res.status, res.type]).toEqual([200, PROTOBUF]);
+    const list = JSON.parse(await codec.toJson(res.bytes));
+    expect([list.kind, list.apiVersion]).toEqual(['PartialObjectMetadataList', 'meta.k8s.io/v1']);
+    expect(list.items[0]).not.toHaveProperty('data');
+  });
+
   it('answers an error Status in protobuf', async () => {
     const res = await send('GET', '/api/v1/namespaces/default/configmaps/nope', { accept: PROTOBUF });
     expect(res.status).toBe(404);
