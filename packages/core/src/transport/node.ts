@@ -15,6 +15,10 @@ import {
 export interface NodeTransport extends Transport {
   /** Requests sent, connections opened, connection pools (one per cluster and TLS identity) held. */
   stats(): { readonly requests: number; readonly connections: number; readonly dispatchers: number };
+  /**
+   * Lets the requests in flight finish and frees the connections; any request made afterwards
+   * fails with a {@link TransportError} ("the client is closed") without being sent.
+   */
   close(): void;
 }
 
@@ -50,6 +54,9 @@ export function createNodeTransport(kc: KubeConfig): NodeTransport {
   const dispatchers = new Map<string, Dispatcher>();
   let requests = 0;
   let connections = 0;
+  // After close(), a request would otherwise build a new pool that nothing ever closes (its
+  // sockets keep the process alive), or reach a pool that close() is draining.
+  let closed = false;
 
   const build = (KubeConfigPrototype(kc) as { createDispatcher?: CreateDispatcher }).createDispatcher;
   // A view of the kubeconfig whose dispatchers come from the cache. Everything else (users,
@@ -61,6 +68,8 @@ export function createNodeTransport(kc: KubeConfig): NodeTransport {
             value(clusterArg: unknown, agentOptions: unknown): Dispatcher | undefined {
               const options = kc.createDispatcherOptions(clusterArg as never, agentOptions as never);
               if (options.type === 'none') return undefined;
+              // Closed meanwhile: request() refuses before it sends, so build nothing to keep.
+              if (closed) return undefined;
               const key = fingerprint(options);
               let dispatcher = dispatchers.get(key);
               if (!dispatcher) {
@@ -94,11 +103,21 @@ export function createNodeTransport(kc: KubeConfig): NodeTransport {
         safeCause,
       );
     };
+    const refuseClosed = () =>
+      new TransportError(
+        `${req.method} ${server}${req.path}: the client is closed`,
+        server,
+        req.method,
+        req.path,
+      );
+    if (closed) throw refuseClosed();
     try {
       await auth.applySecurityAuthentication(ctx);
     } catch (e) {
       throw fail("could not apply the kubeconfig's authentication and TLS settings", e);
     }
+    // Closed while the authentication was applied (an exec plugin, a token file).
+    if (closed) throw refuseClosed();
     const headers: Record<string, string> = {
       ...ctx.getHeaders(),
       accept: req.accept ?? 'application/json',
@@ -138,6 +157,8 @@ export function createNodeTransport(kc: KubeConfig): NodeTransport {
     request,
     stats: () => ({ requests, connections, dispatchers: dispatchers.size }),
     close() {
+      closed = true;
+      // close() lets requests in flight finish; they settle with their answer or their error.
       for (const d of dispatchers.values()) void d.close().catch(() => undefined);
       dispatchers.clear();
     },
