@@ -5,10 +5,6 @@
  * accepts, not a failing test.
  */
 export const ALLOWED_DIFFERENCES = {
-  defaulting:
-    "Built-in defaulting is not applied beyond a Secret's stringData and type (imagePullPolicy, port protocol, Deployment strategy, Pod " +
-    'dnsPolicy...). It needs the Go defaulters of every kind; clients never rely on it for what they sent. The ' +
-    'contract compares the fields a client set, not defaulted ones.',
   managedFieldsOfUpdates:
     'managedFields entries of Update operations list leaf fields only (no "." entries for maps ' +
     'and keyed list items) and treat unknown lists as atomic: the apiserver derives them from OpenAPI schemas the ' +

@@ -1,14 +1,24 @@
+import { defaultJob } from './defaults/job.js';
+import { defaultPod } from './defaults/pod.js';
+import { defaultService } from './defaults/service.js';
+import { defaultPersistentVolume, defaultPersistentVolumeClaim } from './defaults/storage.js';
+import {
+  defaultCronJob,
+  defaultDaemonSet,
+  defaultDeployment,
+  defaultPodTemplateObject,
+  defaultReplicaSet,
+  defaultReplicationController,
+  defaultStatefulSet,
+} from './defaults/workloads.js';
 import { isObject, type JsonObject } from './json.js';
 import type { ServedResource } from './registry.js';
 
-/**
- * The conversions and defaults of built-in kinds that users see in what they read back, applied to
- * every create and update of the main resource (ALLOWED_DIFFERENCES.defaulting lists the rest):
- * a Secret's `stringData` is written into `data` (base64) and dropped, and its `type` is Opaque
- * unless given, as the apiserver's conversion and defaulting do.
- */
-export function applyBuiltinDefaults(r: ServedResource, obj: JsonObject): void {
-  if (r.storageKey !== '/secrets') return;
+/** Defaults one kind's object in place; `creating` on a create (what admission and registries add then). */
+type Defaulter = (obj: JsonObject, creating: boolean) => void;
+
+/** A Secret's `stringData` is written into `data` (base64) and dropped; its `type` is Opaque unless given. */
+function defaultSecret(obj: JsonObject): void {
   // Written last, after data, where the apiserver's JSON has it.
   const type = typeof obj.type === 'string' && obj.type !== '' ? obj.type : 'Opaque';
   delete obj.type;
@@ -20,4 +30,34 @@ export function applyBuiltinDefaults(r: ServedResource, obj: JsonObject): void {
   }
   delete obj.stringData;
   obj.type = type;
+}
+
+/** The defaulters by storage key (`group/resource`). */
+const DEFAULTERS: Readonly<Record<string, Defaulter>> = {
+  '/secrets': defaultSecret,
+  '/pods': defaultPod,
+  '/podtemplates': defaultPodTemplateObject,
+  '/replicationcontrollers': defaultReplicationController,
+  '/services': defaultService,
+  '/persistentvolumes': defaultPersistentVolume,
+  '/persistentvolumeclaims': defaultPersistentVolumeClaim,
+  'apps/deployments': defaultDeployment,
+  'apps/replicasets': defaultReplicaSet,
+  'apps/statefulsets': defaultStatefulSet,
+  'apps/daemonsets': defaultDaemonSet,
+  'batch/jobs': defaultJob,
+  'batch/cronjobs': defaultCronJob,
+};
+
+/**
+ * The conversions and defaults of built-in kinds that users see in what they read back, as the
+ * apiserver's decoder (generated defaulters) and, on create, its admission plugins and registries
+ * apply them: applied to every create, update, patch and apply of the main resource, before
+ * validation and before managedFields are computed (so defaulted fields are owned by the writer,
+ * as on a real server). Secrets: `stringData` into `data`, `type` Opaque; Pods and every pod
+ * template: container and PodSpec defaults; workloads, Services and volumes: their own.
+ */
+export function applyBuiltinDefaults(r: ServedResource, obj: JsonObject, creating = false): void {
+  if (r.custom) return;
+  DEFAULTERS[r.storageKey]?.(obj, creating);
 }

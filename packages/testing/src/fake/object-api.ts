@@ -1,6 +1,7 @@
 import { apiVersionOf, type KubernetesObject, type Status } from '@kates/core';
 import { readApplyPatch, serverSideApply } from './apply.js';
 import { applyBuiltinDefaults } from './builtin-defaults.js';
+import { findTypeMismatch } from './builtin-types.js';
 import { type SeededRandom, timestamp } from './clock.js';
 import { type DeleteOptions, deleteObject } from './deletion.js';
 import {
@@ -18,7 +19,8 @@ import { type FieldScope, type ManagedFieldsEntry, trackUpdate } from './managed
 import { atVersion, ordered, withRv } from './object-shape.js';
 import { PATCH_TYPES, patchObject } from './patch/index.js';
 import { CRD_STORAGE, hasStatusSubresource, NAMESPACES_STORAGE, type ServedResource } from './registry.js';
-import { errors } from './status.js';
+import { ServiceAllocator } from './services/allocator.js';
+import { errors, field } from './status.js';
 import { type ObjectStore, objectKey } from './store.js';
 import { validateObject, validateUpdate } from './validation.js';
 
@@ -56,10 +58,31 @@ export interface WriteResult {
  * creationTimestamp, generateName, finalizers, deletionTimestamp, managedFields) and errors.
  */
 export class ObjectApi {
+  private readonly services: ServiceAllocator;
+
   constructor(
     private readonly store: ObjectStore,
     private readonly random: SeededRandom,
-  ) {}
+  ) {
+    this.services = new ServiceAllocator(store, random);
+  }
+
+  /**
+   * A Service's cluster IPs and node ports, allocated (or kept, on update) into `obj.spec`; a 422
+   * when they cannot be. Other kinds are left alone.
+   */
+  private allocate(
+    r: ServedResource,
+    obj: JsonObject,
+    current: KubernetesObject | undefined,
+    dryRun: boolean,
+  ): void {
+    if (r.custom || r.storageKey !== '/services' || !isObject(obj.spec)) return;
+    const meta = (obj.metadata ?? {}) as JsonObject;
+    const key = objectKey(meta.namespace as string | undefined, String(meta.name ?? ''));
+    const causes = this.services.allocate(obj.spec, current as JsonObject | undefined, key, dryRun);
+    if (causes.length > 0) throw errors.invalid(r, String(meta.name ?? ''), causes);
+  }
 
   private scope(r: ServedResource, subresource?: string): FieldScope {
     return {
@@ -88,6 +111,12 @@ export class ObjectApi {
 
   /** Decodes a request body as the apiserver does: unknown fields refused, warned about or dropped. */
   private decode(r: ServedResource, body: JsonObject, opts: WriteOptions): JsonObject {
+    // A value of the wrong type fails the decoding itself, before unknown fields are looked for.
+    const mismatch = r.custom || !r.model ? undefined : findTypeMismatch(r.model, body);
+    if (mismatch)
+      throw errors.badRequest(
+        `${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: ${mismatch.json}`,
+      );
     const decoded = decodeObject(r, body, 'document');
     enforceFieldValidation(opts.fieldValidation ?? 'Warn', decoded.unknown, opts.warnings, (list) =>
       strictBodyError(r, list),
@@ -159,14 +188,18 @@ export class ObjectApi {
       else delete obj.status;
     }
     this.defaultKind(r, obj);
-    applyBuiltinDefaults(r, obj);
+    applyBuiltinDefaults(r, obj, true);
     const causes = validateObject(r, obj);
     if (causes.length > 0) throw errors.invalid(r, name, causes);
     this.checkNamespace(r, namespace, name);
+    // Allocated after validation and, as the registry does it, outside the writer's managedFields.
+    const allocated = clone(obj.spec);
+    this.allocate(r, { ...obj, spec: allocated }, undefined, opts.dryRun ?? false);
     const key = objectKey(meta.namespace as string | undefined, name);
     if (this.store.get(r.storageKey, key)) throw errors.alreadyExists(r, name);
     meta.managedFields =
       managedFields ?? trackUpdate([], undefined, obj, this.scope(r), this.owner(r, opts, now));
+    if (allocated !== undefined) obj.spec = allocated;
     const created = ordered(r, obj);
     // A dry-run create was never stored: like the apiserver's, it answers no resourceVersion.
     if (opts.dryRun) return { code: 201, body: atVersion(r, withRv(created, undefined)) };
@@ -245,7 +278,10 @@ export class ObjectApi {
     const wanted = (body.metadata as JsonObject | undefined)?.resourceVersion;
     if (wanted && wanted !== current.metadata?.resourceVersion) throw errors.modified(r, name);
     const next = this.prepareUpdate(r, current, body, opts.subresource);
-    if (!opts.subresource) applyBuiltinDefaults(r, next);
+    if (!opts.subresource) {
+      applyBuiltinDefaults(r, next);
+      this.allocate(r, next, current, opts.dryRun ?? false);
+    }
     const causes = validateUpdate(r, next, current);
     if (causes.length > 0) throw errors.invalid(r, name, causes);
     const now = timestamp();
@@ -367,6 +403,19 @@ export class ObjectApi {
     text: string,
     opts: WriteOptions,
   ): JsonObject {
+    const mismatch = r.custom || !r.model ? undefined : findTypeMismatch(r.model, patched);
+    if (mismatch) {
+      // A strategic merge patch is applied to the typed object (the converter's words, the patch
+      // shown as a Go map); merge and JSON patches are decoded from the patched JSON.
+      const strategic = type === PATCH_TYPES.strategic;
+      throw errors.invalid({ group: '', kind: '' }, '', [
+        field.invalid(
+          'patch',
+          strategic ? goValue(JSON.parse(text)) : patchedJson(patched, false),
+          strategic ? mismatch.convert : mismatch.json,
+        ),
+      ]);
+    }
     const decoded = decodeObject(r, patched, 'sorted');
     enforceFieldValidation(opts.fieldValidation ?? 'Warn', decoded.unknown, opts.warnings, (list) =>
       strictPatchError(

@@ -38,7 +38,7 @@ const SCALE: FieldShape = {
 };
 
 function replicasOf(obj: KubernetesObject): number {
-  // Workloads default spec.replicas to 1; the fake does not default, so a Scale reads it that way.
+  // Workloads default spec.replicas to 1 (builtin-defaults.ts); an object stored without it reads so too.
   return typeof obj.spec?.replicas === 'number' ? obj.spec.replicas : 1;
 }
 

@@ -122,7 +122,7 @@ function schemaHasPath(schema: unknown, jsonPath: string): boolean {
 
 const WORKLOADS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']);
 
-/** The few kind rules the contract touches: workload selectors, Lease durations and CRD names. */
+/** The few kind rules the contract touches: workload selectors and replicas, Lease durations and CRD names. */
 function validateKind(r: ServedResource, obj: KubernetesObject, causes: StatusCause[]): void {
   if (!r.custom && WORKLOADS.has(r.kind) && r.group === 'apps') {
     const spec = isObject(obj.spec) ? obj.spec : {};
@@ -143,6 +143,13 @@ function validateKind(r: ServedResource, obj: KubernetesObject, causes: StatusCa
     if (!Array.isArray(containers) || containers.length === 0) {
       causes.push(field.required('spec.template.spec.containers', ''));
     }
+  }
+  const scalable =
+    (WORKLOADS.has(r.kind) && r.group === 'apps') || (r.kind === 'ReplicationController' && r.group === '');
+  if (!r.custom && scalable && r.kind !== 'DaemonSet' && isObject(obj.spec)) {
+    const { replicas } = obj.spec;
+    if (typeof replicas === 'number' && replicas < 0)
+      causes.push(field.invalid('spec.replicas', replicas, 'must be greater than or equal to 0'));
   }
   if (r.kind === 'Lease' && r.group === 'coordination.k8s.io' && isObject(obj.spec)) {
     const { leaseDurationSeconds, leaseTransitions } = obj.spec;

@@ -9,17 +9,13 @@ export const DIFFERENCE_CAUSES = {
   groups:
     'API groups the fake does not serve (apiregistration, certificates, flowcontrol, resource, storagemigration): ' +
     'they need the aggregator, CSR signing, priority and fairness, DRA and storage migration controllers.',
-  defaulting:
-    'Built-in defaulting beyond Secrets is not applied (container imagePullPolicy and termination message fields, port ' +
-    'protocol, Deployment strategy and limits, Pod dnsPolicy...): ALLOWED_DIFFERENCES.defaulting.',
   serviceIPs:
-    'The fake allocates no cluster IPs: a Service has no spec.clusterIP(s), so CLUSTER-IP shows <none>.',
+    'kube-apiserver gives a Service a free cluster IP chosen at random from the service range (10.0.0.0/24, above its ' +
+    'low band); the fake allocates from the same range the same way, so only the address differs (CLUSTER-IP, IP, IPs). ' +
+    'The comparison normalizes random values it can name (uids, times), not addresses.',
   managedFields:
     'kubectl apply --server-side after a client-side apply rewrites metadata.managedFields with a JSON patch; the fake ' +
     "recomputes managedFields instead of taking a client's (ALLOWED_DIFFERENCES.managedFieldsOfUpdates).",
-  typeChecks:
-    'The fake checks field names of built-in kinds, not their value types: a number where a string belongs is stored, ' +
-    'where the apiserver answers "cannot convert int64 to string".',
   descriptions:
     "OpenAPI descriptions come from client-node's models of an older minor, which lack the descriptions of fields typed " +
     'by another model and some newer wording (ALLOWED_DIFFERENCES.openapi).',

@@ -1,0 +1,204 @@
+import * as models from '@kubernetes/client-node';
+import { isObject } from './json.js';
+
+/**
+ * The value types of built-in kinds' fields, read from @kubernetes/client-node's generated models
+ * (`attributeTypeMap`: `number` with format `int32`, `Array<V1Container>`...), so a number where
+ * a string belongs is refused as the apiserver's decoders refuse it. The models spell
+ * resource.Quantity as a string; Quantity fields (which take numbers too) are listed below.
+ */
+
+interface Attribute {
+  readonly baseName: string;
+  readonly type: string;
+  readonly format: string;
+}
+
+/** Fields whose Go type is resource.Quantity or a map of them (a ResourceList). */
+const QUANTITIES = new Set([
+  'V1ResourceRequirements.limits',
+  'V1ResourceRequirements.requests',
+  'V1VolumeResourceRequirements.limits',
+  'V1VolumeResourceRequirements.requests',
+  'V1ResourceQuotaSpec.hard',
+  'V1ResourceQuotaStatus.hard',
+  'V1ResourceQuotaStatus.used',
+  'V1LimitRangeItem.default',
+  'V1LimitRangeItem.defaultRequest',
+  'V1LimitRangeItem.max',
+  'V1LimitRangeItem.min',
+  'V1LimitRangeItem.maxLimitRequestRatio',
+  'V1PersistentVolumeSpec.capacity',
+  'V1PersistentVolumeClaimStatus.capacity',
+  'V1PersistentVolumeClaimStatus.allocatedResources',
+  'V1NodeStatus.capacity',
+  'V1NodeStatus.allocatable',
+  'V1PodSpec.overhead',
+  'V1Overhead.podFixed',
+  'V1ContainerStatus.allocatedResources',
+  'V1EmptyDirVolumeSource.sizeLimit',
+  'V1ResourceFieldSelector.divisor',
+  'V1CSIStorageCapacity.capacity',
+  'V1CSIStorageCapacity.maximumVolumeSize',
+  'V2MetricTarget.value',
+  'V2MetricTarget.averageValue',
+  'V2MetricValueStatus.value',
+  'V2MetricValueStatus.averageValue',
+]);
+
+/** A field's type, as far as the check goes: leaves it cannot judge (times, int-or-string, any) are `skip`. */
+type ValueType =
+  | { readonly kind: 'skip' }
+  | { readonly kind: 'leaf'; readonly go: 'string' | 'bool' | 'int32' | 'int64' | 'float64' }
+  | { readonly kind: 'list'; readonly item: ValueType; readonly go: string }
+  | { readonly kind: 'map'; readonly value: ValueType; readonly go: string }
+  | { readonly kind: 'model'; readonly name: string; readonly go: string };
+
+const SKIP: ValueType = { kind: 'skip' };
+const attributes = new Map<string, readonly Attribute[] | null>();
+
+function attributesOf(model: string): readonly Attribute[] | undefined {
+  let known = attributes.get(model);
+  if (known === undefined) {
+    const m = (models as unknown as Record<string, { attributeTypeMap?: Attribute[] } | undefined>)[model];
+    known = m?.attributeTypeMap ?? null;
+    attributes.set(model, known);
+  }
+  return known ?? undefined;
+}
+
+/** `V1DeploymentSpec` as Go names its type: `v1.DeploymentSpec` (`RbacV1Subject`: `v1.Subject`). */
+function goTypeName(model: string): { pkg: string; name: string } {
+  const m = /^(?:[A-Z][a-z]+)?(V\d+(?:(?:alpha|beta)\d+)?)([A-Z].*)$/.exec(model);
+  return m ? { pkg: (m[1] as string).toLowerCase(), name: m[2] as string } : { pkg: '', name: model };
+}
+
+function leaf(type: string, format: string): ValueType {
+  if (type === 'string' && format === '') return { kind: 'leaf', go: 'string' };
+  if (type === 'boolean') return { kind: 'leaf', go: 'bool' };
+  if (type === 'number' && format === 'int32') return { kind: 'leaf', go: 'int32' };
+  if (type === 'number' && format === 'int64') return { kind: 'leaf', go: 'int64' };
+  if (type === 'number' && format === 'double') return { kind: 'leaf', go: 'float64' };
+  return SKIP;
+}
+
+function parseType(text: string, format: string): ValueType {
+  const list = /^Array<(.+)>$/.exec(text);
+  if (list) {
+    const item = parseType(list[1] as string, format);
+    return item.kind === 'skip' ? SKIP : { kind: 'list', item, go: `[]${goOf(item)}` };
+  }
+  const map = /^\{ \[key: string\]: (.+); \}$/.exec(text);
+  if (map) {
+    const value = parseType(map[1] as string, format);
+    return value.kind === 'skip' ? SKIP : { kind: 'map', value, go: `map[string]${goOf(value)}` };
+  }
+  if (/^[A-Z][A-Za-z0-9]*$/.test(text) && attributesOf(text)) {
+    const { pkg, name } = goTypeName(text);
+    return { kind: 'model', name: text, go: pkg ? `${pkg}.${name}` : name };
+  }
+  return leaf(text, format);
+}
+
+function goOf(t: ValueType): string {
+  return t.kind === 'skip' ? '' : t.go;
+}
+
+/** What the apiserver says of one mismatch, in the words of its two decoders. */
+export interface TypeMismatch {
+  /** encoding/json's, for request bodies and merge or JSON patches: `json: cannot unmarshal ...`. */
+  readonly json: string;
+  /** The unstructured converter's, for strategic merge patches: `cannot convert int64 to string`. */
+  readonly convert: string;
+}
+
+/** A JSON value's type as Go's unstructured JSON holds it, and its reflect kind. */
+function unstructured(v: unknown): { type: string; kind: string; json: string } {
+  if (typeof v === 'string') return { type: 'string', kind: 'string', json: 'string' };
+  if (typeof v === 'boolean') return { type: 'bool', kind: 'bool', json: 'bool' };
+  if (typeof v === 'number')
+    return Number.isInteger(v)
+      ? { type: 'int64', kind: 'int64', json: 'number' }
+      : { type: 'float64', kind: 'float64', json: 'number' };
+  if (Array.isArray(v)) return { type: '[]interface {}', kind: 'slice', json: 'array' };
+  return { type: 'map[string]interface {}', kind: 'map', json: 'object' };
+}
+
+const INT_RANGE = {
+  int32: [-(2 ** 31), 2 ** 31 - 1],
+  int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+};
+
+function leafFits(go: string, v: unknown): { ok: boolean; literal?: boolean } {
+  if (go === 'string') return { ok: typeof v === 'string' };
+  if (go === 'bool') return { ok: typeof v === 'boolean' };
+  if (go === 'float64') return { ok: typeof v === 'number' };
+  if (typeof v !== 'number') return { ok: false };
+  const [min, max] = INT_RANGE[go as 'int32' | 'int64'];
+  // A number that is not an integer of the type is named with its value (`number 1.5`).
+  return Number.isInteger(v) && v >= (min as number) && v <= (max as number)
+    ? { ok: true }
+    : { ok: false, literal: true };
+}
+
+function mismatch(value: unknown, type: ValueType, struct: string, path: readonly string[]): TypeMismatch {
+  const u = unstructured(value);
+  const fits = type.kind === 'leaf' ? leafFits(type.go, value) : { ok: false };
+  const shown = fits.literal ? `number ${String(value)}` : u.json;
+  const convert =
+    type.kind === 'leaf'
+      ? `cannot convert ${u.type} to ${type.go}`
+      : type.kind === 'list'
+        ? `cannot restore slice from ${u.kind}`
+        : type.kind === 'map'
+          ? `cannot restore map from ${u.kind}`
+          : `cannot restore struct from: ${u.kind}`;
+  return {
+    json: `json: cannot unmarshal ${shown} into Go struct field ${struct}.${path.join('.')} of type ${goOf(type)}`,
+    convert,
+  };
+}
+
+function check(value: unknown, type: ValueType, struct: string, path: string[]): TypeMismatch | undefined {
+  if (value === null || value === undefined || type.kind === 'skip') return undefined;
+  if (type.kind === 'leaf')
+    return leafFits(type.go, value).ok ? undefined : mismatch(value, type, struct, path);
+  if (type.kind === 'list') {
+    if (!Array.isArray(value)) return mismatch(value, type, struct, path);
+    for (const item of value) {
+      const found = check(item, type.item, struct, path);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (!isObject(value)) return mismatch(value, type, struct, path);
+  if (type.kind === 'map') {
+    for (const v of Object.values(value)) {
+      const found = check(v, type.value, struct, path);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  return checkModel(value, type.name, path);
+}
+
+function checkModel(value: Record<string, unknown>, model: string, path: string[]): TypeMismatch | undefined {
+  const fields = attributesOf(model) ?? [];
+  const struct = goTypeName(model).name;
+  for (const [key, v] of Object.entries(value)) {
+    const a = fields.find((f) => f.baseName === key);
+    if (!a || QUANTITIES.has(`${model}.${key}`)) continue;
+    const found = check(v, parseType(a.type, a.format), struct, [...path, key]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The first field of `value` (in document order) whose value the model `model` types otherwise,
+ * with what the apiserver answers about it; undefined when every judged field fits. Fields the
+ * model does not declare are not judged here (field validation reports them).
+ */
+export function findTypeMismatch(model: string, value: unknown): TypeMismatch | undefined {
+  return isObject(value) && attributesOf(model) ? checkModel(value, model, []) : undefined;
+}
