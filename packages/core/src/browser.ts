@@ -30,6 +30,7 @@ export {
   type GetOptions,
   type KindRef,
   type KindResult,
+  keepFields,
   type LabelSelectorInput,
   type ListOptions,
   type ListPage,
@@ -251,6 +252,7 @@ export {
 
 // Transport: how requests reach the API server.
 export { type BrowserTransportOptions, createBrowserTransport } from './transport/browser.js';
+export { PROJECTION_PARAM, withProjection } from './transport/projection.js';
 export {
   type Transport,
   TransportError,

@@ -52,6 +52,7 @@ export {
   parseAccept,
   toPartialObjectMetadata,
 } from './transport/media-type.js';
+export { projectionParamOf } from './transport/projection.js';
 export {
   formatMuxFrame,
   isWatchRequest,

@@ -4,6 +4,7 @@ import { type CreateClientOptions, createClient, type Transport } from '@kates/c
 import { type AccessReviewOptions, AccessReviews } from './authz/access-review.js';
 import { Authorizer, type Identify } from './authz/authorizer.js';
 import { FanOut, type FanOutOptions, type FanOutStats } from './fanout/fan-out.js';
+import { isProjectionError, takeProjection } from './fanout/projection.js';
 import { DEFAULT_MAX_BUFFERED_BYTES } from './fanout/sink.js';
 import { forward } from './forward.js';
 import { hostRefusalOf, isApiPath, refusalOf, siteRefusalOf } from './guard.js';
@@ -173,6 +174,9 @@ export async function startKubeProxy(options: KubeProxyOptions = {}): Promise<Ku
       return mux.handle(req, res, url.pathname, user);
     }
     if (isApiPath(url.pathname)) {
+      // A page's projection is the proxy's to serve: the API server never sees it.
+      const projection = takeProjection(url.searchParams);
+      if (isProjectionError(projection)) return refuse(req, res, 400, 'BadRequest', projection.error);
       const refusal = refusalOf(req, url.pathname, guard);
       if (refusal) return refuse(req, res, refusal.code, refusal.reason, refusal.message, refusal.headers);
       if (authorizer) {
@@ -183,7 +187,7 @@ export async function startKubeProxy(options: KubeProxyOptions = {}): Promise<Ku
             : await authorizer.check(user, req.method ?? 'GET', url.pathname, url.searchParams);
         if (denied) return refuse(req, res, denied.code, denied.reason, denied.message);
       }
-      if (fanOut && (await fanOut.serve(req, res, url))) return;
+      if (fanOut && (await fanOut.serve(req, res, url, projection))) return;
       return forward(transport, req, res, url, maxBodyBytes);
     }
     const refusal = hostRefusalOf(req, guard);

@@ -5,6 +5,7 @@ import { isWatchRequest, type MuxWatchRequest, WATCH_MUX_PATH } from '@kates/cor
 import type { UserInfo } from './authz/access-review.js';
 import type { Authorizer } from './authz/authorizer.js';
 import type { FanOut } from './fanout/fan-out.js';
+import { isProjectionError, type Projection, takeProjection } from './fanout/projection.js';
 import { readBody, relayWhole } from './forward.js';
 import { isApiPath, tunnelRefusalOf } from './guard.js';
 import { SessionStream, type SessionStreamOptions } from './session-stream.js';
@@ -129,6 +130,9 @@ export class WatchMuxServer {
       writeStatus(res, 400, 'BadRequest', `a watch of the kates proxy: ${(e as Error).message}`);
       return;
     }
+    // A page's projection is the proxy's to serve: a relayed watch goes up without it.
+    const projection = takeProjection(watch.query);
+    if (isProjectionError(projection)) return writeStatus(res, 400, 'BadRequest', projection.error);
     const refused =
       tunnelRefusalOf(watch.path) ??
       (user && (await this.options.authorizer?.check(user, 'GET', watch.path, watch.query)));
@@ -143,7 +147,7 @@ export class WatchMuxServer {
       if (!res.writableFinished) abort.abort();
     });
     if (this.options.fanOut) {
-      const served = await this.fanOut(this.options.fanOut, session, watch, res, abort);
+      const served = await this.fanOut(this.options.fanOut, session, watch, res, abort, projection);
       if (served) return;
     }
     let upstream: TransportResponse;
@@ -182,8 +186,15 @@ export class WatchMuxServer {
     watch: MuxWatchRequest,
     res: ServerResponse,
     abort: AbortController,
+    projection: Projection | undefined,
   ): Promise<boolean> {
-    const prepared = await fanOut.prepareWatch(watch.path, watch.query, watch.accept, abort.signal);
+    const prepared = await fanOut.prepareWatch(
+      watch.path,
+      watch.query,
+      watch.accept,
+      abort.signal,
+      projection,
+    );
     if (abort.signal.aborted || session.watches.get(watch.id) !== abort) return true;
     if (prepared.type === 'relay') return false;
     if (prepared.type === 'refused') {

@@ -1,5 +1,6 @@
 /** The browser-safe part of the client: everything but `createClient` (which reads kubeconfig files). */
 export { Client } from './client.js';
+export { keepFields } from './projection.js';
 export type {
   ApplyOptions,
   ClientOptions,

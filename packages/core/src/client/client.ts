@@ -9,11 +9,11 @@ import { createWatchHost, type WatchManager } from '../reflector/manager.js';
 import { WrittenVersions } from '../reflector/written-versions.js';
 import { localWrite } from '../store/actions.js';
 import { createKatesStore, type KatesStore } from '../store/store.js';
-import { fromPartialObjectMetadata } from '../transport/media-type.js';
 import type { Transport } from '../transport/types.js';
 import { logWarningsOnce, withWarnings } from '../transport/warnings.js';
 import { DeletionVersions } from './deletion-versions.js';
 import { modifyObject } from './modify.js';
+import { projectWriteResult } from './projection.js';
 import { getObject, listPages } from './read.js';
 import { isKindRef, kindName, namespaceFor, requireName, resolveTarget } from './target.js';
 import type {
@@ -94,16 +94,19 @@ export class Client {
     );
     this.watches = this.host.watches;
     // Read/write coherence: each write result goes to the store, where every accumulator whose
-    // queries match it shows it at once. A copy, because the store freezes what it holds and
-    // the caller keeps the object it was given.
+    // queries match it shows it at once, projected as the watches project what they take (the
+    // transform, and metadata only where the kind is watched so): see projection.ts.
     this.deletionVersions = new DeletionVersions(this.transport, this.store);
+    const transform = options.reflector?.transform;
     this.onWrite((write) => {
       if (Object.keys(this.store.getState().kates.reflectors).length === 0) return;
       const groupKind = groupKindOf(write.resource);
-      // A kind watched metadata only holds its writes metadata only too (see Query.metadataOnly).
-      const object = this.watches.isMetadataOnly(groupKind)
-        ? fromPartialObjectMetadata(structuredClone(write.object), write.resource)
-        : structuredClone(write.object);
+      const object = projectWriteResult(
+        write.object,
+        write.resource,
+        transform,
+        this.watches.isMetadataOnly(groupKind),
+      );
       this.store.dispatch(
         localWrite({
           groupKind,

@@ -77,7 +77,12 @@ export interface ClientOptions {
   readonly conflictRetries?: number;
   /** A store of your own (e.g. with a recorder enhancer); one is made otherwise. */
   readonly store?: KatesStore;
-  /** Settings of the watches behind `watch()` (page size, streaming list, transform, backoff). */
+  /**
+   * Settings of the watches behind `watch()` (page size, streaming list, transform, backoff).
+   * `transform` is the client's projection (`dropManagedFields`, `keepFields([...])`): applied to
+   * every object the watches take and to every result of this client's writes before the store
+   * holds it, so both read alike (see `keepFields`).
+   */
   readonly reflector?: ReflectorOptions;
   /**
    * How create, update, patch and apply treat unknown or duplicate fields. `Strict` by default, as

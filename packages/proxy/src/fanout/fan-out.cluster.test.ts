@@ -79,15 +79,17 @@ describe.skipIf(!cluster)('the fan-out proxy against the real API server', () =>
       // The reflector backs off (0.8 s at first) and watches again through a new session.
       await within(10_000, () => sessions() >= 2);
       const reconnected = Date.now();
-      const same = () => {
-        const view = page.acc.getSnapshot().all ?? [];
-        return (
-          JSON.stringify(names(view)) === JSON.stringify(names(fresh)) &&
-          view.find((c: KubernetesObject) => c.metadata?.name === `${run}-1`)?.data?.after === 'the drop'
+      // Equal to the fresh LIST: the same objects, each at the same resourceVersion with the same data.
+      const versions = (items: readonly KubernetesObject[]) =>
+        JSON.stringify(
+          items
+            .map((c) => `${c.metadata?.name}@${c.metadata?.resourceVersion}:${JSON.stringify(c.data ?? {})}`)
+            .sort(),
         );
-      };
+      const same = () => versions(page.acc.getSnapshot().all ?? []) === versions(fresh);
       await within(5000, same);
       expect(Date.now() - reconnected).toBeLessThan(2000);
+      expect(names(page.acc.getSnapshot().all)).toEqual(names(fresh));
     } finally {
       page.close();
     }

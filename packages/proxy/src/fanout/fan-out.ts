@@ -6,6 +6,7 @@ import { type CollectionQuery, collectionOf, collectionQueryOf, keyOf } from './
 import { type CachedAnswer, DiscoveryCache, isDiscoveryPath } from './discovery-cache.js';
 import { FanoutWatch, type WatchStart } from './fanout-watch.js';
 import { ContinueTokens, writeList } from './list-answer.js';
+import type { Projection } from './projection.js';
 import { DEFAULT_MAX_BUFFERED_BYTES, responseSink, type WatchSink } from './sink.js';
 import { WatchCache } from './watch-cache.js';
 
@@ -66,6 +67,9 @@ const param = (p: Params, k: string): string | undefined =>
  * server once for all. Fifty pages looking at the same pods cost the API server one list and one
  * watch, and the fiftieth page's first view costs it nothing.
  *
+ * A page may ask for its objects projected (`katesFields`, see `projection.ts`): the same cache
+ * serves it, each object serialized once per projection.
+ *
  * What it does not serve goes to the API server as before: writes, single objects, subresources,
  * Tables, a continue token of the API server's, an `Exact` resourceVersion.
  *
@@ -118,14 +122,25 @@ export class FanOut {
    * Answers a GET of the API from memory when it can (discovery, a list, a direct watch);
    * false when the request is to go to the API server.
    */
-  async serve(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+  async serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    projection?: Projection,
+  ): Promise<boolean> {
     if (req.method !== 'GET') return false;
     const accept = req.headers.accept;
     if (isDiscoveryPath(url.pathname))
       return url.search === '' && this.serveDiscovery(res, url.pathname, accept);
     const query = Object.fromEntries(url.searchParams);
     if (isWatchRequest({ path: url.pathname, query })) {
-      const prepared = await this.prepareWatch(url.pathname, url.searchParams, accept, closeSignal(res));
+      const prepared = await this.prepareWatch(
+        url.pathname,
+        url.searchParams,
+        accept,
+        closeSignal(res),
+        projection,
+      );
       if (res.destroyed) return true;
       if (prepared.type === 'relay') return false;
       if (prepared.type === 'refused') prepared.answer(res);
@@ -136,7 +151,7 @@ export class FanOut {
       }
       return true;
     }
-    return this.serveList(res, url, accept);
+    return this.serveList(res, url, accept, projection);
   }
 
   /** What to make of a watch (for the watch sessions, and direct watches). */
@@ -145,6 +160,7 @@ export class FanOut {
     params: Params,
     accept: string | undefined,
     signal?: AbortSignal,
+    projection?: Projection,
   ): Promise<PreparedWatch> {
     const collection = collectionOf(pathname);
     const query = collection && collectionQueryOf(collection, params, accept, 'watch');
@@ -172,6 +188,7 @@ export class FanOut {
           bookmarks,
           bookmarkIntervalMs: this.settings.bookmarkIntervalMs,
           timeoutMs: seconds * 1000,
+          serializer: cache.serializerFor(projection),
         });
         watch.start();
         return watch;
@@ -207,7 +224,12 @@ export class FanOut {
     return true;
   }
 
-  private async serveList(res: ServerResponse, url: URL, accept: string | undefined): Promise<boolean> {
+  private async serveList(
+    res: ServerResponse,
+    url: URL,
+    accept: string | undefined,
+    projection: Projection | undefined,
+  ): Promise<boolean> {
     const params = url.searchParams;
     const collection = collectionOf(url.pathname);
     const query = collection && collectionQueryOf(collection, params, accept, 'list');
@@ -228,7 +250,15 @@ export class FanOut {
         return true;
       }
       const { held, offset, id } = found;
-      await writeList(res, held.cache, held.snapshot, offset, limit, (next) => this.tokens.token(id, next));
+      await writeList(
+        res,
+        held.cache,
+        held.snapshot,
+        offset,
+        limit,
+        (next) => this.tokens.token(id, next),
+        held.cache.serializerFor(projection),
+      );
       return true;
     }
     const rv = params.get('resourceVersion') ?? '';
@@ -247,8 +277,14 @@ export class FanOut {
     }
     if (rv && rv !== '0' && !(await this.reached(cache, rv))) return false;
     const snapshot = cache.snapshot();
-    await writeList(res, cache, snapshot, 0, limit, (next) =>
-      this.tokens.token(this.tokens.hold(cache, snapshot), next),
+    await writeList(
+      res,
+      cache,
+      snapshot,
+      0,
+      limit,
+      (next) => this.tokens.token(this.tokens.hold(cache, snapshot), next),
+      cache.serializerFor(projection),
     );
     return true;
   }

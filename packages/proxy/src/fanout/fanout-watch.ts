@@ -2,6 +2,7 @@ import type { ErrorInfo, KubernetesObject } from '@kates/core';
 import { apiVersionOf } from '@kates/core';
 import { compareResourceVersions, META_V1 } from '@kates/core/internal';
 import type { CacheEvent } from './history.js';
+import type { Serializer } from './serialize.js';
 import type { WatchSink } from './sink.js';
 import type { CacheChange, WatchCache } from './watch-cache.js';
 
@@ -20,6 +21,8 @@ export interface FanoutWatchOptions {
   readonly bookmarkIntervalMs: number;
   /** The watch ends cleanly after this long, as at the API server's `timeoutSeconds`. */
   readonly timeoutMs: number;
+  /** The form of its objects (a projection's serializer); the cache's own by default. */
+  readonly serializer?: Serializer;
 }
 
 interface Pending {
@@ -58,11 +61,15 @@ export class FanoutWatch {
   private timers: NodeJS.Timeout[] = [];
   private closed = false;
 
+  private readonly serializer: Serializer;
+
   constructor(
     private readonly cache: WatchCache,
     private readonly sink: WatchSink,
     private readonly options: FanoutWatchOptions,
-  ) {}
+  ) {
+    this.serializer = options.serializer ?? cache.serializer;
+  }
 
   /** Starts the watch; the cache must have listed. */
   start(): void {
@@ -149,7 +156,7 @@ export class FanoutWatch {
     if (this.later) {
       this.hold(e, this.later);
     } else if (this.backlog.size === 0 && this.sink.writable) {
-      this.sink.write(this.cache.serializer.event(e.type, e.object));
+      this.sink.write(this.serializer.event(e.type, e.object));
       this.sent(e.resourceVersion);
     } else {
       this.hold(e, this.backlog);
@@ -175,7 +182,7 @@ export class FanoutWatch {
   /** Writes what is held while the client keeps up. */
   private flush(): void {
     if (this.closed) return;
-    const { sink, cache } = this;
+    const { sink } = this;
     while (sink.writable) {
       const next = this.backlog.entries().next();
       if (next.done) {
@@ -189,7 +196,7 @@ export class FanoutWatch {
       }
       const [uid, e] = next.value;
       this.backlog.delete(uid);
-      sink.write(cache.serializer.event(e.type, e.object));
+      sink.write(this.serializer.event(e.type, e.object));
       if (!this.later) this.sent(e.resourceVersion);
     }
     if (this.backlog.size > 0 || this.later) {

@@ -79,7 +79,7 @@ const CHUNK = 1 << 16;
 
 /**
  * Writes a LIST answer from a snapshot, `limit` items from `offset` (all without a limit), with a
- * continue token when more remain. Written in chunks as the socket takes them: 30k objects never
+ * continue token when more remain, each object in `serializer`'s form. Written in chunks as the socket takes them: 30k objects never
  * become one string.
  */
 export async function writeList(
@@ -89,6 +89,7 @@ export async function writeList(
   offset: number,
   limit: number | undefined,
   nextToken: (offset: number) => string,
+  serializer = cache.serializer,
 ): Promise<void> {
   const { items } = snapshot;
   const end = limit === undefined ? items.length : Math.min(items.length, offset + limit);
@@ -103,7 +104,7 @@ export async function writeList(
   res.writeHead(200, { ...baseHeaders, 'content-type': 'application/json' });
   let buffer = `{"kind":"${type.kind}","apiVersion":"${type.apiVersion}","metadata":${JSON.stringify(metadata)},"items":[`;
   for (let i = offset; i < end; i++) {
-    buffer += `${i === offset ? '' : ','}${cache.serializer.json(items[i] as (typeof items)[number])}`;
+    buffer += `${i === offset ? '' : ','}${serializer.json(items[i] as (typeof items)[number])}`;
     if (buffer.length > CHUNK) {
       const more = res.write(buffer);
       buffer = '';

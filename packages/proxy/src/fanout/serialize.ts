@@ -1,11 +1,12 @@
-import type { KubernetesObject } from '@kates/core';
+import type { KubernetesObject, ObjectTransform } from '@kates/core';
 import { toPartialObjectMetadata } from '@kates/core/internal';
 
 /**
  * The JSON of a cache's objects, as its clients asked for them (whole, or `PartialObjectMetadata`).
  * An object's JSON is computed once and kept while the object is current, so that fifty sessions
  * listing or watching it cost one `JSON.stringify`: the cache never changes an object it holds
- * (a new version is a new object), so the text cannot go stale.
+ * (a new version is a new object), so the text cannot go stale. A cache has one serializer per
+ * projection its clients asked for, each with its own texts.
  */
 export class Serializer {
   private readonly texts = new WeakMap<object, string>();
@@ -14,13 +15,16 @@ export class Serializer {
     private readonly metadataOnly: boolean,
     /** Keep the text of every object (about the JSON size again in memory), or compute it each time. */
     private readonly keep: boolean,
+    /** The projection the clients asked for (see `projection.ts`); none: the objects as they are. */
+    private readonly project?: ObjectTransform,
   ) {}
 
   /** The JSON of `obj`. */
   json(obj: KubernetesObject): string {
     let text = this.texts.get(obj);
     if (text === undefined) {
-      text = JSON.stringify(this.metadataOnly ? toPartialObjectMetadata(obj) : obj);
+      const projected = this.project ? this.project(obj) : obj;
+      text = JSON.stringify(this.metadataOnly ? toPartialObjectMetadata(projected) : projected);
       if (this.keep) this.texts.set(obj, text);
     }
     return text;

@@ -17,6 +17,7 @@ import {
 } from '@kates/core/internal';
 import { type CollectionQuery, describeQuery } from './collection.js';
 import { type CacheEvent, History, type HistoryLimits } from './history.js';
+import type { Projection } from './projection.js';
 import { Serializer } from './serialize.js';
 import { recordingRefusals, type UpstreamRefusal } from './upstream-answer.js';
 
@@ -63,6 +64,7 @@ const FAILED_PHASES: ReadonlySet<ReflectorPhase> = new Set(['forbidden', 'unserv
  */
 export class WatchCache {
   readonly serializer: Serializer;
+  private readonly projected = new Map<string, Serializer>();
   private readonly upstream: ReturnType<typeof recordingRefusals>;
   private readonly reflector: Reflector;
   private objects = new Map<string, KubernetesObject>();
@@ -137,6 +139,20 @@ export class WatchCache {
       resourceVersion: this.rv,
     });
     return this.snapshotMemo;
+  }
+
+  /**
+   * The serializer of a projection (see `projection.ts`), made on first use; the cache's own
+   * without one. Each keeps the texts of its form of the objects.
+   */
+  serializerFor(projection: Projection | undefined): Serializer {
+    if (!projection) return this.serializer;
+    let s = this.projected.get(projection.key);
+    if (!s) {
+      s = new Serializer(this.query.metadataOnly, this.options.keepJson, projection.transform);
+      this.projected.set(projection.key, s);
+    }
+    return s;
   }
 
   /** The events after `rv` (see {@link History.since}); undefined: too old, list again. */
