@@ -15,6 +15,8 @@ export interface Divergence {
   readonly ghosts: readonly string[];
   /** In both, at another resourceVersion: `ns/name (snapshot 12, list 15)`. */
   readonly stale: readonly string[];
+  /** Why each missing object may be missing, as the client's store saw it (see `explainMissing`). */
+  readonly explained?: readonly string[];
 }
 
 /**
@@ -84,6 +86,7 @@ export async function checkConvergence(
   accumulators: readonly CheckedAccumulator[],
   timeoutMs: number,
   pollMs = 250,
+  explain?: (listed: KubernetesObject) => string,
 ): Promise<Convergence> {
   const started = Date.now();
   let passes = 0;
@@ -102,7 +105,7 @@ export async function checkConvergence(
           query: query.name,
           kind: query.kind,
         });
-        if (d) divergences.push(d);
+        if (d) divergences.push(explain ? withExplanations(d, listed, explain) : d);
       }
     }
     const elapsed = Date.now() - started;
@@ -110,4 +113,16 @@ export async function checkConvergence(
     if (elapsed >= timeoutMs) return { convergedAfterMs: undefined, divergences, objectsCompared, passes };
     await sleep(pollMs);
   }
+}
+
+/** `d` with an explanation of each of its missing objects. */
+function withExplanations(
+  d: Divergence,
+  listed: readonly KubernetesObject[],
+  explain: (listed: KubernetesObject) => string,
+): Divergence {
+  if (d.missing.length === 0) return d;
+  const missing = new Set(d.missing);
+  const explained = listed.filter((o) => missing.has(nameOf(o))).map(explain);
+  return { ...d, explained };
 }

@@ -91,6 +91,7 @@ export function formatChaosReport(report: ChaosReport): string {
   for (const d of report.divergences) {
     lines.push(`  divergence ${d.accumulator}.${d.query} (${d.kind}):`);
     if (d.missing.length) lines.push(`    missing: ${d.missing.join(', ')}`);
+    for (const why of d.explained ?? []) lines.push(`      ${why}`);
     if (d.ghosts.length) lines.push(`    ghosts: ${d.ghosts.join(', ')}`);
     if (d.stale.length) lines.push(`    stale: ${d.stale.join(', ')}`);
   }

@@ -5,6 +5,7 @@ import { type Cluster, startCluster } from '../cluster/cluster.js';
 import { SeededRandom } from '../fake/clock.js';
 import { type FaultProxy, startFaultProxy } from '../proxy/fault-proxy.js';
 import { kubeconfigVia } from '../proxy/kubeconfig-via.js';
+import { explainMissing } from './explain.js';
 import { runFaultSchedule } from './fault-schedule.js';
 import {
   type CheckedAccumulator,
@@ -154,7 +155,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     // Invariant 1: every snapshot equals a fresh LIST, within the bound.
     const remaining = () => Math.max(0, convergenceTimeoutMs - (Date.now() - faultsEnded));
-    const convergence = await checkConvergence(direct, checked, remaining());
+    const store = client.store;
+    const convergence = await checkConvergence(direct, checked, remaining(), undefined, (listed) =>
+      explainMissing(store.getState().kates, listed),
+    );
     const convergenceMs = convergence.convergedAfterMs === undefined ? undefined : Date.now() - faultsEnded;
     const divergences: Divergence[] = [...convergence.divergences];
 
