@@ -83,6 +83,19 @@ export function protobufContract(ctx: ContractContext, codec: () => Transcoder):
       expect(decoded.metadata.resourceVersion).toMatch(/^\d+$/);
     });
 
+    it('refuses bytes that are not protobuf with 400, quoting them as the apiserver does', async () => {
+      const res = await ctx.http().requestBytes('POST', configMaps(ctx.namespace()), {
+        body: Buffer.from('k8s\0garbage', 'binary'),
+        contentType: PROTOBUF,
+      });
+      expect(res.status).toBe(400);
+      expect(JSON.parse(res.bytes.toString('utf8'))).toMatchObject({
+        reason: 'BadRequest',
+        message:
+          'the object provided is unrecognized (must be of type ConfigMap): proto: illegal wireType 7 (6b38730067617262616765)',
+      });
+    });
+
     it('answers an error in protobuf when the client prefers it: a Status', async () => {
       const res = await ctx.http().requestBytes('GET', `${configMaps(ctx.namespace())}/absent`, {
         accept: `${PROTOBUF}, application/json`,

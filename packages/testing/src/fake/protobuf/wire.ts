@@ -54,7 +54,7 @@ export async function protobufWire(
     } catch (e) {
       if (!(e instanceof TranscodeError)) throw e;
       throw errors.badRequest(
-        `the object provided is unrecognized (must be of type ${r.kind}): ${e.message}`,
+        `the object provided is unrecognized (must be of type ${r.kind}): ${e.message} (${summarize(body)})`,
       );
     }
   }
@@ -69,6 +69,12 @@ export async function protobufWire(
 /** Whether a `Content-Type` names Kubernetes protobuf. */
 export function isProtobuf(contentType: string | undefined): boolean {
   return contentType?.split(';')[0]?.trim().toLowerCase() === PROTOBUF;
+}
+
+/** A body as the apiserver quotes it in a decoding error: its first 30 bytes, in hex. */
+function summarize(body: Buffer): string {
+  if (body.length === 0) return '<empty>';
+  return body.length > 30 ? `${body.subarray(0, 30).toString('hex')} ...` : body.toString('hex');
 }
 
 function readRaw(req: IncomingMessage): Promise<Buffer> {
