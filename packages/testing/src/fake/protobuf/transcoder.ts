@@ -28,7 +28,14 @@ export class TranscodeError extends Error {
 interface Pending {
   resolve(value: Buffer): void;
   reject(error: Error): void;
+  readonly timer: NodeJS.Timeout;
 }
+
+/**
+ * How long one answer may take. Answers take milliseconds; one that does not come means the
+ * process is stuck, and a client would wait forever: it is killed, which fails what it holds.
+ */
+const ANSWER_TIMEOUT_MS = 30_000;
 
 /** One running `kates-protobuf transcode`: requests answered in order, one answer each. */
 export class Transcoder {
@@ -64,7 +71,9 @@ export class Transcoder {
     header.writeUInt32BE(payload.length + 1, 0);
     header[4] = op;
     return new Promise<Buffer>((resolve, reject) => {
-      this.pending.push({ resolve, reject });
+      const timer = setTimeout(() => child.kill('SIGKILL'), ANSWER_TIMEOUT_MS);
+      timer.unref();
+      this.pending.push({ resolve, reject, timer });
       // Held open only while an answer is awaited: an idle transcoder never keeps Node running.
       handle(child.stdout).ref?.();
       child.stdin.write(Buffer.concat([header, payload]));
@@ -84,7 +93,10 @@ export class Transcoder {
       if (this.child !== child) return;
       this.child = undefined; // the next request starts a new one
       this.received = Buffer.alloc(0);
-      for (const p of this.pending.splice(0)) p.reject(new Error(`the protobuf transcoder ${why} ${stderr}`));
+      for (const p of this.pending.splice(0)) {
+        clearTimeout(p.timer);
+        p.reject(new Error(`the protobuf transcoder ${why} ${stderr}`));
+      }
     };
     child.on('error', (e) => fail(`failed: ${e.message}`));
     child.on('exit', (code, signal) => fail(`exited (${signal ?? code})`));
@@ -104,6 +116,7 @@ export class Transcoder {
       this.received = this.received.subarray(4 + size);
       const waiting = this.pending.shift();
       if (!waiting) continue;
+      clearTimeout(waiting.timer);
       if (frame[0] === 0) waiting.resolve(Buffer.from(frame.subarray(1)));
       else waiting.reject(new TranscodeError(frame.subarray(1).toString('utf8')));
     }
