@@ -8,6 +8,7 @@ import {
   treeForEach,
   treeGet,
   treeHas,
+  treeMap,
   treeValues,
 } from './tree.js';
 
@@ -105,6 +106,56 @@ describe('the sharded tree', () => {
           }
         }
         commit();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('treeMap and mergeFrom agree with a Map, build no empty node, and leave their inputs alone', () => {
+    const entries = fc.array(fc.tuple(key, fc.integer({ min: 0, max: 9 })), { maxLength: 120 });
+    fc.assert(
+      fc.property(entries, entries, (a, b) => {
+        const build = (xs: [string, number][]) => {
+          const e = new TreeEditor(emptyTree<number>());
+          for (const [k, v] of xs) e.set(k, v);
+          return e.finish();
+        };
+        const base = build(a);
+        const source = build(b);
+        const baseJson = JSON.stringify(base);
+        const sourceJson = JSON.stringify(source);
+        // treeMap: odd values doubled, even ones left out.
+        const mapped = treeMap(source, (v) => (v % 2 ? v * 2 : undefined));
+        const mappedRef = new Map([...contents(source)].filter(([, v]) => v % 2).map(([k, v]) => [k, v * 2]));
+        expectSame(mapped, mappedRef);
+        if (mappedRef.size === 0) expect(mapped).toBe(emptyTree());
+        // mergeFrom: a key of the source takes value + held (or the value), except 7s, left as they are.
+        const editor = new TreeEditor(base);
+        const overlap = editor.mergeFrom(source, (v, _k, held: number | undefined) =>
+          v === 7 ? undefined : v + (held ?? 0),
+        );
+        const ref = contents(base);
+        let expectedOverlap = 0;
+        for (const [k, v] of contents(source)) {
+          if (ref.has(k)) expectedOverlap++;
+          if (v !== 7) ref.set(k, v + (ref.get(k) ?? 0));
+        }
+        expect(overlap).toBe(expectedOverlap);
+        expect(editor.size).toBe(ref.size);
+        const merged = editor.finish();
+        expectSame(merged, ref);
+        for (const t of [mapped, merged])
+          for (const middle of t.root) {
+            if (!middle) continue;
+            expect(middle.some((leaf) => leaf !== undefined)).toBe(true);
+            for (const leaf of middle) if (leaf) expect(leaf.length).toBeGreaterThan(0);
+          }
+        expect(JSON.stringify(base)).toBe(baseJson);
+        expect(JSON.stringify(source)).toBe(sourceJson);
+        // The merged tree edits and diffs like any other.
+        const seen: string[] = [];
+        diffTrees(base, merged, (k) => seen.push(k));
+        expect(new Set(seen).size).toBe(seen.length);
       }),
       { numRuns: 300 },
     );

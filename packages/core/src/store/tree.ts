@@ -138,6 +138,37 @@ export function treeValues<V>(tree: Tree<V>): V[] {
 }
 
 /**
+ * A tree of the keys of `tree` whose `fn(value, key)` is not undefined, with that as their value.
+ * Built node by node from `tree`'s own: no key is hashed or searched, so it costs a walk of the
+ * tree (a list's objects, watch and members trees are made this way at bootstrap, issue 18).
+ */
+export function treeMap<V, W>(tree: Tree<V>, fn: (value: V, key: string) => W | undefined): Tree<W> {
+  let size = 0;
+  const root = emptyNode<Middle<W>>();
+  for (let m = 0; m < WIDTH; m++) {
+    const middle = tree.root[m];
+    if (!middle) continue;
+    let out: (Leaf<W> | undefined)[] | undefined;
+    for (let l = 0; l < WIDTH; l++) {
+      const leaf = middle[l];
+      if (!leaf) continue;
+      const mapped: (number | string | W)[] = [];
+      for (let i = 0; i < leaf.length; i += STRIDE) {
+        const w = fn(leaf[i + 2] as V, leaf[i + 1] as string);
+        if (w !== undefined) mapped.push(leaf[i] as number, leaf[i + 1] as string, w);
+      }
+      // No empty nodes, as the editor keeps none.
+      if (mapped.length === 0) continue;
+      out ??= emptyNode<Leaf<W>>();
+      out[l] = mapped;
+      size += mapped.length / STRIDE;
+    }
+    if (out) root[m] = out;
+  }
+  return size === 0 ? emptyTree<W>() : treeOf(size, root);
+}
+
+/**
  * Edits a tree as a batch: each node touched is copied once per batch, then written in place,
  * so a batch of k writes costs O(k) whatever the tree's size. `finish()` returns the new tree;
  * the input tree is never changed.
@@ -149,10 +180,15 @@ export class TreeEditor<V> {
    * of middle `m` as `WIDTH + (m * WIDTH + l)`. Made on the first write.
    */
   private owned: Set<number> | undefined;
-  private size: number;
+  private count: number;
 
   constructor(private base: Tree<V>) {
-    this.size = base.size;
+    this.count = base.size;
+  }
+
+  /** The number of keys, as edited so far. */
+  get size(): number {
+    return this.count;
   }
 
   get(key: string): V | undefined {
@@ -173,7 +209,7 @@ export class TreeEditor<V> {
     if (i >= 0) writable[i + 2] = value;
     else {
       writable.push(tag(h), key, value);
-      this.size++;
+      this.count++;
     }
   }
 
@@ -191,14 +227,55 @@ export class TreeEditor<V> {
       writable[i + 2] = writable[last + 2]!;
     }
     writable.length = last;
-    this.size--;
+    this.count--;
     // No empty nodes: `diffTrees` and the sizes of snapshots rely on none being kept.
-    if (last === 0) {
-      const root = this.root!;
-      const middle = root[h & 63] as (Leaf<V> | undefined)[];
-      middle[(h >>> 6) & 63] = undefined;
-      if (middle.every((x) => x === undefined)) root[h & 63] = undefined;
+    if (last === 0) this.dropLeaf(h);
+  }
+
+  /** Removes the (owned, empty) leaf of hash `h`, and its middle node if that leaves it empty. */
+  private dropLeaf(h: number): void {
+    const root = this.root!;
+    const middle = root[h & 63] as (Leaf<V> | undefined)[];
+    middle[(h >>> 6) & 63] = undefined;
+    if (middle.every((x) => x === undefined)) root[h & 63] = undefined;
+  }
+
+  /**
+   * Sets every key of `source` to `fn(value, key, held)`, `held` being what this tree holds under
+   * the key (a result of `undefined` leaves the key as it is). Leaf by leaf, with the hash bits
+   * `source` keeps beside each key: no key is hashed, and a leaf this tree does not have yet is
+   * filled without a search. A list of 100k objects entered this way costs a fraction of 100k
+   * `set` calls (issue 18: 2 to 29 ms against 64 to 110 ms).
+   * @returns how many keys of `source` this tree held already.
+   */
+  mergeFrom<W>(source: Tree<W>, fn: (value: W, key: string, held: V | undefined) => V | undefined): number {
+    let overlap = 0;
+    for (let m = 0; m < WIDTH; m++) {
+      const middle = source.root[m];
+      if (!middle) continue;
+      for (let l = 0; l < WIDTH; l++) {
+        const leaf = middle[l];
+        if (!leaf) continue;
+        const current = leafOf(this.root ?? this.base.root, m | (l << 6));
+        const writable = this.writableLeaf(m | (l << 6));
+        for (let i = 0; i < leaf.length; i += STRIDE) {
+          const t = leaf[i] as number;
+          const key = leaf[i + 1] as string;
+          const j = current ? indexIn(writable, key, t) : -1;
+          if (j >= 0) overlap++;
+          const v = fn(leaf[i + 2] as W, key, j >= 0 ? (writable[j + 2] as V) : undefined);
+          if (v === undefined) continue;
+          if (j >= 0) writable[j + 2] = v;
+          else {
+            writable.push(t, key, v);
+            this.count++;
+          }
+        }
+        // No empty nodes: a source leaf whose every key was left out leaves no trace.
+        if (writable.length === 0) this.dropLeaf(m | (l << 6));
+      }
     }
+    return overlap;
   }
 
   /** Whether anything was written. */
@@ -208,7 +285,7 @@ export class TreeEditor<V> {
 
   finish(): Tree<V> {
     if (!this.root) return this.base;
-    const tree = this.size === 0 ? emptyTree<V>() : treeOf(this.size, this.root);
+    const tree = this.count === 0 ? emptyTree<V>() : treeOf(this.count, this.root);
     // Further edits start from the finished tree, copying again what they touch.
     this.base = tree;
     this.root = undefined;
