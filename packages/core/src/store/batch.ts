@@ -1,6 +1,8 @@
 import type { KubernetesObject } from '../model/object.js';
 import { compareResourceVersions } from '../resource-version.js';
 import { deepFreeze } from './freeze.js';
+import { listPagesOf, setListOrder } from './list-order.js';
+import { queryMatches } from './match.js';
 import { PendingIndex } from './pending-index.js';
 import { RecordEditor } from './record-editor.js';
 import { isNewerVersion, letGo, reached, shownBy } from './rules.js';
@@ -12,7 +14,7 @@ import type {
   QueryState,
   ReflectorState,
 } from './state.js';
-import { emptyTree, TreeEditor, treeForEach, treeHas } from './tree.js';
+import { emptyTree, type Tree, TreeEditor, treeForEach, treeHas, treeMap } from './tree.js';
 
 /**
  * The draft of one action: each part of the state is copied on its first write and edited in
@@ -137,6 +139,54 @@ export class Batch {
     const local: LocalWrite = Object.freeze({ resourceVersion, arrival: this.arrival, deleted: true });
     if (!entry.local && this.reflectorsOf(groupKind).every((r) => r.key === by || reached(r, local))) return;
     this.keepPending(uid, entry, local);
+  }
+
+  /**
+   * The first list of the only watch of its kind, with no write of the kind pending (the bootstrap
+   * of a query): its objects, its watch's uids and its queries' members are built tree from tree
+   * rather than object by object, and the members keep the list's order for their first sort
+   * (`list-order.ts`). The result is what the general case gives (the `listCompleted` case of the
+   * reducer; the model test compares both with the reference model): with no other watch of the
+   * kind and no pending write, the store holds no object of the kind (rule 6 lets go of each one no
+   * watch holds), so every object of the list is new, held by this watch alone, and shown by each
+   * of its queries that matches it (rules 1 and 7).
+   * @returns the watch's new uids, or undefined where this does not apply (then nothing was done,
+   * or the objects were entered and the caller's general case finds them there, as rule 1 keeps an
+   * equal version).
+   */
+  adoptFirstList(r: ReflectorState, list: Tree<KubernetesObject>): Tree<true> | undefined {
+    if (r.held.size > 0 || this.localPending.size > 0 || this.reflectorsOf(r.groupKind).length !== 1)
+      return undefined;
+    const groupKind = r.groupKind;
+    const arrival = this.arrival;
+    const freeze = this.freeze;
+    const overlap = this.objects.mergeFrom(
+      list,
+      (obj: KubernetesObject, _uid, held: ObjectEntry | undefined) => {
+        if (held) return undefined;
+        const object = freeze ? deepFreeze(obj) : obj;
+        const resourceVersion = obj.metadata?.resourceVersion ?? '';
+        return Object.freeze({ object, groupKind, resourceVersion, arrival });
+      },
+    );
+    // Not expected (a uid another kind holds): the caller's general case judges each object.
+    if (overlap > 0) return undefined;
+    const shown = (obj: KubernetesObject) => queryMatches(r, obj);
+    const members = treeMap(list, (obj: KubernetesObject) => (shown(obj) ? obj : undefined));
+    const pages = listPagesOf(list);
+    if (pages) {
+      const order: KubernetesObject[] = [];
+      for (const page of pages) for (const obj of page) if (shown(obj)) order.push(obj);
+      setListOrder(members, order);
+    }
+    const queries = this.queries.current;
+    for (const id in queries) {
+      const q = queries[id]!;
+      // Its members hold nothing now: nothing of the kind is held or pending.
+      if (q.watchKey === r.key && q.groupKind === groupKind && q.members !== members)
+        this.queries.set(id, { ...q, members });
+    }
+    return treeMap(list, () => true as const);
   }
 
   /** Builds a query's members from scratch: when it binds to a watch that may already hold objects. */

@@ -2,6 +2,7 @@ import type { Action } from '@reduxjs/toolkit';
 import type { KubernetesObject } from '../model/object.js';
 import * as actions from './actions.js';
 import { Batch } from './batch.js';
+import { recordPage } from './list-order.js';
 import { isFinalDeletion, isReplay, judgeLocalWrite } from './rules.js';
 import type { KatesState, LocalWrite, ObjectEntry, ReflectorCounters, ReflectorState } from './state.js';
 import { emptyTree, TreeEditor, treeForEach, treeGet, treeHas } from './tree.js';
@@ -112,12 +113,16 @@ const listStarted: Case<typeof actions.listStarted> = (b, { key }) => {
 
 const listPage: Case<typeof actions.listPage> = (b, { key, items }) => {
   b.updateReflector(key, (r) => {
-    const relist = new TreeEditor(r.relist ?? emptyTree<KubernetesObject>());
+    const before = r.relist ?? emptyTree<KubernetesObject>();
+    const relist = new TreeEditor(before);
     for (const obj of items) {
       const uid = obj.metadata?.uid;
       if (uid) relist.set(uid, obj);
     }
-    return { ...r, relist: relist.finish() };
+    const after = relist.finish();
+    // The page's order is kept for the first sort while each object brought a uid of its own.
+    recordPage(before, after, items, after.size === before.size + items.length);
+    return { ...r, relist: after };
   });
 };
 
@@ -126,22 +131,27 @@ const listCompleted: Case<typeof actions.listCompleted> = (b, { key, resourceVer
   const r = b.reflectors.get(key);
   if (!r) return;
   const items = r.relist ?? emptyTree<KubernetesObject>();
-  const held = new TreeEditor(emptyTree<true>());
-  treeForEach(items, (obj, uid) => {
-    b.upsertObject(obj, r.groupKind);
-    held.set(uid, true);
-    b.touch(r.groupKind, uid);
-  });
-  // Objects missing from the new list are gone: their last known state leaves with them.
-  treeForEach(r.held, (_v, uid) => {
-    if (!treeHas(items, uid)) b.touch(r.groupKind, uid);
-  });
+  // A query's bootstrap, in bulk; the same result as the general case below.
+  let held = b.adoptFirstList(r, items);
+  if (!held) {
+    const editor = new TreeEditor(emptyTree<true>());
+    treeForEach(items, (obj, uid) => {
+      b.upsertObject(obj, r.groupKind);
+      editor.set(uid, true);
+      b.touch(r.groupKind, uid);
+    });
+    // Objects missing from the new list are gone: their last known state leaves with them.
+    treeForEach(r.held, (_v, uid) => {
+      if (!treeHas(items, uid)) b.touch(r.groupKind, uid);
+    });
+    held = editor.finish();
+  }
   // The watch has reached the list's version: local writes it has passed may be released.
   b.touch(r.groupKind);
   const { relist: _done, ...rest } = r;
   b.reflectors.set(key, {
     ...rest,
-    held: held.finish(),
+    held,
     synced: true,
     phase: 'watching',
     resourceVersion,

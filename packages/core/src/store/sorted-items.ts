@@ -1,4 +1,5 @@
 import type { KubernetesObject } from '../model/object.js';
+import { takeListOrder } from './list-order.js';
 import { diffTrees, type Tree, treeValues } from './tree.js';
 
 /** Snapshot order: namespace, then name, then uid. Deterministic, as kubectl lists. */
@@ -30,9 +31,14 @@ function search(items: readonly KubernetesObject[], obj: KubernetesObject): numb
   return -(lo + 1);
 }
 
-/** All members, sorted. O(n log n): used once per query, and after very large changes. */
+/**
+ * All members, sorted. O(n log n) in general, and O(n) when the members came from a list in the
+ * order the server sent it (`list-order.ts`): a list is sorted by namespace and name already, and
+ * sorting a sorted array costs one comparison per item (100k ConfigMaps: 36 to 49 ms, against 309
+ * to 870 ms from hash order; issue 18). Used once per query, and after very large changes.
+ */
 export function buildSortedItems(members: Tree<KubernetesObject>): readonly KubernetesObject[] {
-  return Object.freeze(treeValues(members).sort(compareObjects));
+  return Object.freeze((takeListOrder(members) ?? treeValues(members)).sort(compareObjects));
 }
 
 /**

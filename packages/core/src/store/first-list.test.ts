@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import type { KubernetesObject } from '../model/object.js';
+import { pod, StoreDriver } from './__fixtures__/store.js';
+import { buildSortedItems } from './sorted-items.js';
+import { type Tree, treeForEach } from './tree.js';
+
+/**
+ * The first list of the only watch of a kind is entered in bulk (`Batch.adoptFirstList`); these
+ * compare it with the general case, which a second watch of the kind forces. The model test
+ * (`model.property.test.ts`, one watch or two) checks both paths against the reference model.
+ */
+
+const entries = <V>(t: Tree<V>) => {
+  const out: [string, V][] = [];
+  treeForEach(t, (v, k) => {
+    out.push([k, v]);
+  });
+  return out.sort(([a], [b]) => (a < b ? -1 : 1));
+};
+
+function objectsOf(d: StoreDriver) {
+  return entries(d.state.objects).map(([uid, e]) => [uid, e.object, e.resourceVersion, e.local]);
+}
+
+/** 60 pods over two namespaces in the server's order (namespace, then name), a third labelled web. */
+function serverList(): KubernetesObject[] {
+  const pods: KubernetesObject[] = [];
+  for (const ns of ['a', 'b'])
+    for (let i = 0; i < 30; i++)
+      pods.push(
+        pod(`p${String(i).padStart(2, '0')}`, {
+          uid: `u-${ns}-${(i * 7919) % 97}`,
+          namespace: ns,
+          rv: String(i + 1),
+          labels: { app: i % 3 === 0 ? 'web' : 'db' },
+        }),
+      );
+  return pods;
+}
+
+/**
+ * The same store twice: one with watch `all` (app=web) alone, one with a second watch of the kind
+ * (which has listed past everything, so that it keeps nothing hidden) to force the general case.
+ */
+function drivers(): [lone: StoreDriver, general: StoreDriver] {
+  const make = (second: boolean) => {
+    const d = new StoreDriver().watch('all', { labelSelector: 'app=web' });
+    if (second) d.watch('other', { labelSelector: 'app=none' }).list('other', '1000', []);
+    return d
+      .query('web', 'all', { labelSelector: 'app=web' })
+      .query('web2', 'all', { labelSelector: 'app=web' });
+  };
+  return [make(false), make(true)];
+}
+
+describe('the first list of a watch', () => {
+  it('holds, shows and sorts the same objects in bulk as one by one', () => {
+    const [lone, general] = drivers();
+    for (const d of [lone, general]) d.list('all', '100', serverList(), 7);
+    expect(objectsOf(lone)).toEqual(objectsOf(general));
+    expect(entries(lone.state.reflectors.all!.held)).toEqual(entries(general.state.reflectors.all!.held));
+    for (const q of ['web', 'web2']) {
+      expect(entries(lone.state.queries[q]!.members)).toEqual(entries(general.state.queries[q]!.members));
+      expect(lone.items(q)).toEqual(general.items(q));
+      expect(lone.items(q)).toEqual(buildSortedItems(lone.state.queries[q]!.members));
+    }
+    // The watch's selectors are judged again on the objects (a list is not trusted to match).
+    expect(lone.items('web')).toHaveLength(20);
+  });
+
+  it('sorts right when a list brings a uid twice or comes out of order', () => {
+    const [lone, general] = drivers();
+    const list = serverList().reverse();
+    // The same uid on two pages: the later one is what the list holds.
+    list.push(pod('p00', { uid: list[0]!.metadata!.uid!, namespace: 'b', rv: '99', labels: { app: 'web' } }));
+    for (const d of [lone, general]) d.list('all', '100', list, 7);
+    expect(objectsOf(lone)).toEqual(objectsOf(general));
+    expect(lone.items('web')).toEqual(general.items('web'));
+    // Twenty labelled web, and the one whose later copy is.
+    expect(lone.items('web')).toHaveLength(21);
+    expect(
+      lone.items('web').find((o) => o.metadata?.uid === list[0]!.metadata!.uid)?.metadata?.resourceVersion,
+    ).toBe('99');
+  });
+
+  it('follows the general case once the watch holds objects, and after a relist', () => {
+    const [lone, general] = drivers();
+    for (const d of [lone, general]) {
+      d.list('all', '100', serverList(), 7);
+      d.events('all', [
+        'MODIFIED',
+        pod('p01', { uid: 'u-a-63', namespace: 'a', rv: '101', labels: { app: 'web' } }),
+      ]);
+      d.list('all', '102', serverList().slice(10), 9);
+    }
+    expect(objectsOf(lone)).toEqual(objectsOf(general));
+    for (const q of ['web', 'web2']) expect(lone.items(q)).toEqual(general.items(q));
+  });
+});
