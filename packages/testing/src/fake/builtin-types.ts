@@ -110,6 +110,49 @@ export interface TypeMismatch {
   readonly json: string;
   /** The unstructured converter's, for strategic merge patches: `cannot convert int64 to string`. */
   readonly convert: string;
+  /**
+   * structured-merge-diff's, for server-side apply (`expected string, got ...`); undefined for a
+   * number that is not an integer of an integer field, which the typed patch takes and the
+   * conversion after it refuses (`convert` then says why).
+   */
+  readonly typed?: string;
+  /** Where: field names, map keys and list indexes from the root (`spec`, `template`, ..., `containers`, 0, `image`). */
+  readonly where: readonly (string | number)[];
+}
+
+/** A JSON value as Go's `%#v` prints it inside an interface{} (`5`, `"x"`, `[]interface {}{1, "x"}`). */
+function goSyntax(v: unknown): string {
+  if (v === null || v === undefined) return 'interface {}(nil)';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[]interface {}{${v.map(goSyntax).join(', ')}}`;
+  if (isObject(v))
+    return `map[string]interface {}{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${goSyntax(v[k])}`)
+      .join(', ')}}`;
+  return String(v);
+}
+
+/** A JSON value as Go's `%v` prints it (`map[a:1]`, `[x]`, `yes`). */
+function goPlain(v: unknown): string {
+  if (v === null || v === undefined) return '<nil>';
+  if (Array.isArray(v)) return `[${v.map(goPlain).join(' ')}]`;
+  if (isObject(v))
+    return `map[${Object.keys(v)
+      .sort()
+      .map((k) => `${k}:${goPlain(v[k])}`)
+      .join(' ')}]`;
+  return String(v);
+}
+
+function typedMessage(type: ValueType, value: unknown, literal: boolean): string | undefined {
+  if (literal) return undefined;
+  if (type.kind === 'list') return `expected list, got &{${goPlain(value)}}`;
+  if (type.kind === 'map' || type.kind === 'model') return `expected map, got &{${goPlain(value)}}`;
+  if (type.kind !== 'leaf') return undefined;
+  if (type.go === 'string') return `expected string, got &value.valueUnstructured{Value:${goSyntax(value)}}`;
+  if (type.go === 'bool') return `expected boolean, got &{${goPlain(value)}}`;
+  return `expected numeric (int or float), got ${unstructured(value).type}`;
 }
 
 /** A JSON value's type as Go's unstructured JSON holds it, and its reflect kind. */
@@ -141,7 +184,13 @@ function leafFits(go: string, v: unknown): { ok: boolean; literal?: boolean } {
     : { ok: false, literal: true };
 }
 
-function mismatch(value: unknown, type: ValueType, struct: string, path: readonly string[]): TypeMismatch {
+function mismatch(
+  value: unknown,
+  type: ValueType,
+  struct: string,
+  path: readonly string[],
+  where: readonly (string | number)[],
+): TypeMismatch {
   const u = unstructured(value);
   const fits = type.kind === 'leaf' ? leafFits(type.go, value) : { ok: false };
   const shown = fits.literal ? `number ${String(value)}` : u.json;
@@ -153,42 +202,56 @@ function mismatch(value: unknown, type: ValueType, struct: string, path: readonl
         : type.kind === 'map'
           ? `cannot restore map from ${u.kind}`
           : `cannot restore struct from: ${u.kind}`;
+  const typed = typedMessage(type, value, fits.literal === true);
   return {
     json: `json: cannot unmarshal ${shown} into Go struct field ${struct}.${path.join('.')} of type ${goOf(type)}`,
     convert,
+    where,
+    ...(typed === undefined ? {} : { typed }),
   };
 }
 
-function check(value: unknown, type: ValueType, struct: string, path: string[]): TypeMismatch | undefined {
+function check(
+  value: unknown,
+  type: ValueType,
+  struct: string,
+  path: string[],
+  where: (string | number)[],
+): TypeMismatch | undefined {
   if (value === null || value === undefined || type.kind === 'skip') return undefined;
   if (type.kind === 'leaf')
-    return leafFits(type.go, value).ok ? undefined : mismatch(value, type, struct, path);
+    return leafFits(type.go, value).ok ? undefined : mismatch(value, type, struct, path, where);
   if (type.kind === 'list') {
-    if (!Array.isArray(value)) return mismatch(value, type, struct, path);
-    for (const item of value) {
-      const found = check(item, type.item, struct, path);
+    if (!Array.isArray(value)) return mismatch(value, type, struct, path, where);
+    for (const [i, item] of value.entries()) {
+      const found = check(item, type.item, struct, path, [...where, i]);
       if (found) return found;
     }
     return undefined;
   }
-  if (!isObject(value)) return mismatch(value, type, struct, path);
+  if (!isObject(value)) return mismatch(value, type, struct, path, where);
   if (type.kind === 'map') {
-    for (const v of Object.values(value)) {
-      const found = check(v, type.value, struct, path);
+    for (const [k, v] of Object.entries(value)) {
+      const found = check(v, type.value, struct, path, [...where, k]);
       if (found) return found;
     }
     return undefined;
   }
-  return checkModel(value, type.name, path);
+  return checkModel(value, type.name, path, where);
 }
 
-function checkModel(value: Record<string, unknown>, model: string, path: string[]): TypeMismatch | undefined {
+function checkModel(
+  value: Record<string, unknown>,
+  model: string,
+  path: string[],
+  where: (string | number)[],
+): TypeMismatch | undefined {
   const fields = attributesOf(model) ?? [];
   const struct = goTypeName(model).name;
   for (const [key, v] of Object.entries(value)) {
     const a = fields.find((f) => f.baseName === key);
     if (!a || QUANTITIES.has(`${model}.${key}`)) continue;
-    const found = check(v, parseType(a.type, a.format), struct, [...path, key]);
+    const found = check(v, parseType(a.type, a.format), struct, [...path, key], [...where, key]);
     if (found) return found;
   }
   return undefined;
@@ -200,5 +263,5 @@ function checkModel(value: Record<string, unknown>, model: string, path: string[
  * model does not declare are not judged here (field validation reports them).
  */
 export function findTypeMismatch(model: string, value: unknown): TypeMismatch | undefined {
-  return isObject(value) && attributesOf(model) ? checkModel(value, model, []) : undefined;
+  return isObject(value) && attributesOf(model) ? checkModel(value, model, [], []) : undefined;
 }

@@ -1,5 +1,6 @@
 import type { StructuralSchema } from '@kates/core';
 import { type KeyOrder, pruneUnknownFields } from './builtin-schema.js';
+import type { TypeMismatch } from './builtin-types.js';
 import { isObject, type JsonObject } from './json.js';
 import { listTypeAt } from './list-types.js';
 import { formatPath } from './managed-fields.js';
@@ -154,5 +155,26 @@ export function typedPatchError(shape: FieldShape, config: JsonObject, unknown: 
     500,
     `failed to create typed patch object (${String(meta.namespace ?? '')}/${String(meta.name ?? '')}; ` +
       `${shape.group}/${shape.version}, Kind=${shape.kind}): ${text}`,
+  );
+}
+
+/**
+ * The 500 kube-apiserver answers to an apply configuration holding a value of the wrong type: the
+ * typed patch refuses it in structured-merge-diff's words, or (a fraction for an integer) the
+ * conversion to the Go type after it does.
+ */
+export function typedPatchTypeError(shape: FieldShape, config: JsonObject, mismatch: TypeMismatch): ApiError {
+  const meta = isObject(config.metadata) ? config.metadata : {};
+  const gvk = `${shape.group}/${shape.version}, Kind=${shape.kind}`;
+  const object = `(${String(meta.namespace ?? '')}/${String(meta.name ?? '')}; ${gvk})`;
+  if (mismatch.typed === undefined)
+    return errors.withCode(
+      500,
+      `failed to convert new object ${object} to proper version: unable to convert unstructured object to ${gvk}: ${mismatch.convert}`,
+    );
+  const path = mismatch.where.map((w) => (typeof w === 'number' ? `[${w}]` : `.${w}`)).join('');
+  return errors.withCode(
+    500,
+    `failed to create typed patch object ${object}: ${applyPath(config, path.slice(1), !shape.custom)}: ${mismatch.typed}`,
   );
 }

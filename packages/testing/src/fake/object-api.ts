@@ -13,6 +13,7 @@ import {
   strictBodyError,
   strictPatchError,
   typedPatchError,
+  typedPatchTypeError,
 } from './field-validation.js';
 import { clone, deepEqual, isObject, type JsonObject } from './json.js';
 import { type FieldScope, type ManagedFieldsEntry, trackUpdate } from './managed-fields.js';
@@ -447,6 +448,8 @@ export class ObjectApi {
     // The typed patch cannot hold undeclared fields, whatever fieldValidation says.
     const declared = decodeObject(r, config, 'document');
     if (declared.unknown.length > 0) throw typedPatchError(r, config, declared.unknown);
+    const mismatch = r.custom || !r.model ? undefined : findTypeMismatch(r.model, config);
+    if (mismatch) throw typedPatchTypeError(r, config, mismatch);
     const current = this.store.get(r.storageKey, objectKey(r.namespaced ? namespace : undefined, name));
     const now = timestamp();
     const result = serverSideApply({

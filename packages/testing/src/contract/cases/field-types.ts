@@ -102,6 +102,38 @@ export function fieldTypesContract(ctx: ContractContext) {
       );
     });
 
+    it('refuse an apply configuration with a value of the wrong type, with 500 as the typed patch fails', async () => {
+      const ns = ctx.namespace();
+      const name = ctx.name('applied');
+      const apply = (path: string, body: Record<string, unknown>) =>
+        ctx.http().patch(`${path}/${name}?fieldManager=contract`, 'application/apply-patch+yaml', {
+          ...body,
+          metadata: { name },
+        });
+      const text = await apply(configMaps(ns), {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        data: { a: 1 },
+      });
+      expect(text.status).toBe(500);
+      expect(text.body.message).toBe(
+        `failed to create typed patch object (/${name}; /v1, Kind=ConfigMap): .data.a: expected string, got &value.valueUnstructured{Value:1}`,
+      );
+      const d = deployment(name);
+      const replicas = await apply(deployments(ns), {
+        ...d,
+        spec: { ...d.spec, replicas: '3' },
+      });
+      expect(replicas.body.message).toBe(
+        `failed to create typed patch object (/${name}; apps/v1, Kind=Deployment): .spec.replicas: expected numeric (int or float), got string`,
+      );
+      (d.spec.template.spec.containers[0] as Record<string, unknown>).image = 5;
+      const image = await apply(deployments(ns), d);
+      expect(image.body.message).toBe(
+        `failed to create typed patch object (/${name}; apps/v1, Kind=Deployment): .spec.template.spec.containers[name="main"].image: expected string, got &value.valueUnstructured{Value:5}`,
+      );
+    });
+
     it('refuse a patch that leaves a value of the wrong type, in the words of each patch type', async () => {
       const name = ctx.name('cm');
       const path = `${configMaps(ctx.namespace())}/${name}`;
