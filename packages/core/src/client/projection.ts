@@ -34,7 +34,8 @@ export function projectWriteResult(
 /**
  * A projection that keeps `apiVersion`, `kind`, `metadata` (without `managedFields`) and the
  * fields named by `paths` (dotted; a path through an array applies to each element), and drops
- * the rest: what a list view shows, for a fraction of the memory.
+ * the rest: what a list view shows, for a fraction of the memory. It never changes the object it
+ * reads (it may share parts of it), and applied to its own result it gives an equal object.
  *
  * Keep every field a query's field selector names: the store judges selectors on the objects it
  * holds.
@@ -43,25 +44,38 @@ export function projectWriteResult(
  * createClient({ reflector: { transform: keepFields(['spec.nodeName', 'status.phase', 'status.containerStatuses.ready']) } })
  */
 export function keepFields(paths: readonly string[]): ObjectTransform {
-  const tree = treeOf(paths);
+  const tree = treeOf(paths.filter((p) => !/^(metadata|apiVersion|kind)(\.|$)/.test(p)));
   return (obj) => {
-    const { managedFields: _, ...metadata } = obj.metadata ?? {};
-    const out: Record<string, unknown> = { metadata };
+    const out: Record<string, unknown> = {};
     if (obj.apiVersion !== undefined) out.apiVersion = obj.apiVersion;
     if (obj.kind !== undefined) out.kind = obj.kind;
-    for (const [key, sub] of tree) {
-      if (key === 'metadata' || key === 'apiVersion' || key === 'kind') continue;
-      const value = pick((obj as Record<string, unknown>)[key], sub);
-      if (value !== undefined) out[key] = value;
-    }
-    return out as KubernetesObject;
+    out.metadata = withoutManagedFields(obj.metadata);
+    return pickInto(out, obj as Record<string, unknown>, tree) as KubernetesObject;
   };
 }
 
-type PathTree = Map<string, PathTree>;
+/** `metadata` without `managedFields`: itself when it has none (an object already projected). */
+function withoutManagedFields(metadata: KubernetesObject['metadata']): KubernetesObject['metadata'] {
+  if (!metadata) return {};
+  if (metadata.managedFields === undefined) return metadata;
+  // A copy without the key, rather than `delete`, which would leave a slower, larger object.
+  const { managedFields: _, ...rest } = metadata;
+  return rest;
+}
+
+/**
+ * The paths as a tree: at each node the keys to keep and, index for index, what to keep of each
+ * (a leaf keeps all). Arrays walked by index: a list view projects 30k objects at once, and a
+ * Map or tuple iteration per field cost ten times as much.
+ */
+interface PathTree {
+  readonly keys: readonly string[];
+  readonly subs: readonly PathTree[];
+}
 
 function treeOf(paths: readonly string[]): PathTree {
-  const root: PathTree = new Map();
+  type Building = Map<string, Building>;
+  const root: Building = new Map();
   for (const path of paths) {
     let node = root;
     for (const seg of path.split('.')) {
@@ -71,18 +85,38 @@ function treeOf(paths: readonly string[]): PathTree {
       node = next;
     }
   }
-  return root;
+  const freeze = (node: Building): PathTree => {
+    const keys = [...node.keys()];
+    return { keys, subs: keys.map((k) => freeze(node.get(k) as Building)) };
+  };
+  return freeze(root);
 }
 
 /** The part of `value` that `tree` names: all of it at a leaf, each element of an array. */
 function pick(value: unknown, tree: PathTree): unknown {
-  if (value === undefined || tree.size === 0) return value;
-  if (Array.isArray(value)) return value.map((v) => pick(v, tree));
+  if (tree.keys.length === 0) return value;
   if (value === null || typeof value !== 'object') return undefined;
-  const out: Record<string, unknown> = {};
-  for (const [key, sub] of tree) {
-    const v = pick((value as Record<string, unknown>)[key], sub);
-    if (v !== undefined) out[key] = v;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = pick(value[i], tree);
+    return out;
+  }
+  return pickInto({}, value as Record<string, unknown>, tree);
+}
+
+/** Copies into `out` the part of `value` that `tree` names; returns `out`. */
+function pickInto(
+  out: Record<string, unknown>,
+  value: Record<string, unknown>,
+  tree: PathTree,
+): Record<string, unknown> {
+  const { keys, subs } = tree;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const v = value[key];
+    if (v === undefined) continue;
+    const kept = pick(v, subs[i] as PathTree);
+    if (kept !== undefined) out[key] = kept;
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { describe } from 'vitest';
 import { realCluster } from '../../../testing/src/vitest/cluster.js';
-import { projectionCases } from './projection-cases.js';
+import { projectionCases } from '../__fixtures__/projection-cases.js';
 
 const cluster = realCluster();
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { type FakeApiServer, startFakeApiServer } from '../../../testing/src/fake/index.js';
-import { projectionCases } from './projection-cases.js';
+import { projectionCases } from '../__fixtures__/projection-cases.js';
 
 describe('projected lists and watches through the proxy, on the fake API server', () => {
   let api: FakeApiServer;

@@ -8,7 +8,7 @@ import {
   withProjection,
 } from '@kates/core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { within } from '../__fixtures__/within.js';
+import { within } from './within.js';
 import { type KubeProxy, startKubeProxy } from '../start.js';
 
 const FIELDS = ['data.shown', 'metadata.labels'];
