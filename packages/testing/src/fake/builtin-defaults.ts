@@ -1,7 +1,15 @@
+import { defaultHorizontalPodAutoscaler } from './defaults/autoscaling.js';
 import { defaultJob } from './defaults/job.js';
+import { defaultEndpoints, defaultNetworkPolicy } from './defaults/network.js';
 import { defaultPod } from './defaults/pod.js';
+import { defaultBinding } from './defaults/rbac.js';
+import { defaultPriorityClass } from './defaults/scheduling.js';
 import { defaultService } from './defaults/service.js';
-import { defaultPersistentVolume, defaultPersistentVolumeClaim } from './defaults/storage.js';
+import {
+  defaultPersistentVolume,
+  defaultPersistentVolumeClaim,
+  defaultStorageClass,
+} from './defaults/storage.js';
 import {
   defaultCronJob,
   defaultDaemonSet,
@@ -14,8 +22,11 @@ import {
 import { isObject, type JsonObject } from './json.js';
 import type { ServedResource } from './registry.js';
 
-/** Defaults one kind's object in place; `creating` on a create (what admission and registries add then). */
-type Defaulter = (obj: JsonObject, creating: boolean) => void;
+/**
+ * Defaults one kind's object in place; `creating` on a create (what admission and registries add
+ * then); `version` the version it was written at.
+ */
+type Defaulter = (obj: JsonObject, creating: boolean, version: string) => void;
 
 /** A Secret's `stringData` is written into `data` (base64) and dropped; its `type` is Opaque unless given. */
 function defaultSecret(obj: JsonObject): void {
@@ -47,6 +58,14 @@ const DEFAULTERS: Readonly<Record<string, Defaulter>> = {
   'apps/daemonsets': defaultDaemonSet,
   'batch/jobs': defaultJob,
   'batch/cronjobs': defaultCronJob,
+  '/endpoints': defaultEndpoints,
+  'networking.k8s.io/networkpolicies': defaultNetworkPolicy,
+  'rbac.authorization.k8s.io/rolebindings': defaultBinding,
+  'rbac.authorization.k8s.io/clusterrolebindings': defaultBinding,
+  'scheduling.k8s.io/priorityclasses': defaultPriorityClass,
+  'storage.k8s.io/storageclasses': defaultStorageClass,
+  'autoscaling/horizontalpodautoscalers': (obj, _creating, version) =>
+    defaultHorizontalPodAutoscaler(obj, version),
 };
 
 /**
@@ -55,9 +74,10 @@ const DEFAULTERS: Readonly<Record<string, Defaulter>> = {
  * apply them: applied to every create, update, patch and apply of the main resource, before
  * validation and before managedFields are computed (so defaulted fields are owned by the writer,
  * as on a real server). Secrets: `stringData` into `data`, `type` Opaque; Pods and every pod
- * template: container and PodSpec defaults; workloads, Services and volumes: their own.
+ * template: container and PodSpec defaults; workloads, Services, volumes, network policies, RBAC
+ * bindings, priority and storage classes, autoscalers: their own.
  */
 export function applyBuiltinDefaults(r: ServedResource, obj: JsonObject, creating = false): void {
   if (r.custom) return;
-  DEFAULTERS[r.storageKey]?.(obj, creating);
+  DEFAULTERS[r.storageKey]?.(obj, creating, r.version);
 }

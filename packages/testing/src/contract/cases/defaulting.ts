@@ -321,5 +321,66 @@ export function defaultingContract(ctx: ContractContext) {
         revisionHistoryLimit: 10,
       });
     });
+
+    it('gives network policies, RBAC subjects, priority and storage classes and v2 autoscalers their defaults', async () => {
+      const ns = ctx.namespace();
+      const policy = await ctx.http().post(`/apis/networking.k8s.io/v1/namespaces/${ns}/networkpolicies`, {
+        metadata: { name: ctx.name('np') },
+        spec: { podSelector: {}, ingress: [{ ports: [{ port: 80 }] }], egress: [{}] },
+      });
+      expect(policy.body.spec).toEqual({
+        podSelector: {},
+        ingress: [{ ports: [{ protocol: 'TCP', port: 80 }] }],
+        egress: [{}],
+        policyTypes: ['Ingress', 'Egress'],
+      });
+      const binding = await ctx
+        .http()
+        .post(`/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, {
+          metadata: { name: ctx.name('rb') },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' },
+          subjects: [
+            { kind: 'User', name: 'alice' },
+            { kind: 'ServiceAccount', name: 'robot' },
+          ],
+        });
+      expect(binding.body.subjects).toEqual([
+        { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'alice' },
+        { kind: 'ServiceAccount', name: 'robot' },
+      ]);
+      const hpa = await ctx.http().post(`/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers`, {
+        metadata: { name: ctx.name('hpa') },
+        spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, maxReplicas: 5 },
+      });
+      expect(hpa.body.spec).toEqual({
+        scaleTargetRef: { kind: 'Deployment', name: 'web', apiVersion: 'apps/v1' },
+        minReplicas: 1,
+        maxReplicas: 5,
+        metrics: [
+          {
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } },
+          },
+        ],
+      });
+      const priority = ctx.name('kates-contract-pc');
+      const storage = ctx.name('kates-contract-sc');
+      try {
+        const pc = await ctx
+          .http()
+          .post('/apis/scheduling.k8s.io/v1/priorityclasses', { metadata: { name: priority }, value: 5 });
+        expect(pc.body).toMatchObject({ value: 5, preemptionPolicy: 'PreemptLowerPriority' });
+        const sc = await ctx
+          .http()
+          .post('/apis/storage.k8s.io/v1/storageclasses', {
+            metadata: { name: storage },
+            provisioner: 'example.com/none',
+          });
+        expect(sc.body).toMatchObject({ reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate' });
+      } finally {
+        await ctx.http().delete(`/apis/scheduling.k8s.io/v1/priorityclasses/${priority}`);
+        await ctx.http().delete(`/apis/storage.k8s.io/v1/storageclasses/${storage}`);
+      }
+    });
   });
 }

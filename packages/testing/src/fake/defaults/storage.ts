@@ -15,3 +15,9 @@ export function defaultPersistentVolume(obj: JsonObject): void {
 export function defaultPersistentVolumeClaim(obj: JsonObject): void {
   defaultString(struct(obj, 'spec'), 'volumeMode', 'Filesystem');
 }
+
+/** storage/v1 StorageClass: volumes are deleted with their claim and bound at once, unless it says so. */
+export function defaultStorageClass(obj: JsonObject): void {
+  defaultString(obj, 'reclaimPolicy', 'Delete');
+  defaultString(obj, 'volumeBindingMode', 'Immediate');
+}
