@@ -160,7 +160,8 @@ export function treeMap<V, W>(tree: Tree<V>, fn: (value: V, key: string) => W | 
       // No empty nodes, as the editor keeps none.
       if (mapped.length === 0) continue;
       out ??= emptyNode<Leaf<W>>();
-      out[l] = mapped;
+      // A copy of exact length: `mapped` grew by push, with spare room (see TreeEditor.grown).
+      out[l] = mapped.slice();
       size += mapped.length / STRIDE;
     }
     if (out) root[m] = out;
@@ -180,6 +181,13 @@ export class TreeEditor<V> {
    * of middle `m` as `WIDTH + (m * WIDTH + l)`. Made on the first write.
    */
   private owned: Set<number> | undefined;
+  /**
+   * Leaves this batch added keys to, trimmed by `finish()`. Why: an array grown by `push` keeps
+   * spare room (V8 grows it by half plus 16 slots), and at 10k objects a leaf holds 2 or 3 keys, so
+   * the spare room of the three trees each object is in (objects, its watch, its queries' members)
+   * cost more memory than the entries themselves.
+   */
+  private grown: Set<number> | undefined;
   private count: number;
 
   constructor(private base: Tree<V>) {
@@ -210,6 +218,7 @@ export class TreeEditor<V> {
     else {
       writable.push(tag(h), key, value);
       this.count++;
+      (this.grown ??= new Set()).add(h & 0xfff);
     }
   }
 
@@ -269,6 +278,7 @@ export class TreeEditor<V> {
           else {
             writable.push(t, key, v);
             this.count++;
+            (this.grown ??= new Set()).add(m | (l << 6));
           }
         }
         // No empty nodes: a source leaf whose every key was left out leaves no trace.
@@ -285,6 +295,15 @@ export class TreeEditor<V> {
 
   finish(): Tree<V> {
     if (!this.root) return this.base;
+    if (this.grown) {
+      // Leaves owned by this batch: written in place, and a copy of exact length leaves no spare room.
+      for (const h of this.grown) {
+        const middle = this.root[h & 63] as (Leaf<V> | undefined)[] | undefined;
+        const leaf = middle?.[(h >>> 6) & 63];
+        if (leaf) middle![(h >>> 6) & 63] = leaf.slice();
+      }
+      this.grown = undefined;
+    }
     const tree = this.count === 0 ? emptyTree<V>() : treeOf(this.count, this.root);
     // Further edits start from the finished tree, copying again what they touch.
     this.base = tree;
