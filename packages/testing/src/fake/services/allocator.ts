@@ -3,6 +3,7 @@ import type { SeededRandom } from '../clock.js';
 import { deepEqual, isObject, type JsonObject } from '../json.js';
 import { field, type StatusCause } from '../status.js';
 import type { ObjectStore } from '../store.js';
+import { AllocationTable } from './allocation-table.js';
 import {
   ipv4ToNumber,
   NODE_PORTS,
@@ -15,12 +16,11 @@ import {
 
 /**
  * What the apiserver's Service registry allocates when it stores a Service, after defaulting and
- * validation: cluster IPs from the service CIDR (`None` for headless), IP families, node ports. The
- * store is the allocation table: an address is taken while a stored Service holds it, so deleting
- * the Service (or its namespace) releases it. The first address is the `kubernetes` Service's.
+ * validation: cluster IPs from the service CIDR (`None` for headless), IP families, node ports. An
+ * address is taken while a stored Service holds it (allocation-table.ts), so deleting the Service
+ * (or its namespace) releases it. The first address is the `kubernetes` Service's.
  */
 
-const SERVICES = '/services';
 const NODE_PORT_TYPES = new Set(['NodePort', 'LoadBalancer']);
 const IP_FIELDS = ['clusterIP', 'clusterIPs', 'ipFamilies', 'ipFamilyPolicy'];
 // Dry runs allocate nothing: the apiserver answers the network address and ports past the range.
@@ -46,11 +46,14 @@ function portKey(port: JsonObject): string {
 
 export class ServiceAllocator {
   private readonly range = parseCidr(SERVICE_CIDR);
+  private readonly table: AllocationTable;
 
   constructor(
-    private readonly store: ObjectStore,
+    store: ObjectStore,
     private readonly random: SeededRandom,
-  ) {}
+  ) {
+    this.table = new AllocationTable(store);
+  }
 
   /**
    * Fills in the allocated fields of a Service's spec being created (`current` undefined) or
@@ -93,26 +96,10 @@ export class ServiceAllocator {
     if (spec.type !== 'LoadBalancer') drop('allocateLoadBalancerNodePorts');
   }
 
-  private takenIps(selfKey: string): Set<number> {
-    const taken = new Set<number>([this.range.network + 1]);
-    for (const [key, svc] of this.store.keysFrom(SERVICES, undefined, undefined)) {
-      if (key === selfKey) continue;
-      for (const ip of list(svc.spec?.clusterIPs)) {
-        const n = typeof ip === 'string' ? ipv4ToNumber(ip) : undefined;
-        if (n !== undefined) taken.add(n);
-      }
-    }
-    return taken;
-  }
-
-  private takenNodePorts(selfKey: string): Set<number> {
-    const taken = new Set<number>();
-    for (const [key, svc] of this.store.keysFrom(SERVICES, undefined, undefined)) {
-      if (key === selfKey) continue;
-      for (const port of list(svc.spec?.ports))
-        if (isObject(port) && typeof port.nodePort === 'number') taken.add(port.nodePort);
-    }
-    return taken;
+  /** The addresses taken for a Service at `selfKey`: every other Service's, and the apiserver's own first one. */
+  private takenIps(selfKey: string): { has(n: number): boolean } {
+    const kubernetes = this.range.network + 1;
+    return { has: (n) => n === kubernetes || this.table.ipTaken(n, selfKey) };
   }
 
   private allocateIps(
@@ -240,7 +227,9 @@ export class ServiceAllocator {
     if (old && usesNodePorts(old))
       for (const port of list(old.ports)) if (isObject(port)) own.set(portKey(port), port.nodePort);
     const ownNumbers = new Set(own.values());
-    const taken = this.takenNodePorts(selfKey);
+    // Ports this write takes, besides those other Services hold.
+    const mine = new Set<number>();
+    const taken = { has: (n: number) => mine.has(n) || this.table.portTaken(n, selfKey) };
     let dryRunPort = DRY_RUN_NODE_PORT;
     ports.forEach((port, i) => {
       if (!isObject(port)) return;
@@ -261,7 +250,7 @@ export class ServiceAllocator {
         );
       else if (taken.has(n))
         causes.push(field.invalid(`spec.ports[${i}].nodePort`, n, 'provided port is already allocated'));
-      else taken.add(n);
+      else mine.add(n);
     });
     if (causes.length > 0) return;
     const size = NODE_PORTS.last - NODE_PORTS.first + 1;
@@ -275,7 +264,7 @@ export class ServiceAllocator {
         return;
       }
       port.nodePort = n;
-      taken.add(n);
+      mine.add(n);
     }
   }
 }

@@ -50,7 +50,7 @@ export function pickFree(
   first: number,
   last: number,
   offset: number,
-  taken: ReadonlySet<number>,
+  taken: { has(n: number): boolean },
   random: SeededRandom,
 ): number | undefined {
   const scan = (from: number, to: number) => {
