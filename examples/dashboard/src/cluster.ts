@@ -4,9 +4,12 @@ import {
   createBrowserTransport,
   createKatesStore,
   dropManagedFields,
+  keepFields,
   type Query,
+  withProjection,
 } from '@kates/core/browser';
 import { katesDevTools } from '@kates/react';
+import { SHOWN_FIELDS } from './fields.js';
 
 /**
  * What the dashboard watches: one snapshot field per kind, across all namespaces. Eight watches,
@@ -27,16 +30,57 @@ export const queries = [
 export type QueryName = (typeof queries)[number]['name'];
 
 /**
+ * How objects are held: `projected` (default), only the fields the tables show (`SHOWN_FIELDS`),
+ * asked of the kates proxy so that it sends no more; `whole`, whole objects without managedFields.
+ */
+export type Projection = 'projected' | 'whole';
+
+/** How a page is connected: its projection, and how its first lists are read. */
+export interface Connection {
+  readonly projection: Projection;
+  /** `list` (paginated, default) or `stream` (a watch that sends the initial state first). */
+  readonly initialList: 'list' | 'stream';
+}
+
+/** The connection a page's address asks for (`?projection=whole&list=stream`; the benchmark compares them). */
+export function connectionOf(search: string): Connection {
+  const params = new URLSearchParams(search);
+  return {
+    projection: params.get('projection') === 'whole' ? 'whole' : 'projected',
+    initialList: params.get('list') === 'stream' ? 'stream' : 'list',
+  };
+}
+
+/**
+ * Items a list page asks for: 10 000, five times the reflector's default. The kates proxy serves
+ * pages from memory, so each page is a round trip with no work at the API server, and 30k pods
+ * take 3 pages rather than 15; projected, a page is about 8 MB.
+ */
+const PAGE_SIZE = 10_000;
+
+/**
  * Connects to the same-origin proxy (`server.js`, or `kubectl proxy` behind the page): the same
  * client, reflector and store as in Node, over fetch. The store shows in Redux DevTools with
  * sanitizers, so 10k objects do not freeze the extension.
+ *
+ * Projected, the proxy serves each object with the shown fields alone (behind `kubectl proxy`,
+ * which sends them whole, the client projects them itself), and the client projects its objects
+ * the same way wherever they come from, so every object reads alike.
  */
-export function connect(baseUrl = ''): Accumulator {
+export function connect(
+  baseUrl = '',
+  { projection, initialList }: Connection = { projection: 'projected', initialList: 'list' },
+): Accumulator {
+  const browser = createBrowserTransport({ baseUrl });
   const client = new Client({
-    transport: createBrowserTransport({ baseUrl }),
+    transport: projection === 'projected' ? withProjection(browser, SHOWN_FIELDS) : browser,
     store: createKatesStore({ devTools: katesDevTools({ name: 'kates dashboard' }) }),
-    // Dashboards do not show managed fields; dropping them halves the memory of each object.
-    reflector: { transform: dropManagedFields },
+    reflector: {
+      // Dashboards do not show managed fields; dropping them halves the memory of each object.
+      transform: projection === 'projected' ? keepFields(SHOWN_FIELDS) : dropManagedFields,
+      pageSize: PAGE_SIZE,
+      initialList,
+    },
   });
   return client.watch(...queries);
 }

@@ -3,9 +3,9 @@ import { KatesProvider } from '@kates/react';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
-import { connect } from './cluster.js';
+import { connect, connectionOf } from './cluster.js';
 
-const accumulator = connect('');
+const accumulator = connect('', connectionOf(location.search));
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(

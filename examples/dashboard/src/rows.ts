@@ -15,10 +15,15 @@ export interface Filter {
 }
 
 const cache = new WeakMap<readonly KubernetesObject[], Map<string, Rows>>();
+/** The last rows computed for each filter, whatever the items: most changes move no row. */
+const lastRows = new Map<string, Rows>();
 
 /**
  * The rows of `items` under `filter`, computed once per items array and filter (one pass), so
- * every component that asks during one change shares the work.
+ * every component that asks during one change shares the work. When they are the rows computed
+ * last for the filter (a watch event changed an object but moved none, the common case), those
+ * are returned: a pass of comparisons, and no new arrays of 30k entries each frame for the
+ * collector to follow.
  */
 export function rowsOf(items: readonly KubernetesObject[], filter: Filter): Rows {
   let perFilter = cache.get(items);
@@ -29,21 +34,48 @@ export function rowsOf(items: readonly KubernetesObject[], filter: Filter): Rows
   const key = `${filter.namespace}\u0000${filter.text}`;
   let rows = perFilter.get(key);
   if (!rows) {
-    const text = filter.text.toLowerCase();
-    const uids: string[] = [];
-    const positions: number[] = [];
-    items.forEach((obj, i) => {
-      if (filter.namespace && obj.metadata?.namespace !== filter.namespace && obj.kind !== 'Namespace')
-        return;
-      if (text && !(obj.metadata?.name ?? '').toLowerCase().includes(text)) return;
-      uids.push(obj.metadata?.uid ?? '');
-      positions.push(i);
-    });
-    rows = { uids, positions };
+    rows = computeRows(items, filter, lastRows.get(key));
     if (perFilter.size > 8) perFilter.clear();
     perFilter.set(key, rows);
+    if (lastRows.size > 8) lastRows.clear();
+    lastRows.set(key, rows);
   }
   return rows;
+}
+
+/** One pass over `items`; `previous` itself when the rows are the same. */
+function computeRows(items: readonly KubernetesObject[], filter: Filter, previous: Rows | undefined): Rows {
+  const text = filter.text.toLowerCase();
+  let uids: string[] | undefined;
+  let positions: number[] | undefined;
+  let n = 0;
+  for (let i = 0; i < items.length; i++) {
+    const obj = items[i] as KubernetesObject;
+    if (filter.namespace && obj.metadata?.namespace !== filter.namespace && obj.kind !== 'Namespace')
+      continue;
+    if (text && !(obj.metadata?.name ?? '').toLowerCase().includes(text)) continue;
+    const uid = obj.metadata?.uid ?? '';
+    if (!uids && previous && previous.uids[n] === uid && previous.positions[n] === i) {
+      n++;
+      continue;
+    }
+    // The first difference: copy what matched so far, then go on building.
+    if (!uids) {
+      uids = previous ? previous.uids.slice(0, n) : [];
+      positions = previous ? previous.positions.slice(0, n) : [];
+    }
+    uids.push(uid);
+    positions?.push(i);
+    n++;
+  }
+  if (!uids) {
+    if (previous && previous.uids.length === n) return previous;
+    return {
+      uids: previous ? previous.uids.slice(0, n) : [],
+      positions: previous ? previous.positions.slice(0, n) : [],
+    };
+  }
+  return { uids, positions: positions ?? [] };
 }
 
 /** Equal rows: the table keeps its render when a change moved nothing. */

@@ -1,0 +1,75 @@
+import type { KubeProxyStats } from '@kates/proxy';
+import type { PageRun } from './run-page.js';
+import type { HeapResult } from './store-heap.js';
+
+/** What one run of the scale benchmark measured. */
+export interface ScaleResult {
+  readonly server: string;
+  readonly pods: number;
+  readonly rate: number;
+  readonly seconds: number;
+  readonly date: string;
+  readonly heaps: readonly HeapResult[];
+  readonly modes: readonly {
+    readonly mode: string;
+    readonly cold: PageRun;
+    readonly warm: PageRun;
+    readonly upstream: KubeProxyStats['upstream'];
+    /** The machine's 1-minute load average after the mode ran. */
+    readonly load: number;
+  }[];
+}
+
+const f0 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(0));
+const f1 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(1));
+
+/** The run as Markdown. */
+export function renderScale(r: ScaleResult): string {
+  const lines = [
+    `## Dashboard at cluster scale: ${r.pods} pods, ${r.rate} changes/s, ${r.server} API server (${r.date})`,
+    '',
+  ];
+  if (r.heaps.length > 0) {
+    const full = r.heaps.find((h) => h.variant === 'full')?.heapMB ?? Number.NaN;
+    lines.push(
+      '### Store heap of a client holding the pods (Node, fresh process per form)',
+      '',
+      '| form | objects | heap MB | whole / this |',
+      '|---|---|---|---|',
+      ...r.heaps.map(
+        (h) => `| ${h.variant} | ${h.objects} | ${f1(h.heapMB)} | ${(full / h.heapMB).toFixed(2)}x |`,
+      ),
+      '',
+    );
+  }
+  lines.push(
+    '### Chromium: the example dashboard (8 kinds, all namespaces) through the kates proxy',
+    '',
+    '| mode | first view, cold proxy, ms | first view, warm, ms | pods list: start / end ms, pages, MB | parse / dispatch / React / GC ms | frames after (judged) | frame max / p99 ms | frames > 50 ms (control page: count, max) | events/s | live heap MB over time | load avg |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  );
+  for (const m of r.modes) {
+    const b = m.warm.breakdown;
+    lines.push(
+      `| ${m.mode} | ${f0(m.cold.firstViewMs)} | ${f0(m.warm.firstViewMs)} | ${b ? `${f0(b.podsListStartMs)} / ${f0(b.podsListEndMs)}, ${b.podsListRequests}, ${f1(b.podsListMB)}` : '-'} | ${b ? `${f0(b.jsonParseMs)} / ${f0(b.dispatchMs)} / ${f0(b.reactMs)} / ${f0(b.gcMs)}` : '-'} | ${m.warm.frames} | ${f0(m.warm.frameMax)} / ${f0(m.warm.frameP99)} | ${m.warm.framesOver50} (${m.warm.controlFramesOver50}, ${f0(m.warm.controlFrameMax)}) | ${f0(m.warm.eventsPerSec)} | ${m.warm.heap.map((h) => `${f1(h.minute)}m: ${f1(h.liveMB)}`).join(', ')} | ${f1(m.load)} |`,
+    );
+  }
+  for (const m of r.modes) {
+    if (m.warm.longFrames.length === 0) continue;
+    lines.push(
+      '',
+      `${m.mode}: frames over 50 ms (s after the first view: ms): ${m.warm.longFrames.map(([t, d]) => `${t.toFixed(1)}: ${d.toFixed(0)}`).join(', ')}`,
+    );
+  }
+  for (const m of r.modes) {
+    const b = m.warm.breakdown;
+    if (!b) continue;
+    lines.push(
+      '',
+      `#### ${m.mode}: where the warm first view's main thread went (CPU profile, self ms / total ms)`,
+      '',
+      ...b.top.map((t) => `- ${t.fn}: ${f1(t.selfMs)} / ${f1(t.totalMs)}`),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

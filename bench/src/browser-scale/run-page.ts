@@ -1,0 +1,173 @@
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+import { type CpuProfile, type ProfileLine, summarizeProfile, totalOf } from './cpu-profile.js';
+import {
+  apiRequests,
+  type FirstView,
+  firstViewProbe,
+  pageNow,
+  pageOrigin,
+  readControl,
+  readRecorder,
+  startControl,
+  startRecorder,
+} from './page-probes.js';
+
+/** Where the first view's time went (CPU profile of the load, by what the functions belong to). */
+export interface LoadBreakdown {
+  /** From navigation to the first pods list request, ms (the page's code loaded, discovery asked). */
+  readonly podsListStartMs: number;
+  /** From navigation to the last byte of the last pods list page, ms. */
+  readonly podsListEndMs: number;
+  readonly podsListRequests: number;
+  readonly podsListMB: number;
+  /** Main-thread time in these parts during the load, ms. */
+  readonly jsonParseMs: number;
+  readonly dispatchMs: number;
+  readonly reactMs: number;
+  readonly gcMs: number;
+  readonly idleMs: number;
+  readonly top: readonly ProfileLine[];
+}
+
+/** One page of the dashboard, from navigation to the end of its measured time. */
+export interface PageRun {
+  readonly firstViewMs: number;
+  readonly breakdown?: LoadBreakdown;
+  /** Frames after the first view (those overlapping a forced collection left out). */
+  readonly frames: number;
+  readonly frameMax: number;
+  readonly frameP99: number;
+  readonly framesOver50: number;
+  /** The frames over 50 ms: seconds after the first view, and ms. */
+  readonly longFrames: readonly (readonly [number, number])[];
+  readonly longTasksOver50: number;
+  /**
+   * Frames over 50 ms of an empty page that only counts its frames, beside the dashboard in the
+   * same browser over the same time: what the machine alone costs (a shared, loaded host).
+   */
+  readonly controlFramesOver50: number;
+  readonly controlFrameMax: number;
+  /** Pods events the page took per second, median. */
+  readonly eventsPerSec: number;
+  /** Live heap after a full collection, MB, at each sample (minutes after the first view). */
+  readonly heap: readonly { readonly minute: number; readonly liveMB: number }[];
+}
+
+export interface PageOptions {
+  readonly url: string;
+  readonly pods: number;
+  /** Seconds measured after the first view. */
+  readonly seconds: number;
+  /** Live heap taken every this many seconds (a forced collection; its frames are not judged). */
+  readonly heapEverySec: number;
+  readonly profile: boolean;
+}
+
+async function liveHeapMB(cdp: CDPSession): Promise<number> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  return usedSize / 2 ** 20;
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+};
+
+/** Opens the dashboard in a new page and measures its first view, then its frames and heap. */
+export async function runPage(context: BrowserContext, o: PageOptions): Promise<PageRun> {
+  const page: Page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  try {
+    if (o.profile) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
+    await page.goto(o.url);
+    const handle = await page.waitForFunction(firstViewProbe, o.pods, { timeout: 180_000, polling: 'raf' });
+    const first = (await handle.jsonValue()) as FirstView;
+    let breakdown: LoadBreakdown | undefined;
+    if (o.profile) {
+      const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+      const requests = (await page.evaluate(apiRequests)).filter((r) => /\/pods\?/.test(r.name));
+      breakdown = {
+        podsListStartMs: Math.min(...requests.map((r) => r.start)),
+        podsListEndMs: Math.max(0, ...requests.map((r) => r.end)),
+        podsListRequests: requests.length,
+        podsListMB: requests.reduce((a, r) => a + r.bytes, 0) / 2 ** 20,
+        jsonParseMs: totalOf(profile, /^parse |JSON\.parse|^\(anonymous\) .*parseWatchLine|^parseWatchLine /),
+        dispatchMs: totalOf(profile, /^dispatch /),
+        reactMs: totalOf(profile, /^(performWorkOnRoot|performSyncWorkOnRoot|commitRoot|renderRootSync) /),
+        gcMs: totalOf(profile, /^\(garbage collector\)/),
+        idleMs: totalOf(profile, /^\(idle\)/),
+        top: summarizeProfile(profile, 30),
+      };
+    }
+    await page.evaluate(startRecorder);
+    const control = await context.newPage();
+    await control.goto('about:blank');
+    await control.evaluate(startControl);
+    const heap: { minute: number; liveMB: number }[] = [];
+    const excluded: [number, number][] = [];
+    const t0 = Date.now();
+    const sample = async () => {
+      const a = await page.evaluate(pageNow);
+      const liveMB = await liveHeapMB(cdp);
+      const b = await page.evaluate(pageNow);
+      excluded.push([a - 20, b + 20]);
+      heap.push({ minute: (Date.now() - t0) / 60_000, liveMB });
+    };
+    await page.waitForTimeout(2000);
+    await sample();
+    const end = t0 + o.seconds * 1000;
+    while (Date.now() < end) {
+      await page.waitForTimeout(Math.min(o.heapEverySec * 1000, Math.max(0, end - Date.now())));
+      if (Date.now() >= end - 500) break;
+      await sample();
+    }
+    await sample();
+    const rec = await page.evaluate(readRecorder);
+    const origin = await page.evaluate(pageOrigin);
+    const controlFrames = (await control.evaluate(readControl)).filter(
+      ([start, d]) =>
+        !excluded.some(
+          ([a, b]) => (start as number) < origin + b && (start as number) + (d as number) > origin + a,
+        ),
+    );
+    await control.close();
+    const judged = rec.frames.filter(
+      ([start, d]) =>
+        !excluded.some(([a, b]) => (start as number) < b && (start as number) + (d as number) > a),
+    );
+    const durations = judged.map(([, d]) => d as number);
+    const longTasks = rec.longTasks.filter(
+      ([start, d]) =>
+        !excluded.some(([a, b]) => (start as number) < b && (start as number) + (d as number) > a),
+    );
+    const rates: number[] = [];
+    for (let i = 1; i < rec.events.length; i++) {
+      const [ta, ea] = rec.events[i - 1] as number[];
+      const [tb, eb] = rec.events[i] as number[];
+      rates.push((((eb as number) - (ea as number)) * 1000) / ((tb as number) - (ta as number)));
+    }
+    return {
+      firstViewMs: first.at,
+      ...(breakdown ? { breakdown } : {}),
+      frames: durations.length,
+      frameMax: Math.max(0, ...durations),
+      frameP99: pct(durations, 99),
+      framesOver50: durations.filter((d) => d > 50).length,
+      longFrames: judged
+        .filter(([, d]) => (d as number) > 50)
+        .map(([start, d]) => [((start as number) - first.at) / 1000, d as number] as const),
+      longTasksOver50: longTasks.length,
+      controlFramesOver50: controlFrames.filter(([, d]) => (d as number) > 50).length,
+      controlFrameMax: Math.max(0, ...controlFrames.map(([, d]) => d as number)),
+      eventsPerSec: pct(rates, 50),
+      heap,
+    };
+  } finally {
+    await page.close();
+  }
+}
