@@ -129,15 +129,35 @@ export class Batch {
   /**
    * A deletion a watch has seen (rule 5): while another watch of the kind has not reached it, the
    * object is kept as a pending deletion, hidden from every query, so that neither that watch's
-   * older events nor a late write response brings it back. The event's version replaces that of a
-   * local deletion (unknown after a `Status` answer, or a later one learnt from a list): it is the
-   * deletion's own.
+   * older events nor a late write response brings it back.
+   *
+   * API servers send a watch the same DELETED (the last state that matched, at the version of the
+   * change) when the object is deleted and when it only leaves the watch's label or field
+   * selectors. So the deletion is held as `seen`: an event, list item or write showing the object
+   * alive at its version or later lifts it ({@link liftSeenDeletion}). `certain`: the watch has no
+   * selectors, so its DELETED is the deletion itself (an object never leaves its namespace).
+   *
+   * A deletion the client made stays the client's, final for its UID. Only a certain event dates
+   * it (its version replaces the unknown one of a `Status` answer, or a later one learnt from a
+   * list): a selector's DELETED may be an earlier leave, and dating by it would release the
+   * deletion before a lagging watch has passed it. Proved by `coherence.test.ts` ("keep the
+   * client's deletion until a watch without selectors dates it, whatever a selector's DELETED
+   * says") and the model test.
    */
-  markDeleted(uid: string, resourceVersion: string, groupKind: string, by: string): void {
+  markDeleted(uid: string, resourceVersion: string, groupKind: string, by: string, certain: boolean): void {
     const entry = this.objects.get(uid);
-    if (!entry || (entry.local?.deleted && entry.local.resourceVersion === resourceVersion)) return;
-    const local: LocalWrite = Object.freeze({ resourceVersion, arrival: this.arrival, deleted: true });
-    if (!entry.local && this.reflectorsOf(groupKind).every((r) => r.key === by || reached(r, local))) return;
+    if (!entry) return;
+    const prior = entry.local;
+    let local: LocalWrite;
+    if (prior?.deleted && !prior.seen) {
+      if (!certain || prior.resourceVersion === resourceVersion) return;
+      local = Object.freeze({ resourceVersion, arrival: this.arrival, deleted: true });
+    } else {
+      // Two watches saw it go: the later version, which every watch must pass.
+      if (prior?.deleted && !isNewerVersion(resourceVersion, prior.resourceVersion)) return;
+      local = Object.freeze({ resourceVersion, arrival: this.arrival, deleted: true, seen: true });
+    }
+    if (!prior && this.reflectorsOf(groupKind).every((r) => r.key === by || reached(r, local))) return;
     this.keepPending(uid, entry, local);
   }
 
@@ -187,6 +207,43 @@ export class Batch {
         this.queries.set(id, { ...q, members });
     }
     return treeMap(list, () => true as const);
+  }
+
+  /**
+   * Whether the store holds `uid` alive at `resourceVersion` or later: then a DELETED event at that
+   * version says the object left a watch's selectors, not that it is gone.
+   */
+  aliveAt(uid: string, resourceVersion: string | undefined): boolean {
+    const entry = this.objects.get(uid);
+    if (!entry || entry.local?.deleted || !resourceVersion || !entry.resourceVersion) return false;
+    const c = compareResourceVersions(entry.resourceVersion, resourceVersion);
+    return c !== undefined && c >= 0;
+  }
+
+  /**
+   * A watch or a list shows `obj` alive at its version: a deletion a watch saw at that version or
+   * before was the object leaving that watch's selectors, and is lifted.
+   */
+  liftSeenDeletion(obj: KubernetesObject, groupKind: string): void {
+    const uid = obj.metadata?.uid;
+    const entry = uid ? this.objects.get(uid) : undefined;
+    const local = entry?.local;
+    if (!uid || !entry || !local?.deleted || !local.seen || !local.resourceVersion) return;
+    const c = compareResourceVersions(obj.metadata?.resourceVersion, local.resourceVersion);
+    if (c === undefined || c < 0) return;
+    // The entry's state came from the DELETED event (the last state that matched), possibly under
+    // this very version: the live state replaces it.
+    this.objects.set(
+      uid,
+      Object.freeze({
+        object: this.freeze ? deepFreeze(obj) : obj,
+        groupKind,
+        resourceVersion: obj.metadata?.resourceVersion ?? '',
+        arrival: this.arrival,
+      }),
+    );
+    this.setLocalPending(uid, undefined);
+    this.touch(groupKind, uid);
   }
 
   /** Builds a query's members from scratch: when it binds to a watch that may already hold objects. */

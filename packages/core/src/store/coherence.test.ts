@@ -248,12 +248,38 @@ describe('a delete answered with a Status (no resourceVersion)', () => {
     expect(d.names('web')).toEqual([]);
     expect(d.names('ns1')).toEqual([]);
     expect(d.pending()).toEqual({ 'uid-a': 'Pod' });
-    // The DELETED events give the deletion its version; once both watches passed it, it is gone.
+    // Both watches have selectors: their DELETED may be an earlier leave, so it gives no version.
     d.events('web', ['DELETED', a('13')]);
     expect(d.names('ns1')).toEqual([]);
     d.events('ns1', ['MODIFIED', a('12')], ['DELETED', a('13')]);
+    expect(d.pending()).toEqual({ 'uid-a': 'Pod' });
+    // The client's consistent list does; both watches have passed it, so it is gone.
+    d.deletionVersion('13', 'uid-a');
     expect(d.pending()).toEqual({});
     expect(d.state.objects.size).toBe(0);
+  });
+
+  it("keeps the client's deletion until a watch without selectors dates it, whatever a selector's DELETED says", () => {
+    const d = new StoreDriver()
+      .watch('web', { labelSelector: 'app=web' })
+      .watch('ns1', { namespace: 'ns1' })
+      .query('ns1', 'ns1', { namespace: 'ns1' });
+    d.list('web', '10', []).list('ns1', '10', []);
+    const at = (rv: string, app: string) => pod('a', { namespace: 'ns1', rv, labels: { app } });
+    d.events('web', ['ADDED', at('11', 'web')]).events('ns1', ['ADDED', at('11', 'web')]);
+    // Relabelled at 12 (it left app=web), then deleted by this client at 13; both watches lag.
+    d.deletedWithStatus('a', 'ns1');
+    // web's DELETED at 12 is the leave, in the same form as a deletion: it must not date the
+    // client's deletion at 12, or ns1's MODIFIED at 12 would show the object again.
+    d.events('web', ['DELETED', at('12', 'web')]);
+    d.events('ns1', ['MODIFIED', at('12', 'db')]);
+    expect(d.names('ns1')).toEqual([]);
+    // ns1 has no selectors: its DELETED is the deletion's own, and dates it.
+    d.events('ns1', ['DELETED', at('13', 'db')]);
+    expect(d.pending()).toEqual({ 'uid-a': 'Pod' });
+    d.bookmark('web', '13');
+    expect(d.pending()).toEqual({});
+    expect(d.names('ns1')).toEqual([]);
   });
 
   it('ignores a write response of that uid that arrives after it', () => {
@@ -290,11 +316,12 @@ describe('a delete answered with a Status (no resourceVersion)', () => {
     expect(d.state.objects.size).toBe(0);
   });
 
-  it("takes the DELETED event's version over a later one learnt from a list", () => {
-    const d = twoWatches();
-    d.events('web', ['ADDED', a('11')]).events('ns1', ['ADDED', a('11')]);
+  it("takes the DELETED event's version over a later one learnt from a list, from watches without selectors", () => {
+    const d = new StoreDriver().watch('all', {}).watch('ns1', { namespace: 'ns1' });
+    d.list('all', '10', []).list('ns1', '10', []);
+    d.events('all', ['ADDED', a('11')]).events('ns1', ['ADDED', a('11')]);
     d.deletedWithStatus('a', 'ns1').deletionVersion('30', 'uid-a');
-    d.events('web', ['DELETED', a('12')]).events('ns1', ['DELETED', a('12')]);
+    d.events('all', ['DELETED', a('12')]).events('ns1', ['DELETED', a('12')]);
     expect(d.pending()).toEqual({});
     expect(d.state.objects.size).toBe(0);
   });
@@ -326,6 +353,71 @@ describe('two watches of one kind that lag each other', () => {
     d.events('web', ['ADDED', a('11', 'web')]).events('ns1', ['ADDED', a('11', 'web')]);
     d.events('web', ['DELETED', a('12', 'db')]);
     expect(d.names('ns1')).toEqual(['ns1/a@12']);
+    expect(d.pending()).toEqual({});
+  });
+
+  it('treat a DELETED carrying the last state that matched (as API servers send it) of an object another watch shows alive as leaving', () => {
+    const d = new StoreDriver()
+      .watch('red', { labelSelector: 'group in (red,blue)' })
+      .watch('ns1', { namespace: 'ns1' })
+      .watch('quiet', { namespace: 'ns2' })
+      .query('ns1', 'ns1', { namespace: 'ns1' });
+    d.list('red', '10', []).list('ns1', '10', []).list('quiet', '10', []);
+    const a = (rv: string, group: string) => pod('a', { namespace: 'ns1', rv, labels: { group } });
+    d.events('red', ['ADDED', a('11', 'red')]).events('ns1', ['ADDED', a('11', 'red')]);
+    // Either order of arrival; `quiet` never reaches 12 (no event, no bookmark).
+    d.events('ns1', ['MODIFIED', a('12', 'green')]).events('red', ['DELETED', a('12', 'red')]);
+    expect(d.names('ns1')).toEqual(['ns1/a@12']);
+    expect(d.object('uid-a')?.metadata?.labels).toEqual({ group: 'green' });
+    d.events('red', ['ADDED', a('13', 'blue')]).events('ns1', ['MODIFIED', a('13', 'blue')]);
+    d.events('red', ['DELETED', a('14', 'blue')]).events('ns1', ['MODIFIED', a('14', 'green')]);
+    expect(d.names('ns1')).toEqual(['ns1/a@14']);
+    expect(d.object('uid-a')?.metadata?.labels).toEqual({ group: 'green' });
+    expect(d.pending()).toEqual({});
+  });
+
+  it("show the client's write of an object a watch saw leave, though the watch that still holds it lags", () => {
+    const d = new StoreDriver()
+      .watch('red', { labelSelector: 'group=red' })
+      .watch('ns1', { namespace: 'ns1' })
+      .query('red', 'red', { labelSelector: 'group=red' });
+    d.list('red', '10', []).list('ns1', '10', []);
+    const a = (rv: string, group: string) => pod('a', { namespace: 'ns1', rv, labels: { group } });
+    d.events('red', ['ADDED', a('11', 'red')]).events('ns1', ['ADDED', a('11', 'red')]);
+    // Moved to green at 12 (ns1 has not delivered it yet), then back to red by this client at 13.
+    d.events('red', ['DELETED', a('12', 'red')]);
+    d.write(a('13', 'red'));
+    expect(d.names('red')).toEqual(['ns1/a@13']);
+  });
+
+  it("keep the client's own delete final when a watch had seen the object leave before it", () => {
+    const d = new StoreDriver()
+      .watch('a', { labelSelector: 'app=a' })
+      .watch('ns1', { namespace: 'ns1', labelSelector: 'app in (a,b)' })
+      .query('ns1', 'ns1', { namespace: 'ns1', labelSelector: 'app in (a,b)' });
+    d.list('a', '10', []).list('ns1', '10', []);
+    const at = (rv: string, app: string) => pod('p', { namespace: 'ns1', rv, labels: { app } });
+    // Relabelled a -> b at 12: watch `a` sends its DELETED (the last state that matched).
+    d.events('a', ['ADDED', at('11', 'a')], ['DELETED', at('12', 'a')]);
+    // This client deletes it at 13, answered with the object: the deletion is the client's now.
+    d.deleted(at('13', 'b'));
+    // ns1 lags: its MODIFIED at 12 shows the object alive after the leave, not after the delete.
+    d.events('ns1', ['ADDED', at('11', 'a')], ['MODIFIED', at('12', 'b')]);
+    expect(d.names('ns1')).toEqual([]);
+  });
+
+  it('still hide an object a watch saw deleted while another watch lags', () => {
+    const d = new StoreDriver()
+      .watch('red', { labelSelector: 'group=red' })
+      .watch('ns1', { namespace: 'ns1' })
+      .query('ns1', 'ns1', { namespace: 'ns1' });
+    d.list('red', '10', []).list('ns1', '10', []);
+    const a = (rv: string) => pod('a', { namespace: 'ns1', rv, labels: { group: 'red' } });
+    d.events('red', ['ADDED', a('11')]).events('ns1', ['ADDED', a('11')]);
+    d.events('red', ['DELETED', a('12')]);
+    expect(d.names('ns1')).toEqual([]);
+    d.events('ns1', ['DELETED', a('12')]);
+    expect(d.names('ns1')).toEqual([]);
     expect(d.pending()).toEqual({});
   });
 

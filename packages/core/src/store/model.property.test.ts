@@ -35,11 +35,19 @@ const watches = [
     labelSelector: 'app in (a,b)',
     match: (o: KubernetesObject) => o.metadata?.namespace === 'ns1' && (app(o) === 'a' || app(o) === 'b'),
   },
+  // No selectors: its DELETED is a deletion, never a leave, and dates the client's deletions.
+  {
+    key: 'C',
+    namespace: 'ns2',
+    labelSelector: '',
+    match: (o: KubernetesObject) => o.metadata?.namespace === 'ns2',
+  },
 ] as const;
 const queries = [
   { id: 'qA', watch: 0 },
   { id: 'qA2', watch: 0 },
   { id: 'qB', watch: 1 },
+  { id: 'qC', watch: 2 },
 ];
 const late = { id: 'qLate', watch: 1 };
 
@@ -59,7 +67,7 @@ type Command =
 
 const slot = fc.integer({ min: 0, max: slots.length - 1 });
 const label = fc.constantFrom('a', 'b', undefined);
-const w = fc.integer({ min: 0, max: 1 });
+const w = fc.integer({ min: 0, max: watches.length - 1 });
 const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ t: fc.constant('write' as const), slot, app: label }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('delete' as const), slot }) },
@@ -141,7 +149,8 @@ class Harness {
 
   /**
    * `watchCount` 1: watch A alone, so that its lists take the store's bulk path for the only watch
-   * of a kind (`Batch.adoptFirstList`); 2: both watches, the general path.
+   * of a kind (`Batch.adoptFirstList`); 2: A and B, both with selectors, the general path; 3: also C,
+   * without selectors, whose DELETED events date the client's deletions.
    */
   constructor(readonly watchCount = 2) {
     const live = watches.slice(0, watchCount);
@@ -434,7 +443,7 @@ describe('the store against a reference model', () => {
     fc.assert(
       fc.property(
         fc.boolean(),
-        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 1, max: watches.length }),
         // Objects on the server before the first list, so that first lists are not empty.
         fc.array(fc.record({ slot, app: label }), { maxLength: 4 }),
         fc.array(command, { maxLength: 80, size: 'max' }),

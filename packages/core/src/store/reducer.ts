@@ -41,6 +41,8 @@ const watchEvents: Case<typeof actions.watchEvents> = (b, { key, events }) => {
   const r0 = b.reflectors.get(key);
   if (!r0) return;
   const held = new TreeEditor(r0.held);
+  // Without selectors a watch's DELETED is a deletion; with them it may be a leave (markDeleted).
+  const certain = !r0.labelSelector && !r0.fieldSelector;
   let resourceVersion = r0.resourceVersion;
   let count = 0;
   let bookmarks = 0;
@@ -53,11 +55,21 @@ const watchEvents: Case<typeof actions.watchEvents> = (b, { key, events }) => {
       if (!uid) continue;
       count++;
       if (replay) continue;
-      b.upsertObject(ev.object, r0.groupKind);
       if (ev.type === 'DELETED') {
         held.delete(uid);
-        if (isFinalDeletion(r0, ev.object)) b.markDeleted(uid, evRv!, r0.groupKind, r0.key);
-      } else held.set(uid, true);
+        // API servers send the last state that matched, at the version of the change, both when
+        // the object is deleted and when it only leaves the watch's selectors. When the store
+        // holds the object alive at that version or later, it left: the event's state is older
+        // than the one held under the same version, and no deletion is marked.
+        if (!b.aliveAt(uid, evRv)) {
+          b.upsertObject(ev.object, r0.groupKind);
+          if (isFinalDeletion(r0, ev.object)) b.markDeleted(uid, evRv!, r0.groupKind, r0.key, certain);
+        }
+      } else {
+        b.liftSeenDeletion(ev.object, r0.groupKind);
+        b.upsertObject(ev.object, r0.groupKind);
+        held.set(uid, true);
+      }
       b.touch(r0.groupKind, uid);
     }
     if (evRv && !replay) resourceVersion = evRv;
@@ -82,6 +94,8 @@ const localWrite: Case<typeof actions.localWrite> = (b, { groupKind, object, del
   const uid = object.metadata?.uid;
   if (!uid) return;
   const rv = object.metadata?.resourceVersion ?? '';
+  // A write answered at or after a deletion a watch saw proves the object alive: it only left.
+  if (!deleted && rv) b.liftSeenDeletion(object, groupKind);
   const held = b.objects.get(uid);
   const judged = judgeLocalWrite(held, rv, deleted, b.reflectorsOf(groupKind), b.arrival);
   if (judged === 'ignore') return;
@@ -136,6 +150,7 @@ const listCompleted: Case<typeof actions.listCompleted> = (b, { key, resourceVer
   if (!held) {
     const editor = new TreeEditor(emptyTree<true>());
     treeForEach(items, (obj, uid) => {
+      b.liftSeenDeletion(obj, r.groupKind);
       b.upsertObject(obj, r.groupKind);
       editor.set(uid, true);
       b.touch(r.groupKind, uid);

@@ -25,9 +25,13 @@ import { treeHas } from './tree.js';
  *    DELETED event of an object that still matches its watch, hides the object from every query
  *    until every watch of the kind has passed the deletion; any write of that UID answered later
  *    was made before it and is ignored. A delete answered with a `Status` has no version: it
- *    waits for one, from a watch's DELETED or the client's consistent list (`deletionVersion`),
- *    and no watch reaches it before. {@link isFinalDeletion}, {@link judgeLocalWrite},
- *    {@link reached}
+ *    waits for one, from the DELETED of a watch without selectors or the client's consistent list
+ *    (`deletionVersion`), and no watch reaches it before. API servers send the same DELETED (the
+ *    last state that matched, at the change's version) when an object only leaves a watch's
+ *    selectors: such a deletion is only `seen`, and lifted by any event, list item or write that
+ *    shows the object alive at its version or later; a DELETED at a version the store already
+ *    holds the object alive at is a leave. {@link isFinalDeletion}, {@link judgeLocalWrite},
+ *    {@link reached}, `Batch.markDeleted`, `Batch.liftSeenDeletion`
  * 6. No going back. An object no watch holds any more is kept, hidden, at its version while some
  *    watch of the kind has not reached it (a floor), so that a lagging watch's older events cannot
  *    show an older version than one already shown. {@link letGo}
@@ -65,10 +69,13 @@ export function isReplay(eventVersion: string | undefined, watchVersion: string)
 }
 
 /**
- * Rule 5: whether a DELETED event says the object is gone, rather than that it left the watch's
- * selectors (then it still exists). Proved by `coherence.test.ts` ('hide an object from every
- * query once one watch has seen it deleted', "treat a DELETED of an object that left a watch's
- * selector as leaving, not as a deletion").
+ * Rule 5: whether a DELETED event may say the object is gone: not when its object no longer matches
+ * the watch (it left the selectors; a server that sends the new state on a leave). kube-apiserver
+ * and the fake send the last state that matched, which always matches: for them a leave is told
+ * from a deletion later, by the object showing alive (`Batch.liftSeenDeletion`). Proved by
+ * `coherence.test.ts` ('hide an object from every query once one watch has seen it deleted',
+ * "treat a DELETED of an object that left a watch's selector as leaving, not as a deletion", 'treat
+ * a DELETED carrying the last state that matched ... as leaving').
  */
 export function isFinalDeletion(r: ReflectorState, object: KubernetesObject): boolean {
   return !!object.metadata?.resourceVersion && queryMatches(r, object);
@@ -112,6 +119,8 @@ export function judgeLocalWrite(
 ): LocalWriteJudgement {
   if (watches.length === 0) return 'ignore';
   if (held?.local?.deleted) {
+    // The client's own deletion replaces one a watch only saw (which may have been a leave).
+    if (deleted && held.local.seen) return 'keep';
     // Final for its UID: any write answered later was made before the deletion.
     return deleted && resourceVersion && !held.local.resourceVersion ? 'date-deletion' : 'ignore';
   }

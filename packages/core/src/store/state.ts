@@ -77,6 +77,12 @@ export interface LocalWrite {
    * version than one already shown.
    */
   readonly floor?: boolean;
+  /**
+   * A deletion a watch's DELETED event told of, not one the client made. The API server sends the
+   * same DELETED (the last state that matched, at the new version) when an object leaves a watch's
+   * selectors, so any event or list showing the object at this version or later lifts it.
+   */
+  readonly seen?: boolean;
 }
 
 /** One object, held once whatever the number of queries that show it. */

@@ -16,20 +16,30 @@ import * as actions from '../actions.js';
  *   version; until then it is kept, hidden, as a floor that older events cannot go below.
  * - A query shows an object that matches its watch (newest version) and is held by the watch or
  *   has a pending local write the watch has not reached; a pending local delete hides it.
- * - A DELETED event of an object that still matches the watch is final (UIDs are never reused):
- *   it is pending, as a local delete, until every watch has reached it. (A DELETED of one that no
- *   longer matches: it left the set.)
+ * - A DELETED event of an object that still matches the watch is a deletion (UIDs are never
+ *   reused): pending, as a local delete, until every watch has reached it; several: the latest.
+ *   (A DELETED of one that no longer matches: it left the set.) But a watch with selectors gets
+ *   the same DELETED (the last state that matched, at the new version) when the object only
+ *   leaves them: so the deletion is only "seen", and an event, list item or write showing the
+ *   object alive at its version or later lifts it. A DELETED at a version the object is already
+ *   held alive at is a leave.
  * - A deletion is final for its UID: once one is pending, every later write of that UID is ignored
  *   (it can only be older than the deletion).
  * - A delete answered without a resourceVersion (a `Status`) is pending at an unknown version,
- *   which no watch reaches, until a watch's DELETED or the client's consistent list
- *   (`deletionVersion`) gives it one. Any other write without a resourceVersion is ignored.
+ *   which no watch reaches, until the client's consistent list (`deletionVersion`) gives it one.
+ *   Any other write without a resourceVersion is ignored.
+ * - The DELETED of a watch without selectors is the deletion itself: its version replaces that of
+ *   the client's own deletion. A selector's DELETED never dates the client's deletion (it may be
+ *   an earlier leave).
  */
 export class ReferenceStore {
   readonly watches = new Map<string, RefWatch>();
   readonly objects = new Map<string, KubernetesObject>();
   /** Pending local entries; `rv` undefined: a deletion whose version is not known yet. */
-  readonly local = new Map<string, { rv: number | undefined; deleted: boolean; floor?: boolean }>();
+  readonly local = new Map<
+    string,
+    { rv: number | undefined; deleted: boolean; floor?: boolean; seen?: boolean }
+  >();
   readonly queries = new Map<string, string>();
 
   constructor(private readonly matchers: Record<string, (obj: KubernetesObject) => boolean>) {}
@@ -38,7 +48,8 @@ export class ReferenceStore {
     if (actions.reflectorAdded.match(a)) {
       const match = this.matchers[a.payload.key];
       if (!match) throw new Error(`no matcher for watch ${a.payload.key}`);
-      this.watches.set(a.payload.key, { rv: undefined, held: new Set(), match });
+      const certain = !a.payload.labelSelector && !a.payload.fieldSelector;
+      this.watches.set(a.payload.key, { rv: undefined, held: new Set(), match, certain });
     } else if (actions.queryBound.match(a)) {
       this.queries.set(a.payload.id, a.payload.watchKey);
     } else if (actions.listStarted.match(a)) {
@@ -51,7 +62,10 @@ export class ReferenceStore {
     } else if (actions.listCompleted.match(a)) {
       const w = this.watch(a.payload.key);
       const items = w.buffer ?? new Map();
-      for (const obj of items.values()) this.keepNewest(obj);
+      for (const obj of items.values()) {
+        this.liftSeen(obj);
+        this.keepNewest(obj);
+      }
       w.held = new Set(items.keys());
       w.rv = Number(a.payload.resourceVersion);
       w.buffer = undefined;
@@ -62,21 +76,37 @@ export class ReferenceStore {
         if (w.rv !== undefined && evRv <= w.rv) continue;
         w.rv = evRv;
         if (ev.type === 'BOOKMARK') continue;
+        const id = uid(ev.object);
+        if (ev.type !== 'DELETED') {
+          this.liftSeen(ev.object);
+          this.keepNewest(ev.object);
+          w.held.add(id);
+          continue;
+        }
+        w.held.delete(id);
+        const pending = this.local.get(id);
+        const held = this.objects.get(id);
+        const heldRv = held && rvOf(held);
+        if (!pending?.deleted && heldRv !== undefined && heldRv >= evRv) continue; // left
         this.keepNewest(ev.object);
-        if (ev.type === 'DELETED') {
-          w.held.delete(uid(ev.object));
-          // A DELETED of an object that no longer matches says it left the set, not that it is gone.
-          if (w.match(ev.object)) this.local.set(uid(ev.object), { rv: evRv, deleted: true });
-        } else w.held.add(uid(ev.object));
+        // A DELETED of an object that no longer matches says it left the set, not that it is gone.
+        if (!w.match(ev.object)) continue;
+        if (pending?.deleted && !pending.seen) {
+          if (w.certain) this.local.set(id, { rv: evRv, deleted: true });
+        } else if (!pending?.deleted || pending.rv === undefined || evRv > pending.rv) {
+          this.local.set(id, { rv: evRv, deleted: true, seen: true });
+        }
       }
     } else if (actions.localWrite.match(a)) {
       const { object, deleted } = a.payload;
       const id = uid(object);
-      const held = this.objects.get(id);
       const writeRv = rvOf(object);
       if (this.watches.size === 0) return;
+      if (!deleted && writeRv !== undefined) this.liftSeen(object);
+      const held = this.objects.get(id);
       const pending = this.local.get(id);
-      if (pending?.deleted) {
+      // The client's own deletion replaces one a watch only saw (which may have been a leave).
+      if (pending?.deleted && !(deleted && pending.seen)) {
         if (deleted && pending.rv === undefined && writeRv !== undefined) pending.rv = writeRv;
       } else if (writeRv === undefined) {
         if (deleted) {
@@ -125,6 +155,15 @@ export class ReferenceStore {
     return w;
   }
 
+  /** An object alive at or after a deletion a watch saw: that deletion was the object leaving. */
+  private liftSeen(obj: KubernetesObject): void {
+    const id = uid(obj);
+    const pending = this.local.get(id);
+    if (!pending?.deleted || !pending.seen || pending.rv === undefined || rv(obj) < pending.rv) return;
+    this.local.delete(id);
+    this.objects.set(id, obj);
+  }
+
   private keepNewest(obj: KubernetesObject): void {
     const held = this.objects.get(uid(obj));
     const heldRv = held && rvOf(held);
@@ -150,6 +189,8 @@ interface RefWatch {
   held: Set<string>;
   buffer?: Map<string, KubernetesObject> | undefined;
   readonly match: (obj: KubernetesObject) => boolean;
+  /** No label or field selector: its DELETED is a deletion, never a leave. */
+  readonly certain: boolean;
 }
 
 /** Whether watch `w` has reached version `rv`; an unknown version is reached by none. */

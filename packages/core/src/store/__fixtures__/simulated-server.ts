@@ -12,7 +12,7 @@ export interface Change {
  * A tiny API server for one kind, for model tests: a global resourceVersion counter, objects in
  * fixed slots (namespace/name), a new uid on every create, and a history from which each watch
  * derives its events the way the real one does (an object entering a selector is ADDED, leaving it
- * is DELETED with its new state).
+ * is DELETED with the last state that matched, at the new resourceVersion, as a deletion is).
  */
 export class SimulatedServer {
   rv: number;
@@ -62,11 +62,9 @@ export class SimulatedServer {
     const was = change.before !== undefined && match(change.before);
     const is = change.after !== undefined && match(change.after);
     if (is) return { type: was ? 'MODIFIED' : 'ADDED', object: structuredClone(change.after!) };
-    if (was)
-      return {
-        type: 'DELETED',
-        object: change.after ? structuredClone(change.after) : withRv(change.before!, change.rv),
-      };
+    // Deleted, or left the selector: kube-apiserver sends the last state that matched, at the
+    // version of the change, either way (its etcd3 watcher and its cacher alike), and so does the fake.
+    if (was) return { type: 'DELETED', object: withRv(change.before!, change.rv) };
     return undefined;
   }
 
