@@ -15,6 +15,7 @@ import { fieldTypesContract } from './cases/field-types.js';
 import { fieldValidationContract } from './cases/field-validation.js';
 import { leaseContract } from './cases/leases.js';
 import { lifecycleContract } from './cases/lifecycle.js';
+import { managedFieldsResetContract } from './cases/managed-fields-reset.js';
 import { metadataOnlyContract } from './cases/metadata-only.js';
 import { openApiContract } from './cases/openapi.js';
 import { patchContract } from './cases/patch.js';
@@ -63,6 +64,7 @@ export function defineContract(name: string, getTarget: () => Promise<ContractTa
     watchContract(ctx);
     metadataOnlyContract(ctx);
     patchContract(ctx);
+    managedFieldsResetContract(ctx);
     crdContract(ctx);
     fieldValidationContract(ctx);
     fieldTypesContract(ctx);

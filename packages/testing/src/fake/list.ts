@@ -146,7 +146,7 @@ export async function streamList(res: ServerResponse, req: ListRequest, store: O
         buffer = '';
       }
     }
-    res.end(`${buffer}]}`);
+    res.end(`${buffer}]}\n`);
     return;
   }
   // Take the snapshot synchronously (references only), so writes while the socket drains cannot
@@ -163,5 +163,5 @@ export async function streamList(res: ServerResponse, req: ListRequest, store: O
       if (drained) await drained;
     }
   }
-  res.end(`${buffer}]}`);
+  res.end(`${buffer}]}\n`);
 }

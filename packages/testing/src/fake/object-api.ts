@@ -16,6 +16,7 @@ import {
   typedPatchTypeError,
 } from './field-validation.js';
 import { clone, deepEqual, isObject, type JsonObject } from './json.js';
+import { withLastApplied } from './last-applied.js';
 import { type FieldScope, type ManagedFieldsEntry, trackUpdate } from './managed-fields.js';
 import { atVersion, ordered, withRv } from './object-shape.js';
 import { PATCH_TYPES, patchObject } from './patch/index.js';
@@ -286,10 +287,16 @@ export class ObjectApi {
     const causes = validateUpdate(r, next, current);
     if (causes.length > 0) throw errors.invalid(r, name, causes);
     const now = timestamp();
+    // A write that sets managedFields starts from them, as the apiserver's field manager does
+    // (kubectl's upgrade from client-side to server-side apply rewrites them with a JSON patch);
+    // one that leaves them out or empty keeps the stored ones. [{}] clears them.
+    const given = (next.metadata as JsonObject).managedFields;
+    const base =
+      !opts.subresource && Array.isArray(given) && given.length > 0 ? given : current.metadata?.managedFields;
     (next.metadata as JsonObject).managedFields =
       managedFields ??
       trackUpdate(
-        (current.metadata?.managedFields ?? []) as ManagedFieldsEntry[],
+        (base ?? []) as ManagedFieldsEntry[],
         current as JsonObject,
         next,
         this.scope(r, opts.subresource),
@@ -462,19 +469,20 @@ export class ObjectApi {
       scope: this.scope(r, opts.subresource),
       ...(opts.subresource ? { subresource: opts.subresource } : {}),
     });
+    const applied = opts.subresource ? result.object : withLastApplied(result.object, config, opts.manager);
     if (!current) {
       if (opts.subresource) throw errors.notFound(r, name);
       const body = {
-        ...result.object,
+        ...applied,
         apiVersion: config.apiVersion,
         kind: config.kind,
-        metadata: { ...(result.object.metadata as JsonObject | undefined), name },
+        metadata: { ...(applied.metadata as JsonObject | undefined), name },
       };
       return this.create(r, namespace, body, opts, result.managedFields);
     }
     const body = {
-      ...decodeObject(r, result.object, 'document').object,
-      metadata: { ...(result.object.metadata as JsonObject), resourceVersion: undefined },
+      ...decodeObject(r, applied, 'document').object,
+      metadata: { ...(applied.metadata as JsonObject), resourceVersion: undefined },
     };
     return this.replace(r, current, body, opts, result.managedFields);
   }

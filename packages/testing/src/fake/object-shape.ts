@@ -23,7 +23,7 @@ const METADATA_ORDER = [
 ];
 
 /** Metadata maps and lists that Go writes with `omitempty`: empty, they are left out (a patch that removes every label). */
-const OMIT_EMPTY = new Set(['labels', 'annotations', 'ownerReferences', 'finalizers']);
+const OMIT_EMPTY = new Set(['labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields']);
 
 const omitted = (k: string, v: unknown) =>
   v === undefined ||

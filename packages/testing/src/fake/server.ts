@@ -117,14 +117,19 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/**
+ * A JSON answer. The apiserver's encoder ends API objects (and Status, discovery, lists) with a
+ * newline, which `kubectl get --raw` prints; `/version` and the OpenAPI documents have none.
+ */
 function sendJson(
   res: ServerResponse,
   code: number,
   body: unknown,
   contentType = 'application/json',
   headers: Record<string, string | readonly string[]> = {},
+  newline = true,
 ): void {
-  const text = JSON.stringify(body);
+  const text = newline ? `${JSON.stringify(body)}\n` : JSON.stringify(body);
   res.writeHead(code, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
@@ -216,7 +221,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
         res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('ok');
         return;
       case 'version':
-        sendJson(res, 200, versionInfo());
+        sendJson(res, 200, versionInfo(), 'application/json', {}, false);
         return;
       case 'openapi-v2':
         // kubectl asks for the protobuf form, only as a fallback (ALLOWED_DIFFERENCES.openapi).
@@ -225,7 +230,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
         sendText(res, 200, openapi.v2Document());
         return;
       case 'openapi-v3-index':
-        sendJson(res, 200, openapi.v3Index());
+        sendJson(res, 200, openapi.v3Index(), 'application/json', {}, false);
         return;
       case 'openapi-v3': {
         const doc = openapi.v3Document(target.path);
@@ -321,7 +326,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
         const conversion = negotiate(req.headers.accept, table, protobuf);
         checkConversion(r, conversion, false);
         const obj = atVersion(r, api.get(r, namespace, name as string));
-        sendText(res, 200, renderGet(obj, conversion));
+        sendText(res, 200, `${renderGet(obj, conversion)}\n`);
         return;
       }
       case 'list': {

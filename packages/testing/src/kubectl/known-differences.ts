@@ -13,9 +13,6 @@ export const DIFFERENCE_CAUSES = {
     'kube-apiserver gives a Service a free cluster IP chosen at random from the service range (10.0.0.0/24, above its ' +
     'low band); the fake allocates from the same range the same way, so only the address differs (CLUSTER-IP, IP, IPs). ' +
     'The comparison normalizes random values it can name (uids, times), not addresses.',
-  managedFields:
-    'kubectl apply --server-side after a client-side apply rewrites metadata.managedFields with a JSON patch; the fake ' +
-    "recomputes managedFields instead of taking a client's (ALLOWED_DIFFERENCES.managedFieldsOfUpdates).",
   descriptions:
     "OpenAPI descriptions come from client-node's models of an older minor, which lack the descriptions of fields typed " +
     'by another model and some newer wording (ALLOWED_DIFFERENCES.openapi).',

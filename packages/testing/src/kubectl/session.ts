@@ -155,7 +155,7 @@ export const SESSION: readonly KubectlStep[] = [
   { command: 'describe deployment web' },
   { command: 'describe service web', differs: 'serviceIPs' },
   { command: 'get configmaps -A -l app=web' },
-  { command: 'get --raw /api/v1/namespaces/$NS/configmaps/settings', differs: 'managedFields' },
+  { command: 'get --raw /api/v1/namespaces/$NS/configmaps/settings' },
   { command: 'get --raw /healthz' },
   { command: 'get --raw /readyz' },
 
