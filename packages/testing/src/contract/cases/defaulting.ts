@@ -370,12 +370,10 @@ export function defaultingContract(ctx: ContractContext) {
           .http()
           .post('/apis/scheduling.k8s.io/v1/priorityclasses', { metadata: { name: priority }, value: 5 });
         expect(pc.body).toMatchObject({ value: 5, preemptionPolicy: 'PreemptLowerPriority' });
-        const sc = await ctx
-          .http()
-          .post('/apis/storage.k8s.io/v1/storageclasses', {
-            metadata: { name: storage },
-            provisioner: 'example.com/none',
-          });
+        const sc = await ctx.http().post('/apis/storage.k8s.io/v1/storageclasses', {
+          metadata: { name: storage },
+          provisioner: 'example.com/none',
+        });
         expect(sc.body).toMatchObject({ reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate' });
       } finally {
         await ctx.http().delete(`/apis/scheduling.k8s.io/v1/priorityclasses/${priority}`);
