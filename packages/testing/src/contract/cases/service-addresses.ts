@@ -175,6 +175,34 @@ export function serviceAddressesContract(ctx: ContractContext) {
       expect(back.body.spec.clusterIP).toBe(created.body.spec.clusterIP);
     });
 
+    it('gives a LoadBalancer with the Local traffic policy a health check node port, and takes it back', async () => {
+      const ns = ctx.namespace();
+      const name = ctx.name('lb');
+      const local = { type: 'LoadBalancer', externalTrafficPolicy: 'Local' };
+      const created = await ctx.http().post(services(ns), service(name, local));
+      expect(created.status).toBe(201);
+      const health = created.body.spec.healthCheckNodePort;
+      expect(health).toBeGreaterThanOrEqual(30000);
+      expect(health).toBeLessThanOrEqual(32767);
+      expect(health).not.toBe(created.body.spec.ports[0].nodePort);
+      const other = ctx.name('lb');
+      const taken = await ctx
+        .http()
+        .post(services(ns), service(other, { ...local, healthCheckNodePort: health }));
+      const why = `failed to allocate requested HealthCheck NodePort ${health}: provided port is already allocated`;
+      expect(taken.body).toEqual(
+        failure(500, 'InternalError', `Internal error occurred: ${why}`, { causes: [{ message: why }] }),
+      );
+      const cluster = await ctx
+        .http()
+        .patch(`${services(ns)}/${name}`, 'application/merge-patch+json', {
+          spec: { externalTrafficPolicy: 'Cluster' },
+        });
+      expect(cluster.body.spec.healthCheckNodePort).toBeUndefined();
+      const dry = await ctx.http().post(`${services(ns)}?dryRun=All`, service(other, local));
+      expect([dry.body.spec.ports[0].nodePort, dry.body.spec.healthCheckNodePort]).toEqual([32769, 32770]);
+    });
+
     it('drops the addresses of a Service that becomes an ExternalName', async () => {
       const name = ctx.name('ext');
       await ctx.http().post(services(ctx.namespace()), service(name));

@@ -14,6 +14,7 @@ function heldBy(svc: KubernetesObject | undefined): { ips: number[]; ports: numb
   const ports = (Array.isArray(spec?.ports) ? spec.ports : [])
     .map((p: unknown) => (isObject(p) && typeof p.nodePort === 'number' ? p.nodePort : undefined))
     .filter((n: number | undefined): n is number => n !== undefined);
+  if (typeof spec?.healthCheckNodePort === 'number') ports.push(spec.healthCheckNodePort);
   return { ips, ports };
 }
 

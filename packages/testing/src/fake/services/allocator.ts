@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { SeededRandom } from '../clock.js';
 import { deepEqual, isObject, type JsonObject } from '../json.js';
-import { field, type StatusCause } from '../status.js';
+import { errors, field, type StatusCause } from '../status.js';
 import type { ObjectStore } from '../store.js';
 import { AllocationTable } from './allocation-table.js';
 import {
@@ -70,7 +70,62 @@ export class ServiceAllocator {
     if (old) this.dropTypeDependentFields(spec, old);
     if (spec.type !== 'ExternalName') this.allocateIps(spec, old, selfKey, dryRun, causes);
     if (causes.length === 0) this.allocateNodePorts(spec, old, selfKey, dryRun, causes);
+    if (causes.length === 0) this.allocateHealthCheckPort(spec, old, selfKey, dryRun);
     return causes;
+  }
+
+  /**
+   * A LoadBalancer Service with `externalTrafficPolicy: Local` gets a node port for the load
+   * balancer's health checks (after its ports' node ports); one asked for that cannot be had is an
+   * internal error (500), as the apiserver answers it.
+   */
+  private allocateHealthCheckPort(
+    spec: JsonObject,
+    old: JsonObject | undefined,
+    selfKey: string,
+    dryRun: boolean,
+  ): void {
+    const held = old?.healthCheckNodePort;
+    if (spec.type !== 'LoadBalancer' || spec.externalTrafficPolicy !== 'Local') {
+      if (held !== undefined && spec.healthCheckNodePort === held) delete spec.healthCheckNodePort;
+      return;
+    }
+    const requested = spec.healthCheckNodePort;
+    if (!blank(requested) && requested !== 0) {
+      if (requested === held) return;
+      const n = requested as number;
+      const why =
+        n < NODE_PORTS.first || n > NODE_PORTS.last
+          ? `provided port is not in the valid range. The range of valid ports is ${NODE_PORTS.first}-${NODE_PORTS.last}`
+          : this.table.portTaken(n, selfKey) || this.portsOf(spec).has(n)
+            ? 'provided port is already allocated'
+            : undefined;
+      if (why) throw errors.internal(`failed to allocate requested HealthCheck NodePort ${n}: ${why}`);
+      return;
+    }
+    if (typeof held === 'number') {
+      spec.healthCheckNodePort = held;
+      return;
+    }
+    const own = this.portsOf(spec);
+    const size = NODE_PORTS.last - NODE_PORTS.first + 1;
+    spec.healthCheckNodePort = dryRun
+      ? Math.max(DRY_RUN_NODE_PORT - 1, ...own) + 1
+      : pickFree(
+          NODE_PORTS.first,
+          NODE_PORTS.last,
+          rangeOffset(size, 32, 128),
+          { has: (n) => own.has(n) || this.table.portTaken(n, selfKey) },
+          this.random,
+        );
+  }
+
+  private portsOf(spec: JsonObject): Set<number> {
+    return new Set(
+      list(spec.ports)
+        .map((p) => (isObject(p) ? p.nodePort : undefined))
+        .filter((n): n is number => typeof n === 'number'),
+    );
   }
 
   /** A type change clears what only the old type has, unless the same write set it (dropTypeDependentFields). */
