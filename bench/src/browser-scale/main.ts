@@ -1,6 +1,6 @@
 /**
  * `node --expose-gc bench/dist/browser-scale/main.js [--server real|fake] [--pods 30000]
- *  [--rate 100] [--seconds 30] [--heap-every 60] [--modes 'projection=whole,projection=projected'] [--no-store-heap] [--no-profile]`:
+ *  [--rate 100] [--seconds 30] [--heap-every 60] [--modes 'projection=whole,projection=projected'] [--no-store-heap] [--no-profile] [--source DIR]`:
  * the example dashboard at cluster scale in Chromium (issue 21). The cluster holds `pods` pods and
  * takes `rate` changes a second throughout. For each dashboard mode, a dashboard server (the kates
  * proxy with its fan-out) is started (a mode is the page's query string, see
@@ -45,6 +45,8 @@ const { values } = parseArgs({
     'no-store-heap': { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
     out: { type: 'string', default: fileURLToPath(new URL('../../out/browser-scale.md', import.meta.url)) },
+    /** A checkout to build the page from (a `git worktree` of a commit), not this working tree. */
+    source: { type: 'string' },
   },
 });
 const log = (line: string) =>
@@ -77,7 +79,9 @@ function storeHeap(kubeconfig: string, variant: string): Promise<HeapResult> {
 async function buildDashboard(outDir: string): Promise<void> {
   const { build } = (await import('vite')) as typeof import('vite');
   await build({
-    configFile: root('examples/dashboard/vite.config.ts'),
+    configFile: values.source
+      ? join(values.source, 'examples/dashboard/vite.config.ts')
+      : root('examples/dashboard/vite.config.ts'),
     logLevel: 'warn',
     // Unminified, so that a CPU profile names functions; React stays a production build.
     build: { outDir, sourcemap: false, minify: false, emptyOutDir: true },

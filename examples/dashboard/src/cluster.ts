@@ -56,7 +56,7 @@ export function connectionOf(search: string): Connection {
  * pages from memory, so each page is a round trip with no work at the API server, and 30k pods
  * take 3 pages rather than 15; projected, a page is about 8 MB.
  */
-const PAGE_SIZE = 10_000;
+export const LIST_PAGE_SIZE = 10_000;
 
 /**
  * Connects to the same-origin proxy (`server.js`, or `kubectl proxy` behind the page): the same
@@ -78,7 +78,7 @@ export function connect(
     reflector: {
       // Dashboards do not show managed fields; dropping them halves the memory of each object.
       transform: projection === 'projected' ? keepFields(SHOWN_FIELDS) : dropManagedFields,
-      pageSize: PAGE_SIZE,
+      pageSize: LIST_PAGE_SIZE,
       initialList,
     },
   });

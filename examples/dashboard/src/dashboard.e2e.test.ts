@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Client, createClient } from '@kates/core';
-import { DEFAULT_LIST_PAGE_SIZE } from '@kates/core/internal';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions } from '../../../packages/testing/src/browser/chromium.js';
 import { realCluster } from '../../../packages/testing/src/vitest/cluster.js';
 import { type Dashboard, startDashboard } from '../server.js';
+import { LIST_PAGE_SIZE } from './cluster.js';
 import { devToolsRecorder, type RecordedDevTools } from './e2e/devtools-recorder.js';
 import { measureFrames } from './e2e/frames.js';
 
@@ -150,7 +150,7 @@ describe('the dashboard in Chromium on the embedded API server with 10,000 pods'
     expect(devtools.maxStateBytes).toBeLessThan(20_000);
     expect(devtools.maxActionBytes).toBeLessThan(5_000);
     // List pages reach DevTools as counts, never as the objects themselves.
-    expect(devtools.maxListPageCount).toBe(DEFAULT_LIST_PAGE_SIZE);
+    expect(devtools.maxListPageCount).toBe(LIST_PAGE_SIZE);
     expect(errors).toEqual([]);
     await page.close();
   });
