@@ -8,8 +8,8 @@ import {
   withProjection,
 } from '@kates/core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { within } from './within.js';
 import { type KubeProxy, startKubeProxy } from '../start.js';
+import { within } from './within.js';
 
 const FIELDS = ['data.shown', 'metadata.labels'];
 const project = keepFields(FIELDS);

@@ -49,6 +49,9 @@ export interface WatchCacheOptions {
   readonly keepJson: boolean;
 }
 
+/** Projections per cache whose texts are kept (see `serializerFor`). */
+const MAX_KEPT_PROJECTIONS = 8;
+
 const FAILED_PHASES: ReadonlySet<ReflectorPhase> = new Set(['forbidden', 'unserved']);
 
 /**
@@ -149,8 +152,11 @@ export class WatchCache {
     if (!projection) return this.serializer;
     let s = this.projected.get(projection.key);
     if (!s) {
-      s = new Serializer(this.query.metadataOnly, this.options.keepJson, projection.transform);
-      this.projected.set(projection.key, s);
+      // Pages choose their projections: past a few per cache, texts are not kept (each costs about
+      // the projected JSON of every object), so that many distinct ones cannot fill the proxy.
+      const keep = this.options.keepJson && this.projected.size < MAX_KEPT_PROJECTIONS;
+      s = new Serializer(this.query.metadataOnly, keep, projection.transform);
+      if (keep) this.projected.set(projection.key, s);
     }
     return s;
   }
