@@ -1,5 +1,6 @@
 import { defaultHorizontalPodAutoscaler } from './defaults/autoscaling.js';
 import { defaultJob } from './defaults/job.js';
+import { defaultLimitRange } from './defaults/limit-range.js';
 import { defaultEndpoints, defaultNetworkPolicy } from './defaults/network.js';
 import { defaultPod } from './defaults/pod.js';
 import { defaultBinding } from './defaults/rbac.js';
@@ -59,6 +60,7 @@ const DEFAULTERS: Readonly<Record<string, Defaulter>> = {
   'batch/jobs': defaultJob,
   'batch/cronjobs': defaultCronJob,
   '/endpoints': defaultEndpoints,
+  '/limitranges': defaultLimitRange,
   'networking.k8s.io/networkpolicies': defaultNetworkPolicy,
   'rbac.authorization.k8s.io/rolebindings': defaultBinding,
   'rbac.authorization.k8s.io/clusterrolebindings': defaultBinding,

@@ -135,6 +135,8 @@ export function defaultingContract(ctx: ContractContext) {
               image: 'busybox:latest',
               env: [{ name: 'N', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
               livenessProbe: { httpGet: { port: 80 } },
+              // Set, so that a LimitRange another case leaves in the namespace adds nothing.
+              resources: { limits: { cpu: '500m' } },
             },
           ],
         },
@@ -158,6 +160,7 @@ export function defaultingContract(ctx: ContractContext) {
               failureThreshold: 3,
             },
             ...CONTAINER_DEFAULTS,
+            resources: { limits: { cpu: '500m' }, requests: { cpu: '500m' } },
             imagePullPolicy: 'Always',
           },
         ],
@@ -180,6 +183,36 @@ export function defaultingContract(ctx: ContractContext) {
         enableServiceLinks: true,
         preemptionPolicy: 'PreemptLowerPriority',
       });
+      expect(created.body.status).toEqual({ phase: 'Pending', qosClass: 'Burstable' });
+    });
+
+    it("gives a LimitRange's container item its default limit and request from max and min", async () => {
+      // A namespace of its own: a LimitRange with defaults changes every Pod created beside it.
+      const ns = ctx.name('limits');
+      expect((await ctx.http().post('/api/v1/namespaces', { metadata: { name: ns } })).status).toBe(201);
+      try {
+        const created = await ctx.http().post(`/api/v1/namespaces/${ns}/limitranges`, {
+          metadata: { name: 'limits' },
+          spec: {
+            limits: [
+              { type: 'Container', max: { cpu: '2' }, min: { memory: '64Mi' } },
+              { type: 'Pod', max: { cpu: '4' } },
+            ],
+          },
+        });
+        expect(created.body.spec.limits).toEqual([
+          {
+            type: 'Container',
+            max: { cpu: '2' },
+            min: { memory: '64Mi' },
+            default: { cpu: '2' },
+            defaultRequest: { cpu: '2', memory: '64Mi' },
+          },
+          { type: 'Pod', max: { cpu: '4' } },
+        ]);
+      } finally {
+        await ctx.http().delete(`/api/v1/namespaces/${ns}`);
+      }
     });
 
     it("gives a Service its type, session affinity, traffic policies and each port's protocol and target", async () => {

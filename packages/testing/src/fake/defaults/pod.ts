@@ -1,9 +1,11 @@
-import type { JsonObject } from '../json.js';
+import { isObject, type JsonObject } from '../json.js';
 import { defaultPodSpec } from './pod-spec.js';
+import { qosClass } from './qos.js';
 import { defaultValue, items, struct } from './set.js';
 
 /**
- * What a new Pod gets beyond its PodSpec defaults, from the admission plugins a default
+ * What a Pod gets beyond its PodSpec defaults: requests from its limits, on create its QoS class,
+ * and from the admission plugins a default
  * kube-apiserver runs: Priority (priority 0 and PreemptLowerPriority, with no PriorityClass named
  * and none global default) and DefaultTolerationSeconds (300 s for not-ready and unreachable nodes).
  */
@@ -22,7 +24,16 @@ function tolerates(tolerations: JsonObject[], key: string): boolean {
 export function defaultPod(pod: JsonObject, creating: boolean): void {
   const spec = struct(pod, 'spec');
   defaultPodSpec(spec, true);
+  // A Pod's container requests what it limits unless it says otherwise (SetDefaults_Pod).
+  for (const key of ['initContainers', 'containers'])
+    for (const c of items(spec, key)) {
+      const resources = struct(c, 'resources');
+      if (!isObject(resources.limits)) continue;
+      const requests = isObject(resources.requests) ? resources.requests : {};
+      resources.requests = { ...resources.limits, ...requests };
+    }
   if (!creating) return;
+  if (isObject(pod.status)) pod.status = { ...pod.status, qosClass: qosClass(spec) };
   const tolerations = items(spec, 'tolerations');
   const added = NO_EXECUTE_TAINTS.filter((key) => !tolerates(tolerations, key)).map((key) => ({
     key,
