@@ -1,6 +1,7 @@
 import type { KubernetesObject } from '../model/object.js';
+import { diffMembers } from '../store/member-changes.js';
 import type { KatesRootState } from '../store/store.js';
-import { diffTrees, emptyTree, type Tree } from '../store/tree.js';
+import { emptyTree, type Tree } from '../store/tree.js';
 import type { Delta } from './delta.js';
 import type { QueryBindings } from './query-bindings.js';
 import { rootSelectors } from './root-selectors.js';
@@ -96,7 +97,7 @@ function judge(
 ): boolean {
   const excluded = field.excluded;
   let exclusionsChanged = false;
-  diffTrees(field.members, now, (uid, was, is) => {
+  diffMembers(field.members, now, (uid, was, is) => {
     const obj = (is ?? was)!;
     if (predicate) {
       const out = is !== undefined && !predicate(is);
@@ -106,16 +107,23 @@ function judge(
         exclusionsChanged = true;
       }
     }
-    deltas?.push({
-      type: !was ? 'add' : !is ? 'delete' : 'update',
-      query,
-      ...(obj.apiVersion ? { apiVersion: obj.apiVersion } : {}),
-      ...(obj.kind ? { kind: obj.kind } : {}),
-      name: obj.metadata?.name ?? '',
-      ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}),
-      uid,
-      object: obj,
-    });
+    if (deltas) deltas.push(deltaOf(query, uid, obj, !was ? 'add' : !is ? 'delete' : 'update'));
   });
   return exclusionsChanged;
+}
+
+/**
+ * One delta, its optional fields set only when present. Assignments rather than conditional
+ * spreads: this runs in `update()`, which a controller calls a few times a second, so it is never
+ * optimized, and each spread of a small literal costs there.
+ */
+function deltaOf(query: string, uid: string, obj: KubernetesObject, type: Delta['type']): Delta {
+  const d: { -readonly [K in keyof Delta]?: Delta[K] } = { type, query };
+  if (obj.apiVersion) d.apiVersion = obj.apiVersion;
+  if (obj.kind) d.kind = obj.kind;
+  d.name = obj.metadata?.name ?? '';
+  if (obj.metadata?.namespace) d.namespace = obj.metadata.namespace;
+  d.uid = uid;
+  d.object = obj;
+  return d as Delta;
 }

@@ -79,25 +79,24 @@ export function queryStatusOf(q: QueryState, r: ReflectorState | undefined): Que
 }
 
 /**
- * Memoizes the sorted items of a query incrementally: given new members, it patches the previous
- * result rather than sorting again. Results equal a full rebuild; only the cost differs.
+ * The sorted items of one query, memoized incrementally: given new members, it patches the
+ * previous result rather than sorting again. Results equal a full rebuild; only the cost differs.
+ *
+ * A closure rather than reselect's `createSelector`: its argument memo (a cache entry per root
+ * state, compared and replaced on every call) cost more than the rest of `update()` after one
+ * change, in code a controller runs a few times a second and so never optimized (about 30 of the
+ * 45 us the items took at 10k objects, measured in the consumer of
+ * bench/src/micro/issue18-e2e.ts).
  */
-// biome-ignore lint/suspicious/noExplicitAny: reselect's memoizer contract is untyped
-function incrementalItems<F extends (...args: any[]) => any>(combiner: F): F & { clearCache(): void } {
-  const build = combiner as unknown as (members: Tree<KubernetesObject>) => readonly KubernetesObject[];
+function incrementalItems(): (members: Tree<KubernetesObject>) => readonly KubernetesObject[] {
   let lastMembers: Tree<KubernetesObject> | undefined;
   let lastItems: readonly KubernetesObject[] = [];
-  const memoized = (members: Tree<KubernetesObject>) => {
+  return (members) => {
     if (members === lastMembers) return lastItems;
-    lastItems = lastMembers ? updateSortedItems(lastMembers, lastItems, members) : build(members);
+    lastItems = lastMembers ? updateSortedItems(lastMembers, lastItems, members) : buildSortedItems(members);
     lastMembers = members;
     return lastItems;
   };
-  memoized.clearCache = () => {
-    lastMembers = undefined;
-    lastItems = [];
-  };
-  return memoized as unknown as F & { clearCache(): void };
 }
 
 const emptyMembers = emptyTree<KubernetesObject>();
@@ -117,11 +116,8 @@ export function createKatesSelectors<Root>(selectSlice: SliceSelector<Root>) {
     selectQueryItems(queryId: string): (root: Root) => readonly KubernetesObject[] {
       let sel = items.get(queryId);
       if (!sel) {
-        sel = createSelector(
-          [(root: Root) => selectSlice(root).queries[queryId]?.members ?? emptyMembers],
-          buildSortedItems,
-          { memoize: incrementalItems, argsMemoize: lruMemoize, ...noChecks },
-        );
+        const itemsOf = incrementalItems();
+        sel = (root: Root) => itemsOf(selectSlice(root).queries[queryId]?.members ?? emptyMembers);
         items.set(queryId, sel);
       }
       return sel;
