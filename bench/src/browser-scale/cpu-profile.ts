@@ -72,3 +72,49 @@ export function totalOf(profile: CpuProfile, pattern: RegExp): number {
   }
   return ms;
 }
+
+/** A stretch of the main thread busy without a break: when, how long, and its largest functions. */
+export interface BusyStretch {
+  /** ms from the profile's start. */
+  readonly at: number;
+  readonly ms: number;
+  readonly top: readonly { readonly fn: string; readonly ms: number }[];
+}
+
+/**
+ * The stretches of at least `minMs` in which every sample was busy (not `(idle)`, gaps between
+ * samples under `gapMs`): what a long task did, function by function (self time).
+ */
+export function busyStretches(profile: CpuProfile, minMs = 50, gapMs = 4): BusyStretch[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const out: BusyStretch[] = [];
+  let t = 0;
+  let start = -1;
+  let last = 0;
+  let self = new Map<string, number>();
+  const close = () => {
+    if (start >= 0 && last - start >= minMs) {
+      const top = [...self.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6)
+        .map(([fn, ms]) => ({ fn, ms }));
+      out.push({ at: start, ms: last - start, top });
+    }
+    start = -1;
+    self = new Map();
+  };
+  for (let i = 0; i < profile.samples.length; i++) {
+    const delta = (profile.timeDeltas[i] ?? 0) / 1000;
+    t += delta;
+    const node = byId.get(profile.samples[i] as number);
+    const key = node ? keyOf(node.callFrame) : '?';
+    const idle = key.startsWith('(idle)');
+    if (idle || (start >= 0 && delta > gapMs)) close();
+    if (idle) continue;
+    if (start < 0) start = t;
+    last = t;
+    self.set(key, (self.get(key) ?? 0) + delta);
+  }
+  close();
+  return out;
+}

@@ -62,6 +62,17 @@ export function renderScale(r: ScaleResult): string {
     );
   }
   for (const m of r.modes) {
+    if (!m.warm.busy?.length) continue;
+    lines.push(
+      '',
+      `${m.mode}: main thread busy over 50 ms without a break after the first view (CPU profile; the forced collections included):`,
+      ...m.warm.busy.map(
+        (b) =>
+          `- at ${(b.at / 1000).toFixed(1)} s, ${f0(b.ms)} ms: ${b.top.map((t) => `${t.fn} ${f0(t.ms)}`).join(', ')}`,
+      ),
+    );
+  }
+  for (const m of r.modes) {
     const b = m.warm.breakdown;
     if (!b) continue;
     lines.push(

@@ -1,5 +1,12 @@
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
-import { type CpuProfile, type ProfileLine, summarizeProfile, totalOf } from './cpu-profile.js';
+import {
+  type BusyStretch,
+  busyStretches,
+  type CpuProfile,
+  type ProfileLine,
+  summarizeProfile,
+  totalOf,
+} from './cpu-profile.js';
 import {
   apiRequests,
   type FirstView,
@@ -47,6 +54,8 @@ export interface PageRun {
    */
   readonly controlFramesOver50: number;
   readonly controlFrameMax: number;
+  /** With `profile`: the main thread's busy stretches over 50 ms after the first view, and what ran in them. */
+  readonly busy?: readonly BusyStretch[];
   /** Pods events the page took per second, median. */
   readonly eventsPerSec: number;
   /** Live heap after a full collection, MB, at each sample (minutes after the first view). */
@@ -105,6 +114,11 @@ export async function runPage(context: BrowserContext, o: PageOptions): Promise<
       };
     }
     await page.evaluate(startRecorder);
+    if (o.profile && o.seconds > 0) {
+      // Coarser than the load's: a long run, and a profiler that costs the page little.
+      await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+      await cdp.send('Profiler.start');
+    }
     const control = await context.newPage();
     await control.goto('about:blank');
     await control.evaluate(startControl);
@@ -127,6 +141,10 @@ export async function runPage(context: BrowserContext, o: PageOptions): Promise<
       await sample();
     }
     await sample();
+    const steady =
+      o.profile && o.seconds > 0
+        ? ((await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile }).profile
+        : undefined;
     const rec = await page.evaluate(readRecorder);
     const origin = await page.evaluate(pageOrigin);
     const controlFrames = (await control.evaluate(readControl)).filter(
@@ -165,6 +183,7 @@ export async function runPage(context: BrowserContext, o: PageOptions): Promise<
       controlFramesOver50: controlFrames.filter(([, d]) => (d as number) > 50).length,
       controlFrameMax: Math.max(0, ...controlFrames.map(([, d]) => d as number)),
       eventsPerSec: pct(rates, 50),
+      ...(steady ? { busy: busyStretches(steady, 50) } : {}),
       heap,
     };
   } finally {
