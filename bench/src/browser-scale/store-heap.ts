@@ -9,7 +9,6 @@ import {
   type ClientOptions,
   createClient,
   dropManagedFields,
-  type KubernetesObject,
   keepFields,
   type ObjectTransform,
 } from '@kates/core';
