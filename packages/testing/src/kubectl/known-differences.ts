@@ -9,10 +9,6 @@ export const DIFFERENCE_CAUSES = {
   groups:
     'API groups the fake does not serve (apiregistration, certificates, flowcontrol, resource, storagemigration): ' +
     'they need the aggregator, CSR signing, priority and fairness, DRA and storage migration controllers.',
-  serviceIPs:
-    'kube-apiserver gives a Service a free cluster IP chosen at random from the service range (10.0.0.0/24, above its ' +
-    'low band); the fake allocates from the same range the same way, so only the address differs (CLUSTER-IP, IP, IPs). ' +
-    'The comparison normalizes random values it can name (uids, times), not addresses.',
   descriptions:
     "OpenAPI descriptions come from client-node's models of an older minor, which lack the descriptions of fields typed " +
     'by another model and some newer wording (ALLOWED_DIFFERENCES.openapi).',

@@ -3,6 +3,19 @@ import { normalizeOutput } from './normalize.js';
 import { splitCommand } from './run.js';
 
 describe('normalizeOutput', () => {
+  it('rewrites a cluster IP the allocator picked at random, and neither the kubernetes Service nor <none>', () => {
+    const text = [
+      'kubernetes ClusterIP 10.0.0.1 <none> 443/TCP',
+      'web ClusterIP 10.0.0.143 <none> 80/TCP',
+      'IPs: 10.0.0.17',
+    ];
+    expect(normalizeOutput(text.join('\n'), 'https://127.0.0.1:6443').split('\n')).toEqual([
+      'kubernetes ClusterIP 10.0.0.1 <none> 443/TCP',
+      'web ClusterIP <cluster-ip> <none> 80/TCP',
+      'IPs: <cluster-ip>',
+    ]);
+  });
+
   it('rewrites what two servers may answer differently: server, uids, resourceVersions, times, ages, padding', () => {
     const text = [
       'Kubernetes control plane is running at https://127.0.0.1:6443',
