@@ -11,7 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createClient } from '@kates/core';
-import { sampleClusterObjects, startFakeApiServer } from '@kates/testing';
+import { ensureProtobufTranscoder, sampleClusterObjects, startFakeApiServer } from '@kates/testing';
 import { startChurn } from './churn.js';
 import { runController } from './controller.js';
 import { sampleMappings } from './seed.js';
@@ -44,6 +44,17 @@ log(
 );
 // The embedded server's kubeconfig trusts its own CA: kubectl works with it as it is.
 if (server) log(`kubectl: export KUBECONFIG=${server.kubeconfigPath}   (then e.g. kubectl get mappings -A)`);
+// kubectl's imperative commands (create configmap, expose, auth can-i) send protobuf, which the
+// embedded server reads through a small Go codec: built once per machine (seconds where the test
+// cluster was built, minutes cold), in the background; until then they get a 415 saying so.
+if (server)
+  void ensureProtobufTranscoder().then(
+    () => log('protobuf codec ready: kubectl create, expose and auth work as against a cluster'),
+    (e: Error) =>
+      log(
+        `no protobuf codec (${e.message.split('\n')[0]}): kubectl apply -f works, imperative creates get 415`,
+      ),
+  );
 log(
   'watching Services, Deployments and Mappings; maintaining a routing-table ConfigMap per namespace. Ctrl-C stops.',
 );

@@ -29,6 +29,7 @@ export {
   startFakeApiServer,
   type WatchMatch,
 } from './fake/index.js';
+export { ensureProtobufTranscoder } from './fake/protobuf/build.js';
 export {
   type FaultProxy,
   type FaultProxyCounters,

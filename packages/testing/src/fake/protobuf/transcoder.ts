@@ -143,6 +143,12 @@ export function protobufTranscoder(): Promise<Transcoder | undefined> {
   if (!found) {
     found = setting === 'off' ? Promise.resolve(undefined) : locate(setting);
     located.set(setting, found);
+    // Not built yet: look again at the next protobuf request, as a build (`npm start` starts one
+    // in the background) may have finished since.
+    if (setting !== 'off')
+      void found.then((t) => {
+        if (!t) located.delete(setting);
+      });
   }
   return found;
 }
