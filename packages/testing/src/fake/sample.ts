@@ -1,20 +1,15 @@
-import type { ConfigMap, Deployment, KubernetesObject, Namespace, Pod, Service } from '@kates/core';
+import type { ConfigMap, KubernetesObject, Namespace, Service } from '@kates/core';
+import { SAMPLE_NODES, sampleNodes } from './sample-nodes.js';
+import { labelsOf, Placement, type SampleApp, workload } from './sample-workloads.js';
 
-interface App {
-  readonly namespace: string;
-  readonly name: string;
-  readonly image: string;
-  readonly replicas: number;
-  readonly port?: number;
-  readonly tier: string;
-}
-
-const APPS: readonly App[] = [
+const APPS: readonly SampleApp[] = [
   { namespace: 'shop', name: 'storefront', image: 'nginx:1.27', replicas: 2, port: 80, tier: 'frontend' },
   {
     namespace: 'shop',
     name: 'checkout',
     image: 'ghcr.io/example/checkout:2.4.1',
+    // Rolled out once since it was created: two ReplicaSets, the old one at 0 replicas.
+    previousImage: 'ghcr.io/example/checkout:2.4.0',
     replicas: 2,
     port: 8080,
     tier: 'backend',
@@ -46,60 +41,7 @@ const APPS: readonly App[] = [
   { namespace: 'default', name: 'hello', image: 'busybox:1.36', replicas: 1, tier: 'demo' },
 ];
 
-const POD_SUFFIXES = ['x7k2p', 'm4q9z', 'b8d3w', 'r2v6n'];
-
-function labelsOf(app: App): Record<string, string> {
-  return { 'app.kubernetes.io/name': app.name, 'app.kubernetes.io/part-of': app.namespace, tier: app.tier };
-}
-
-function deployment(app: App): Deployment {
-  const container = {
-    name: app.name,
-    image: app.image,
-    ...(app.port ? { ports: [{ containerPort: app.port }] } : {}),
-  };
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: app.name, namespace: app.namespace, labels: labelsOf(app) },
-    spec: {
-      replicas: app.replicas,
-      selector: { matchLabels: { 'app.kubernetes.io/name': app.name } },
-      template: { metadata: { labels: labelsOf(app) }, spec: { containers: [container] } },
-    },
-    status: {
-      replicas: app.replicas,
-      readyReplicas: app.replicas,
-      availableReplicas: app.replicas,
-      observedGeneration: 1,
-    },
-  };
-}
-
-function pods(app: App): Pod[] {
-  return POD_SUFFIXES.slice(0, app.replicas).map((suffix, i) => ({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name: `${app.name}-6d4f9c7b8-${suffix}`,
-      namespace: app.namespace,
-      labels: { ...labelsOf(app), 'pod-template-hash': '6d4f9c7b8' },
-    },
-    spec: {
-      nodeName: `node-${(i % 2) + 1}`,
-      containers: [
-        { name: app.name, image: app.image, ...(app.port ? { ports: [{ containerPort: app.port }] } : {}) },
-      ],
-    },
-    status: {
-      phase: 'Running',
-      podIP: `10.244.${i + 1}.${10 + APPS.indexOf(app)}`,
-      conditions: [{ type: 'Ready', status: 'True' }],
-    },
-  }));
-}
-
-function service(app: App): Service[] {
+function service(app: SampleApp): Service[] {
   if (!app.port) return [];
   return [
     {
@@ -114,36 +56,55 @@ function service(app: App): Service[] {
   ];
 }
 
+const CONFIG_MAPS: readonly ConfigMap[] = [
+  {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'storefront-config', namespace: 'shop', labels: { tier: 'frontend' } },
+    data: { THEME: 'autumn', CURRENCY: 'EUR' },
+  },
+  {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'checkout-config', namespace: 'shop', labels: { tier: 'backend' } },
+    data: { PAYMENT_PROVIDER: 'sandbox', RETRIES: '3' },
+  },
+  {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'prometheus-config', namespace: 'monitoring' },
+    data: { 'prometheus.yml': 'global:\n  scrape_interval: 15s\n' },
+  },
+];
+
 /**
- * A small, fixed cluster for examples and demos (the embedded default when no kubeconfig is
- * given): namespaces `shop` and `monitoring`, six Deployments with their Pods (Running) and
- * Services, and a few ConfigMaps. The same objects every call.
+ * A small cluster for examples and demos (the embedded default when no kubeconfig is given), as
+ * a cluster's controllers and kubelets would leave it: namespaces `shop` and `monitoring`, Nodes
+ * `node-1` and `node-2` (Ready), six Deployments rolled out (a ReplicaSet per revision, the
+ * current one's Pods running and ready on the nodes, statuses that agree from Pod to Deployment),
+ * their Services, a few ConfigMaps, and the Events of it all. Owners come before their
+ * dependents, whose `ownerReferences` (and Events' `involvedObject`) carry no uid: the fake's
+ * seed fills in the uid of the object seeded under that name.
+ *
+ * Times (conditions, `startedAt`, Events) are `now`; every other field is the same every call.
  */
-export function sampleClusterObjects(): KubernetesObject[] {
+export function sampleClusterObjects(now: number = Date.now()): KubernetesObject[] {
   const namespaces: Namespace[] = ['shop', 'monitoring'].map((name) => ({
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: { name, labels: { environment: 'demo' } },
   }));
-  const configMaps: ConfigMap[] = [
-    {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: 'storefront-config', namespace: 'shop', labels: { tier: 'frontend' } },
-      data: { THEME: 'autumn', CURRENCY: 'EUR' },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: 'checkout-config', namespace: 'shop', labels: { tier: 'backend' } },
-      data: { PAYMENT_PROVIDER: 'sandbox', RETRIES: '3' },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: 'prometheus-config', namespace: 'monitoring' },
-      data: { 'prometheus.yml': 'global:\n  scrape_interval: 15s\n' },
-    },
+  const nodes = sampleNodes(now);
+  const placement = new Placement(SAMPLE_NODES);
+  const workloads = APPS.map((app) => workload(app, placement, now));
+  return [
+    ...namespaces,
+    ...nodes.objects,
+    ...CONFIG_MAPS,
+    ...APPS.flatMap(service),
+    ...workloads.flatMap((w) => w.objects),
+    // Last: an Event names its object, which the seed must have created to fill in its uid.
+    ...nodes.events,
+    ...workloads.flatMap((w) => w.events),
   ];
-  return [...namespaces, ...configMaps, ...APPS.flatMap((a) => [deployment(a), ...service(a), ...pods(a)])];
 }

@@ -48,7 +48,10 @@ export interface FakeApiServerOptions {
   readonly port?: number;
   /** TCP port of the https endpoint on 127.0.0.1; a free one by default. */
   readonly httpsPort?: number;
-  /** Objects to create at start (namespaces and CRDs first; status kept), e.g. {@link sampleClusterObjects}. */
+  /**
+   * Objects to create at start (namespaces and CRDs first, then in order; status kept), e.g.
+   * {@link sampleClusterObjects}. An owner reference without a uid names an object seeded before it.
+   */
   readonly seed?: readonly KubernetesObject[];
   /** Seeds uids, generated names and random faults, so runs repeat (default 1). */
   readonly randomSeed?: number;
