@@ -1,10 +1,14 @@
 import type { Client, Deployment, KubernetesObject } from '@kates/core';
+import { isPodReady, setPodReady } from './kubelet.js';
 import type { Mapping } from './mapping.js';
+import { rolloutOf, scaleTo, syncStatus } from './rollout.js';
 
 /**
- * Makes something visibly happen on the embedded server: scales deployments (their readiness
- * changes the routes), adds and removes Mappings. Deterministic sequence, one step per tick, over
- * the Deployments of `namespaces` (all namespaces by default).
+ * Makes something visibly happen on the embedded server: Deployments' Pods turn unready and come
+ * back (restarted), as a kubelet reports them, and the ReplicaSet and Deployment statuses follow
+ * (their readiness changes the routes); now and then a Deployment is scaled, its Pods created or
+ * deleted; Mappings are added and removed; each with the Events a cluster records. Deterministic
+ * sequence, one step per tick, over the Deployments of `namespaces` (all namespaces by default).
  */
 export function startChurn(
   client: Client,
@@ -52,13 +56,30 @@ async function tick(
   switch (step % 4) {
     case 0:
     case 2: {
-      // The embedded server has no kubelet: churn plays its part and reports readiness.
-      const ready = (d.status?.readyReplicas ?? 0) > 0 ? 0 : (d.spec?.replicas ?? 1);
-      await client.updateStatus({
-        ...d,
-        status: { ...d.status, replicas: d.spec?.replicas ?? 1, readyReplicas: ready },
-      });
-      log(`churn: ${d.metadata?.namespace}/${d.metadata?.name} now has ${ready} ready replicas`);
+      const rollout = await rolloutOf(client, d);
+      // Now and then a scale instead, where there are Pods to scale.
+      if (rollout && rollout.pods.length > 0 && step % 8 === 6) {
+        const replicas = rollout.pods.length >= 3 ? rollout.pods.length - 1 : rollout.pods.length + 1;
+        await scaleTo(client, rollout, replicas);
+        log(`churn: scaled ${d.metadata?.namespace}/${d.metadata?.name} to ${replicas} replicas`);
+      } else if (rollout && rollout.pods.length > 0) {
+        // The embedded server has no kubelet: churn plays its part (the Pods' readiness) and the
+        // ReplicaSet and Deployment controllers' (their statuses count the ready Pods).
+        const makeReady = rollout.pods.some((p) => !isPodReady(p));
+        const pods: KubernetesObject[] = [];
+        for (const p of rollout.pods)
+          pods.push(isPodReady(p) === makeReady ? p : await setPodReady(client, p, makeReady));
+        const ready = await syncStatus(client, rollout, pods);
+        log(`churn: ${d.metadata?.namespace}/${d.metadata?.name} now has ${ready} ready replicas`);
+      } else {
+        // No Pods behind it (a real API server without controllers): only the Deployment's status.
+        const ready = (d.status?.readyReplicas ?? 0) > 0 ? 0 : (d.spec?.replicas ?? 1);
+        await client.updateStatus({
+          ...d,
+          status: { ...d.status, replicas: d.spec?.replicas ?? 1, readyReplicas: ready },
+        });
+        log(`churn: ${d.metadata?.namespace}/${d.metadata?.name} now has ${ready} ready replicas`);
+      }
       break;
     }
     case 1: {
