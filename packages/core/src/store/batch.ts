@@ -3,7 +3,7 @@ import { compareResourceVersions } from '../resource-version.js';
 import { deepFreeze } from './freeze.js';
 import { listPagesOf, setListOrder } from './list-order.js';
 import { queryMatches } from './match.js';
-import { recordMembersChange } from './member-changes.js';
+import { membersStep } from './member-changes.js';
 import { PendingIndex } from './pending-index.js';
 import { RecordEditor } from './record-editor.js';
 import { isNewerVersion, letGo, reached, shownBy } from './rules.js';
@@ -383,12 +383,9 @@ export class Batch {
         else members.delete(uid);
       }
       if (members.changed) {
-        const next = members.finish();
-        if (next !== q.members) {
-          // So that update() finds what changed without walking the trees (member-changes.ts).
-          recordMembersChange(q.members, next, uids);
-          this.queries.set(id, { ...q, members: next });
-        }
+        // Noted beside the tree, so that update() finds what changed without walking the trees.
+        const next = members.finish(membersStep(q.members, uids));
+        if (next !== q.members) this.queries.set(id, { ...q, members: next });
       }
     }
   }

@@ -1,11 +1,11 @@
 import type { KubernetesObject } from '../model/object.js';
-import { diffTrees, emptyTree, type Tree, treeGet } from './tree.js';
+import { diffTrees, type Tree, treeGet, treeNote } from './tree.js';
 
 /**
  * Which uids a query's members changed, kept beside each members tree the reducer makes, so that
  * `update()` finds what changed since a snapshot was filled without walking the trees. Data
- * derived from the state, not state (as `PendingIndex` is): a statement about two trees, "`next`
- * differs from `prev` at most in these uids", cached by tree identity; a members tree made
+ * derived from the state, not state: a note on each tree the reducer makes (`treeNote`), saying
+ * "this tree differs from `prev` at most in these uids"; a members tree made
  * without one (a bootstrap, a query bound late, a checkpoint) is diffed by walking the trees, as
  * before. Results equal `diffTrees`; only the cost differs (proved by `member-changes.test.ts`,
  * and by the model test, whose fields are filled incrementally and compared with a full sort).
@@ -18,26 +18,34 @@ import { diffTrees, emptyTree, type Tree, treeGet } from './tree.js';
  */
 
 interface Step {
-  /** Held weakly: otherwise each members tree would keep every earlier one alive. */
-  readonly prev: WeakRef<Tree<KubernetesObject>>;
+  /**
+   * The tree this one was made from. Held strongly, but a chain is cut after {@link MAX_STEPS}
+   * (see {@link membersStep}), so a query keeps at most that many earlier members trees alive.
+   */
+  prev: Tree<KubernetesObject> | undefined;
   readonly uids: readonly string[];
+  readonly depth: number;
 }
-
-const steps = new WeakMap<Tree<KubernetesObject>, Step>();
 
 /** Beyond these, walking the trees costs no more than looking each uid up. */
 const MAX_UIDS = 1024;
-const MAX_STEPS = 64;
+const MAX_STEPS = 16;
 
-/** Records that `next` differs from `prev` at most in `uids`. */
-export function recordMembersChange(
-  prev: Tree<KubernetesObject>,
-  next: Tree<KubernetesObject>,
-  uids: ReadonlySet<string>,
-): void {
-  // The empty tree is shared by every query: no statement is kept about it.
-  if (prev === next || next === emptyTree() || uids.size > MAX_UIDS) return;
-  steps.set(next, { prev: new WeakRef(prev), uids: [...uids] });
+/**
+ * The note (`TreeEditor.finish(note)`) saying that the members tree being finished differs from
+ * `prev` at most in `uids`; undefined when there are too many to be worth it.
+ */
+export function membersStep(prev: Tree<KubernetesObject>, uids: ReadonlySet<string>): object | undefined {
+  if (uids.size > MAX_UIDS) return undefined;
+  const before = treeNote(prev) as Step | undefined;
+  let depth = (before?.depth ?? 0) + 1;
+  if (before && depth > MAX_STEPS) {
+    // Cut the chain behind `prev`: it starts again from here.
+    before.prev = undefined;
+    depth = 1;
+  }
+  const step: Step = { prev, uids: [...uids], depth };
+  return step;
 }
 
 /**
@@ -73,16 +81,16 @@ function report(
   if (before !== after) onChange(uid, before, after);
 }
 
-/** The uids recorded from `prev` to `next` (each once), or undefined when no chain of records joins them. */
+/** The uids recorded from `prev` to `next` (each once), or undefined when no chain of notes joins them. */
 function changedSince(
   prev: Tree<KubernetesObject>,
   next: Tree<KubernetesObject>,
-): Iterable<string> | undefined {
+): readonly string[] | Set<string> | undefined {
   let uids: readonly string[] | Set<string> | undefined;
   let at = next;
-  for (let n = 0; n < MAX_STEPS; n++) {
-    const step = steps.get(at);
-    const before = step?.prev.deref();
+  for (let n = 0; n <= MAX_STEPS; n++) {
+    const step = treeNote(at) as Step | undefined;
+    const before = step?.prev;
     if (!step || !before) return undefined;
     if (uids === undefined) uids = step.uids;
     else {
