@@ -5,6 +5,7 @@ import { Clock, useTicking } from './clock.js';
 import { type QueryName, queries } from './cluster.js';
 import { columns } from './columns.js';
 import { ResourceTable } from './components/ResourceTable.js';
+import { RoutingTables } from './components/RoutingTables.js';
 import { StatusBar } from './components/StatusBar.js';
 import { Summary } from './components/Summary.js';
 import { type Filter, perItems } from './rows.js';
@@ -14,7 +15,10 @@ const namespaceNames = perItems((items) => items.map((n) => n.metadata?.name ?? 
 const sameNames = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((n, i) => n === b[i]);
 
-const labels: Record<QueryName, string> = {
+/** A tab: a query's table, or the routes the example controller maintains. */
+type Tab = QueryName | 'routes';
+
+const labels: Record<Tab, string> = {
   namespaces: 'Namespaces',
   deployments: 'Deployments',
   replicasets: 'ReplicaSets',
@@ -23,11 +27,18 @@ const labels: Record<QueryName, string> = {
   configmaps: 'ConfigMaps',
   events: 'Events',
   nodes: 'Nodes',
+  mappings: 'Mappings',
+  routes: 'Routes',
 };
 
-/** The dashboard: live status, counts, and one virtualized table per kind with a namespace and name filter. */
+const tabs: readonly Tab[] = [...queries.map((q) => q.name), 'routes'];
+
+/**
+ * The dashboard: live status, counts, one virtualized table per kind with a namespace and name
+ * filter, and the routing tables the example router controller keeps.
+ */
 export function App() {
-  const [tab, setTab] = useState<QueryName>('pods');
+  const [tab, setTab] = useState<Tab>('pods');
   const [namespace, setNamespace] = useState('');
   const [text, setText] = useState('');
   // Typing stays responsive over 10k rows: the table filters with the deferred text.
@@ -44,16 +55,16 @@ export function App() {
         </header>
         <Summary />
         <div className="tabs" role="tablist">
-          {queries.map((q) => (
+          {tabs.map((t) => (
             <button
-              key={q.name}
+              key={t}
               type="button"
               role="tab"
-              aria-selected={tab === q.name}
-              data-testid={`tab-${q.name}`}
-              onClick={() => setTab(q.name)}
+              aria-selected={tab === t}
+              data-testid={`tab-${t}`}
+              onClick={() => setTab(t)}
             >
-              {labels[q.name]}
+              {labels[t]}
             </button>
           ))}
           <select
@@ -77,7 +88,11 @@ export function App() {
             onChange={(e) => setText(e.target.value)}
           />
         </div>
-        <ResourceTable key={tab} query={tab} columns={columns[tab]} filter={filter} />
+        {tab === 'routes' ? (
+          <RoutingTables />
+        ) : (
+          <ResourceTable key={tab} query={tab} columns={columns[tab]} filter={filter} />
+        )}
       </div>
     </Clock>
   );

@@ -12,9 +12,10 @@ import { katesDevTools } from '@kates/react';
 import { SHOWN_FIELDS } from './fields.js';
 
 /**
- * What the dashboard watches: one snapshot field per kind, across all namespaces. Eight watches,
+ * What the dashboard watches: one snapshot field per kind, across all namespaces. Nine watches,
  * more than the six connections a browser opens to an origin: the transport carries them all on
- * one stream through the kates proxy.
+ * one stream through the kates proxy. The last is the example router controller's own kind
+ * (examples/controller): `unserved` on a cluster without its CRD, until the controller installs it.
  */
 export const queries = [
   { name: 'namespaces', kind: 'namespaces' },
@@ -25,6 +26,7 @@ export const queries = [
   { name: 'configmaps', kind: 'configmaps' },
   { name: 'events', kind: 'events' },
   { name: 'nodes', kind: 'nodes' },
+  { name: 'mappings', kind: 'mappings.example.kates.dev' },
 ] as const satisfies readonly Query[];
 
 export type QueryName = (typeof queries)[number]['name'];

@@ -89,7 +89,7 @@ export const columns: Readonly<Record<QueryName, readonly Column[]>> = {
     name,
     { header: 'Ready', width: '5rem', cell: podReady },
     { header: 'Status', width: '7rem', cell: (o) => <Phase phase={o.status?.phase} /> },
-    { header: 'Restarts', width: '5rem', cell: restarts },
+    { header: 'Restarts', width: '5.5rem', cell: restarts },
     { header: 'Node', width: 'minmax(6rem, 1fr)', cell: (o) => o.spec?.nodeName },
     version,
     created,
@@ -139,6 +139,19 @@ export const columns: Readonly<Record<QueryName, readonly Column[]>> = {
       width: '4rem',
       cell: (o, now) => age(o.lastTimestamp ?? o.eventTime ?? o.metadata?.creationTimestamp, now),
     },
+  ],
+  mappings: [
+    namespace,
+    name,
+    {
+      header: 'Prefix',
+      width: 'minmax(10rem, 2fr)',
+      cell: (o) => <span className="mono">{o.spec?.prefix}</span>,
+    },
+    { header: 'Service', width: 'minmax(8rem, 1fr)', cell: (o) => o.spec?.service },
+    { header: 'Port', width: '5rem', cell: (o) => o.spec?.port ?? '' },
+    version,
+    created,
   ],
   nodes: [
     name,

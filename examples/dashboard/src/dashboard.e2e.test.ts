@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Client, createClient } from '@kates/core';
+import { type FakeApiServer, sampleClusterObjects, startFakeApiServer } from '@kates/testing';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions } from '../../../packages/testing/src/browser/chromium.js';
 import { realCluster } from '../../../packages/testing/src/vitest/cluster.js';
+import { runController } from '../../controller/src/controller.js';
+import { sampleMappings } from '../../controller/src/seed.js';
 import { type Dashboard, startDashboard } from '../server.js';
 import { LIST_PAGE_SIZE } from './cluster.js';
 import { devToolsRecorder, type RecordedDevTools } from './e2e/devtools-recorder.js';
@@ -96,7 +99,7 @@ describe.skipIf(!cluster)('the dashboard in Chromium against the real API server
     await client.patch({ kind: 'ConfigMap', name, namespace: 'default' }, { data: { modified: 'yes' } });
     const modified = await rowFollows(page, name, 'modified, step');
     mkdirSync(artifacts, { recursive: true });
-    await page.screenshot({ path: join(artifacts, 'dashboard.png'), fullPage: true });
+    await page.screenshot({ path: join(artifacts, 'dashboard-real-cluster.png'), fullPage: true });
     await client.delete({ kind: 'ConfigMap', name, namespace: 'default' });
     const deleted = await rowFollows(page, name, 'absent');
 
@@ -105,6 +108,70 @@ describe.skipIf(!cluster)('the dashboard in Chromium against the real API server
         `a delete in ${deleted} ms\n`,
     );
     expect(await page.getByTestId('status-configmaps').getAttribute('data-phase')).toBe('synced');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the dashboard in Chromium on the example router controller and its sample cluster', () => {
+  let server: FakeApiServer;
+  let client: Client;
+  let dashboard: Dashboard;
+  const stop = new AbortController();
+  let controller: Promise<unknown>;
+
+  beforeAll(async () => {
+    server = await startFakeApiServer({ seed: [...sampleClusterObjects(), ...sampleMappings()] });
+    client = createClient({ kubeconfig: server.kubeconfigPath });
+    controller = runController({ client, log: () => {}, signal: stop.signal });
+    dashboard = await startDashboard({ kubeconfig: server.kubeconfigPath, port: 0, staticDir: web });
+  });
+  afterAll(async () => {
+    stop.abort();
+    await controller;
+    await dashboard?.close();
+    client?.close();
+    await server?.stop();
+  });
+
+  it('shows the Mappings and the routing tables the controller keeps, and follows a new Mapping into its table within 2 s', async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(dashboard.url);
+    await waitSynced(page, [...ALL, 'mappings'], 15_000);
+    // A coherent cluster: every Deployment ready, both Nodes ready, Pods fully ready.
+    expect(await page.getByTestId('count-deployments').textContent()).toMatch(/^6\/6/);
+    expect(await page.getByTestId('count-nodes').textContent()).toMatch(/^2\/2/);
+    const pods = page.locator('[data-testid="table-pods"] .row[data-name]');
+    await pods.first().waitFor();
+    for (const row of await pods.all()) expect(await row.textContent()).toContain('1/1');
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'dashboard-pods.png') });
+
+    await page.getByTestId('tab-mappings').click();
+    await page.locator('[data-testid="table-mappings"][data-rows="4"]').waitFor();
+    await page.getByTestId('tab-routes').click();
+    await page.locator('[data-testid="routes"][data-tables="2"]').waitFor({ timeout: 5000 });
+    const storefront = page.locator('[data-testid="routes-shop"] .row[data-prefix="/"]');
+    expect(await storefront.textContent()).toMatch(/storefront.*80.*2.*serving.*storefront/);
+
+    await client.create({
+      apiVersion: 'example.kates.dev/v1',
+      kind: 'Mapping',
+      metadata: { name: 'canary', namespace: 'shop' },
+      spec: { prefix: '/canary/', service: 'missing' },
+    });
+    const started = Date.now();
+    await page
+      .locator('[data-testid="routes-shop"] .row[data-prefix="/canary/"]', {
+        hasText: 'service missing not found',
+      })
+      .waitFor({ timeout: 2000 });
+    process.stderr.write(
+      `[dashboard e2e] a new Mapping was in its routing table on the page in ${Date.now() - started} ms\n`,
+    );
+    await page.screenshot({ path: join(artifacts, 'dashboard.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });

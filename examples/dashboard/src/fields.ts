@@ -38,4 +38,8 @@ export const SHOWN_FIELDS = [
   'status.conditions.type',
   'status.conditions.status',
   'status.nodeInfo.kubeletVersion',
+  // Mappings (examples/controller); routing tables are ConfigMaps, read from data.
+  'spec.prefix',
+  'spec.service',
+  'spec.port',
 ] as const;

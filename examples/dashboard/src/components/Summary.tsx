@@ -19,21 +19,36 @@ const deploymentReadiness = perItems((deployments) => {
   return { ready, total: deployments.length };
 });
 
+const nodeReadiness = perItems((nodes) => {
+  let ready = 0;
+  for (const n of nodes)
+    if (
+      (n.status?.conditions ?? []).some(
+        (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True',
+      )
+    )
+      ready++;
+  return { ready, total: nodes.length };
+});
+
 /** Counts per kind, and pods by phase: recomputed once per change of the kind they count. */
 export function Summary() {
   const phases = useSnapshot((s) => podPhases(s.pods ?? noItems), sameCounts);
   const deployments = useSnapshot((s) => deploymentReadiness(s.deployments ?? noItems), sameCounts);
+  const nodes = useSnapshot((s) => nodeReadiness(s.nodes ?? noItems), sameCounts);
   const counts = useSnapshot(
     (s) => ({
       namespaces: (s.namespaces ?? noItems).length,
       services: (s.services ?? noItems).length,
       configmaps: (s.configmaps ?? noItems).length,
+      mappings: (s.mappings ?? noItems).length,
     }),
     sameCounts,
   );
   const pods = Object.values(phases).reduce((a, b) => a + b, 0);
   return (
     <div className="summary" data-testid="summary">
+      <Card label="Nodes" value={`${nodes.ready}/${nodes.total}`} detail="ready" />
       <Card label="Namespaces" value={counts.namespaces} />
       <Card label="Deployments" value={`${deployments.ready}/${deployments.total}`} detail="ready" />
       <Card
@@ -46,6 +61,7 @@ export function Summary() {
       />
       <Card label="Services" value={counts.services} />
       <Card label="ConfigMaps" value={counts.configmaps} />
+      <Card label="Mappings" value={counts.mappings} />
     </div>
   );
 }
