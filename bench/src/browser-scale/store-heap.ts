@@ -17,11 +17,14 @@ import { settledHeap } from '../stats.js';
 /**
  * The forms compared: whole objects; whole without managedFields (`dropManagedFields`); the
  * dashboard's pod columns (`keepFields`); metadata only as the API server sends it (managedFields
- * kept, as by default); metadata only without managedFields (`dropManagedFields`).
+ * kept, as by default); metadata only without managedFields (`dropManagedFields`). And
+ * `full-projected-delete`: managedFields dropped with `delete`, as `dropManagedFields` did before
+ * it rebuilt `metadata`, to compare the two in one run.
  */
 export const HEAP_VARIANTS = [
   'full',
   'full-projected',
+  'full-projected-delete',
   'list-view',
   'metadata-only',
   'metadata-projected',
@@ -44,8 +47,15 @@ export const POD_LIST_FIELDS = [
   'status.containerStatuses.restartCount',
 ];
 
+/** `dropManagedFields` as it was: `delete` leaves each `metadata` a dictionary-mode object. */
+const deleteManagedFields: ObjectTransform = (obj) => {
+  if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
+  return obj;
+};
+
 const TRANSFORMS: Partial<Record<HeapVariant, ObjectTransform>> = {
   'full-projected': dropManagedFields,
+  'full-projected-delete': deleteManagedFields,
   'list-view': keepFields(POD_LIST_FIELDS),
   'metadata-projected': dropManagedFields,
 };

@@ -7,9 +7,23 @@ import { fromPartialObjectMetadata } from '../transport/media-type.js';
 /** Changes objects as they arrive, before the store holds them (e.g. drop `managedFields`). */
 export type ObjectTransform = (obj: KubernetesObject) => KubernetesObject;
 
-/** Drops `metadata.managedFields`: about half the retained memory of a typical object. */
+/**
+ * Drops `metadata.managedFields`: about half the retained memory of a typical object.
+ *
+ * `metadata` is rebuilt without the key (the other keys in their order) rather than the key
+ * deleted: `delete` turns an object V8 made with a fast layout into a hash table, and 30k pods'
+ * metadata held so took 26.5 MB against 15.8 MB rebuilt. The object itself is changed in place,
+ * as before (its `metadata` replaced).
+ */
 export const dropManagedFields: ObjectTransform = (obj) => {
-  if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
+  const metadata = obj.metadata;
+  if (metadata?.managedFields === undefined) return obj;
+  const rest: Record<string, unknown> = {};
+  // for-in over an object JSON.parse made: own keys only, in order, and cheaper than a rest spread.
+  for (const key in metadata) {
+    if (key !== 'managedFields') rest[key] = metadata[key as keyof typeof metadata];
+  }
+  obj.metadata = rest as typeof metadata;
   return obj;
 };
 
