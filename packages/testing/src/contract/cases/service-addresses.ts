@@ -193,11 +193,9 @@ export function serviceAddressesContract(ctx: ContractContext) {
       expect(taken.body).toEqual(
         failure(500, 'InternalError', `Internal error occurred: ${why}`, { causes: [{ message: why }] }),
       );
-      const cluster = await ctx
-        .http()
-        .patch(`${services(ns)}/${name}`, 'application/merge-patch+json', {
-          spec: { externalTrafficPolicy: 'Cluster' },
-        });
+      const cluster = await ctx.http().patch(`${services(ns)}/${name}`, 'application/merge-patch+json', {
+        spec: { externalTrafficPolicy: 'Cluster' },
+      });
       expect(cluster.body.spec.healthCheckNodePort).toBeUndefined();
       const dry = await ctx.http().post(`${services(ns)}?dryRun=All`, service(other, local));
       expect([dry.body.spec.ports[0].nodePort, dry.body.spec.healthCheckNodePort]).toEqual([32769, 32770]);
