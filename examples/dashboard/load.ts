@@ -3,7 +3,23 @@ import type { Client, KubernetesObject, Pod } from '@kates/core';
 const NAMESPACE = 'load';
 const PHASES = ['Running', 'Running', 'Running', 'Pending', 'Failed'] as const;
 
-/** `count` synthetic pods (and their namespace `load`), to see the dashboard at scale on the embedded server. */
+/** Nodes 3 to 8 that the synthetic pods also run on (the sample cluster has node-1 and node-2). */
+function extraNodes(): KubernetesObject[] {
+  return Array.from({ length: 6 }, (_, i) => ({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: `node-${i + 3}`, labels: { 'kubernetes.io/hostname': `node-${i + 3}` } },
+    status: {
+      conditions: [
+        { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+      ],
+      addresses: [{ type: 'InternalIP', address: `192.168.49.${i + 4}` }],
+      nodeInfo: { kubeletVersion: 'v1.37.2' },
+    },
+  }));
+}
+
+/** `count` synthetic pods (and their namespace `load` and the nodes they run on), to see the dashboard at scale on the embedded server. */
 export function syntheticPods(count: number): KubernetesObject[] {
   if (count <= 0) return [];
   const pods: Pod[] = Array.from({ length: count }, (_, i) => ({
@@ -20,7 +36,7 @@ export function syntheticPods(count: number): KubernetesObject[] {
       containerStatuses: [{ name: 'main', ready: true, restartCount: 0, image: 'busybox:1.36', imageID: '' }],
     },
   }));
-  return [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } }, ...pods];
+  return [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } }, ...extraNodes(), ...pods];
 }
 
 /**

@@ -32,6 +32,13 @@ export const queries = [
 export type QueryName = (typeof queries)[number]['name'];
 
 /**
+ * Queries of kinds a cluster may well not serve: the example controller's Mappings. Unserved, they
+ * are not a failure of the page (the status bar says `not installed`), and a warm cache should
+ * leave them out, or it never syncs.
+ */
+export const optionalQueries: ReadonlySet<string> = new Set<QueryName>(['mappings']);
+
+/**
  * How objects are held: `projected` (default), only the fields the tables show (`SHOWN_FIELDS`),
  * asked of the kates proxy so that it sends no more; `whole`, whole objects without managedFields.
  */
