@@ -52,7 +52,8 @@ async function tick(
 ): Promise<void> {
   const deployments = await listIn<Deployment>(client, 'deploy', namespaces);
   if (deployments.length === 0) return;
-  const d = deployments[step % deployments.length]!;
+  // Two steps in four change a Deployment: half the step number goes round every one of them.
+  const d = deployments[Math.floor(step / 2) % deployments.length]!;
   switch (step % 4) {
     case 0:
     case 2: {

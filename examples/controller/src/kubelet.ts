@@ -119,15 +119,7 @@ export async function setPodReady(
   });
   for (const c of containers) {
     if (!ready) {
-      await recordEvent(
-        client,
-        written,
-        'Warning',
-        'Unhealthy',
-        'Readiness probe failed: HTTP probe failed with statuscode: 503',
-        kubelet,
-        c.name,
-      );
+      await recordEvent(client, written, 'Warning', 'Unhealthy', probeFailure(pod, c.name), kubelet, c.name);
       continue;
     }
     const image = pod.spec?.containers?.find((s: { name: string }) => s.name === c.name)?.image ?? c.image;
@@ -153,6 +145,14 @@ export async function setPodReady(
     await recordEvent(client, written, 'Normal', 'Started', `Started container ${c.name}`, kubelet, c.name);
   }
   return written;
+}
+
+/** What a failed readiness probe reports: an HTTP probe where the container has a port, else an exec probe. */
+function probeFailure(pod: KubernetesObject, container: string): string {
+  const spec = pod.spec?.containers?.find((s: { name: string }) => s.name === container);
+  return spec?.ports?.length
+    ? 'Readiness probe failed: HTTP probe failed with statuscode: 503'
+    : "Readiness probe failed: cat: can't open '/tmp/ready': No such file or directory";
 }
 
 /** A Pod counts as ready when its Ready condition is True. */
