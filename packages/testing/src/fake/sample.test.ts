@@ -43,7 +43,7 @@ describe('the sample cluster', () => {
         const hash = rs.metadata?.labels?.['pod-template-hash'];
         expect(rs.metadata?.name).toBe(`${d.metadata?.name}-${hash}`);
         expect(hash).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]{9,10}$/);
-        hashes.add(hash);
+        hashes.add(hash ?? '');
       }
     }
     expect(hashes.size).toBe(sets.length);
