@@ -199,6 +199,11 @@ export class TreeEditor<V> {
    * cost more memory than the entries themselves.
    */
   private grown: Set<number> | undefined;
+
+  private noteGrown(leafIndex: number): void {
+    if (!this.grown) this.grown = new Set();
+    this.grown.add(leafIndex);
+  }
   private count: number;
 
   constructor(private base: Tree<V>) {
@@ -229,7 +234,7 @@ export class TreeEditor<V> {
     else {
       writable.push(tag(h), key, value);
       this.count++;
-      (this.grown ??= new Set()).add(h & 0xfff);
+      this.noteGrown(h & 0xfff);
     }
   }
 
@@ -289,7 +294,7 @@ export class TreeEditor<V> {
           else {
             writable.push(t, key, v);
             this.count++;
-            (this.grown ??= new Set()).add(m | (l << 6));
+            this.noteGrown(m | (l << 6));
           }
         }
         // No empty nodes: a source leaf whose every key was left out leaves no trace.
