@@ -1,6 +1,6 @@
 /**
  * `node --expose-gc bench/dist/browser-scale/main.js [--server real|fake] [--pods 30000]
- *  [--rate 100] [--seconds 30] [--heap-every 60] [--modes 'projection=whole,projection=projected'] [--no-store-heap] [--no-profile] [--source DIR]`:
+ *  [--rate 100] [--seconds 30] [--heap-every 60] [--modes 'projection=whole,projection=projected'] [--warm on|off|off,on] [--no-store-heap] [--no-profile] [--source DIR]`:
  * the example dashboard at cluster scale in Chromium (issue 21). The cluster holds `pods` pods and
  * takes `rate` changes a second throughout. For each dashboard mode, a dashboard server (the kates
  * proxy with its fan-out) is started (a mode is the page's query string, see
@@ -29,7 +29,12 @@ type StartDashboard = (options: {
   kubeconfig: string;
   port: number;
   staticDir: string;
-}) => Promise<{ url: string; proxy: { stats(): KubeProxyStats }; close(): Promise<void> }>;
+  warm?: boolean;
+}) => Promise<{
+  url: string;
+  proxy: { stats(): KubeProxyStats; waitForCacheSync?(signal?: AbortSignal): Promise<boolean> };
+  close(): Promise<void>;
+}>;
 
 const { values } = parseArgs({
   options: {
@@ -44,6 +49,12 @@ const { values } = parseArgs({
     },
     'no-store-heap': { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
+    /**
+     * Proxy warm-up, `on` (the dashboard server's default: its queries listed at startup, and the
+     * first page opened once `/readyz` passes), `off` (the first page finds the proxy cold), or
+     * `off,on`: each mode both ways, one after the other.
+     */
+    warm: { type: 'string', default: 'on' },
     out: { type: 'string', default: fileURLToPath(new URL('../../out/browser-scale.md', import.meta.url)) },
     /** A checkout to build the page from (a `git worktree` of a commit), not this working tree. */
     source: { type: 'string' },
@@ -129,9 +140,18 @@ try {
   const churn = startChurn(kubeconfig, namespace, pods, rate);
   const modes: ScaleResult['modes'][number][] = [];
   try {
-    for (const mode of values.modes.split(',')) {
-      const dashboard = await startDashboard({ kubeconfig, port: 0, staticDir: web });
+    for (const [mode, warmStart] of values.modes
+      .split(',')
+      .flatMap((m) => values.warm.split(',').map((w) => [m, w === 'on'] as const))) {
+      const dashboard = await startDashboard({ kubeconfig, port: 0, staticDir: web, warm: warmStart });
       try {
+        let warmupMs: number | undefined;
+        if (warmStart && dashboard.proxy.waitForCacheSync) {
+          const t0 = performance.now();
+          await dashboard.proxy.waitForCacheSync(AbortSignal.timeout(120_000));
+          warmupMs = performance.now() - t0;
+        }
+        if (warmupMs !== undefined) log(`${mode}: proxy caches warm in ${warmupMs.toFixed(0)} ms`);
         const url = `${dashboard.url}/?${mode}`;
         const common = { url, pods, profile: !values['no-profile'] };
         const cold = await runPage(context, { ...common, seconds: 0, heapEverySec: 3600 });
@@ -146,7 +166,14 @@ try {
         log(`${mode} warm: ${JSON.stringify(warm)}`);
         // The machine's load over the last minute: frames depend on it as much as on the page.
         const load = loadavg()[0] ?? 0;
-        modes.push({ mode, cold, warm, upstream: dashboard.proxy.stats().upstream, load });
+        modes.push({
+          mode: `${mode}${warmStart ? ' (warm start)' : ''}`,
+          cold,
+          warm,
+          upstream: dashboard.proxy.stats().upstream,
+          load,
+          ...(warmupMs !== undefined ? { warmupMs } : {}),
+        });
       } finally {
         await dashboard.close();
       }

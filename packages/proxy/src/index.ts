@@ -7,6 +7,7 @@
 export type { AccessDecision, AccessReviewOptions, UserInfo } from './authz/access-review.js';
 export type { Identify } from './authz/authorizer.js';
 export type { FanOutOptions, FanOutStats } from './fanout/fan-out.js';
+export type { WarmQuery, WarmStatus } from './fanout/warm.js';
 export { isApiPath, type Refusal, refusalOf } from './guard.js';
 export type { KubeProxyStats } from './start.js';
 export { type KubeProxy, type KubeProxyOptions, startKubeProxy } from './start.js';

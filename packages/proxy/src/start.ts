@@ -6,8 +6,10 @@ import { Authorizer, type Identify } from './authz/authorizer.js';
 import { FanOut, type FanOutOptions, type FanOutStats } from './fanout/fan-out.js';
 import { isProjectionError, takeProjection } from './fanout/projection.js';
 import { DEFAULT_MAX_BUFFERED_BYTES } from './fanout/sink.js';
+import { type WarmQuery, type WarmStatus, Warmup } from './fanout/warm.js';
 import { forward } from './forward.js';
 import { hostRefusalOf, isApiPath, refusalOf, siteRefusalOf } from './guard.js';
+import { isProbePath, serveProbe } from './probes.js';
 import { serveStatic } from './static.js';
 import { writeStatus } from './status.js';
 import { countingUpstream, type UpstreamCounts } from './upstream-counts.js';
@@ -61,6 +63,18 @@ export interface KubeProxyOptions {
   readonly identify?: Identify;
   /** How long access decisions are kept (default 60 s allowed, 10 s denied). */
   readonly accessReviews?: AccessReviewOptions;
+  /**
+   * Queries whose fan-out caches are listed and watched from the start and kept while the proxy
+   * runs: the dashboard's own queries (with the `fields` its pages project to), so that its first
+   * page is served from memory rather than waiting for the proxy's first list of the API server.
+   * kube-apiserver does the same with its watch cache, which lists each resource when it starts.
+   * `/readyz` passes once they have all listed (see `waitForCacheSync`). A warm cache serves no
+   * one by itself: every request is authorized as before (`identify`), whoever warmed it.
+   * Requires the fan-out (`fanOut` not false). Named as a cache is warm, not `prefetch`: a proxy
+   * prefetches a response once, ahead of a request; these caches are kept in step with the API
+   * server (list, then watch) for the proxy's life, and are never dropped as idle.
+   */
+  readonly warm?: readonly WarmQuery[];
 }
 
 /** What a running proxy holds (for status pages, tests and benchmarks). */
@@ -73,6 +87,8 @@ export interface KubeProxyStats {
   readonly fanOut?: FanOutStats;
   /** What the proxy has asked of the API server. */
   readonly upstream: UpstreamCounts;
+  /** The warm queries' caches (see `KubeProxyOptions.warm`), with why one is not synced. */
+  readonly warm: readonly WarmStatus[];
 }
 
 /** A running proxy. */
@@ -84,6 +100,12 @@ export interface KubeProxy {
   readonly apiServer: string;
   /** What it holds now. */
   stats(): KubeProxyStats;
+  /**
+   * Resolves true once every warm cache (`KubeProxyOptions.warm`) has listed, as client-go's
+   * `WaitForCacheSync`; false when `signal` aborts or the proxy closes first. True at once
+   * without warm queries. `/readyz` answers the same question over HTTP.
+   */
+  waitForCacheSync(signal?: AbortSignal): Promise<boolean>;
   /** Stops listening, ends open watches, frees the transport's connections. */
   close(): Promise<void>;
 }
@@ -136,6 +158,11 @@ export async function startKubeProxy(options: KubeProxyOptions = {}): Promise<Ku
     options.fanOut === false
       ? undefined
       : new FanOut(transport, typeof options.fanOut === 'object' ? options.fanOut : {});
+  if (options.warm?.length && !fanOut) {
+    if (ownTransport) transport.close?.();
+    throw new Error('the kates proxy keeps warm caches in its fan-out: warm needs fanOut (not false)');
+  }
+  const warmup = fanOut && options.warm?.length ? new Warmup(fanOut, transport, options.warm) : undefined;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const mux =
     options.multiplexWatches === false
@@ -166,6 +193,10 @@ export async function startKubeProxy(options: KubeProxyOptions = {}): Promise<Ku
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Parsing against a fixed base resolves `..` and `%2e%2e` before any check sees the path.
     const url = new URL(req.url ?? '/', 'http://kates-proxy.invalid');
+    // Probes answer any host (a kubelet's carries the pod's address) and tell nothing but ok or not.
+    if (isProbePath(url.pathname) && (req.method === 'GET' || req.method === 'HEAD')) {
+      return serveProbe(req, res, url, warmup?.statuses ?? []);
+    }
     if (mux && WatchMuxServer.handles(url.pathname)) {
       const refusal = siteRefusalOf(req, guard);
       if (refusal) return refuse(req, res, refusal.code, refusal.reason, refusal.message);
@@ -221,6 +252,7 @@ export async function startKubeProxy(options: KubeProxyOptions = {}): Promise<Ku
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
+      warmup?.close();
       void fanOut?.close();
       if (ownTransport) transport.close?.();
       reject(
@@ -243,13 +275,19 @@ export async function startKubeProxy(options: KubeProxyOptions = {}): Promise<Ku
       relayedWatches: mux?.relayedWatchCount ?? 0,
       ...(fanOut ? { fanOut: fanOut.stats } : {}),
       upstream: { ...transport.counts },
+      warm: warmup?.statuses ?? [],
     }),
+    waitForCacheSync: async (signal) => {
+      await warmup?.whenReady(signal);
+      return warmup?.ready ?? true;
+    },
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Watches hold their connections open; end them rather than wait for their timeouts.
         server.closeAllConnections();
       });
+      warmup?.close();
       await fanOut?.close();
       if (ownTransport) transport.close?.();
     },

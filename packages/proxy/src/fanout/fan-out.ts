@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ReflectorOptions, Transport } from '@kates/core';
+import type { ReflectorOptions, ResourceType, Transport } from '@kates/core';
 import { compareResourceVersions, isWatchRequest } from '@kates/core/internal';
 import { baseHeaders, writeStatus, writeUnreachable } from '../status.js';
 import { type CollectionQuery, collectionOf, collectionQueryOf, keyOf } from './collection.js';
@@ -32,7 +32,15 @@ export interface FanOutOptions {
   readonly notOlderThanWaitMs?: number;
   /** Bytes a slow client may have waiting before its watches hold back (default 1 MiB). */
   readonly maxBufferedBytes?: number;
-  /** Settings of the caches' reflectors (page size, streaming lists, backoff). */
+  /**
+   * Settings of the caches' reflectors (page size, streaming lists, backoff). Measured on the real
+   * API server, 30k pods (bench/src/browser-scale/cold-list.ts): kube-apiserver answers the first
+   * LIST (resourceVersion "0") from its cache in one 160 MB body whatever the page size, and a
+   * cold proxy's first page took 4.7 to 6.4 s with pages of 500 or 2000; a streaming list
+   * (`initialList: 'stream'`) took as long (4.9 to 6.1 s) at about half the peak RSS (350 MB
+   * against 620 to 740 MB). It is not the default: a query the API server refuses would then be
+   * refused in the words of a watch ("cannot watch") to a client that asked to list.
+   */
   readonly reflector?: ReflectorOptions;
 }
 
@@ -81,6 +89,8 @@ const param = (p: Params, k: string): string | undefined =>
 export class FanOut {
   readonly discovery: DiscoveryCache;
   private readonly caches = new Map<string, WatchCache>();
+  /** Keys of the caches kept warm (see {@link FanOut.keep}): never dropped when idle. */
+  private readonly pinned = new Set<string>();
   private readonly tokens: ContinueTokens;
   private readonly sweeper: NodeJS.Timeout;
   private readonly settings: Required<Omit<FanOutOptions, 'reflector'>> & Pick<FanOutOptions, 'reflector'>;
@@ -196,6 +206,26 @@ export class FanOut {
     };
   }
 
+  /**
+   * Starts the cache of `query` now, if it has none, and keeps it while the fan-out runs (it is
+   * never dropped when idle): a warm cache, listed before any page asks. Once it has listed, its
+   * objects are serialized in `projection` too, so the first page's list only copies texts.
+   * Nothing is served by it here: requests reach a warm cache as any other, authorized first.
+   */
+  keep(query: CollectionQuery, resource: ResourceType, projection?: Projection): WatchCache {
+    const key = keyOf(query);
+    this.pinned.add(key);
+    const cache = this.caches.get(key) ?? this.newCache(key, query, resource);
+    if (projection) {
+      void cache.ready().then(() => {
+        if (cache.state !== 'synced') return;
+        const serializer = cache.serializerFor(projection);
+        for (const obj of cache.snapshot().items) serializer.json(obj);
+      });
+    }
+    return cache;
+  }
+
   /** Stops every cache and its API server watch. */
   async close(): Promise<void> {
     clearInterval(this.sweeper);
@@ -305,19 +335,21 @@ export class FanOut {
       ) {
         return undefined;
       }
-      cache = this.caches.get(key);
-      if (!cache) {
-        cache = new WatchCache(this.transport, resource, query, {
-          history: { maxEvents: this.settings.historyEvents, maxAgeMs: this.settings.historyMs },
-          keepJson: this.settings.keepJson,
-          ...(this.settings.reflector ? { reflector: this.settings.reflector } : {}),
-        });
-        this.caches.set(key, cache);
-      }
+      cache = this.caches.get(key) ?? this.newCache(key, query, resource);
     }
     cache.lastUsed = Date.now();
     await cache.ready(signal);
     return signal?.aborted ? undefined : cache;
+  }
+
+  private newCache(key: string, query: CollectionQuery, resource: ResourceType): WatchCache {
+    const cache = new WatchCache(this.transport, resource, query, {
+      history: { maxEvents: this.settings.historyEvents, maxAgeMs: this.settings.historyMs },
+      keepJson: this.settings.keepJson,
+      ...(this.settings.reflector ? { reflector: this.settings.reflector } : {}),
+    });
+    this.caches.set(key, cache);
+    return cache;
   }
 
   /** Whether the cache reaches `rv` within `notOlderThanWaitMs`. */
@@ -367,7 +399,7 @@ export class FanOut {
   private sweep(): void {
     const now = Date.now();
     for (const [key, cache] of this.caches) {
-      if (cache.users > 0 || now - cache.lastUsed < this.settings.idleMs) continue;
+      if (cache.users > 0 || now - cache.lastUsed < this.settings.idleMs || this.pinned.has(key)) continue;
       this.caches.delete(key);
       this.tokens.forget(cache);
       void cache.stop();

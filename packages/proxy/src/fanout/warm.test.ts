@@ -1,0 +1,13 @@
+import { afterAll, beforeAll, describe } from 'vitest';
+import { type FakeApiServer, startFakeApiServer } from '../../../testing/src/fake/index.js';
+import { warmCases } from '../__fixtures__/warm-cases.js';
+
+describe('a proxy with warm caches, on the fake API server', () => {
+  let api: FakeApiServer;
+  beforeAll(async () => {
+    api = await startFakeApiServer();
+  });
+  afterAll(() => api.stop());
+  // The fake answers no SubjectAccessReview (only the self reviews): per-user checks are the real server's case.
+  warmCases(() => api.kubeconfigPath, { accessReviews: false });
+});
