@@ -64,7 +64,8 @@ describe('the fake API server with 100k ConfigMaps', () => {
     );
     expect(res.status).toBe(200);
     expect(chunks).toBeGreaterThan(10);
-    expect(tail.endsWith(']}')).toBe(true);
+    // The whole list, ending as kube-apiserver's JSON answers do: with a newline.
+    expect(tail.endsWith(']}\n')).toBe(true);
     expect(bytes).toBeGreaterThan(COUNT * 300);
     // Again, with every object's JSON already cached.
     const again = performance.now();
