@@ -34,12 +34,13 @@ export interface FanOutOptions {
   readonly maxBufferedBytes?: number;
   /**
    * Settings of the caches' reflectors (page size, streaming lists, backoff). Measured on the real
-   * API server, 30k pods (bench/src/browser-scale/cold-list.ts): kube-apiserver answers the first
-   * LIST (resourceVersion "0") from its cache in one 160 MB body whatever the page size, and a
-   * cold proxy's first page took 4.7 to 6.4 s with pages of 500 or 2000; a streaming list
-   * (`initialList: 'stream'`) took as long (4.9 to 6.1 s) at about half the peak RSS (350 MB
-   * against 620 to 740 MB). It is not the default: a query the API server refuses would then be
-   * refused in the words of a watch ("cannot watch") to a client that asked to list.
+   * API server, 30k pods (bench/src/browser-scale/cold-list.ts, two runs): kube-apiserver answers
+   * the first LIST (resourceVersion "0") from its cache in one 160 MB body whatever the page size,
+   * and a cold proxy served a page's whole projected list in 4.1 to 6.7 s (pages of 500 or 2000
+   * alike); a streaming list (`initialList: 'stream'`) as fast (4.5 to 6.6 s), with a peak RSS of
+   * 350 MB against 540 to 740 MB in a fresh process. It is not the default: a query the API server
+   * refuses would be refused in the words of a watch ("cannot watch") to a client that listed.
+   * `KubeProxyOptions.warm` takes the list off a page's path instead.
    */
   readonly reflector?: ReflectorOptions;
 }
