@@ -21,6 +21,28 @@ async function serve(onOpen: (s: SessionStream) => void) {
 }
 
 describe('a watch session stream', () => {
+  it('keeps one close listener on the stream however many watches come and go, and closes the open ones when it closes', async () => {
+    let session: SessionStream | undefined;
+    const url = await serve((s) => {
+      session = s;
+    });
+    const res = await fetch(url);
+    const reader = res.body!.getReader();
+    await within(2000, () => session !== undefined);
+    const closed: number[] = [];
+    const listenersBefore = session!.stream.listenerCount('close');
+    // A long session: watches end (reconnects, relists) and new ones start.
+    for (let id = 1; id <= 30; id++) {
+      const sink = session!.sink(id);
+      sink.onClose(() => closed.push(id));
+      if (id <= 27) sink.end();
+    }
+    expect(session!.stream.listenerCount('close')).toBe(listenersBefore);
+    await reader.cancel();
+    await within(2000, () => closed.length === 3);
+    expect(closed).toEqual([28, 29, 30]);
+  });
+
   it('sends a heartbeat every interval to a page that reads', async () => {
     const url = await serve(() => {});
     const res = await fetch(url);

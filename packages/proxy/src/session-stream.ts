@@ -25,6 +25,13 @@ export class SessionStream {
   private blockedSince: number | undefined;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly writableListeners = new Set<() => void>();
+  /**
+   * Each watch's close callback, called once when the stream closes and forgotten when the watch
+   * ends first: one 'close' listener on the stream however many watches a long session opens
+   * (a listener per watch piled up with every reconnect and tripped MaxListenersExceededWarning).
+   */
+  private readonly closeListeners = new Set<() => void>();
+  private closed = false;
 
   constructor(
     readonly stream: ServerResponse,
@@ -38,8 +45,12 @@ export class SessionStream {
       for (const fn of [...this.writableListeners]) fn();
     });
     stream.once('close', () => {
+      this.closed = true;
       clearInterval(this.heartbeat);
       this.writableListeners.clear();
+      const listeners = [...this.closeListeners];
+      this.closeListeners.clear();
+      for (const fn of listeners) fn();
     });
   }
 
@@ -70,6 +81,7 @@ export class SessionStream {
   /** The sink of fan-out watch `id` on this session; `onEnd` when the watch ends. */
   sink(id: number, onEnd?: () => void): WatchSink {
     let ended = false;
+    let onClose: (() => void) | undefined;
     const writable = () => !ended && this.writable;
     return {
       get writable() {
@@ -81,6 +93,7 @@ export class SessionStream {
       end: () => {
         if (ended) return;
         ended = true;
+        if (onClose) this.closeListeners.delete(onClose);
         this.write({ type: 'end', id });
         onEnd?.();
       },
@@ -89,7 +102,12 @@ export class SessionStream {
         return () => this.writableListeners.delete(fn);
       },
       onClose: (fn) => {
-        this.stream.once('close', fn);
+        if (this.closed) {
+          fn();
+          return;
+        }
+        onClose = fn;
+        this.closeListeners.add(fn);
       },
     };
   }
