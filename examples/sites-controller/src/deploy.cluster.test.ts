@@ -110,16 +110,18 @@ if (cluster) {
       );
 
       // Every path: publish, a taken hostname, an invalid one, an Event series, a deletion through the finalizer.
-      await admin.create(site(namespace, 'shop', 'shop.example.com'));
-      await admin.create(site(namespace, 'copycat', 'shop.example.com'));
-      await admin.create(site(namespace, 'broken', 'Not A Hostname'));
       const ready = (name: string, reason: string) =>
         eventually(
           `${name} ${reason}`,
           () => admin.get<Site>('sites.example.kates.dev', name, { namespace }),
           (s) => !!s.status?.conditions?.some((c) => c.reason === reason),
         );
+      // The first claim of a hostname wins, whichever Site is older: copycat comes after shop has
+      // claimed it (created together, the two reconciles race for the claim).
+      await admin.create(site(namespace, 'shop', 'shop.example.com'));
       await ready('shop', 'Published');
+      await admin.create(site(namespace, 'copycat', 'shop.example.com'));
+      await admin.create(site(namespace, 'broken', 'Not A Hostname'));
       await ready('copycat', 'HostnameTaken');
       await ready('broken', 'InvalidHostname');
       await admin.delete({ kind: 'sites.example.kates.dev', name: 'shop', namespace });

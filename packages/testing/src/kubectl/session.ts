@@ -150,7 +150,9 @@ export const SESSION: readonly KubectlStep[] = [
   { command: 'get pods' },
   { command: 'get pods -o wide' },
   { command: 'get all' },
-  { command: 'get events' },
+  // kube-apiserver's cluster IP repair loop may warn about a Service created in the second it runs
+  // (ClusterIPNotAllocated, then repairs): its own bookkeeping race, not an answer to this session.
+  { command: 'get events --field-selector reason!=ClusterIPNotAllocated' },
   { command: 'describe configmap settings' },
   { command: 'describe deployment web' },
   { command: 'describe service web' },
