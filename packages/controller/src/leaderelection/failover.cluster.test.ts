@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Client, createClient } from '@kates/core';
 import { type FaultProxy, kubeconfigVia, startFaultProxy } from '@kates/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { realCluster } from '../../../testing/src/vitest/cluster.js';
 import { Replica, type ReplicaEvent } from './__fixtures__/replica.js';
 import { type AppliedWrite, lateWrites, type Term, TermLog } from './__fixtures__/term-log.js';
@@ -126,6 +126,15 @@ describe.skipIf(!cluster)('leader election under faults, three processes on kube
   });
 
   it('keeps one leader at a time through cuts, stalls, latency, a blackhole, a pause, a stop and a kill', async () => {
+    // A failure (a timeout included) says how far the run got and what the replicas last said.
+    onTestFailed(() => {
+      process.stderr.write(
+        `[failover] faults so far:\n  ${faults.join('\n  ')}\n[failover] last events:\n  ${events
+          .slice(-30)
+          .map((e) => `${e.replica} ${JSON.stringify(e.event)}`)
+          .join('\n  ')}\n`,
+      );
+    });
     const started = now();
     const fault = (what: string) => faults.push(`+${((now() - started) / 1000).toFixed(1)} s ${what}`);
     await Promise.all(replicas.map((r) => r.start()));

@@ -27,6 +27,9 @@ export interface ReplicaConfig {
  * network can be cut, stalled or slowed alone, and the process paused or killed. Restarting it
  * keeps its identity, as a pod of a StatefulSet would.
  */
+/** How long a replica may take to load its TypeScript sources and start campaigning. */
+const START_TIMEOUT_MS = 30_000;
+
 export class Replica {
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
@@ -81,6 +84,11 @@ export class Replica {
     });
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     return new Promise((resolve, reject) => {
+      // A child that neither gets ready nor exits would hang the test until its own timeout,
+      // saying nothing: fail here, with what the child wrote to stderr.
+      const notReady = setTimeout(() => {
+        reject(new Error(`replica ${config.identity} not ready within ${START_TIMEOUT_MS} ms: ${stderr}`));
+      }, START_TIMEOUT_MS);
       const lines = createInterface({ input: child.stdout! });
       lines.on('line', (line) => {
         let event: ReplicaEvent;
@@ -89,10 +97,14 @@ export class Replica {
         } catch {
           return;
         }
-        if (event.event === 'ready') resolve();
+        if (event.event === 'ready') {
+          clearTimeout(notReady);
+          resolve();
+        }
         this.onEvent(this, event);
       });
       child.once('exit', (code, signal) => {
+        clearTimeout(notReady);
         reject(
           new Error(`replica ${config.identity} exited before it was ready (${code ?? signal}): ${stderr}`),
         );
