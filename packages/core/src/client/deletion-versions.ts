@@ -65,7 +65,8 @@ export class DeletionVersions {
     this.inFlight.add(key);
     try {
       const resourceVersion = await this.listVersion(batch);
-      if (resourceVersion) {
+      // Nothing after close(): a closed client dispatches no more actions (a recording ends there).
+      if (resourceVersion && !this.closed.signal.aborted) {
         this.store.dispatch(
           deletionVersion({ groupKind: groupKindOf(batch.rt), uids: [...batch.uids], resourceVersion }),
         );

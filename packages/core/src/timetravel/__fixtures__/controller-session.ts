@@ -150,9 +150,13 @@ export async function recordControllerSession(
       'the watches to stop',
       () => Object.keys(store.getState().kates.reflectors).length === 0,
       10_000,
-    ).finally(() => recorder.close());
+    ).finally(() => {
+      // The client stops its consistent-list probes for deletions (deletion-versions.ts) before the
+      // recorder closes: a probe answered late would dispatch an action the recording never saw.
+      client.close();
+      recorder.close();
+    });
     await other.delete({ kind: 'Namespace', name: namespace }).catch(() => {});
-    client.transport.close?.();
     other.transport.close?.();
   }
   return { namespace, live, stats: recorder.stats() };
