@@ -226,6 +226,9 @@ export class Batch {
    * before was the object leaving that watch's selectors, and is lifted.
    */
   liftSeenDeletion(obj: KubernetesObject, groupKind: string): void {
+    // Called for every event: a seen deletion is always pending, so with nothing pending (the
+    // common case) there is nothing to look up.
+    if (this.localPending.size === 0) return;
     const uid = obj.metadata?.uid;
     const entry = uid ? this.objects.get(uid) : undefined;
     const local = entry?.local;
