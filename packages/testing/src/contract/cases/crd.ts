@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { eventually as poll } from '../../eventually.js';
 import type { ContractHttp } from '../http.js';
 import type { ContractContext } from './context.js';
 
@@ -56,18 +57,12 @@ function crd(group: string) {
 }
 
 /** Polls: CRDs are established and cleaned up asynchronously, at different speeds (ALLOWED_DIFFERENCES.timing). */
-export async function eventually<T>(
+export function eventually<T>(
   what: string,
   probe: () => Promise<T | undefined>,
   timeoutMs = 20_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return poll(what, probe, (value) => value !== undefined, { timeoutMs, intervalMs: 100 }) as Promise<T>;
 }
 
 export async function established(http: ContractHttp, name: string) {
