@@ -72,8 +72,10 @@ export function updateSortedItems(
   const changes = added.length + removed.length + befores.length;
   if (changes === 0) return prevItems;
   if (changes > 256 && changes * 8 > prevItems.length) return buildSortedItems(next);
-  // Spread, not slice(): V8's slice() of a frozen array takes a slow path (4 ms at 100k items).
-  const items = [...prevItems];
+  // Array.from, not slice() or a spread: of a frozen array, slice() always takes a slow path, and
+  // a spread does until the function is optimized, which update() (a few calls a second) never is:
+  // 10k items cost 200 to 240 us either way, Array.from 5 to 6 us optimized or not (Node 24).
+  const items = Array.from(prevItems);
   for (let k = 0; k < befores.length; k++) {
     const i = search(items, befores[k]!);
     // Name, namespace and uid never change for one uid, so the position holds.
