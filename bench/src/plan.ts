@@ -4,6 +4,22 @@ import type { PendingBenchConfig } from './micro/pending-bench.js';
 import type { StoreBenchConfig } from './micro/store-bench.js';
 import type { BenchKind } from './objects.js';
 import type { ChurnPlan } from './scenarios/churn.js';
+import type { Collection } from './scenarios/context.js';
+
+/** One bootstrap case: each peer `reps` times over n objects of a kind. */
+export interface BootstrapCase {
+  readonly kind: BenchKind;
+  readonly n: number;
+  readonly reps: number;
+  readonly peers: readonly PeerName[];
+}
+
+/** One churn case: each peer in turn over n ConfigMaps. */
+export interface ChurnCase {
+  readonly n: number;
+  readonly peers: readonly PeerName[];
+  readonly plan: ChurnPlan;
+}
 
 /** Everything one `npm run bench` does, sized to fit its time budget on 2 cores. */
 export interface BenchPlan {
@@ -12,18 +28,8 @@ export interface BenchPlan {
   readonly pending: readonly PendingBenchConfig[];
   readonly memory: readonly MemoryConfig[];
   readonly fake: {
-    /** Bootstrap cases: kind, n, repetitions. */
-    readonly bootstrap: readonly {
-      readonly kind: BenchKind;
-      readonly n: number;
-      readonly reps: number;
-      readonly peers: readonly PeerName[];
-    }[];
-    readonly churn: readonly {
-      readonly n: number;
-      readonly peers: readonly PeerName[];
-      readonly plan: ChurnPlan;
-    }[];
+    readonly bootstrap: readonly BootstrapCase[];
+    readonly churn: readonly ChurnCase[];
     readonly slow: {
       readonly n: number;
       readonly events: number;
@@ -31,23 +37,29 @@ export interface BenchPlan {
       readonly peers: readonly PeerName[];
     };
   };
+  /** The real kube-apiserver: its collections are those its cases name, written into etcd. */
   readonly real: {
-    readonly n: number;
-    readonly reps: number;
-    readonly peers: readonly PeerName[];
-    readonly churn: ChurnPlan;
+    readonly bootstrap: readonly BootstrapCase[];
+    readonly churn: readonly ChurnCase[];
   };
 }
 
+/** The floor peers: each a way of getting the objects into parsed memory, nothing else. */
+const FLOORS: readonly PeerName[] = ['floor-unpaged', 'floor-2000', 'floor-stream'];
 const ALL: readonly PeerName[] = [
-  'floor',
+  ...FLOORS,
   'kates',
   'kates-dropmf',
   'entity-adapter',
   'client-node',
   'go-kates',
 ];
+/** With the paginated-500 floor (client-go's page size), kept where it is cheap for continuity with earlier runs. */
+const ALL_500: readonly PeerName[] = ['floor', ...ALL];
+/** The libraries that follow changes (churn): every peer but the floors and kates' dropManagedFields variant. */
 const FOLLOWERS: readonly PeerName[] = ['kates', 'entity-adapter', 'client-node', 'go-kates'];
+/** At 100k objects the entity adapter takes about 0.1 s per event: thousands of events would take minutes. */
+const FOLLOWERS_100K: readonly PeerName[] = ['kates', 'client-node', 'go-kates'];
 
 function store(kind: BenchKind, n: number, budgetMs: number): StoreBenchConfig[] {
   return (['kates', 'kates-frozen', 'map', 'entity-adapter'] as const).map((impl) => ({
@@ -84,9 +96,9 @@ export const QUICK: BenchPlan = {
   memory: memory('Pod', 10_000, ['raw', 'kates']),
   fake: {
     bootstrap: [
-      { kind: 'ConfigMap', n: 1000, reps: 2, peers: ALL },
-      { kind: 'ConfigMap', n: 10_000, reps: 1, peers: ALL },
-      { kind: 'Pod', n: 1000, reps: 1, peers: ALL },
+      { kind: 'ConfigMap', n: 1000, reps: 2, peers: ALL_500 },
+      { kind: 'ConfigMap', n: 10_000, reps: 1, peers: ALL_500 },
+      { kind: 'Pod', n: 1000, reps: 1, peers: ALL_500 },
     ],
     churn: [
       {
@@ -97,7 +109,13 @@ export const QUICK: BenchPlan = {
     ],
     slow: { n: 1000, events: 2000, reconcileMs: 500, peers: ['kates', 'client-node', 'go-kates'] },
   },
-  real: { n: 1000, reps: 1, peers: ALL, churn: { trickle: 5, steady: { count: 300, ratePerSec: 150 } } },
+  real: {
+    bootstrap: [
+      { kind: 'ConfigMap', n: 1000, reps: 1, peers: ALL_500 },
+      { kind: 'Pod', n: 1000, reps: 1, peers: ALL_500 },
+    ],
+    churn: [{ n: 1000, peers: FOLLOWERS, plan: { trickle: 5, steady: { count: 300, ratePerSec: 150 } } }],
+  },
 };
 
 /** About 15 to 20 minutes on 2 cores. */
@@ -118,11 +136,11 @@ export const FULL: BenchPlan = {
   ],
   fake: {
     bootstrap: [
-      { kind: 'ConfigMap', n: 1000, reps: 5, peers: ALL },
-      { kind: 'ConfigMap', n: 10_000, reps: 3, peers: ALL },
+      { kind: 'ConfigMap', n: 1000, reps: 5, peers: ALL_500 },
+      { kind: 'ConfigMap', n: 10_000, reps: 3, peers: ALL_500 },
       { kind: 'ConfigMap', n: 100_000, reps: 3, peers: ALL },
-      { kind: 'Pod', n: 1000, reps: 5, peers: ALL },
-      { kind: 'Pod', n: 10_000, reps: 2, peers: ALL },
+      { kind: 'Pod', n: 1000, reps: 5, peers: ALL_500 },
+      { kind: 'Pod', n: 10_000, reps: 2, peers: ALL_500 },
       { kind: 'Pod', n: 100_000, reps: 1, peers: ALL },
     ],
     churn: [
@@ -131,14 +149,68 @@ export const FULL: BenchPlan = {
         peers: FOLLOWERS,
         plan: { trickle: 10, steady: { count: 2000, ratePerSec: 500 }, burst: { count: 5000 } },
       },
-      // The entity adapter takes about 0.1 s per event at 100k objects: 7000 events would take 12 minutes.
       {
         n: 100_000,
-        peers: ['kates', 'client-node', 'go-kates'],
+        peers: FOLLOWERS_100K,
         plan: { trickle: 10, steady: { count: 2000, ratePerSec: 500 }, burst: { count: 5000 } },
       },
     ],
     slow: { n: 10_000, events: 10_000, reconcileMs: 500, peers: ['kates', 'client-node', 'go-kates'] },
   },
-  real: { n: 10_000, reps: 3, peers: ALL, churn: { trickle: 10, steady: { count: 1000, ratePerSec: 250 } } },
+  // Issue 18: 1k to 100k ConfigMaps and 1k to 10k Pods, written into etcd (seconds, where creates
+  // through the API take minutes); one change at a time at 10k and 100k.
+  real: {
+    bootstrap: [
+      { kind: 'ConfigMap', n: 1000, reps: 3, peers: ALL_500 },
+      { kind: 'ConfigMap', n: 10_000, reps: 3, peers: ALL_500 },
+      { kind: 'ConfigMap', n: 100_000, reps: 2, peers: ALL },
+      { kind: 'Pod', n: 1000, reps: 3, peers: ALL_500 },
+      { kind: 'Pod', n: 10_000, reps: 2, peers: ALL },
+    ],
+    churn: [
+      { n: 10_000, peers: FOLLOWERS, plan: { trickle: 10, steady: { count: 1000, ratePerSec: 250 } } },
+      { n: 100_000, peers: FOLLOWERS_100K, plan: { trickle: 10, steady: { count: 500, ratePerSec: 250 } } },
+    ],
+  },
 };
+
+const ns = (kind: string, n: number) => `bench-${kind.toLowerCase()}-${n}`;
+
+/** The cases of a server part that `--cases` keeps (all without it). */
+export function selectCases(plan: BenchPlan, wanted: RegExp | undefined): BenchPlan {
+  if (!wanted) return plan;
+  const keep = (server: string, scenario: string, kind: string, n: number) =>
+    wanted.test(`${server} ${scenario} ${kind} ${n}`);
+  return {
+    ...plan,
+    fake: {
+      bootstrap: plan.fake.bootstrap.filter((b) => keep('fake', 'bootstrap', b.kind, b.n)),
+      churn: plan.fake.churn.filter((c) => keep('fake', 'churn', 'ConfigMap', c.n)),
+      slow: {
+        ...plan.fake.slow,
+        peers: keep('fake', 'slow', 'ConfigMap', plan.fake.slow.n) ? plan.fake.slow.peers : [],
+      },
+    },
+    real: {
+      bootstrap: plan.real.bootstrap.filter((b) => keep('real', 'bootstrap', b.kind, b.n)),
+      churn: plan.real.churn.filter((c) => keep('real', 'churn', 'ConfigMap', c.n)),
+    },
+  };
+}
+
+/** The collections a server needs for its cases: each bootstrap case's, and ConfigMaps for churn. */
+export function collectionsOf(cases: {
+  bootstrap: readonly BootstrapCase[];
+  churn: readonly { n: number }[];
+  slow?: { n: number; peers: readonly unknown[] };
+}): Collection[] {
+  const collections: Collection[] = [];
+  const add = (kind: BenchKind, n: number) => {
+    if (!collections.some((c) => c.kind === kind && c.n === n))
+      collections.push({ kind, n, namespace: ns(kind, n) });
+  };
+  for (const b of cases.bootstrap) add(b.kind, b.n);
+  for (const c of cases.churn) add('ConfigMap', c.n);
+  if (cases.slow?.peers.length) add('ConfigMap', cases.slow.n);
+  return collections;
+}

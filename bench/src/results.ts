@@ -24,6 +24,8 @@ export interface Machine {
 export interface ServerResults {
   readonly setupMs?: number;
   readonly collections?: string;
+  /** How the objects were made (the real server: created through the API, or written into etcd). */
+  readonly setup?: string;
   readonly bootstrap: readonly BootstrapResult[];
   readonly churn: readonly ChurnResult[];
   readonly slow: readonly SlowConsumerResult[];
@@ -35,6 +37,8 @@ export interface BenchResults {
   readonly mode: 'quick' | 'full';
   readonly startedAt: string;
   readonly durationS: number;
+  /** Wall time of each part of the run, s (absent from runs before it existed). */
+  readonly partSeconds?: Readonly<Record<string, number>>;
   readonly machine: Machine;
   readonly go: GoKates;
   readonly store: readonly (StoreBenchResult | Failed<StoreBenchConfig>)[];

@@ -1,14 +1,24 @@
 /**
- * `npm run bench [-- --quick] [-- --only=store,memory,fake,real,browser] [-- --report-only]`: runs the
- * benchmark plan and writes bench/RESULTS.md, bench/results.svg, bench/results-browser.svg and
- * bench/results.json. Each measurement runs in a fresh process; servers run in processes of their own.
+ * `npm run bench [-- --help]`: runs the benchmark plan and writes bench/RESULTS.md, bench/results.svg,
+ * bench/results-browser.svg and bench/results.json (options: USAGE below). Each measurement runs in a
+ * fresh process; servers run in processes of their own.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BenchKind } from './objects.js';
 import { ensureGoKates } from './peers/go-kates.js';
-import { type BenchPlan, FULL, QUICK } from './plan.js';
+import {
+  type BenchPlan,
+  type BootstrapCase,
+  type ChurnCase,
+  collectionsOf,
+  FULL,
+  QUICK,
+  selectCases,
+} from './plan.js';
 import { renderBrowserChart, renderChart } from './report/chart.js';
 import { renderMarkdown } from './report/markdown.js';
 import type { BenchResults, Machine, ServerResults } from './results.js';
@@ -21,7 +31,10 @@ import { runSlowConsumer } from './scenarios/slow-consumer.js';
 import { type BenchServer, startFakeServer } from './servers/fake.js';
 import { startRealServer } from './servers/real.js';
 
-const out = (name: string) => fileURLToPath(new URL(`../${name}`, import.meta.url));
+/** Where results are written (`--out`), bench/ by default. */
+let outDir: string | undefined;
+const out = (name: string) =>
+  outDir ? join(outDir, name) : fileURLToPath(new URL(`../${name}`, import.meta.url));
 const log = (line: string) =>
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
@@ -46,8 +59,6 @@ function machine(loadAverageStart: number[]): Machine {
   };
 }
 
-const ns = (kind: string, n: number) => `bench-${kind.toLowerCase()}-${n}`;
-
 async function withServer(
   start: () => Promise<BenchServer>,
   body: (ctx: ScenarioContext) => Promise<ServerResults>,
@@ -66,64 +77,60 @@ async function withServer(
   }
 }
 
+const describe = (collections: readonly Collection[]) =>
+  collections.map((c) => `${c.n} ${c.kind}s`).join(', ');
+
+async function runServerCases(
+  ctx: ScenarioContext,
+  collections: readonly Collection[],
+  cases: { bootstrap: readonly BootstrapCase[]; churn: readonly ChurnCase[] },
+): Promise<Pick<ServerResults, 'bootstrap' | 'churn'>> {
+  const find = (kind: BenchKind, n: number) => collections.find((c) => c.kind === kind && c.n === n)!;
+  const bootstrap = [];
+  const failedAt = new Map<string, { n: number; error: string }>();
+  for (const b of cases.bootstrap)
+    bootstrap.push(...(await runBootstrap(ctx, find(b.kind, b.n), b.peers, b.reps, { failedAt })));
+  const churn = [];
+  for (const c of cases.churn) churn.push(...(await runChurn(ctx, find('ConfigMap', c.n), c.peers, c.plan)));
+  return { bootstrap, churn };
+}
+
 async function runFake(plan: BenchPlan, goBinary: string | undefined): Promise<ServerResults> {
-  const collections: Collection[] = plan.fake.bootstrap.map((b) => ({
-    kind: b.kind,
-    n: b.n,
-    namespace: ns(b.kind, b.n),
-  }));
-  for (const c of [...plan.fake.churn.map((x) => x.n), plan.fake.slow.n]) {
-    if (!collections.some((k) => k.kind === 'ConfigMap' && k.n === c))
-      collections.push({ kind: 'ConfigMap', n: c, namespace: ns('ConfigMap', c) });
-  }
-  const cm = (n: number) => collections.find((c) => c.kind === 'ConfigMap' && c.n === n)!;
+  const collections = collectionsOf(plan.fake);
+  if (collections.length === 0) return { bootstrap: [], churn: [], slow: [] };
   return withServer(
     () => startFakeServer(collections),
     async (ctx) => {
-      const bootstrap = [];
-      const failedAt = new Map<string, { n: number; error: string }>();
-      for (const b of plan.fake.bootstrap) {
-        bootstrap.push(
-          ...(await runBootstrap(
-            ctx,
-            collections.find((c) => c.kind === b.kind && c.n === b.n)!,
-            b.peers,
-            b.reps,
-            { failedAt },
-          )),
-        );
-      }
-      const churn = [];
-      for (const c of plan.fake.churn) churn.push(...(await runChurn(ctx, cm(c.n), c.peers, c.plan)));
+      const { bootstrap, churn } = await runServerCases(ctx, collections, plan.fake);
       const s = plan.fake.slow;
-      const slow = await runSlowConsumer(ctx, cm(s.n), s.peers, s.events, s.reconcileMs);
-      return { collections: collections.map((c) => `${c.n} ${c.kind}s`).join(', '), bootstrap, churn, slow };
+      const slow = s.peers.length
+        ? await runSlowConsumer(
+            ctx,
+            collections.find((c) => c.kind === 'ConfigMap' && c.n === s.n)!,
+            s.peers,
+            s.events,
+            s.reconcileMs,
+          )
+        : [];
+      return { collections: describe(collections), bootstrap, churn, slow };
     },
     goBinary,
   );
 }
 
-async function runReal(
-  plan: BenchPlan,
-  goBinary: string | undefined,
-): Promise<ServerResults & { n: number }> {
-  const c: Collection = { kind: 'ConfigMap', n: plan.real.n, namespace: ns('ConfigMap', plan.real.n) };
-  const results = await withServer(
-    () => startRealServer([c], log),
+async function runReal(plan: BenchPlan, goBinary: string | undefined): Promise<ServerResults> {
+  const collections = collectionsOf(plan.real);
+  if (collections.length === 0) return { bootstrap: [], churn: [], slow: [] };
+  return withServer(
+    () => startRealServer(collections, log),
     async (ctx) => ({
-      collections: `${c.n} ConfigMaps`,
-      bootstrap: await runBootstrap(ctx, c, plan.real.peers, plan.real.reps),
-      churn: await runChurn(
-        ctx,
-        c,
-        plan.real.peers.filter((p) => p !== 'floor' && p !== 'kates-dropmf'),
-        plan.real.churn,
-      ),
+      collections: describe(collections),
+      ...(ctx.server.setup ? { setup: ctx.server.setup } : {}),
+      ...(await runServerCases(ctx, collections, plan.real)),
       slow: [],
     }),
     goBinary,
   );
-  return { ...results, n: c.n };
 }
 
 /** The results of the previous run, if bench/results.json holds one. */
@@ -147,34 +154,76 @@ function reportOnly(): void {
   writeFileSync(out('results.svg'), renderChart(results));
   writeBrowserChart(results);
   writeFileSync(out('RESULTS.md'), renderMarkdown(results));
-  log('rendered bench/RESULTS.md and bench/results.svg from bench/results.json');
+  log(`rendered ${out('RESULTS.md')} and the charts from ${out('results.json')}`);
 }
+
+const USAGE = `Usage: node bench/dist/run.js [options]   (npm run bench -- [options])
+
+Runs the benchmark plan, each measurement in a fresh process, and writes RESULTS.md, results.svg,
+results-browser.svg and results.json (in bench/, or --out).
+
+Options:
+  --quick             the quick plan (a few minutes) instead of the full one (about 15 minutes on 2 cores)
+  --only=PARTS        run only these parts (comma-separated): store, memory, fake, real, browser;
+                      the others keep the numbers of the previous results.json, said so in the report
+  --cases=REGEX       within the fake and real parts, run only the cases whose label matches, a label being
+                      "<server> <scenario> <kind> <n>", e.g. "fake bootstrap ConfigMap 100000",
+                      "real churn ConfigMap 100000", "fake slow ConfigMap 10000" (for timing a part's cases;
+                      the report then holds only those cases of the parts run)
+  --out=DIR           write the results to DIR (and read the previous results.json there) instead of bench/
+  --report-only       render RESULTS.md and the charts again from results.json, measure nothing
+  --help, -h          print this and exit
+
+Each part's wall time is logged and kept in results.json (partSeconds).`;
+
+const OPTIONS = ['--quick', '--only=', '--cases=', '--out=', '--report-only', '--help', '-h'];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  const unknown = args.filter((a) => !OPTIONS.some((o) => (o.endsWith('=') ? a.startsWith(o) : a === o)));
+  if (args.includes('--help') || args.includes('-h') || unknown.length) {
+    if (unknown.length) process.stderr.write(`unknown option(s): ${unknown.join(' ')}\n\n`);
+    (unknown.length ? process.stderr : process.stdout).write(`${USAGE}\n`);
+    process.exitCode = unknown.length ? 2 : 0;
+    return;
+  }
+  const value = (name: string) => args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+  outDir = value('--out');
   if (args.includes('--report-only')) return reportOnly();
-  const plan = args.includes('--quick') ? QUICK : FULL;
-  const only = args
-    .find((a) => a.startsWith('--only='))
-    ?.slice(7)
-    .split(',');
+  const casesPattern = value('--cases');
+  const plan = selectCases(
+    args.includes('--quick') ? QUICK : FULL,
+    casesPattern ? new RegExp(casesPattern) : undefined,
+  );
+  const only = value('--only')?.split(',');
   const wants = (part: string) => !only || only.includes(part);
   const startedAt = new Date();
   const loadStart = loadavg().map((x) => Math.round(x * 100) / 100);
   if (typeof (globalThis as { gc?: unknown }).gc !== 'function')
     log('note: run with --expose-gc for the memory numbers of workers (they set it themselves)');
-  log(`plan: ${plan.mode}`);
-  const go = await ensureGoKates(log);
+  log(`plan: ${plan.mode}${casesPattern ? `, cases matching /${casesPattern}/` : ''}`);
+  const partSeconds: Record<string, number> = {};
+  const timed = async <T>(part: string, run: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await run();
+    } finally {
+      partSeconds[part] = Math.round((performance.now() - t0) / 1000);
+      log(`${part}: ${partSeconds[part]} s`);
+    }
+  };
+  const go = await timed('go-kates build', () => ensureGoKates(log));
   if ('error' in go) log(`Go kates peer not built: ${go.error.split('\n')[0]}`);
   const goBinary = 'binary' in go ? go.binary : undefined;
 
-  const store = wants('store') ? await runStoreBenches(plan.store, log) : [];
-  const pending = wants('store') ? await runPendingBenches(plan.pending, log) : [];
-  const memory = wants('memory') ? await runMemories(plan.memory, log) : [];
-  const fake = wants('fake') ? await runFake(plan, goBinary) : { bootstrap: [], churn: [], slow: [] };
-  const real = wants('real') ? await runReal(plan, goBinary) : { bootstrap: [], churn: [], slow: [] };
+  const none = { bootstrap: [], churn: [], slow: [] };
+  const store = wants('store') ? await timed('store', () => runStoreBenches(plan.store, log)) : [];
+  const pending = wants('store') ? await timed('pending', () => runPendingBenches(plan.pending, log)) : [];
+  const memory = wants('memory') ? await timed('memory', () => runMemories(plan.memory, log)) : [];
+  const fake = wants('fake') ? await timed('fake', () => runFake(plan, goBinary)) : none;
+  const real = wants('real') ? await timed('real', () => runReal(plan, goBinary)) : none;
   // Browser part (issue 24): Chromium, 10k pods, in a process of its own.
-  const browser = wants('browser') ? await runBrowserPart(plan.mode, log) : undefined;
+  const browser = wants('browser') ? await timed('browser', () => runBrowserPart(plan.mode, log)) : undefined;
 
   // With --only, the parts left out keep the numbers of the previous run, said so in the report.
   const previous = only ? previousResults() : undefined;
@@ -188,6 +237,7 @@ async function main(): Promise<void> {
     mode: plan.mode,
     startedAt: startedAt.toISOString(),
     durationS: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    partSeconds,
     machine: machine(loadStart),
     go,
     store: previous && !wants('store') ? previous.store : store,
@@ -196,17 +246,22 @@ async function main(): Promise<void> {
     fake: previous && !wants('fake') ? previous.fake : fake,
     real: previous && !wants('real') ? previous.real : real,
     ...(browserResults ? { browser: browserResults } : {}),
-    notes: kept.length
-      ? [
-          `This run (\`--only=${only!.join(',')}\`) measured ${only!.join(', ')}; ${kept.join(', ')} are from the ${previous!.mode} run of ${previous!.startedAt.slice(0, 19)}Z. Ratios are only taken within one part, so each ratio still compares numbers of one run.`,
-        ]
-      : [],
+    notes: [
+      ...(kept.length
+        ? [
+            `This run (\`--only=${only!.join(',')}\`) measured ${only!.join(', ')}; ${kept.join(', ')} are from the ${previous!.mode} run of ${previous!.startedAt.slice(0, 19)}Z. Ratios are only taken within one part, so each ratio still compares numbers of one run.`,
+          ]
+        : []),
+      ...(casesPattern
+        ? [`Only the in-memory and real server cases matching \`--cases=${casesPattern}\` ran.`]
+        : []),
+    ],
   };
   writeFileSync(out('results.json'), `${JSON.stringify(results, null, 1)}\n`);
   writeFileSync(out('results.svg'), renderChart(results));
   writeBrowserChart(results);
   writeFileSync(out('RESULTS.md'), renderMarkdown(results));
-  log(`done in ${results.durationS} s: bench/RESULTS.md, bench/results.svg, bench/results.json`);
+  log(`done in ${results.durationS} s: ${out('RESULTS.md')}, results.svg, results.json`);
 }
 
 main().catch((e: unknown) => {

@@ -3,15 +3,35 @@ import { collectionPath } from '@kates/core/internal';
 import { KubeConfig } from '@kubernetes/client-node';
 import { RESOURCES } from '../resources.js';
 import { settledHeap } from '../stats.js';
-import { type ConsumerConfig, type ConsumerLine, digestOf } from './protocol.js';
+import { type ConsumerConfig, type ConsumerLine, digestOf, type PeerName } from './protocol.js';
 
-/** Page size of every paginated LIST in the benchmarks (the reflector's default). */
+/** Page size of the paginated-500 floor: client-go's reflector default (and kates' before issue 18). */
 export const LIST_PAGE_SIZE = 500;
 
+/** Page size of the paginated-2000 floor: kates' reflector default (`DEFAULT_LIST_PAGE_SIZE`). */
+export const LARGE_PAGE_SIZE = 2000;
+
+/** The ways of getting a collection into parsed memory that the floor peers measure. */
+export type FloorPeer = Extract<PeerName, `floor${string}`>;
+
+/** Every floor peer: each a way of getting N objects from the API server into parsed memory, nothing else. */
+export const FLOOR_PEERS: readonly FloorPeer[] = ['floor', 'floor-unpaged', 'floor-2000', 'floor-stream'];
+
+export const isFloor = (peer: PeerName): peer is FloorPeer => peer.startsWith('floor');
+
+type Transport = ReturnType<typeof createNodeTransport>;
+
 /**
- * The floor of a bootstrap: the paginated LIST fetched and parsed, the items kept, nothing else.
- * No library can reach the first snapshot faster over the same transport; its heap per object is
+ * A floor of a bootstrap: the collection fetched and parsed, the items kept, nothing else. No
+ * library can reach the first snapshot faster over the same transport in the same way; the fastest
+ * of the floor peers per case is the "true floor" the report compares with. Its heap per object is
  * "the raw parsed objects" that store memory is compared with.
+ *
+ * - `floor`: paginated LIST, 500 a page, one page at a time (client-go's default), first page at "0".
+ * - `floor-unpaged`: one LIST at resourceVersion "0", no limit (client-node's informer lists unpaginated).
+ * - `floor-2000`: pages of 2000 with the next page asked for before this one is parsed (kates' reflector).
+ * - `floor-stream`: a streaming list (`watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan`)
+ *   read until the `k8s.io/initial-events-end` bookmark.
  */
 export async function runFloor(config: ConsumerConfig, emit: (line: ConsumerLine) => void): Promise<void> {
   const kc = new KubeConfig();
@@ -20,10 +40,10 @@ export async function runFloor(config: ConsumerConfig, emit: (line: ConsumerLine
   try {
     const baseHeap = settledHeap();
     const t0 = performance.now();
-    const items = await listAll(transport, config);
+    const items = await floorList(transport, config, config.peer as FloorPeer);
     const ms = performance.now() - t0;
     if (items.length !== config.expect)
-      throw new Error(`the LIST returned ${items.length} ${config.kind}s, expected ${config.expect}`);
+      throw new Error(`${config.peer} got ${items.length} ${config.kind}s, expected ${config.expect}`);
     emit({
       type: 'bootstrapped',
       ms,
@@ -37,30 +57,134 @@ export async function runFloor(config: ConsumerConfig, emit: (line: ConsumerLine
   }
 }
 
-/** Every object of the collection, by pages of {@link LIST_PAGE_SIZE}. */
-export async function listAll(
-  transport: ReturnType<typeof createNodeTransport>,
+/** The collection's objects, fetched the way `peer` does. */
+export function floorList(
+  transport: Transport,
   config: Pick<ConsumerConfig, 'kind' | 'namespace'>,
+  peer: FloorPeer,
+): Promise<KubernetesObject[]> {
+  switch (peer) {
+    case 'floor':
+      return listAll(transport, config, LIST_PAGE_SIZE);
+    case 'floor-unpaged':
+      return listAll(transport, config, undefined);
+    case 'floor-2000':
+      return listPrefetched(transport, config, LARGE_PAGE_SIZE);
+    case 'floor-stream':
+      return streamingList(transport, config);
+  }
+}
+
+async function getText(
+  transport: Transport,
+  path: string,
+  query: Record<string, string | number | boolean | undefined>,
+) {
+  const res = await transport.request({ method: 'GET', path, query });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`LIST ${path} answered ${res.status}: ${text.slice(0, 300)}`);
+  return text;
+}
+
+/**
+ * Every object of the collection, by pages of `pageSize` (one at a time), or in one LIST where
+ * `pageSize` is undefined. The first page at resourceVersion "0", as the reflectors ask for it
+ * (served from the API server's watch cache, which answers it whole whatever the limit).
+ */
+export async function listAll(
+  transport: Transport,
+  config: Pick<ConsumerConfig, 'kind' | 'namespace'>,
+  pageSize: number | undefined = LIST_PAGE_SIZE,
 ): Promise<KubernetesObject[]> {
   const path = collectionPath(RESOURCES[config.kind], config.namespace);
   const items: KubernetesObject[] = [];
   let continueToken: string | undefined;
   do {
-    // The first page at resourceVersion "0", as the reflectors ask for it (served from the watch cache).
-    const res = await transport.request({
-      method: 'GET',
-      path,
-      query: {
-        limit: LIST_PAGE_SIZE,
-        continue: continueToken,
-        resourceVersion: continueToken ? undefined : '0',
-      },
+    const text = await getText(transport, path, {
+      limit: pageSize,
+      continue: continueToken,
+      resourceVersion: continueToken ? undefined : '0',
     });
-    const text = await res.text();
-    if (res.status !== 200) throw new Error(`LIST ${path} answered ${res.status}: ${text.slice(0, 300)}`);
     const page = JSON.parse(text) as KubernetesList;
     for (const item of page.items) items.push(item);
     continueToken = page.metadata?.continue || undefined;
   } while (continueToken);
   return items;
+}
+
+/** The continue token of a page, read from the front of its text before it is parsed. */
+function peekContinue(text: string): string | undefined {
+  const head = text.slice(0, 4096);
+  const m = /"continue":"([^"]*)"/.exec(head);
+  return m?.[1] || undefined;
+}
+
+/**
+ * Pages of `pageSize`, the next page asked for as soon as this one's text is in (its continue
+ * token read from the front of the text), before this one is parsed: one page in flight, one
+ * being parsed, as kates' reflector lists.
+ */
+async function listPrefetched(
+  transport: Transport,
+  config: Pick<ConsumerConfig, 'kind' | 'namespace'>,
+  pageSize: number,
+): Promise<KubernetesObject[]> {
+  const path = collectionPath(RESOURCES[config.kind], config.namespace);
+  const items: KubernetesObject[] = [];
+  let text = await getText(transport, path, { limit: pageSize, resourceVersion: '0' });
+  for (;;) {
+    const peeked = peekContinue(text);
+    const next = peeked ? getText(transport, path, { limit: pageSize, continue: peeked }) : undefined;
+    next?.catch(() => undefined);
+    const page = JSON.parse(text) as KubernetesList;
+    for (const item of page.items) items.push(item);
+    const token = page.metadata?.continue || undefined;
+    if (!token) return items;
+    text = await (next && token === peeked
+      ? next
+      : getText(transport, path, { limit: pageSize, continue: token }));
+  }
+}
+
+/** A streaming list: the initial ADDED events of a watch, to the `k8s.io/initial-events-end` bookmark. */
+async function streamingList(
+  transport: Transport,
+  config: Pick<ConsumerConfig, 'kind' | 'namespace'>,
+): Promise<KubernetesObject[]> {
+  const path = collectionPath(RESOURCES[config.kind], config.namespace);
+  const abort = new AbortController();
+  const res = await transport.request({
+    method: 'GET',
+    path,
+    query: {
+      watch: true,
+      sendInitialEvents: true,
+      resourceVersionMatch: 'NotOlderThan',
+      resourceVersion: '',
+      allowWatchBookmarks: true,
+    },
+    signal: abort.signal,
+  });
+  if (res.status !== 200) {
+    const text = await res.text().catch(() => '');
+    throw new Error(`streaming list ${path} answered ${res.status}: ${text.slice(0, 300)}`);
+  }
+  const items: KubernetesObject[] = [];
+  try {
+    for await (const line of res.lines()) {
+      const event = JSON.parse(line) as { type: string; object: KubernetesObject };
+      if (event.type === 'ADDED') items.push(event.object);
+      else if (event.type === 'BOOKMARK') {
+        if (event.object.metadata?.annotations?.['k8s.io/initial-events-end'] === 'true') return items;
+      } else
+        throw new Error(
+          `streaming list ${path}: a ${event.type} event before the initial-events-end bookmark: ${line.slice(0, 300)}`,
+        );
+    }
+  } finally {
+    abort.abort();
+  }
+  throw new Error(
+    `streaming list ${path} ended before its initial-events-end bookmark (${items.length} objects)`,
+  );
 }

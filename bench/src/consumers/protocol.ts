@@ -3,8 +3,21 @@ import type { KubernetesObject } from '@kates/core';
 import { type BenchKind, DONE_ANNOTATION, SENT_ANNOTATION } from '../objects.js';
 import { nowMicros, samplePeakRss } from '../stats.js';
 
-/** The library a consumer process runs. `floor` only lists (the bootstrap floor). */
-export type PeerName = 'floor' | 'kates' | 'kates-dropmf' | 'entity-adapter' | 'client-node' | 'go-kates';
+/**
+ * The library a consumer process runs. The `floor` peers only get the objects into parsed memory,
+ * each its own way (see consumers/floor.ts): `floor` pages of 500, `floor-unpaged` one LIST,
+ * `floor-2000` pages of 2000 prefetched, `floor-stream` a streaming list.
+ */
+export type PeerName =
+  | 'floor'
+  | 'floor-unpaged'
+  | 'floor-2000'
+  | 'floor-stream'
+  | 'kates'
+  | 'kates-dropmf'
+  | 'entity-adapter'
+  | 'client-node'
+  | 'go-kates';
 
 /** What a consumer process is asked to do (JSON in its argv). */
 export interface ConsumerConfig {

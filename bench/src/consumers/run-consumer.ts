@@ -7,6 +7,9 @@ import type { ConsumerConfig, ConsumerLine } from './protocol.js';
 
 const RUNNERS = {
   floor: runFloor,
+  'floor-unpaged': runFloor,
+  'floor-2000': runFloor,
+  'floor-stream': runFloor,
   kates: runKates,
   'kates-dropmf': runKates,
   'entity-adapter': runEntityAdapter,

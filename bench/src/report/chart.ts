@@ -1,22 +1,33 @@
+import { isFloor } from '../consumers/floor.js';
 import type { StoreBenchResult } from '../micro/store-bench.js';
 import type { BenchResults } from '../results.js';
 import { failed } from '../scenarios/micro.js';
 import { browserCharts } from './browser.js';
+import { trueFloor } from './floor.js';
 import { type LineChart, renderCharts } from './svg.js';
 
 /** bench/results.svg: bootstrap time by N (fake server, both kinds) and update cost by N. */
 export function renderChart(r: BenchResults): string {
   const bootstrap = (kind: string): LineChart => {
     const rows = r.fake.bootstrap.filter((b) => b.kind === kind && !b.error);
-    const peers = [...new Set(rows.map((b) => b.peer))];
+    // The floor peers as one series: the true floor, the fastest of them at each N.
+    const peers = [...new Set(rows.map((b) => b.peer))].filter((p) => !isFloor(p));
+    const ns = [...new Set(rows.map((b) => b.n))];
+    const floor = ns.flatMap((n) => {
+      const f = trueFloor(rows, kind, n);
+      return f ? [[n, f.median] as const] : [];
+    });
     return {
       title: `Bootstrap, ${kind}s (in-memory server)`,
       xLabel: 'objects',
       yLabel: 'ms to first complete snapshot',
-      series: peers.map((peer) => ({
-        name: peer,
-        points: rows.filter((b) => b.peer === peer).map((b) => [b.n, b.ms.median] as const),
-      })),
+      series: [
+        ...(floor.length ? [{ name: 'true floor', points: floor }] : []),
+        ...peers.map((peer) => ({
+          name: peer,
+          points: rows.filter((b) => b.peer === peer).map((b) => [b.n, b.ms.median] as const),
+        })),
+      ],
     };
   };
   const store = r.store.filter((s): s is StoreBenchResult => !failed(s) && s.kind === 'Pod');

@@ -1,3 +1,4 @@
+import { isFloor } from '../consumers/floor.js';
 import type { PeerName } from '../consumers/protocol.js';
 import type { MemoryResult } from '../micro/memory.js';
 import type { StoreBenchResult } from '../micro/store-bench.js';
@@ -6,9 +7,13 @@ import type { BootstrapResult } from '../scenarios/bootstrap.js';
 import { failed } from '../scenarios/micro.js';
 import type { Summary } from '../stats.js';
 import { browserSection } from './browser.js';
+import { bootstrapBar, FLOOR_BAR, PEER_BAR, trueFloor } from './floor.js';
 
 const PEER_NAMES: Record<PeerName, string> = {
-  floor: 'floor (LIST + parse)',
+  floor: 'floor: pages of 500',
+  'floor-unpaged': 'floor: one LIST',
+  'floor-2000': 'floor: pages of 2000, prefetched',
+  'floor-stream': 'floor: streaming list',
   kates: 'kates-ts',
   'kates-dropmf': 'kates-ts, dropManagedFields',
   'entity-adapter': 'entity adapter (internal baseline)',
@@ -286,34 +291,44 @@ function bootstrapTables(s: ServerResults, label: string): string {
       `${b.correct || b.error ? '' : ' **(wrong snapshot)**'}${b.firstCount !== undefined ? ` (first snapshot ${int(b.firstCount)} objects)` : ''}`
     );
   };
+  const floorOf = (c: string) => {
+    const [kind, n] = c.split('|');
+    return trueFloor(s.bootstrap, kind!, Number(n));
+  };
+  const floorCell = (c: string) => {
+    const f = floorOf(c);
+    return f ? `${num(f.median)} (${PEER_NAMES[f.peer].replace(/^floor: /, '')})` : 'n/a';
+  };
   const times = table(
-    ['kind', 'N', 'reps', ...peers.map((p) => PEER_NAMES[p])],
+    ['kind', 'N', 'reps', 'true floor (fastest way)', ...peers.map((p) => PEER_NAMES[p])],
     cases.map((c) => {
       const [kind, n] = c.split('|');
       return [
         kind!,
         int(Number(n)),
         String(Math.max(...peers.map((p) => get(c, p)?.ms.n ?? 0))),
+        floorCell(c),
         ...peers.map((p) => cell(get(c, p))),
       ];
     }),
   );
-  const others = peers.filter((p) => p !== 'kates' && p !== 'floor');
+  const libraries = peers.filter((p) => !isFloor(p));
+  const others = libraries.filter((p) => p !== 'kates');
   const ratios = table(
     [
       'kind',
       'N',
-      ...peers.filter((p) => p !== 'floor').map((p) => `${PEER_NAMES[p]} / floor`),
+      ...libraries.map((p) => `${PEER_NAMES[p]} / true floor`),
       ...others.map((p) => `${PEER_NAMES[p]} / kates-ts`),
     ],
     cases.map((c) => {
       const [kind, n] = c.split('|');
-      const floor = get(c, 'floor')?.ms.median ?? Number.NaN;
+      const floor = floorOf(c)?.median ?? Number.NaN;
       const kates = get(c, 'kates')?.ms.median ?? Number.NaN;
       return [
         kind!,
         int(Number(n)),
-        ...peers.filter((p) => p !== 'floor').map((p) => ratio(get(c, p)?.ms.median ?? Number.NaN, floor)),
+        ...libraries.map((p) => ratio(get(c, p)?.ms.median ?? Number.NaN, floor)),
         ...others.map((p) => ratio(get(c, p)?.ms.median ?? Number.NaN, kates)),
       ];
     }),
@@ -340,6 +355,40 @@ function bootstrapTables(s: ServerResults, label: string): string {
     `#### ${label}: retained heap per object after the bootstrap, bytes (Go kates: HeapAlloc)`,
     heap,
   ].join('\n\n');
+}
+
+/** Issue 18's bootstrap bar, one row per case and server, with its verdict. */
+function bootstrapBarTable(r: BenchResults): string {
+  const rows = bootstrapBar(r);
+  if (rows.length === 0) return '';
+  const server = { fake: 'in-memory', real: 'kube-apiserver' } as const;
+  return table(
+    [
+      'server',
+      'kind',
+      'N',
+      'kates-ts, ms',
+      'fastest peer, ms',
+      `kates-ts / fastest peer (≤ ${PEER_BAR.toFixed(1)}x)`,
+      'true floor, ms (fastest way)',
+      `kates-ts / true floor (≤ ${FLOOR_BAR.toFixed(1)}x)`,
+      'verdict',
+    ],
+    rows.map((b) => {
+      const parts = [b.vsPeerMet, b.vsFloorMet].filter((x): x is boolean => x !== undefined);
+      return [
+        server[b.server],
+        b.kind,
+        int(b.n),
+        Number.isFinite(b.kates) ? num(b.kates) : 'failed',
+        b.peer ? `${num(b.peer.median)} (${PEER_NAMES[b.peer.peer]})` : 'none finished',
+        b.peer ? ratio(b.kates, b.peer.median) : 'n/a',
+        b.floor ? `${num(b.floor.median)} (${PEER_NAMES[b.floor.peer].replace(/^floor: /, '')})` : 'n/a',
+        b.floor ? ratio(b.kates, b.floor.median) : 'n/a',
+        parts.length === 0 ? 'not measured' : verdict(parts.every((x) => x)),
+      ];
+    }),
+  );
 }
 
 function churnTable(s: ServerResults, label: string): string {
@@ -501,9 +550,18 @@ export function renderMarkdown(r: BenchResults): string {
       ' parsed list items held in an array and nothing else.',
     memoryTable(r),
     '## Bootstrap (scenario 1)',
-    'From starting the watch to the first complete snapshot. Floor: the paginated LIST (500 a page, first page at' +
-      " resourceVersion 0) fetched and parsed, nothing else. client-node: `makeInformer` with the generated API's" +
-      ' unpaginated list call, until its cache is filled. The in-memory server runs in its own process behind a TLS front.',
+    'From starting the watch to the first complete snapshot. The floors get the objects from the API server into parsed' +
+      " memory and do nothing else, each its own way: pages of 500 (client-go's page size, one page at a time, the first" +
+      ' at resourceVersion 0), one unpaginated LIST at resourceVersion 0, pages of 2000 with the next page asked for before' +
+      " this one is parsed (kates' reflector), and a streaming list (`watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan`" +
+      ' read to its `k8s.io/initial-events-end` bookmark). The **true floor** of a case is the fastest of them there (named' +
+      ' beside it); ratios are taken against it. kube-apiserver answers a LIST at resourceVersion 0 from its watch cache in' +
+      ' one page whatever the limit, so there the paginated floors list in one request too. client-node: `makeInformer` with' +
+      " the generated API's unpaginated list call, until its cache is filled. The in-memory server runs in its own process" +
+      ' behind a TLS front.',
+    '### The bar of issue 18: kates-ts against the fastest peer and the true floor',
+    `Bootstrap to the first complete snapshot ≤ ${PEER_BAR.toFixed(1)}x the fastest peer (client-node informer, Go kates) and ≤ ${FLOOR_BAR.toFixed(1)}x the true floor, every case on both servers; medians of this run.`,
+    bootstrapBarTable(r),
     r.fake.error
       ? `In-memory server failed: ${r.fake.error}`
       : `In-memory server: ${r.fake.collections ?? ''}, created in ${int((r.fake.setupMs ?? 0) / 1000)} s.`,
@@ -511,7 +569,7 @@ export function renderMarkdown(r: BenchResults): string {
     r.real.error
       ? `Real kube-apiserver: failed: ${r.real.error}`
       : r.real.bootstrap.length
-        ? `Real kube-apiserver with etcd (end to end): N = ${int(r.real.n ?? 0)} ConfigMaps (created through the API, 32 at a time, in ${int((r.real.setupMs ?? 0) / 1000)} s).`
+        ? `Real kube-apiserver with etcd (end to end): ${r.real.collections ?? `${int(r.real.n ?? 0)} ConfigMaps`}, ${r.real.setup ?? 'created through the API, 32 at a time'}, in ${int((r.real.setupMs ?? 0) / 1000)} s.`
         : '',
     bootstrapTables(r.real, 'Real kube-apiserver'),
     '## Churn and update cost (scenarios 2 and 3)',

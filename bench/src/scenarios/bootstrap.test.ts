@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inProcessConsumer, inProcessServer } from '../__fixtures__/in-process.js';
+import { FLOOR_PEERS } from '../consumers/floor.js';
 import type { BenchServer } from '../servers/fake.js';
 import { runBootstrap } from './bootstrap.js';
 import type { Collection, ScenarioContext } from './context.js';
 
 const configMaps: Collection = { kind: 'ConfigMap', namespace: 'boot-cm', n: 60 };
 const pods: Collection = { kind: 'Pod', namespace: 'boot-pod', n: 15 };
+// More than two pages of 2000 (and of 500): the floors' paging and prefetching are exercised.
+const paged: Collection = { kind: 'ConfigMap', namespace: 'boot-paged', n: 4100 };
 let server: BenchServer;
 let ctx: ScenarioContext;
 
 beforeAll(async () => {
-  server = await inProcessServer([configMaps, pods]);
+  server = await inProcessServer([configMaps, pods, paged]);
   ctx = { server, log: () => {}, startConsumer: inProcessConsumer };
 });
 afterAll(() => server.stop());
@@ -21,7 +24,7 @@ describe('the bootstrap scenario', () => {
       const results = await runBootstrap(
         ctx,
         c,
-        ['floor', 'kates', 'kates-dropmf', 'entity-adapter', 'client-node'],
+        [...FLOOR_PEERS, 'kates', 'kates-dropmf', 'entity-adapter', 'client-node'],
         2,
       );
       for (const r of results) {
@@ -30,6 +33,15 @@ describe('the bootstrap scenario', () => {
         expect(r.ms.n).toBe(2);
         expect(r.ms.median).toBeGreaterThan(0);
       }
+    }
+  });
+
+  it('gets the whole collection every floor way: pages of 500 and of 2000 (prefetched), one LIST, a streaming list', async () => {
+    const results = await runBootstrap(ctx, paged, FLOOR_PEERS, 1);
+    expect(results.map((r) => r.peer)).toEqual(['floor', 'floor-unpaged', 'floor-2000', 'floor-stream']);
+    for (const r of results) {
+      expect(r.error, r.peer).toBeUndefined();
+      expect(r.correct, r.peer).toBe(true);
     }
   });
 

@@ -1,6 +1,6 @@
 import { createNodeTransport } from '@kates/core';
 import { KubeConfig } from '@kubernetes/client-node';
-import { listAll } from '../consumers/floor.js';
+import { LARGE_PAGE_SIZE, listAll } from '../consumers/floor.js';
 import { type ConsumerConfig, digestOf, type PeerName } from '../consumers/protocol.js';
 import { type BenchKind, objectName } from '../objects.js';
 import { type Consumer, ConsumerProcess } from '../peers/consumer-process.js';
@@ -60,7 +60,7 @@ export async function serverDigest(
   kc.loadFromFile(ctx.server.kubeconfigPath);
   const transport = createNodeTransport(kc);
   try {
-    const items = await listAll(transport, c);
+    const items = await listAll(transport, c, LARGE_PAGE_SIZE);
     return { digest: digestOf(items), count: items.length };
   } finally {
     transport.close();

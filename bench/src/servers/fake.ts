@@ -10,6 +10,8 @@ export interface BenchServer {
   readonly kubeconfigPath: string;
   /** How long creating the objects took, ms. */
   readonly setupMs: number;
+  /** How the objects were made, for the report (the real server: through the API or into etcd). */
+  readonly setup?: string;
   /** Holds every open watch's events (release with 0); undefined where the server cannot. */
   readonly stallWatches?: (ms: number) => Promise<number>;
   stop(): Promise<void>;

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { collectionsOf, FULL, QUICK, selectCases } from './plan.js';
+
+describe('the plan', () => {
+  it('measures what issue 18 asks of the real server: 1k to 100k ConfigMaps, 1k and 10k Pods, one change at 100k', () => {
+    const cases = FULL.real.bootstrap.map((b) => `${b.kind} ${b.n}`);
+    expect(cases).toEqual(
+      expect.arrayContaining([
+        'ConfigMap 1000',
+        'ConfigMap 10000',
+        'ConfigMap 100000',
+        'Pod 1000',
+        'Pod 10000',
+      ]),
+    );
+    expect(FULL.real.churn.map((c) => c.n)).toContain(100_000);
+    expect(FULL.fake.churn.map((c) => c.n)).toContain(100_000);
+    for (const b of [...FULL.fake.bootstrap, ...FULL.real.bootstrap])
+      expect(b.peers, `${b.kind} ${b.n}`).toEqual(
+        expect.arrayContaining(['floor-unpaged', 'floor-2000', 'floor-stream', 'kates', 'client-node']),
+      );
+  });
+
+  it('needs one collection per kind and size, churn and slow consumer on ConfigMaps', () => {
+    expect(collectionsOf(FULL.real).map((c) => `${c.namespace} ${c.n}`)).toEqual([
+      'bench-configmap-1000 1000',
+      'bench-configmap-10000 10000',
+      'bench-configmap-100000 100000',
+      'bench-pod-1000 1000',
+      'bench-pod-10000 10000',
+    ]);
+    expect(collectionsOf(QUICK.fake).map((c) => `${c.kind} ${c.n}`)).toEqual([
+      'ConfigMap 1000',
+      'ConfigMap 10000',
+      'Pod 1000',
+    ]);
+  });
+
+  it('keeps only the cases --cases matches, and the collections they need', () => {
+    const only = selectCases(FULL, /^real churn ConfigMap 100000$/);
+    expect(only.real.bootstrap).toEqual([]);
+    expect(only.real.churn.map((c) => c.n)).toEqual([100_000]);
+    expect(only.fake.bootstrap).toEqual([]);
+    expect(only.fake.slow.peers).toEqual([]);
+    expect(collectionsOf(only.fake)).toEqual([]);
+    expect(collectionsOf(only.real).map((c) => c.n)).toEqual([100_000]);
+    expect(selectCases(FULL, undefined)).toBe(FULL);
+    expect(selectCases(FULL, /fake slow/).fake.slow.peers.length).toBeGreaterThan(0);
+  });
+});
