@@ -6,7 +6,7 @@ import { queryMatches } from './match.js';
 import { membersStep } from './member-changes.js';
 import { PendingIndex } from './pending-index.js';
 import { RecordEditor } from './record-editor.js';
-import { isNewerVersion, letGo, reached, shownBy } from './rules.js';
+import { isNewerVersion, letGo, passed, shownBy } from './rules.js';
 import type {
   KatesState,
   LocalWrite,
@@ -158,7 +158,8 @@ export class Batch {
       if (prior?.deleted && !isNewerVersion(resourceVersion, prior.resourceVersion)) return;
       local = Object.freeze({ resourceVersion, arrival: this.arrival, deleted: true, seen: true });
     }
-    if (!prior && this.reflectorsOf(groupKind).every((r) => r.key === by || reached(r, local))) return;
+    if (!prior && this.reflectorsOf(groupKind).every((r) => r.key === by || passed(r, local, entry.object)))
+      return;
     this.keepPending(uid, entry, local);
   }
 
@@ -347,12 +348,16 @@ export class Batch {
         continue;
       }
       const local = entry.local;
-      if (reflectors.every((r) => reached(r, local))) {
+      if (reflectors.every((r) => passed(r, local, entry.object))) {
         const { local: _released, ...rest } = entry;
         this.objects.set(uid, Object.freeze(rest));
         this.setLocalPending(uid, undefined);
         uids.add(uid);
-      } else if (moved.some(([before, r]) => !before || reached(before, local) !== reached(r, local))) {
+      } else if (
+        moved.some(
+          ([before, r]) => !before || passed(before, local, entry.object) !== passed(r, local, entry.object),
+        )
+      ) {
         // Not released (another watch lags), but a watch that has just passed the write (or gone
         // back before it, after a lagging list) now decides alone whether its queries show it.
         uids.add(uid);
@@ -367,7 +372,7 @@ export class Batch {
         else this.objects.delete(uid);
       } else if (
         entry.local?.deleted &&
-        !reflectors.some((r) => treeHas(r.held, uid) || !reached(r, entry.local!))
+        !reflectors.some((r) => treeHas(r.held, uid) || !passed(r, entry.local!, entry.object))
       ) {
         this.objects.delete(uid);
         this.setLocalPending(uid, undefined);

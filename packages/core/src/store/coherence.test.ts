@@ -309,9 +309,8 @@ describe('a delete answered with a Status (no resourceVersion)', () => {
     d.bookmark('web', '20').bookmark('ns1', '20');
     expect(d.pending()).toEqual({ 'uid-db': 'Pod' });
     d.deletionVersion('21', 'uid-db');
+    // The watch of ns1 can never deliver an object of ns2: only 'web' (every namespace) is waited for.
     d.bookmark('web', '21');
-    expect(d.pending()).toEqual({ 'uid-db': 'Pod' });
-    d.bookmark('ns1', '21');
     expect(d.pending()).toEqual({});
     expect(d.state.objects.size).toBe(0);
   });
@@ -437,5 +436,48 @@ describe('two watches of one kind that lag each other', () => {
     d.events('fe', ['MODIFIED', a('13', { tier: 'fe' })]);
     expect(d.names('fe')).toEqual(['default/a@13']);
     expect(d.pending()).toEqual({});
+  });
+});
+
+describe('a watch of another namespace', () => {
+  // Two namespaces, one watch each; ns2 is quiet: no events, and no bookmarks (the watch cache off).
+  const perNamespace = () => {
+    const d = new StoreDriver()
+      .watch('ns1', { namespace: 'ns1' })
+      .watch('ns2', { namespace: 'ns2' })
+      .query('ns1', 'ns1', { namespace: 'ns1' })
+      .query('ns2', 'ns2', { namespace: 'ns2' });
+    d.list('ns1', '10', [pod('a', { namespace: 'ns1', rv: '9' })]).list('ns2', '10', []);
+    return d;
+  };
+
+  it('lets go of a deletion once the watches that can hold the object pass it, whatever a quiet watch of another namespace has reached', () => {
+    const d = perNamespace();
+    d.deleted(pod('a', { namespace: 'ns1', rv: '12' }));
+    expect(d.names('ns1')).toEqual([]);
+    expect(d.pending()).toEqual({ 'uid-a': 'Pod' });
+    d.events('ns1', ['DELETED', pod('a', { namespace: 'ns1', rv: '12' })]);
+    expect(d.pending()).toEqual({});
+    expect(d.state.objects.size).toBe(0);
+    expect(d.names('ns1')).toEqual([]);
+  });
+
+  it('releases a write once the watch of its namespace delivers it, and never shows it in the other namespace', () => {
+    const d = perNamespace();
+    d.write(pod('a', { namespace: 'ns1', rv: '13', labels: { v: '2' } }));
+    expect(d.names('ns1')).toEqual(['ns1/a@13']);
+    expect(d.pending()).toEqual({ 'uid-a': 'Pod' });
+    d.events('ns1', ['MODIFIED', pod('a', { namespace: 'ns1', rv: '13', labels: { v: '2' } })]);
+    expect(d.pending()).toEqual({});
+    expect(d.names('ns1')).toEqual(['ns1/a@13']);
+    expect(d.names('ns2')).toEqual([]);
+  });
+
+  it("ignores a write its namespace's watch has already passed, however far behind the other namespace is", () => {
+    const d = perNamespace();
+    d.events('ns1', ['MODIFIED', pod('a', { namespace: 'ns1', rv: '14' })]);
+    d.write(pod('a', { namespace: 'ns1', rv: '14' }));
+    expect(d.pending()).toEqual({});
+    expect(d.names('ns1')).toEqual(['ns1/a@14']);
   });
 });

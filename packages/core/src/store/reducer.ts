@@ -97,7 +97,7 @@ const localWrite: Case<typeof actions.localWrite> = (b, { groupKind, object, del
   // A write answered at or after a deletion a watch saw proves the object alive: it only left.
   if (!deleted && rv) b.liftSeenDeletion(object, groupKind);
   const held = b.objects.get(uid);
-  const judged = judgeLocalWrite(held, rv, deleted, b.reflectorsOf(groupKind), b.arrival);
+  const judged = judgeLocalWrite(held, object, deleted, b.reflectorsOf(groupKind), b.arrival);
   if (judged === 'ignore') return;
   const local: LocalWrite = Object.freeze({ resourceVersion: rv, arrival: b.arrival, deleted });
   const entry =

@@ -19,7 +19,9 @@ import { treeHas } from './tree.js';
  *    then objects missing from it leave the watch (the `listCompleted` case of the reducer;
  *    `relist.test.ts`).
  * 4. Read your writes. A write through the client shows at once in every query whose watch
- *    matches it, and stays until every watch of its kind has reached its version.
+ *    matches it, and stays until every watch of its kind has reached its version. Here and in
+ *    rules 5 and 6, a watch of another namespace than the object's has passed every version of
+ *    it: it can never deliver it. {@link passed}
  *    {@link judgeLocalWrite}, {@link reached}, {@link shownBy}
  * 5. A deletion is final for its UID (UIDs are never reused). A delete through the client, or a
  *    DELETED event of an object that still matches its watch, hides the object from every query
@@ -94,6 +96,20 @@ export function reached(r: ReflectorState, local: LocalWrite): boolean {
   return c === undefined ? r.arrival > local.arrival : c >= 0;
 }
 
+/**
+ * Rules 4 to 6: whether watch `r` no longer stands in the way of `local` for `object`: it has
+ * reached its version, or it watches another namespace and so can never deliver the object (an
+ * object never changes namespace). Without the second part, a write, a deletion or a floor waited
+ * for every watch of its kind, and a quiet watch of another namespace (no events, and no bookmarks
+ * where the watch cache is off) kept it pending for good: a deletion's entry was never let go.
+ * Proved by `coherence.test.ts` ('lets go of a deletion once the watches that can hold the object
+ * pass it, whatever a quiet watch of another namespace has reached') and the model test, whose
+ * third watch is of another namespace.
+ */
+export function passed(r: ReflectorState, local: LocalWrite, object: KubernetesObject): boolean {
+  return (!!r.namespace && r.namespace !== object.metadata?.namespace) || reached(r, local);
+}
+
 /** What the store does with a write result through the client (see {@link judgeLocalWrite}). */
 export type LocalWriteJudgement =
   /** Nothing: no watch of the kind, older than what is held, already passed, or after a deletion. */
@@ -104,7 +120,7 @@ export type LocalWriteJudgement =
   | 'keep';
 
 /**
- * Rules 4 and 5: the fate of a write result of version `resourceVersion` (`''`: none, as in a
+ * Rules 4 and 5: the fate of a write result `object` (its version `''` when none, as in a
  * delete's `Status` answer) for an object the store holds as `held`. Proved by `coherence.test.ts`
  * ('is ignored when it is older than what the store holds (a late response)', 'ignores a write
  * response of that uid that arrives after it', 'is dropped when no watch of its kind exists') and
@@ -112,11 +128,12 @@ export type LocalWriteJudgement =
  */
 export function judgeLocalWrite(
   held: ObjectEntry | undefined,
-  resourceVersion: string,
+  object: KubernetesObject,
   deleted: boolean,
   watches: readonly ReflectorState[],
   arrival: number,
 ): LocalWriteJudgement {
+  const resourceVersion = object.metadata?.resourceVersion ?? '';
   if (watches.length === 0) return 'ignore';
   if (held?.local?.deleted) {
     // The client's own deletion replaces one a watch only saw (which may have been a leave).
@@ -132,7 +149,7 @@ export function judgeLocalWrite(
     if (c !== undefined && c < 0) return 'ignore';
   }
   const local: LocalWrite = { resourceVersion, arrival, deleted };
-  return watches.every((r) => reached(r, local)) ? 'ignore' : 'keep';
+  return watches.every((r) => passed(r, local, object)) ? 'ignore' : 'keep';
 }
 
 /**
@@ -170,5 +187,5 @@ export function letGo(entry: ObjectEntry, watches: readonly ReflectorState[]): L
     deleted: false,
     floor: true,
   });
-  return watches.every((r) => reached(r, floor)) ? undefined : floor;
+  return watches.every((r) => passed(r, floor, entry.object)) ? undefined : floor;
 }

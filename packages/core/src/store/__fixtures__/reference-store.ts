@@ -11,7 +11,9 @@ import * as actions from '../actions.js';
  *   otherwise ADDED/MODIFIED put the uid in its set, DELETED takes it out.
  * - A list replaces the watch's set when it completes; until then nothing changes.
  * - A local write is ignored when older than the held version, or when every watch has reached
- *   it already; otherwise it is pending until every watch reaches its resourceVersion.
+ *   it already; otherwise it is pending until every watch reaches its resourceVersion. Here and
+ *   below, a watch of another namespace than the object's counts as having reached every version
+ *   of it (it can never deliver it).
  * - An object no watch holds and no local write keeps is dropped once every watch has reached its
  *   version; until then it is kept, hidden, as a floor that older events cannot go below.
  * - A query shows an object that matches its watch (newest version) and is held by the watch or
@@ -49,7 +51,8 @@ export class ReferenceStore {
       const match = this.matchers[a.payload.key];
       if (!match) throw new Error(`no matcher for watch ${a.payload.key}`);
       const certain = !a.payload.labelSelector && !a.payload.fieldSelector;
-      this.watches.set(a.payload.key, { rv: undefined, held: new Set(), match, certain });
+      const namespace = a.payload.namespace || undefined;
+      this.watches.set(a.payload.key, { rv: undefined, held: new Set(), match, certain, namespace });
     } else if (actions.queryBound.match(a)) {
       this.queries.set(a.payload.id, a.payload.watchKey);
     } else if (actions.listStarted.match(a)) {
@@ -116,7 +119,7 @@ export class ReferenceStore {
       } else {
         const heldRv = held && rvOf(held);
         if (held && heldRv !== undefined && writeRv < heldRv && !deleted) return;
-        if (!deleted && [...this.watches.values()].every((w) => reached(w, writeRv))) return;
+        if (!deleted && [...this.watches.values()].every((w) => passed(w, writeRv, object))) return;
         this.keepNewest(object);
         this.local.set(id, { rv: writeRv, deleted });
       }
@@ -172,12 +175,15 @@ export class ReferenceStore {
 
   private settle(): void {
     const all = [...this.watches.values()];
-    for (const [id, l] of this.local) if (all.every((w) => reached(w, l.rv))) this.local.delete(id);
+    for (const [id, l] of this.local) {
+      const obj = this.objects.get(id);
+      if (obj && all.every((w) => passed(w, l.rv, obj))) this.local.delete(id);
+    }
     for (const [id, obj] of [...this.objects]) {
       if (this.local.has(id) || all.some((w) => w.held.has(id))) continue;
       // Held by no watch: kept, hidden, while a watch has not passed its version.
       const objRv = rvOf(obj);
-      if (objRv !== undefined && all.some((w) => !reached(w, objRv)))
+      if (objRv !== undefined && all.some((w) => !passed(w, objRv, obj)))
         this.local.set(id, { rv: objRv, deleted: false, floor: true });
       else this.objects.delete(id);
     }
@@ -191,6 +197,16 @@ interface RefWatch {
   readonly match: (obj: KubernetesObject) => boolean;
   /** No label or field selector: its DELETED is a deletion, never a leave. */
   readonly certain: boolean;
+  /** Its namespace; undefined for all namespaces. */
+  readonly namespace: string | undefined;
+}
+
+/**
+ * Whether watch `w` no longer keeps `obj` pending at version `rv`: it has reached it, or it watches
+ * another namespace (it can never deliver the object).
+ */
+function passed(w: RefWatch, rv: number | undefined, obj: KubernetesObject): boolean {
+  return (w.namespace !== undefined && w.namespace !== obj.metadata?.namespace) || reached(w, rv);
 }
 
 /** Whether watch `w` has reached version `rv`; an unknown version is reached by none. */
