@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pod } from '../store/__fixtures__/store.js';
+import * as actions from '../store/actions.js';
 import { TestHost } from './__fixtures__/host.js';
 import { type Accumulator, createAccumulator } from './accumulator.js';
 
@@ -55,5 +56,21 @@ describe('subscribe and getSnapshot (for useSyncExternalStore)', () => {
     unsubscribe();
     host.events(acc, 'pods', ['ADDED', pod('c', { rv: '12' })]);
     expect(calls).toBe(after);
+  });
+
+  it('tells a listener that subscribes after a status change about the next one', async () => {
+    const { host, acc } = await setup();
+    const key = host.keyOf(acc, 'pods');
+    const error = { message: 'watch of pods: connection reset', at: new Date(0).toISOString() };
+    // Nobody listens: the status changes unobserved, and the snapshot still follows the data.
+    host.store.dispatch(actions.reflectorStatus({ key, phase: 'backing-off', error, attempt: 1 }));
+    host.events(acc, 'pods', ['ADDED', pod('b', { rv: '11' })]);
+    expect(acc.getSnapshot().pods).toHaveLength(2);
+    let calls = 0;
+    acc.subscribe(() => calls++);
+    expect(acc.status().pods).toMatchObject({ phase: 'backing-off' });
+    host.store.dispatch(actions.reflectorStatus({ key, phase: 'watching', error: null }));
+    expect(calls).toBe(1);
+    expect(acc.status().pods).toMatchObject({ phase: 'synced' });
   });
 });

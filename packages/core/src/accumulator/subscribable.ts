@@ -13,6 +13,11 @@ export class Subscribable {
     };
   }
 
+  /** Whether anyone listens. */
+  protected get hasListeners(): boolean {
+    return this.listeners.size > 0;
+  }
+
   protected notify(): void {
     for (const listener of this.listeners) listener();
   }

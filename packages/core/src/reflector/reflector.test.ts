@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ResourceType } from '../discovery/types.js';
 import type { KatesStore } from '../store/store.js';
 import { treeValues } from '../store/tree.js';
@@ -253,6 +253,40 @@ describe('Reflector', () => {
     const { requests } = start((_req, n) => (n === 0 ? list('10') : { lines: ['hang'] }));
     await expect.poll(() => requests.length, { timeout: 3000 }).toBeGreaterThanOrEqual(3);
     expect(requests.at(-1)!.query).toMatchObject({ resourceVersion: '10' });
+  });
+
+  it('keeps a watch whose lines come more often than its inactivity timeout, and drops it once they stop', async () => {
+    vi.useFakeTimers();
+    try {
+      // Inactivity timeout 400 ms (see start()); a line every 300 ms for 900 ms, then silence.
+      const { requests, names } = start((_req, n) =>
+        n === 0
+          ? list('10')
+          : n === 1
+            ? {
+                lines: [
+                  line('ADDED', cm('a', '11')),
+                  300,
+                  line('ADDED', cm('b', '12')),
+                  300,
+                  line('ADDED', cm('c', '13')),
+                  300,
+                  line('ADDED', cm('d', '14')),
+                  'hang',
+                ],
+              }
+            : { lines: ['hang'] },
+      );
+      await vi.advanceTimersByTimeAsync(1200);
+      expect(names()).toEqual(['a', 'b', 'c', 'd']);
+      expect(requests).toHaveLength(2);
+      // 400 ms after the last line, the watch is dropped and made again from its last version.
+      await vi.advanceTimersByTimeAsync(400);
+      expect(requests).toHaveLength(3);
+      expect(requests[2]!.query).toMatchObject({ watch: true, resourceVersion: '14' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('reports 403 as forbidden and retries slowly', async () => {
