@@ -7,6 +7,8 @@ export interface CpuProfile {
   }[];
   readonly samples: readonly number[];
   readonly timeDeltas: readonly number[];
+  /** µs, on the profiler's clock. */
+  readonly startTime: number;
 }
 
 /** One function's share of a profile, ms. */
@@ -117,4 +119,94 @@ export function busyStretches(profile: CpuProfile, minMs = 50, gapMs = 4): BusyS
   }
   close();
   return out;
+}
+
+/** What the main thread did in one window of a profile, ms (see {@link windowOf}). */
+export interface ProfileWindow {
+  /** Samples in the page's own script (a frame of its bundle on the stack). */
+  readonly script: number;
+  readonly gc: number;
+  /** Native work outside script and GC: style, layout, paint, parsing, the event loop. */
+  readonly program: number;
+  readonly idle: number;
+  /** Time between samples beyond twice the interval: the thread was not running (descheduled). */
+  readonly gap: number;
+  /** The largest functions by self time. */
+  readonly top: readonly string[];
+}
+
+/**
+ * The samples of `profile` from `fromMs` to `toMs` (ms since the profile's start), by kind: the
+ * page's script (a function of a script at `scriptUrl` on the stack), GC, other work, idle, and
+ * the gaps where no sample was taken.
+ */
+export function windowOf(
+  profile: CpuProfile,
+  fromMs: number,
+  toMs: number,
+  scriptUrl: string,
+  intervalMs = 1,
+): ProfileWindow {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const w = { script: 0, gc: 0, program: 0, idle: 0, gap: 0 };
+  const self = new Map<string, number>();
+  let t = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const delta = (profile.timeDeltas[i] ?? 0) / 1000;
+    const start = t;
+    t += delta;
+    // Each sample stands for the time since the one before it.
+    const a = Math.max(start, fromMs);
+    const b = Math.min(t, toMs);
+    if (b <= a) {
+      if (start >= toMs) break;
+      continue;
+    }
+    const share = b - a;
+    const gap = delta > 2 * intervalMs ? share * ((delta - intervalMs) / delta) : 0;
+    w.gap += gap;
+    const ms = share - gap;
+    let node = byId.get(profile.samples[i] as number);
+    if (!node) continue;
+    const key = keyOf(node.callFrame);
+    self.set(key, (self.get(key) ?? 0) + ms);
+    if (key.startsWith('(garbage collector)')) w.gc += ms;
+    else if (key.startsWith('(idle)')) w.idle += ms;
+    else {
+      let ours = false;
+      while (node && !ours) {
+        ours = node.callFrame.url.startsWith(scriptUrl) && scriptUrl !== '';
+        const up = parent.get(node.id);
+        node = up === undefined ? undefined : byId.get(up);
+      }
+      if (ours) w.script += ms;
+      else w.program += ms;
+    }
+  }
+  const top = [...self.entries()]
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, 4)
+    .filter(([, ms]) => ms >= 1)
+    .map(([fn, ms]) => `${fn} ${ms.toFixed(0)}`);
+  return { ...w, top };
+}
+
+/** When the first sample in function `name` was taken, ms from the profile's start. */
+export function firstSampleIn(profile: CpuProfile, name: string): number | undefined {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  let t = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += (profile.timeDeltas[i] ?? 0) / 1000;
+    let node = byId.get(profile.samples[i] as number);
+    while (node) {
+      if (node.callFrame.functionName === name) return t;
+      const up = parent.get(node.id);
+      node = up === undefined ? undefined : byId.get(up);
+    }
+  }
+  return undefined;
 }

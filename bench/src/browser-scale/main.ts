@@ -1,14 +1,17 @@
 /**
  * `node --expose-gc bench/dist/browser-scale/main.js [--server real|fake] [--pods 30000]
- *  [--rate 100] [--seconds 30] [--heap-every 60] [--modes 'projection=whole,projection=projected'] [--warm on|off|off,on] [--no-store-heap] [--no-profile] [--source DIR]`:
+ *  [--rate 100] [--seconds 30] [--heap-every 60] [--modes 'projection=whole,projection=projected'] [--warm on|off|off,on] [--no-store-heap] [--no-profile] [--source DIR]
+ *  [--baseline DIR] [--rounds 1]`:
  * the example dashboard at cluster scale in Chromium (issue 21). The cluster holds `pods` pods and
  * takes `rate` changes a second throughout. For each dashboard mode, a dashboard server (the kates
  * proxy with its fan-out) is started (a mode is the page's query string, see
  * examples/dashboard/src/cluster.ts: `projection=whole|projected`, `list=stream`); a first page
  * measures the first complete view on a cold proxy (the proxy lists the API server), a second one
  * the first view from the proxy's memory, then its frames and live heap for `seconds`. Before that, a client's store heap for the pods in each
- * form (whole, projected, metadata only), each in a fresh process. Writes bench/out/browser-scale.md
- * and .json.
+ * form (whole, projected, metadata only), each in a fresh process. With `--baseline DIR` (a
+ * `git worktree` of the commit to compare with), each mode runs on the page built from there too
+ * (labelled `[base]`), the two pages alternating, `rounds` times, in one run on one cluster: before
+ * and after under the same load. Writes bench/out/browser-scale.md and .json.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -58,6 +61,9 @@ const { values } = parseArgs({
     out: { type: 'string', default: fileURLToPath(new URL('../../out/browser-scale.md', import.meta.url)) },
     /** A checkout to build the page from (a `git worktree` of a commit), not this working tree. */
     source: { type: 'string' },
+    /** A checkout whose page is measured beside this one, alternating (`[base]`). */
+    baseline: { type: 'string' },
+    rounds: { type: 'string', default: '1' },
   },
 });
 const log = (line: string) =>
@@ -87,11 +93,11 @@ function storeHeap(kubeconfig: string, variant: string): Promise<HeapResult> {
   });
 }
 
-async function buildDashboard(outDir: string): Promise<void> {
+async function buildDashboard(outDir: string, source = values.source): Promise<void> {
   const { build } = (await import('vite')) as typeof import('vite');
   await build({
-    configFile: values.source
-      ? join(values.source, 'examples/dashboard/vite.config.ts')
+    configFile: source
+      ? join(source, 'examples/dashboard/vite.config.ts')
       : root('examples/dashboard/vite.config.ts'),
     logLevel: 'warn',
     // Unminified, so that a CPU profile names functions; React stays a production build.
@@ -126,6 +132,13 @@ try {
   }
   const web = join(work, 'web');
   await buildDashboard(web);
+  const webs: { label: string; dir: string }[] = [{ label: '', dir: web }];
+  if (values.baseline) {
+    const base = join(work, 'web-base');
+    await buildDashboard(base, values.baseline);
+    webs.push({ label: ' [base]', dir: base });
+  }
+  const rounds = Number(values.rounds);
   const { chromium } = await import('playwright-core');
   const { chromiumLaunchOptions } = (await import(
     pathToFileURL(root('packages/testing/dist/browser/chromium.js')).href
@@ -140,10 +153,20 @@ try {
   const churn = startChurn(kubeconfig, namespace, pods, rate);
   const modes: ScaleResult['modes'][number][] = [];
   try {
-    for (const [mode, warmStart] of values.modes
+    const runs = values.modes
       .split(',')
-      .flatMap((m) => values.warm.split(',').map((w) => [m, w === 'on'] as const))) {
-      const dashboard = await startDashboard({ kubeconfig, port: 0, staticDir: web, warm: warmStart });
+      .flatMap((m) => values.warm.split(',').map((w) => [m, w === 'on'] as const));
+    // Rounds alternate the pages, and which goes first, so neither always follows the other.
+    const plan = Array.from({ length: rounds }, (_, round) =>
+      runs.flatMap(([m, w]) => (round % 2 ? [...webs].reverse() : webs).map((p) => [m, w, p] as const)),
+    ).flat();
+    for (const [mode, warmStart, pageBuild] of plan) {
+      const dashboard = await startDashboard({
+        kubeconfig,
+        port: 0,
+        staticDir: pageBuild.dir,
+        warm: warmStart,
+      });
       try {
         let warmupMs: number | undefined;
         if (warmStart && dashboard.proxy.waitForCacheSync) {
@@ -163,11 +186,13 @@ try {
           seconds: Number(values.seconds),
           heapEverySec: Number(values['heap-every']),
         });
-        log(`${mode} warm: ${JSON.stringify(warm)}`);
+        log(
+          `${mode}${pageBuild.label} warm: ${JSON.stringify({ ...warm, loafs: warm.loafs.length, busy: warm.busy?.length })}`,
+        );
         // The machine's load over the last minute: frames depend on it as much as on the page.
         const load = loadavg()[0] ?? 0;
         modes.push({
-          mode: `${mode}${warmStart ? ' (warm start)' : ''}`,
+          mode: `${mode}${warmStart ? ' (warm start)' : ''}${pageBuild.label}`,
           cold,
           warm,
           upstream: dashboard.proxy.stats().upstream,

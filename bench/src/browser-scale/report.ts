@@ -47,13 +47,14 @@ export function renderScale(r: ScaleResult): string {
   lines.push(
     '### Chromium: the example dashboard (8 kinds, all namespaces) through the kates proxy',
     '',
-    '| mode | proxy warm-up ms | first view, cold proxy (first page), ms | first view, warm, ms | pods list: start / end ms, pages, MB | parse / dispatch / React / GC ms | frames after (judged) | frame max / p99 ms | frames > 50 ms (control page: count, max) | events/s | live heap MB over time | load avg |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| mode | proxy warm-up ms | first view, cold proxy (first page), ms | first view, warm, ms | pods list: start / end ms, pages, MB | parse / dispatch / React / GC ms | frames after (judged) | frame max / p99 ms | frames > 50 ms (control page: count, max) | of them with our work (script + GC, CPU profile) >= 50 / 10-50 / < 10 ms (no long animation frame) | events/s | live heap MB over time | load avg |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const m of r.modes) {
     const b = m.warm.breakdown;
+    const by = m.warm.longFramesBy;
     lines.push(
-      `| ${m.mode} | ${m.warmupMs === undefined ? 'off' : f0(m.warmupMs)} | ${f0(m.cold.firstViewMs)} | ${f0(m.warm.firstViewMs)} | ${b ? `${f0(b.podsListStartMs)} / ${f0(b.podsListEndMs)}, ${b.podsListRequests}, ${f1(b.podsListMB)}` : '-'} | ${b ? `${f0(b.jsonParseMs)} / ${f0(b.dispatchMs)} / ${f0(b.reactMs)} / ${f0(b.gcMs)}` : '-'} | ${m.warm.frames} | ${f0(m.warm.frameMax)} / ${f0(m.warm.frameP99)} | ${m.warm.framesOver50} (${m.warm.controlFramesOver50}, ${f0(m.warm.controlFrameMax)}) | ${f0(m.warm.eventsPerSec)} | ${m.warm.heap.map((h) => `${f1(h.minute)}m: ${f1(h.liveMB)}`).join(', ')} | ${f1(m.load)} |`,
+      `| ${m.mode} | ${m.warmupMs === undefined ? 'off' : f0(m.warmupMs)} | ${f0(m.cold.firstViewMs)} | ${f0(m.warm.firstViewMs)} | ${b ? `${f0(b.podsListStartMs)} / ${f0(b.podsListEndMs)}, ${b.podsListRequests}, ${f1(b.podsListMB)}` : '-'} | ${b ? `${f0(b.jsonParseMs)} / ${f0(b.dispatchMs)} / ${f0(b.reactMs)} / ${f0(b.gcMs)}` : '-'} | ${m.warm.frames} | ${f0(m.warm.frameMax)} / ${f0(m.warm.frameP99)} | ${m.warm.framesOver50} (${m.warm.controlFramesOver50}, ${f0(m.warm.controlFrameMax)}) | ${by ? `${by.ours50} / ${by.ours10} / ${by.without} (${by.noLoaf})` : '-'} | ${f0(m.warm.eventsPerSec)} | ${m.warm.heap.map((h) => `${f1(h.minute)}m: ${f1(h.liveMB)}`).join(', ')} | ${f1(m.load)} |`,
     );
   }
   for (const m of r.modes) {
@@ -61,6 +62,58 @@ export function renderScale(r: ScaleResult): string {
     lines.push(
       '',
       `${m.mode}: frames over 50 ms (s after the first view: ms): ${m.warm.longFrames.map(([t, d]) => `${t.toFixed(1)}: ${d.toFixed(0)}`).join(', ')}`,
+    );
+  }
+  if (r.modes.some((m) => m.warm.steady)) {
+    lines.push(
+      '',
+      "### The page's main thread after the first view (CPU profile, ms per second; forced collections left out)",
+      '',
+      '| mode | seconds | our script | GC | other native | idle | not running | load avg |',
+      '|---|---|---|---|---|---|---|---|',
+      ...r.modes.flatMap((m) => {
+        const s = m.warm.steady;
+        if (!s) return [];
+        const p = s.perSec;
+        return [
+          `| ${m.mode} | ${f0(s.seconds)} | ${f1(p.script)} | ${f1(p.gc)} | ${f1(p.program)} | ${f1(p.idle)} | ${f1(p.gap)} | ${f1(m.load)} |`,
+        ];
+      }),
+    );
+    for (const m of r.modes) {
+      const s = m.warm.steady;
+      if (!s) continue;
+      lines.push(
+        '',
+        `${m.mode}: largest functions after the first view (self / total ms over ${f0(s.seconds)} s): ${s.top
+          .filter((t) => !/^\((idle|program|root)\)/.test(t.fn))
+          .slice(0, 12)
+          .map((t) => `${t.fn} ${f0(t.selfMs)} / ${f0(t.totalMs)}`)
+          .join(', ')}`,
+      );
+    }
+  }
+  for (const m of r.modes) {
+    if (!m.warm.longFrameCauses?.length) continue;
+    lines.push(
+      '',
+      `${m.mode}: each frame over 50 ms (s after the first view: ms; our script by long animation frames; CPU profile: our script, GC, other native work, idle, not running ms; its largest functions):`,
+      ...m.warm.longFrameCauses.map(({ at, ms, loafScript, profile: p }) =>
+        p
+          ? `- ${at.toFixed(1)}: ${f0(ms)}; ${f0(loafScript)}; ${f0(p.script)}, ${f0(p.gc)}, ${f0(p.program)}, ${f0(p.idle)}, ${f0(p.gap)}; ${p.top.join(', ')}`
+          : `- ${at.toFixed(1)}: ${f0(ms)}; ${f0(loafScript)}`,
+      ),
+    );
+  }
+  for (const m of r.modes) {
+    if (!m.warm.loafs?.length) continue;
+    lines.push(
+      '',
+      `${m.mode}: long animation frames (s after the first view: ms; blocking, render, style+layout, our script, other script, forced layout ms; longest scripts):`,
+      ...m.warm.loafs.map(
+        ([t, d, blocking, render, layout, ours, other, forced, scripts]) =>
+          `- ${t.toFixed(1)}: ${f0(d)}; ${f0(blocking)}, ${f0(render)}, ${f0(layout)}, ${f0(ours)}, ${f0(other)}, ${f0(forced)}; ${scripts.join(', ')}`,
+      ),
     );
   }
   for (const m of r.modes) {

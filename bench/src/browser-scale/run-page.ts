@@ -3,14 +3,18 @@ import {
   type BusyStretch,
   busyStretches,
   type CpuProfile,
+  firstSampleIn,
   type ProfileLine,
   summarizeProfile,
   totalOf,
 } from './cpu-profile.js';
+import { type LongFrameCauses, longFrameCauses, type SteadyCpu, steadyCpu } from './frame-causes.js';
 import {
+  anchorSpin,
   apiRequests,
   type FirstView,
   firstViewProbe,
+  type LongFrame,
   pageNow,
   pageOrigin,
   readControl,
@@ -48,6 +52,17 @@ export interface PageRun {
   /** The frames over 50 ms: seconds after the first view, and ms. */
   readonly longFrames: readonly (readonly [number, number])[];
   readonly longTasksOver50: number;
+  /** The frames over 50 ms by how much of them was ours (see `LongFrameCauses`). */
+  readonly longFramesBy: LongFrameCauses['by'];
+  readonly longFrameCauses: LongFrameCauses['frames'];
+  /**
+   * With `profile`: the main thread's CPU over the measured time after the first view, ms per
+   * second (the forced collections left out), by kind (see `windowOf`), and its largest functions.
+   * Less noisy than counts of long frames on a loaded host.
+   */
+  readonly steady?: SteadyCpu;
+  /** Long animation frames after the first view (forced collections left out), seconds after it. */
+  readonly loafs: readonly LongFrame[];
   /**
    * Frames over 50 ms of an empty page that only counts its frames, beside the dashboard in the
    * same browser over the same time: what the machine alone costs (a shared, loaded host).
@@ -114,10 +129,17 @@ export async function runPage(context: BrowserContext, o: PageOptions): Promise<
       };
     }
     await page.evaluate(startRecorder);
+    /** When the steady profile started, on the page's clock. */
+    let profileAt = 0;
+    let spunAt: number | undefined;
     if (o.profile && o.seconds > 0) {
       // Coarser than the load's: a long run, and a profiler that costs the page little.
       await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+      const a = await page.evaluate(pageNow);
       await cdp.send('Profiler.start');
+      const b = await page.evaluate(pageNow);
+      profileAt = (a + b) / 2;
+      spunAt = await page.evaluate(anchorSpin);
     }
     const control = await context.newPage();
     await control.goto('about:blank');
@@ -163,6 +185,14 @@ export async function runPage(context: BrowserContext, o: PageOptions): Promise<
       ([start, d]) =>
         !excluded.some(([a, b]) => (start as number) < b && (start as number) + (d as number) > a),
     );
+    const loafs = rec.loafs.filter(
+      ([start, d]) => start >= first.at && !excluded.some(([a, b]) => start < b && start + d > a),
+    );
+    // Placed by its anchor where the profile caught it (to a sample), else by the round trip.
+    const spun = steady && spunAt !== undefined ? firstSampleIn(steady, 'anchorSpin') : undefined;
+    if (spun !== undefined && spunAt !== undefined) profileAt = spunAt - spun;
+    const placed = steady ? { profile: steady, at: profileAt, bundle: new URL(o.url).origin } : undefined;
+    const causes = longFrameCauses(judged, loafs, first.at, placed);
     const rates: number[] = [];
     for (let i = 1; i < rec.events.length; i++) {
       const [ta, ea] = rec.events[i - 1] as number[];
@@ -180,6 +210,10 @@ export async function runPage(context: BrowserContext, o: PageOptions): Promise<
         .filter(([, d]) => (d as number) > 50)
         .map(([start, d]) => [((start as number) - first.at) / 1000, d as number] as const),
       longTasksOver50: longTasks.length,
+      longFramesBy: causes.by,
+      longFrameCauses: causes.frames,
+      ...(placed ? { steady: steadyCpu(placed, excluded) } : {}),
+      loafs: loafs.map((l) => [(l[0] - first.at) / 1000, ...l.slice(1)] as unknown as LongFrame),
       controlFramesOver50: controlFrames.filter(([, d]) => (d as number) > 50).length,
       controlFrameMax: Math.max(0, ...controlFrames.map(([, d]) => d as number)),
       eventsPerSec: pct(rates, 50),
