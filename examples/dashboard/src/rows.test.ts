@@ -27,6 +27,37 @@ describe('rowsOf', () => {
     expect(rowsOf([pod('x'), pod('y')], all)).toEqual(two);
   });
 
+  it('reads no unchanged object to find that a modification moved no row', () => {
+    let reads = 0;
+    const counted = (name: string): KubernetesObject => {
+      const uid = `uid-${name}`;
+      return {
+        kind: 'Pod',
+        metadata: {
+          name,
+          get uid() {
+            reads++;
+            return uid;
+          },
+        },
+      };
+    };
+    const items = Array.from({ length: 100 }, (_, i) => counted(`p${i}`));
+    const before = rowsOf(items, all);
+    const modified = [...items];
+    modified[40] = counted('p40');
+    reads = 0;
+    expect(rowsOf(modified, all)).toBe(before);
+    expect(reads).toBeLessThanOrEqual(2);
+  });
+
+  it('numbers unfiltered rows by their positions in the items', () => {
+    expect(rowsOf([pod('q'), pod('r'), pod('s')], all)).toEqual({
+      uids: ['uid-a-q', 'uid-a-r', 'uid-a-s'],
+      positions: [0, 1, 2],
+    });
+  });
+
   it('filters by name, ignoring case', () => {
     expect(rowsOf([pod('Web-1'), pod('db-1')], { namespace: '', text: 'WEB' }).uids).toEqual(['uid-a-Web-1']);
   });

@@ -1,17 +1,11 @@
 import type { KubernetesObject } from '@kates/core/browser';
-import { useSnapshot } from '@kates/react';
+import { countBy, useSnapshot } from '@kates/react';
 import { perItems, sameCounts } from '../rows.js';
 
 const noItems: readonly KubernetesObject[] = [];
 
-const podPhases = perItems((pods) => {
-  const counts: Record<string, number> = { Running: 0, Pending: 0, Succeeded: 0, Failed: 0 };
-  for (const p of pods) {
-    const phase = p.status?.phase ?? 'Unknown';
-    counts[phase] = (counts[phase] ?? 0) + 1;
-  }
-  return counts;
-});
+/** A pod's phase, the key pods are counted by (`countBy` moves the counts by the pods that changed). */
+const phaseOf = (pod: KubernetesObject): string => pod.status?.phase ?? 'Unknown';
 
 const deploymentReadiness = perItems((deployments) => {
   let ready = 0;
@@ -33,7 +27,7 @@ const nodeReadiness = perItems((nodes) => {
 
 /** Counts per kind, and pods by phase: recomputed once per change of the kind they count. */
 export function Summary() {
-  const phases = useSnapshot((s) => podPhases(s.pods ?? noItems), sameCounts);
+  const phases = useSnapshot((s) => countBy(s.pods ?? noItems, phaseOf), sameCounts);
   const deployments = useSnapshot((s) => deploymentReadiness(s.deployments ?? noItems), sameCounts);
   const nodes = useSnapshot((s) => nodeReadiness(s.nodes ?? noItems), sameCounts);
   const counts = useSnapshot(
