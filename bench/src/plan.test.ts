@@ -15,9 +15,18 @@ describe('the plan', () => {
     );
     expect(FULL.real.churn.map((c) => c.n)).toContain(100_000);
     expect(FULL.fake.churn.map((c) => c.n)).toContain(100_000);
-    for (const b of [...FULL.fake.bootstrap, ...FULL.real.bootstrap])
+    for (const b of FULL.fake.bootstrap)
       expect(b.peers, `${b.kind} ${b.n}`).toEqual(
         expect.arrayContaining(['floor-unpaged', 'floor-2000', 'floor-stream', 'kates', 'client-node']),
+      );
+    for (const kind of ['ConfigMap', 'Pod'])
+      expect(FULL.fake.bootstrap.filter((b) => b.kind === kind).map((b) => b.n)).toEqual([
+        1000, 10_000, 100_000,
+      ]);
+    // kube-apiserver answers a LIST at resourceVersion 0 whole whatever the limit: pages are one LIST there.
+    for (const b of FULL.real.bootstrap)
+      expect(b.peers, `${b.kind} ${b.n}`).toEqual(
+        expect.arrayContaining(['floor-unpaged', 'floor-stream', 'kates', 'client-node', 'go-kates']),
       );
   });
 

@@ -56,10 +56,20 @@ const ALL: readonly PeerName[] = [
 ];
 /** With the paginated-500 floor (client-go's page size), kept where it is cheap for continuity with earlier runs. */
 const ALL_500: readonly PeerName[] = ['floor', ...ALL];
+/**
+ * What the bar of issue 18 needs: the floors, kates-ts and the libraries it is held against. The
+ * entity adapter (internal baseline) and kates' dropManagedFields variant cost a fresh process a
+ * run each; they are measured at 1k and 10k on the in-memory server.
+ */
+const BAR: readonly PeerName[] = [...FLOORS, 'kates', 'client-node', 'go-kates'];
+/**
+ * The real server answers a LIST at resourceVersion 0 from its watch cache, whole whatever the
+ * limit: pages of 500 or 2000 are one request there, the same as `floor-unpaged`, so they are not
+ * measured twice.
+ */
+const REAL_BAR: readonly PeerName[] = BAR.filter((p) => p !== 'floor-2000');
 /** The libraries that follow changes (churn): every peer but the floors and kates' dropManagedFields variant. */
 const FOLLOWERS: readonly PeerName[] = ['kates', 'entity-adapter', 'client-node', 'go-kates'];
-/** At 100k objects the entity adapter takes about 0.1 s per event: thousands of events would take minutes. */
-const FOLLOWERS_100K: readonly PeerName[] = ['kates', 'client-node', 'go-kates'];
 
 function store(kind: BenchKind, n: number, budgetMs: number): StoreBenchConfig[] {
   return (['kates', 'kates-frozen', 'map', 'entity-adapter'] as const).map((impl) => ({
@@ -111,23 +121,20 @@ export const QUICK: BenchPlan = {
   },
   real: {
     bootstrap: [
-      { kind: 'ConfigMap', n: 1000, reps: 1, peers: ALL_500 },
-      { kind: 'Pod', n: 1000, reps: 1, peers: ALL_500 },
+      { kind: 'ConfigMap', n: 1000, reps: 1, peers: ALL.filter((p) => p !== 'floor-2000') },
+      { kind: 'Pod', n: 1000, reps: 1, peers: ALL.filter((p) => p !== 'floor-2000') },
     ],
     churn: [{ n: 1000, peers: FOLLOWERS, plan: { trickle: 5, steady: { count: 300, ratePerSec: 150 } } }],
   },
 };
 
-/** About 15 to 20 minutes on 2 cores. */
+/** The full run (see the lead comment of `FULL_ESTIMATE` for what each part takes). */
 export const FULL: BenchPlan = {
   mode: 'full',
-  store: [
-    // 5 s a phase: room for the 60,000 single events of kates at 100k Pods (about 3 s).
-    ...store('Pod', 10_000, 5000),
-    ...store('Pod', 100_000, 5000),
-    ...store('ConfigMap', 100_000, 5000),
-  ],
-  pending: pending(100_000, [0, 100, 1000, 10_000]),
+  // The bars of issue 4 are at 100k (the quick plan measures 10k): 5 s a phase, room for the 60,000
+  // single events of kates at 100k Pods (about 3 s).
+  store: [...store('Pod', 100_000, 5000), ...store('ConfigMap', 100_000, 5000)],
+  pending: pending(100_000, [0, 1000, 10_000]),
   memory: [
     ...memory('Pod', 100_000, ['raw', 'kates']),
     { holder: 'entity-adapter', kind: 'Pod', n: 10_000, dropManagedFields: false },
@@ -135,41 +142,51 @@ export const FULL: BenchPlan = {
     { holder: 'kates', kind: 'ConfigMap', n: 100_000, dropManagedFields: false },
   ],
   fake: {
+    // Go kates reaches no complete snapshot of 10k objects or more from the in-memory server (its
+    // first page is its whole initial list, and this server pages even a LIST at resourceVersion
+    // 0): it is tried once at 10k ConfigMaps (that failure is reported, and skips it at 100k) and
+    // left out of the Pod cases at 10k and more and of churn and the slow consumer, where it only
+    // waited out the timeouts in earlier runs.
     bootstrap: [
-      { kind: 'ConfigMap', n: 1000, reps: 5, peers: ALL_500 },
-      { kind: 'ConfigMap', n: 10_000, reps: 3, peers: ALL_500 },
-      { kind: 'ConfigMap', n: 100_000, reps: 3, peers: ALL },
-      { kind: 'Pod', n: 1000, reps: 5, peers: ALL_500 },
-      { kind: 'Pod', n: 10_000, reps: 2, peers: ALL_500 },
-      { kind: 'Pod', n: 100_000, reps: 1, peers: ALL },
+      { kind: 'ConfigMap', n: 1000, reps: 2, peers: ALL_500 },
+      { kind: 'ConfigMap', n: 10_000, reps: 2, peers: ALL_500 },
+      { kind: 'ConfigMap', n: 100_000, reps: 2, peers: BAR },
+      { kind: 'Pod', n: 1000, reps: 2, peers: ALL_500 },
+      { kind: 'Pod', n: 10_000, reps: 2, peers: ALL.filter((p) => p !== 'go-kates') },
+      { kind: 'Pod', n: 100_000, reps: 1, peers: BAR.filter((p) => p !== 'go-kates') },
     ],
     churn: [
       {
         n: 10_000,
-        peers: FOLLOWERS,
+        peers: ['kates', 'client-node'],
         plan: { trickle: 10, steady: { count: 2000, ratePerSec: 500 }, burst: { count: 5000 } },
       },
       {
         n: 100_000,
-        peers: FOLLOWERS_100K,
+        peers: ['kates', 'client-node'],
         plan: { trickle: 10, steady: { count: 2000, ratePerSec: 500 }, burst: { count: 5000 } },
       },
     ],
-    slow: { n: 10_000, events: 10_000, reconcileMs: 500, peers: ['kates', 'client-node', 'go-kates'] },
+    slow: { n: 10_000, events: 10_000, reconcileMs: 500, peers: ['kates', 'client-node'] },
   },
-  // Issue 18: 1k to 100k ConfigMaps and 1k to 10k Pods, written into etcd (seconds, where creates
+  // Issue 18: 1k to 100k ConfigMaps and 1k and 10k Pods, written into etcd (seconds, where creates
   // through the API take minutes); one change at a time at 10k and 100k.
   real: {
     bootstrap: [
-      { kind: 'ConfigMap', n: 1000, reps: 3, peers: ALL_500 },
-      { kind: 'ConfigMap', n: 10_000, reps: 3, peers: ALL_500 },
-      { kind: 'ConfigMap', n: 100_000, reps: 2, peers: ALL },
-      { kind: 'Pod', n: 1000, reps: 3, peers: ALL_500 },
-      { kind: 'Pod', n: 10_000, reps: 2, peers: ALL },
+      { kind: 'ConfigMap', n: 1000, reps: 2, peers: REAL_BAR },
+      { kind: 'ConfigMap', n: 10_000, reps: 2, peers: REAL_BAR },
+      { kind: 'ConfigMap', n: 100_000, reps: 2, peers: REAL_BAR },
+      { kind: 'Pod', n: 1000, reps: 2, peers: REAL_BAR },
+      { kind: 'Pod', n: 10_000, reps: 2, peers: REAL_BAR },
     ],
     churn: [
       { n: 10_000, peers: FOLLOWERS, plan: { trickle: 10, steady: { count: 1000, ratePerSec: 250 } } },
-      { n: 100_000, peers: FOLLOWERS_100K, plan: { trickle: 10, steady: { count: 500, ratePerSec: 250 } } },
+      // No entity adapter at 100k: about 0.1 s an event there.
+      {
+        n: 100_000,
+        peers: ['kates', 'client-node', 'go-kates'],
+        plan: { trickle: 10, steady: { count: 250, ratePerSec: 250 } },
+      },
     ],
   },
 };

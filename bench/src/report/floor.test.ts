@@ -83,6 +83,7 @@ describe('the true floor', () => {
       mode: 'full',
       startedAt: '2026-01-01T00:00:00.000Z',
       durationS: 900,
+      partSeconds: { store: 300, fake: 95, real: 200 },
       machine: {
         cpu: 'cpu',
         cores: 2,
@@ -126,6 +127,7 @@ describe('the true floor', () => {
     expect(md).toContain(
       '| kube-apiserver | ConfigMap | 100,000 | 3500 | 3400 (client-node informer) | 1.03x |',
     );
+    expect(md).toContain('Wall time by part: store 5.0 min, fake 95 s, real 3.3 min.');
     expect(md).toContain(
       'Real kube-apiserver with etcd (end to end): 100000 ConfigMaps, written straight into etcd by bench/etcd-seed, in 40 s.',
     );

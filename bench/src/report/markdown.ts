@@ -525,6 +525,11 @@ export function renderMarkdown(r: BenchResults): string {
       ` Load average at the start ${m.loadAverageStart.join(' / ')}, at the end ${m.loadAverageEnd.join(' / ')}:` +
       ' the machine is shared with other workers, so absolute times carry their noise; ratios within one run are the steadier numbers.',
     ...r.notes,
+    r.partSeconds && Object.keys(r.partSeconds).length
+      ? `Wall time by part: ${Object.entries(r.partSeconds)
+          .map(([part, sec]) => `${part} ${sec < 120 ? `${sec} s` : `${(sec / 60).toFixed(1)} min`}`)
+          .join(', ')}.`
+      : '',
     '![bootstrap and update cost](results.svg)',
     '## Store performance bar (issue 4)',
     'In-process, no server: a kates store with one accumulator over one collection, fed with list pages and watch lines' +
@@ -564,7 +569,9 @@ export function renderMarkdown(r: BenchResults): string {
     bootstrapBarTable(r),
     r.fake.error
       ? `In-memory server failed: ${r.fake.error}`
-      : `In-memory server: ${r.fake.collections ?? ''}, created in ${int((r.fake.setupMs ?? 0) / 1000)} s.`,
+      : r.fake.bootstrap.length
+        ? `In-memory server: ${r.fake.collections ?? ''}, created in ${int((r.fake.setupMs ?? 0) / 1000)} s.`
+        : '',
     bootstrapTables(r.fake, 'In-memory server'),
     r.real.error
       ? `Real kube-apiserver: failed: ${r.real.error}`

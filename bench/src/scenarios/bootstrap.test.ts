@@ -24,7 +24,7 @@ describe('the bootstrap scenario', () => {
       const results = await runBootstrap(
         ctx,
         c,
-        [...FLOOR_PEERS, 'kates', 'kates-dropmf', 'entity-adapter', 'client-node'],
+        ['floor-stream', 'kates', 'kates-dropmf', 'entity-adapter', 'client-node'],
         2,
       );
       for (const r of results) {
