@@ -128,7 +128,20 @@ export const QUICK: BenchPlan = {
   },
 };
 
-/** The full run (see the lead comment of `FULL_ESTIMATE` for what each part takes). */
+/**
+ * The full run. Estimated wall time on 2 quiet cores (from runs of each part at load 1 to 5 and
+ * the costs of one consumer process, about 1 s besides what it measures; each part's time is
+ * logged and kept in results.json as `partSeconds`, so the next full run checks it):
+ *
+ * - store, pending, memory: 4 to 5 min (8 store configs, 3 pending, 7 memory, fresh processes);
+ * - fake: about 7 min (seeding 222k objects 50 s; 93 bootstrap runs, 2 to 3 min of it at 100k;
+ *   churn at 10k and 100k and the slow consumer, 2 peers each, 2 min);
+ * - real: about 5.5 min (cluster and 122k objects into etcd 40 s; 50 bootstrap runs, 1 min of them
+ *   at 100k ConfigMaps; churn at 10k with 4 peers and at 100k with 3, 2.5 min);
+ * - browser (scenarios/browser.ts, 5 variants, 2 rates, 3 repeats of 10 s): about 7 min.
+ *
+ * About 24 minutes in all; fake and real alone (the numbers of issue 18) about 12.5.
+ */
 export const FULL: BenchPlan = {
   mode: 'full',
   // The bars of issue 4 are at 100k (the quick plan measures 10k): 5 s a phase, room for the 60,000

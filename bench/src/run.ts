@@ -167,7 +167,7 @@ Runs the benchmark plan, each measurement in a fresh process, and writes RESULTS
 results-browser.svg and results.json (in bench/, or --out).
 
 Options:
-  --quick             the quick plan (a few minutes) instead of the full one (about 15 minutes on 2 cores)
+  --quick             the quick plan (a few minutes) instead of the full one (see FULL in src/plan.ts)
   --only=PARTS        run only these parts (comma-separated): store, memory, fake, real, browser;
                       the others keep the numbers of the previous results.json, said so in the report
   --cases=REGEX       within the fake and real parts, run only the cases whose label matches, a label being
