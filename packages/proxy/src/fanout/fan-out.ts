@@ -16,8 +16,14 @@ export interface FanOutOptions {
   readonly idleMs?: number;
   /** Events a cache keeps for watches that resume (default 10 000)... */
   readonly historyEvents?: number;
-  /** ...and for how long (default 75 s, as the API server's watch cache). */
+  /** ...and for how long (default 75 s, as the API server's watch cache)... */
   readonly historyMs?: number;
+  /**
+   * ...and at most this many bytes of objects, estimated (default 128 MiB): watch streams of large
+   * objects (30 MB/s of 200 KB pods, bench/src/browser-flood) would otherwise keep 2 GB of events
+   * per cache. Past it, a watch resuming from before the window lists again, from the proxy's memory.
+   */
+  readonly historyBytes?: number;
   /** A BOOKMARK this often on watches that allow them (default 30 s). */
   readonly bookmarkIntervalMs?: number;
   /** The longest a watch runs before it ends and the client watches again (default 1800 s). */
@@ -104,6 +110,7 @@ export class FanOut {
       idleMs: options.idleMs ?? 60_000,
       historyEvents: options.historyEvents ?? 10_000,
       historyMs: options.historyMs ?? 75_000,
+      historyBytes: options.historyBytes ?? 128 * 2 ** 20,
       bookmarkIntervalMs: options.bookmarkIntervalMs ?? 30_000,
       maxWatchSeconds: options.maxWatchSeconds ?? 1800,
       keepJson: options.keepJson ?? true,
@@ -345,7 +352,11 @@ export class FanOut {
 
   private newCache(key: string, query: CollectionQuery, resource: ResourceType): WatchCache {
     const cache = new WatchCache(this.transport, resource, query, {
-      history: { maxEvents: this.settings.historyEvents, maxAgeMs: this.settings.historyMs },
+      history: {
+        maxEvents: this.settings.historyEvents,
+        maxAgeMs: this.settings.historyMs,
+        maxBytes: this.settings.historyBytes,
+      },
       keepJson: this.settings.keepJson,
       ...(this.settings.reflector ? { reflector: this.settings.reflector } : {}),
     });

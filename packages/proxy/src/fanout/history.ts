@@ -18,6 +18,39 @@ export interface HistoryLimits {
   readonly maxEvents: number;
   /** Oldest event kept, in ms (default 75 s, the API server's watch cache's `eventFreshDuration`). */
   readonly maxAgeMs: number;
+  /**
+   * Most bytes of objects kept, as {@link approximateBytes} counts them (default: no limit here;
+   * the fan-out's default is 128 MiB). A count and an age alone let a stream of large objects fill
+   * the proxy: 10 000 events of 200 KB pods are 2 GB, and at 30 MB/s 75 s of events are 2.2 GB.
+   */
+  readonly maxBytes?: number;
+}
+
+/**
+ * About the bytes of `value` as JSON (strings by their length, numbers as 8), without making the
+ * JSON: what an event costs the history to keep. A pod of 5 KB takes microseconds.
+ */
+export function approximateBytes(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return value.length + 2;
+    case 'number':
+      return 8;
+    case 'boolean':
+      return 5;
+    case 'object': {
+      if (value === null) return 4;
+      let n = 2;
+      if (Array.isArray(value)) {
+        for (const v of value) n += approximateBytes(v) + 1;
+        return n;
+      }
+      for (const k in value) n += k.length + 4 + approximateBytes((value as Record<string, unknown>)[k]);
+      return n;
+    }
+    default:
+      return 0;
+  }
 }
 
 /**
@@ -28,6 +61,9 @@ export interface HistoryLimits {
  */
 export class History {
   private events: CacheEvent[] = [];
+  /** The approximate bytes of each event (same index as `events`), and their sum from `head`. */
+  private sizes: number[] = [];
+  private bytes = 0;
   private head = 0;
   /** The version the window starts after: events newer than it are all here. */
   private start: string;
@@ -41,20 +77,34 @@ export class History {
 
   /** Appends an event and drops what the limits no longer allow. */
   append(event: CacheEvent): void {
+    const maxBytes = this.limits.maxBytes ?? Number.POSITIVE_INFINITY;
+    const size = maxBytes === Number.POSITIVE_INFINITY ? 0 : approximateBytes(event.object);
     this.events.push(event);
+    this.sizes.push(size);
+    this.bytes += size;
     const oldest = event.at - this.limits.maxAgeMs;
     while (
       this.length > this.limits.maxEvents ||
-      (this.length > 0 && (this.events[this.head] as CacheEvent).at < oldest)
+      (this.length > 0 && (this.events[this.head] as CacheEvent).at < oldest) ||
+      (this.length > 1 && this.bytes > maxBytes)
     ) {
       this.start = (this.events[this.head] as CacheEvent).resourceVersion;
+      this.bytes -= this.sizes[this.head] as number;
+      // Let go of the object now: the array keeps its slot until the next compaction.
+      (this.events as (CacheEvent | undefined)[])[this.head] = undefined;
       this.head++;
     }
     // Compacts now and then: a moving head keeps drops O(1).
     if (this.head > 1024 && this.head * 2 > this.events.length) {
       this.events = this.events.slice(this.head);
+      this.sizes = this.sizes.slice(this.head);
       this.head = 0;
     }
+  }
+
+  /** The approximate bytes of the events kept (0 without `maxBytes`: they are not counted). */
+  get byteSize(): number {
+    return this.bytes;
   }
 
   get length(): number {

@@ -3,7 +3,8 @@ import { toPartialObjectMetadata } from '@kates/core/internal';
 
 /**
  * The JSON of a cache's objects, as its clients asked for them (whole, or `PartialObjectMetadata`).
- * An object's JSON is computed once and kept while the object is current, so that fifty sessions
+ * An object's JSON is computed once and kept while the object is current (the cache calls
+ * {@link Serializer.forget} when it is replaced), so that fifty sessions
  * listing or watching it cost one `JSON.stringify`: the cache never changes an object it holds
  * (a new version is a new object), so the text cannot go stale. A cache has one serializer per
  * projection its clients asked for, each with its own texts.
@@ -28,6 +29,15 @@ export class Serializer {
       if (this.keep) this.texts.set(obj, text);
     }
     return text;
+  }
+
+  /**
+   * Lets go of the text of an object the cache no longer holds (a newer version replaced it, or
+   * it was deleted). Kept, it would live as long as the object does in the history: as much again
+   * as every event of the history, for each projection.
+   */
+  forget(obj: KubernetesObject): void {
+    this.texts.delete(obj);
   }
 
   /** One line of a watch stream (without its newline). */

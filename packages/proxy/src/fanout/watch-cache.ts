@@ -237,6 +237,14 @@ export class WatchCache {
     }
   }
 
+  /** Lets go of the texts of objects the cache no longer holds, in every form. */
+  private forget(objects: readonly KubernetesObject[]): void {
+    for (const obj of objects) {
+      this.serializer.forget(obj);
+      for (const s of this.projected.values()) s.forget(obj);
+    }
+  }
+
   private takeList(resourceVersion: string): void {
     const next = this.pending ?? new Map<string, KubernetesObject>();
     this.pending = undefined;
@@ -255,6 +263,8 @@ export class WatchCache {
 
   private takeEvents(events: readonly { type: string; object: KubernetesObject }[]): void {
     const taken: CacheEvent[] = [];
+    /** The versions these events replace: their texts are let go once the events are out. */
+    const replaced: KubernetesObject[] = [];
     let progressed = false;
     const at = Date.now();
     for (const ev of events) {
@@ -271,6 +281,8 @@ export class WatchCache {
       }
       const uid = ev.object.metadata?.uid;
       if (!uid || (ev.type !== 'ADDED' && ev.type !== 'MODIFIED' && ev.type !== 'DELETED')) continue;
+      const previous = this.objects.get(uid);
+      if (previous) replaced.push(previous);
       if (ev.type === 'DELETED') this.objects.delete(uid);
       else this.objects.set(uid, ev.object);
       const event: CacheEvent = { type: ev.type, object: ev.object, resourceVersion: rv, uid, at };
@@ -281,6 +293,7 @@ export class WatchCache {
     if (taken.length > 0) {
       this.snapshotMemo = undefined;
       this.emit({ type: 'events', events: taken });
+      this.forget(replaced);
     } else if (progressed) {
       this.snapshotMemo = undefined;
       this.emit({ type: 'progress', resourceVersion: this.rv });
