@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ResourceType } from '../discovery/types.js';
 import type { KatesStore } from '../store/store.js';
 import { treeValues } from '../store/tree.js';
+import { transportResponse } from '../transport/types.js';
 import { type ScriptedAnswer, scriptedTransport } from './__fixtures__/scripted-transport.js';
 import { configmaps, key, storeWithWatch } from './__fixtures__/watched.js';
 import { Reflector } from './reflector.js';
@@ -287,6 +288,58 @@ describe('Reflector', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('dispatches the lines that arrived together in one action, at once', async () => {
+    const store = storeWithWatch();
+    const batches: number[] = [];
+    const dispatch = (action: { type: string; payload?: { events?: unknown[] } }) => {
+      if (action.type === 'kates/watchEvents') batches.push(action.payload?.events?.length ?? 0);
+      return store.dispatch(action as never);
+    };
+    let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+    const transport = {
+      server: 'https://stream.invalid',
+      async request(req: { query?: Record<string, unknown> }) {
+        const answer = { headers: { forEach() {} }, status: 200 };
+        if (!req.query?.watch) {
+          const body = JSON.stringify({ metadata: { resourceVersion: '10' }, items: [] });
+          return transportResponse(
+            { ...answer, text: async () => body },
+            () => undefined,
+            (e) => e as Error,
+          );
+        }
+        const stream = new ReadableStream<Uint8Array>({
+          start(c) {
+            controller ??= c;
+          },
+        });
+        // The Node transport hands over the body stream itself.
+        return transportResponse(
+          { ...answer, text: async () => '' },
+          () => stream as unknown as AsyncIterable<Uint8Array>,
+          (e) => e as Error,
+        );
+      },
+    };
+    const reflector = new Reflector(transport, dispatch, {
+      key,
+      resource: configmaps,
+      labelSelector: '',
+      fieldSelector: '',
+    });
+    running.push(reflector);
+    void reflector.start();
+    await expect.poll(() => controller).toBeDefined();
+    const names = () => treeValues(store.getState().kates.objects).length;
+    // Scheduled before the lines arrive: it runs before any later setImmediate of the reflector.
+    const atNextImmediate = new Promise<number>((r) => setImmediate(() => r(names())));
+    const enc = new TextEncoder();
+    controller!.enqueue(enc.encode(`${line('ADDED', cm('a', '11'))}\n${line('ADDED', cm('b', '12'))}\n`));
+    controller!.enqueue(enc.encode(`${line('ADDED', cm('c', '13'))}\n`));
+    expect(await atNextImmediate).toBe(3);
+    expect(batches).toEqual([3]);
   });
 
   it('reports 403 as forbidden and retries slowly', async () => {

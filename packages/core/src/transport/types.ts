@@ -1,4 +1,4 @@
-import { LineTooLongError, splitLines } from './lines.js';
+import { LINES_PENDING, LineTooLongError, linesOf, linesPendingOf } from './lines.js';
 /**
  * The transport is the only thing that talks HTTP. The reflector, the discovery and the client
  * speak to it; the Node transport (client-node's auth and TLS) and the browser transport (fetch
@@ -99,14 +99,20 @@ export function transportResponse(
         throw lost(e);
       }
     },
-    async *lines() {
+    lines() {
       const body = chunks();
-      if (!body) return;
-      try {
-        yield* splitLines(body);
-      } catch (e) {
-        throw e instanceof LineTooLongError ? lost(e, 'stream dropped') : lost(e);
-      }
+      const inner = body ? linesOf(body) : undefined;
+      const lines = (async function* () {
+        if (!inner) return;
+        try {
+          yield* inner;
+        } catch (e) {
+          throw e instanceof LineTooLongError ? lost(e, 'stream dropped') : lost(e);
+        }
+      })() as AsyncGenerator<string> & { [LINES_PENDING]?: () => boolean };
+      const pending = inner && linesPendingOf(inner);
+      if (pending) lines[LINES_PENDING] = pending;
+      return lines;
     },
   };
 }
