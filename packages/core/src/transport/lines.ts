@@ -17,8 +17,8 @@ export class LineTooLongError extends Error {
   }
 }
 
-/** What {@link splitLines} tells its caller about the line it just yielded. */
-export interface LineProgress {
+/** What the splitter tells its caller about the line it just yielded. */
+interface LineProgress {
   /** Whether another line (possibly blank) follows in the chunk the line came from. */
   moreInChunk: boolean;
 }
@@ -28,13 +28,20 @@ export interface LineProgress {
  * line without a newline is yielded at the end. Each character is looked at once: a large object
  * arriving in many chunks is joined once, when its newline comes (a search of the whole buffer per
  * chunk made a 5 MB line cost seconds). Characters split across chunks (UTF-8) are decoded whole.
- * `progress`, when given, says before each line is yielded whether its chunk holds more.
  */
-export async function* splitLines(
+export function splitLines(
   chunks: AsyncIterable<Uint8Array>,
   maxLineLength = MAX_LINE_LENGTH,
-  progress?: LineProgress,
 ): AsyncIterable<string> {
+  return splitWithProgress(chunks, maxLineLength);
+}
+
+/** {@link splitLines}, telling `progress` before each line is yielded whether its chunk holds more. */
+async function* splitWithProgress(
+  chunks: AsyncIterable<Uint8Array>,
+  maxLineLength: number,
+  progress?: LineProgress,
+): AsyncIterableIterator<string> {
   const decoder = new TextDecoder();
   let parts: string[] = [];
   let pending = 0;
@@ -104,9 +111,13 @@ export function linesOf(
   maxLineLength = MAX_LINE_LENGTH,
 ): AsyncIterableIterator<string> {
   const progress: LineProgress = { moreInChunk: false };
-  if (!isReadable(body)) return splitLines(body, maxLineLength) as AsyncIterableIterator<string>;
+  if (!isReadable(body)) return splitWithProgress(body, maxLineLength);
   let queued = false;
-  const lines = splitLines(readAhead(body), maxLineLength, progress) as AsyncIterableIterator<string> & {
+  const lines = splitWithProgress(
+    readAhead(body),
+    maxLineLength,
+    progress,
+  ) as AsyncIterableIterator<string> & {
     [LINES_PENDING]?: () => boolean;
   };
   lines[LINES_PENDING] = () => progress.moreInChunk || queued;
