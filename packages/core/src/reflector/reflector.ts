@@ -20,7 +20,6 @@ import {
   watchEvents,
 } from '../store/actions.js';
 import type { ErrorInfo, ReflectorPhase } from '../store/state.js';
-import { linesPendingOf } from '../transport/lines.js';
 import { METADATA_ACCEPT, METADATA_LIST_ACCEPT } from '../transport/media-type.js';
 import type { Transport, TransportResponse } from '../transport/types.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
@@ -411,10 +410,7 @@ export class Reflector {
 
   /**
    * Reads a watch stream to its end, dispatching events in batches (all the lines that arrived
-   * together, up to `maxBatch`): at once after the last of them where the transport tells when no
-   * more lines are at hand ('dispatches the lines that arrived together in one action, at once',
-   * reflector.test.ts), else after pending I/O. `intercept` consumes events of a streaming list
-   * (returns true).
+   * together, up to `maxBatch`). `intercept` consumes events of a streaming list (returns true).
    */
   private async consume(
     res: Awaited<ReturnType<Transport['request']>>,
@@ -449,9 +445,6 @@ export class Reflector {
     const onAbort = () => inactivity.abort();
     this.abort.signal.addEventListener('abort', onAbort, { once: true });
     const iterator = res.lines()[Symbol.asyncIterator]();
-    // Where the transport can tell that no more lines are at hand (the Node transport), the batch
-    // is dispatched at once, after the last line that arrived with it; elsewhere, after pending I/O.
-    const linesPending = linesPendingOf(iterator);
     const stalledError = () =>
       new Error(`no event or bookmark for ${this.options.inactivityTimeoutMs} ms; watching again`);
     // One small promise per line, settled by the line or by inactivity. Not Promise.race with a
@@ -490,7 +483,7 @@ export class Reflector {
         if (!intercept(parsed.event)) {
           batch.push(parsed.event);
           if (rv) this.resourceVersion = rv;
-          if (batch.length >= this.options.maxBatch || (linesPending && !linesPending())) flush();
+          if (batch.length >= this.options.maxBatch) flush();
           else if (!flushScheduled) {
             flushScheduled = true;
             defer(flush);

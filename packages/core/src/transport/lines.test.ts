@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LineTooLongError, linesOf, linesPendingOf, MAX_LINE_LENGTH, splitLines } from './lines.js';
+import { LineTooLongError, MAX_LINE_LENGTH, splitLines } from './lines.js';
 import { transportResponse } from './types.js';
 
 async function* chunksOf(bytes: Uint8Array, cuts: number[]): AsyncIterable<Uint8Array> {
@@ -87,44 +87,5 @@ describe('splitting a watch stream into lines', () => {
     await expect(reading).rejects.toThrow(
       /configmaps\?watch=true: stream dropped: a watch line grew past 67108864 characters/,
     );
-  });
-
-  it('tells a reader whether more lines are at hand without waiting', async () => {
-    const enc = new TextEncoder();
-    let controller!: ReadableStreamDefaultController<Uint8Array>;
-    const body = new ReadableStream<Uint8Array>({
-      start(c) {
-        controller = c;
-      },
-    });
-    const lines = linesOf(body);
-    const pending = linesPendingOf(lines)!;
-    expect(pending).toBeTypeOf('function');
-    // Two chunks delivered together, the second ending in half a line.
-    controller.enqueue(enc.encode('a\n\nb\n'));
-    controller.enqueue(enc.encode('c\nd'));
-    const seen: [string, boolean][] = [];
-    for (let i = 0; i < 3; i++) {
-      const next = await lines.next();
-      seen.push([next.value as string, pending()]);
-    }
-    // After c nothing is at hand: the rest of d is still on its way.
-    expect(seen).toEqual([
-      ['a', true],
-      ['b', true],
-      ['c', false],
-    ]);
-    const d = lines.next();
-    controller.enqueue(enc.encode('\n'));
-    expect(await d).toEqual({ value: 'd', done: false });
-    expect(pending()).toBe(false);
-    controller.close();
-    expect((await lines.next()).done).toBe(true);
-  });
-
-  it('gives a body that is not a web stream its lines without the probe', async () => {
-    const lines = linesOf(chunksOf(new TextEncoder().encode('x\ny\n'), [1, 3]));
-    expect(linesPendingOf(lines)).toBeUndefined();
-    expect(await collect(lines)).toEqual(['x', 'y']);
   });
 });

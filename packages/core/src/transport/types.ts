@@ -1,4 +1,4 @@
-import { LINES_PENDING, LineTooLongError, linesOf, linesPendingOf } from './lines.js';
+import { LineTooLongError, splitLines } from './lines.js';
 /**
  * The transport is the only thing that talks HTTP. The reflector, the discovery and the client
  * speak to it; the Node transport (client-node's auth and TLS) and the browser transport (fetch
@@ -99,20 +99,14 @@ export function transportResponse(
         throw lost(e);
       }
     },
-    lines() {
+    async *lines() {
       const body = chunks();
-      const inner = body ? linesOf(body) : undefined;
-      const lines = (async function* () {
-        if (!inner) return;
-        try {
-          yield* inner;
-        } catch (e) {
-          throw e instanceof LineTooLongError ? lost(e, 'stream dropped') : lost(e);
-        }
-      })() as AsyncGenerator<string> & { [LINES_PENDING]?: () => boolean };
-      const pending = inner && linesPendingOf(inner);
-      if (pending) lines[LINES_PENDING] = pending;
-      return lines;
+      if (!body) return;
+      try {
+        yield* splitLines(body);
+      } catch (e) {
+        throw e instanceof LineTooLongError ? lost(e, 'stream dropped') : lost(e);
+      }
     },
   };
 }
