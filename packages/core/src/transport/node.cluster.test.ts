@@ -48,11 +48,15 @@ describe.skipIf(!cluster)('the Node transport against the API server', () => {
     expect(JSON.parse(await res.text()).metadata.name).toBe('default');
   });
 
-  it('reuses one connection pool and one connection for sequential requests', async () => {
+  it('reuses one connection pool and its keep-alive connections for sequential requests', async () => {
     const own = createNodeTransport(loadKubeconfig());
     try {
-      for (let i = 0; i < 5; i++) await (await own.request({ method: 'GET', path: '/api' })).text();
-      expect(own.stats()).toEqual({ requests: 5, connections: 1, dispatchers: 1 });
+      for (let i = 0; i < 20; i++) await (await own.request({ method: 'GET', path: '/api' })).text();
+      // HTTP/1.1: a connection goes back to the pool just after its answer is read, so the next
+      // request may open a second one; 20 requests never needed more than two.
+      const { requests, connections, dispatchers } = own.stats();
+      expect({ requests, dispatchers }).toEqual({ requests: 20, dispatchers: 1 });
+      expect(connections).toBeLessThanOrEqual(2);
     } finally {
       own.close();
     }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type KubeConfig, RequestContext } from '@kubernetes/client-node';
-import { type Dispatcher, fetch, type Response } from 'undici';
+import { Agent, type Dispatcher, fetch, type Response } from 'undici';
 import { bodyText } from './body-text.js';
 import {
   requestUrl,
@@ -67,13 +67,15 @@ export function createNodeTransport(kc: KubeConfig): NodeTransport {
           createDispatcher: {
             value(clusterArg: unknown, agentOptions: unknown): Dispatcher | undefined {
               const options = kc.createDispatcherOptions(clusterArg as never, agentOptions as never);
-              if (options.type === 'none') return undefined;
               // Closed meanwhile: request() refuses before it sends, so build nothing to keep.
               if (closed) return undefined;
               const key = fingerprint(options);
               let dispatcher = dispatchers.get(key);
               if (!dispatcher) {
-                dispatcher = build.call(kc, clusterArg, agentOptions);
+                dispatcher =
+                  options.type === 'agent' || options.type === 'none'
+                    ? http1Agent(options.type === 'agent' ? options.connect : undefined)
+                    : build.call(kc, clusterArg, agentOptions);
                 if (!dispatcher) return undefined;
                 dispatcher.on('connect', () => {
                   connections++;
@@ -163,6 +165,19 @@ export function createNodeTransport(kc: KubeConfig): NodeTransport {
       dispatchers.clear();
     },
   };
+}
+
+/**
+ * A connection pool that speaks HTTP/1.1 only, as client-node's own requests do: each watch holds a
+ * connection of its own. Why not HTTP/2 (undici's default, `allowH2`): its client froze the event
+ * loop of a leader-election replica for good, busy in `Http2Stream.close()` (`submitRstStream`)
+ * when a request was aborted after the process had been paused (SIGSTOP) with answers in flight;
+ * found by `failover.cluster.test.ts`, in about one run of four under load, with a CPU profile of
+ * the frozen replica. undici also tracks an HTTP/2 request with a body that is never written while
+ * another stream of the session is still receiving (nodejs/undici#5524): a PATCH behind a watch.
+ */
+function http1Agent(connect: object | undefined): Dispatcher {
+  return new Agent({ allowH2: false, ...(connect ? { connect } : {}) });
 }
 
 function validServer(server: string): boolean {
