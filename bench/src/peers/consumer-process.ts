@@ -112,7 +112,10 @@ export class ConsumerProcess implements Consumer {
     const child = spawn(
       process.execPath,
       ['--expose-gc', '--max-old-space-size=16384', CONSUMER_MAIN, JSON.stringify(config)],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      // As a deployed controller runs: Redux's development checks off, and kates does not
+      // deep-freeze what it takes in (it does outside production, to catch mutations). Before,
+      // NODE_ENV was unset here, so kates froze every object in every bootstrap and event.
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } },
     );
     return new ConsumerProcess(child, config.peer);
   }
