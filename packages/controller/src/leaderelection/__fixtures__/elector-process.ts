@@ -9,6 +9,7 @@
  * - `{ event: 'stopped', at, endedAt, reason, term }` when it ends (`endedAt`: when it ended by
  *   the rules, the renew deadline for `renew-deadline`, even if noticed later after a pause);
  * - `{ event: 'leader', identity, at }` for each new holder observed;
+ * - `{ event: 'error', at, message }` for each failed attempt to acquire or renew;
  * - for the ledger writes: `{ event: 'write-sent', at, term, seq }` when the fence let one go out,
  *   then `write` (answered), or `write-aborted` (the term ended while it was in flight); or
  *   `refused` when the fence did not let it go out.
@@ -81,6 +82,12 @@ const elector = new LeaderElector({
     }
   },
   onNewLeader: (holder) => report({ event: 'leader', identity: holder, at: wall(performance.now()) }),
+  onError: (e) =>
+    report({
+      event: 'error',
+      at: wall(performance.now()),
+      message: String((e as Error)?.message ?? e).slice(0, 300),
+    }),
 }).start();
 
 // The renew deadline, as it moves: what the term could claim if this process died now.

@@ -28,7 +28,7 @@ export interface ReplicaConfig {
  * keeps its identity, as a pod of a StatefulSet would.
  */
 /** How long a replica may take to load its TypeScript sources and start campaigning. */
-const START_TIMEOUT_MS = 30_000;
+const START_TIMEOUT_MS = 60_000;
 
 export class Replica {
   private child: ChildProcess | undefined;
@@ -83,6 +83,17 @@ export class Replica {
       stderr = (stderr + chunk.toString()).slice(-4000);
     });
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    // Said as an event, so that a failure's report shows a replica that died, and why.
+    child.once('exit', (code, signal) => {
+      this.onEvent(this, {
+        event: 'process-exit',
+        pid,
+        at: performance.timeOrigin + performance.now(),
+        code,
+        signal,
+        stderr: stderr.slice(-1500),
+      });
+    });
     return new Promise((resolve, reject) => {
       // A child that neither gets ready nor exits would hang the test until its own timeout,
       // saying nothing: fail here, with what the child wrote to stderr.
