@@ -93,7 +93,7 @@ function disjoint(cs: readonly Candidate[]): number {
   return gap;
 }
 
-describe.each(servers)('leader election on %s', (serverName, skip, startServer) => {
+describe.each(servers)('leader election on %s', (_serverName, skip, startServer) => {
   let server: Server;
   let client: Client;
   let counter = 0;
