@@ -43,6 +43,26 @@ describe('normalizeOutput', () => {
     ]);
   });
 
+  it("drops kube-apiserver's own IP repair warning from describe's events, as if it had not raced", () => {
+    const describe = (rows: string[]) =>
+      [
+        'Name:              web',
+        'Internal Traffic Policy:  Cluster',
+        'Events:',
+        '  Type     Reason                 Age   From                           Message',
+        '  ----     ------                 ----  ----                           -------',
+        ...rows,
+      ].join('\n');
+    const race =
+      '  Warning  ClusterIPNotAllocated  2s    ipallocator-repair-controller  Cluster IP [IPv4]: 10.0.0.77 is not allocated; repairing';
+    const other = '  Normal   Created                2s    someone                        made it';
+    const none = ['Name: web', 'Internal Traffic Policy: Cluster', 'Events: <none>'].join('\n');
+    const url = 'https://127.0.0.1:6443';
+    expect(normalizeOutput(describe([race]), url)).toBe(normalizeOutput(none, url));
+    expect(normalizeOutput(describe([race, other]), url)).toBe(normalizeOutput(describe([other]), url));
+    expect(normalizeOutput(describe([other]), url)).toContain('Normal Created <age> someone made it');
+  });
+
   it('leaves words that only look like ages inside other words alone', () => {
     expect(normalizeOutput('image: busybox:1.36s', 'https://127.0.0.1:6443')).toBe('image: busybox:1.36s');
   });

@@ -38,5 +38,14 @@ export function normalizeOutput(text: string, serverUrl: string): string {
         .replace(/[ \t]+/g, ' ')
         .trimEnd(),
     )
-    .join('\n');
+    .filter((line) => !REPAIR_RACE.test(line))
+    .join('\n')
+    .replace(EMPTY_EVENTS, 'Events: <none>$1');
 }
+
+// kube-apiserver's IP repair loop, racing a Service created in the same second, records a
+// ClusterIPNotAllocated warning (and then repairs): its own bookkeeping, not an answer to the
+// command. `get events` leaves it out by a field selector (session.ts); `describe` shows it in its
+// Events table, so the row goes, and a table left without rows reads `<none>`, as kubectl prints it.
+const REPAIR_RACE = /^ Warning ClusterIPNotAllocated .* ipallocator-repair-controller /;
+const EMPTY_EVENTS = /^Events:\n Type Reason Age From Message\n -+ -+ -+ -+ -+(\n(?! )|$)/m;
