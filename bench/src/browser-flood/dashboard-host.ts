@@ -4,8 +4,8 @@
  * heap and RSS are the proxy's alone. It answers `ready` with its URL, and `stats` with its memory
  * (`gc`: after a full collection too) and what the proxy holds.
  */
-import { pathToFileURL } from 'node:url';
 import type { KubeProxyStats } from '@kates/proxy';
+import { loadStartDashboard } from '../browser-scale/dashboard-server.js';
 
 export interface DashboardHostConfig {
   readonly kubeconfig: string;
@@ -32,22 +32,9 @@ export type DashboardHostReply =
   | { type: 'stats'; memory: HostMemory; proxy: KubeProxyStats }
   | { type: 'error'; message: string };
 
-type StartDashboard = (options: {
-  kubeconfig: string;
-  port: number;
-  staticDir: string;
-  warm?: boolean;
-}) => Promise<{
-  url: string;
-  proxy: { stats(): KubeProxyStats; waitForCacheSync(signal?: AbortSignal): Promise<boolean> };
-  close(): Promise<void>;
-}>;
-
 async function main(config: DashboardHostConfig): Promise<void> {
   const send = (m: DashboardHostReply) => process.send?.(m);
-  const { startDashboard } = (await import(pathToFileURL(config.serverModule).href)) as {
-    startDashboard: StartDashboard;
-  };
+  const startDashboard = await loadStartDashboard(config.serverModule);
   const t0 = performance.now();
   const dashboard = await startDashboard({
     kubeconfig: config.kubeconfig,

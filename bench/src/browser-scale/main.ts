@@ -19,25 +19,13 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { KubeProxyStats } from '@kates/proxy';
 import { type BenchServer, startFakeServer } from '../servers/fake.js';
 import { startRealServer } from '../servers/real.js';
 import { startChurn } from './churn.js';
+import { loadStartDashboard } from './dashboard-server.js';
 import { renderScale, type ScaleResult } from './report.js';
 import { type PageRun, runPage } from './run-page.js';
 import { HEAP_VARIANTS, type HeapResult } from './store-heap.js';
-
-/** `startDashboard` of examples/dashboard/server.ts, loaded from its build (bench does not compile it). */
-type StartDashboard = (options: {
-  kubeconfig: string;
-  port: number;
-  staticDir: string;
-  warm?: boolean;
-}) => Promise<{
-  url: string;
-  proxy: { stats(): KubeProxyStats; waitForCacheSync?(signal?: AbortSignal): Promise<boolean> };
-  close(): Promise<void>;
-}>;
 
 const { values } = parseArgs({
   options: {
@@ -143,9 +131,7 @@ try {
   const { chromiumLaunchOptions } = (await import(
     pathToFileURL(root('packages/testing/dist/browser/chromium.js')).href
   )) as { chromiumLaunchOptions: () => Promise<Record<string, unknown>> };
-  const { startDashboard } = (await import(
-    pathToFileURL(root('examples/dashboard/dist/node/server.js')).href
-  )) as { startDashboard: StartDashboard };
+  const startDashboard = await loadStartDashboard(root('examples/dashboard/dist/node/server.js'));
   const context = await chromium.launchPersistentContext(join(work, 'profile'), {
     ...(await chromiumLaunchOptions()),
     viewport: { width: 1280, height: 900 },

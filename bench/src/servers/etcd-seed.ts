@@ -2,30 +2,15 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { type BenchKind, generate } from '../objects.js';
+import { runBuildScript } from '../peers/build-script.js';
 
 const BUILD = fileURLToPath(new URL('../../etcd-seed/build.sh', import.meta.url));
 
 /** Builds (or finds in the cache) bench/etcd-seed; rejects with the build's own error lines. */
-export function ensureEtcdSeed(onProgress: (line: string) => void): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [BUILD], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      const text = d.toString();
-      err += text;
-      for (const line of text.split('\n')) if (line.trim()) onProgress(line);
-    });
-    child.on('error', (e) => reject(new Error(`could not run ${BUILD}: ${e.message}`)));
-    child.on('exit', (code) => {
-      const binary = out.trim().split('\n').pop() ?? '';
-      if (code === 0 && binary) resolve(binary);
-      else reject(new Error(`${BUILD} exited with code ${code}:\n${err.trim()}`));
-    });
-  });
+export async function ensureEtcdSeed(onProgress: (line: string) => void): Promise<string> {
+  const built = await runBuildScript(BUILD, onProgress);
+  if ('error' in built) throw new Error(built.error);
+  return built.binary;
 }
 
 /** What one run of etcd-seed wrote. */
