@@ -9,15 +9,13 @@
  * server. Optionally (`--store-heap`), a client's store heap in forms of store-heap.ts, each in a
  * fresh process, alternated too.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createClient, PROJECTION_PARAM, type ReflectorOptions, type Transport } from '@kates/core';
 import { startKubeProxy } from '@kates/proxy';
 import { type BenchServer, startFakeServer } from '../servers/fake.js';
 import { startRealServer } from '../servers/real.js';
 import { settledHeap } from '../stats.js';
-import type { HeapResult } from './store-heap.js';
+import { storeHeap } from './store-heap.js';
 
 const VARIANTS: Readonly<Record<string, ReflectorOptions>> = {
   /** The default: a LIST at resourceVersion "0" in pages of 2000. */
@@ -134,25 +132,6 @@ async function coldList(kubeconfig: string, variant: string) {
   }
 }
 
-/** The store heap of one form, in a fresh process (see store-heap.ts). */
-function storeHeap(kubeconfig: string, variant: string): Promise<HeapResult> {
-  const script = fileURLToPath(new URL('./store-heap.js', import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', script, kubeconfig, namespace, variant], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      out += c;
-    });
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out) as HeapResult)
-        : reject(new Error(`store-heap ${variant}: ${code}`)),
-    );
-  });
-}
-
 let server: BenchServer | undefined;
 try {
   server =
@@ -163,7 +142,9 @@ try {
   const heapVariants = values['store-heap'].split(',').filter(Boolean);
   for (let round = 1; round <= Number(values.rounds); round++) {
     for (const v of heapVariants)
-      log(`store heap round ${round}: ${JSON.stringify(await storeHeap(server.kubeconfigPath, v))}`);
+      log(
+        `store heap round ${round}: ${JSON.stringify(await storeHeap(server.kubeconfigPath, namespace, v))}`,
+      );
     for (const v of values.variants.split(',').filter(Boolean)) {
       const r = await coldList(server.kubeconfigPath, v);
       log(`cold list round ${round}: ${JSON.stringify(r)}`);

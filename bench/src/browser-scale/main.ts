@@ -13,7 +13,6 @@
  * (labelled `[base]`), the two pages alternating, `rounds` times, in one run on one cluster: before
  * and after under the same load. Writes bench/out/browser-scale.md and .json.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,7 +24,7 @@ import { startChurn } from './churn.js';
 import { loadStartDashboard } from './dashboard-server.js';
 import { renderScale, type ScaleResult } from './report.js';
 import { type PageRun, runPage } from './run-page.js';
-import { HEAP_VARIANTS, type HeapResult } from './store-heap.js';
+import { HEAP_VARIANTS, type HeapResult, storeHeap } from './store-heap.js';
 
 const { values } = parseArgs({
   options: {
@@ -61,26 +60,6 @@ const pods = Number(values.pods);
 const rate = Number(values.rate);
 const namespace = `bench-pod-${pods}`;
 
-/** The store heap of one form, in a fresh process. */
-function storeHeap(kubeconfig: string, variant: string): Promise<HeapResult> {
-  const script = fileURLToPath(new URL('./store-heap.js', import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', script, kubeconfig, namespace, variant], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, NODE_ENV: 'production' },
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      out += c;
-    });
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out) as HeapResult)
-        : reject(new Error(`store-heap ${variant}: ${code}`)),
-    );
-  });
-}
-
 async function buildDashboard(outDir: string, source = values.source): Promise<void> {
   const { build } = (await import('vite')) as typeof import('vite');
   await build({
@@ -108,7 +87,7 @@ try {
       // A failed process (a build being rewritten under it, on a shared machine) is tried again.
       for (let attempt = 1; attempt <= 3; attempt++) {
         try {
-          heaps.push(await storeHeap(kubeconfig, v));
+          heaps.push(await storeHeap(kubeconfig, namespace, v));
           log(`store heap ${v}: ${JSON.stringify(heaps.at(-1))}`);
           break;
         } catch (e) {

@@ -4,7 +4,8 @@
  * its store retains (after full collections, less the heap before the watch) as JSON on stdout.
  */
 
-import { pathToFileURL } from 'node:url';
+import { spawn } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   type ClientOptions,
   createClient,
@@ -64,6 +65,26 @@ async function firstName(client: ReturnType<typeof createClient>, namespace: str
   for await (const page of client.listPages('pods', { namespace, limit: 1 }))
     return page.items[0]?.metadata?.name ?? '';
   return '';
+}
+
+/** The store heap of one form, measured by this module in a fresh process (production settings). */
+export function storeHeap(kubeconfig: string, namespace: string, variant: string): Promise<HeapResult> {
+  const script = fileURLToPath(import.meta.url);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', script, kubeconfig, namespace, variant], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      out += c;
+    });
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as HeapResult)
+        : reject(new Error(`store-heap ${variant}: ${code}`)),
+    );
+  });
 }
 
 async function main(kubeconfig: string, namespace: string, variant: HeapVariant): Promise<void> {

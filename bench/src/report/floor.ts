@@ -18,12 +18,7 @@ export function trueFloor(
   kind: string,
   n: number,
 ): { readonly peer: PeerName; readonly median: number } | undefined {
-  let best: BootstrapResult | undefined;
-  for (const b of rows) {
-    if (b.kind !== kind || b.n !== n || !isFloor(b.peer) || !measured(b)) continue;
-    if (!best || b.ms.median < best.ms.median) best = b;
-  }
-  return best && { peer: best.peer, median: best.ms.median };
+  return fastestOf(rows, kind, n, isFloor);
 }
 
 /** The fastest external peer (client-node, Go kates) of one case, by median; undefined where none finished. */
@@ -32,9 +27,19 @@ export function fastestPeer(
   kind: string,
   n: number,
 ): { readonly peer: PeerName; readonly median: number } | undefined {
+  return fastestOf(rows, kind, n, (peer) => EXTERNAL_PEERS.includes(peer));
+}
+
+/** The fastest (by median) of the peers `include` accepts that measured the case. */
+function fastestOf(
+  rows: readonly BootstrapResult[],
+  kind: string,
+  n: number,
+  include: (peer: PeerName) => boolean,
+): { readonly peer: PeerName; readonly median: number } | undefined {
   let best: BootstrapResult | undefined;
   for (const b of rows) {
-    if (b.kind !== kind || b.n !== n || !EXTERNAL_PEERS.includes(b.peer) || !measured(b)) continue;
+    if (b.kind !== kind || b.n !== n || !include(b.peer) || !measured(b)) continue;
     if (!best || b.ms.median < best.ms.median) best = b;
   }
   return best && { peer: best.peer, median: best.ms.median };
