@@ -24,7 +24,13 @@ export async function runKates(config: ConsumerConfig, emit: (line: ConsumerLine
     transport,
     store,
     resolveBenchKind,
-    config.peer === 'kates-dropmf' ? { transform: dropManagedFields } : {},
+    config.peer === 'kates-dropmf'
+      ? { transform: dropManagedFields }
+      : config.peer === 'kates-list'
+        ? { initialList: 'list' }
+        : config.peer === 'kates-stream'
+          ? { initialList: 'stream' }
+          : {},
   );
   const baseHeap = settledHeap();
   const t0 = performance.now();

@@ -6,7 +6,9 @@ import { nowMicros, samplePeakRss } from '../stats.js';
 /**
  * The library a consumer process runs. The `floor` peers only get the objects into parsed memory,
  * each its own way (see consumers/floor.ts): `floor` pages of 500, `floor-unpaged` one LIST,
- * `floor-2000` pages of 2000 prefetched, `floor-stream` a streaming list.
+ * `floor-2000` pages of 2000 prefetched, `floor-stream` a streaming list. `kates-list` and
+ * `kates-stream` are kates-ts with its initial list set to a paginated LIST or a streaming list,
+ * whatever the default.
  */
 export type PeerName =
   | 'floor'
@@ -15,6 +17,8 @@ export type PeerName =
   | 'floor-stream'
   | 'kates'
   | 'kates-dropmf'
+  | 'kates-list'
+  | 'kates-stream'
   | 'entity-adapter'
   | 'client-node'
   | 'go-kates';

@@ -12,6 +12,8 @@ const RUNNERS = {
   'floor-stream': runFloor,
   kates: runKates,
   'kates-dropmf': runKates,
+  'kates-list': runKates,
+  'kates-stream': runKates,
   'entity-adapter': runEntityAdapter,
   'client-node': runClientNode,
 } as const;

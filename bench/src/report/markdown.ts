@@ -16,6 +16,8 @@ const PEER_NAMES: Record<PeerName, string> = {
   'floor-stream': 'floor: streaming list',
   kates: 'kates-ts',
   'kates-dropmf': 'kates-ts, dropManagedFields',
+  'kates-list': 'kates-ts, paginated LIST',
+  'kates-stream': 'kates-ts, streaming list',
   'entity-adapter': 'entity adapter (internal baseline)',
   'client-node': 'client-node informer',
   'go-kates': 'Go kates',
