@@ -29,7 +29,7 @@ type Transport = ReturnType<typeof createNodeTransport>;
  *
  * - `floor`: paginated LIST, 500 a page, one page at a time (client-go's default), first page at "0".
  * - `floor-unpaged`: one LIST at resourceVersion "0", no limit (client-node's informer lists unpaginated).
- * - `floor-2000`: pages of 2000 with the next page asked for before this one is parsed (kates' reflector).
+ * - `floor-2000`: consistent pages of 2000, the next asked for before this one is parsed (kates' reflector).
  * - `floor-stream`: a streaming list (`watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan`)
  *   read until the `k8s.io/initial-events-end` bookmark.
  */
@@ -122,7 +122,9 @@ function peekContinue(text: string): string | undefined {
 /**
  * Pages of `pageSize`, the next page asked for as soon as this one's text is in (its continue
  * token read from the front of the text), before this one is parsed: one page in flight, one
- * being parsed, as kates' reflector lists.
+ * being parsed, as kates' reflector lists. Consistent (no resourceVersion), as kates' reflector
+ * asks: kube-apiserver serves such pages from its watch cache's snapshots, where at "0" it answers
+ * one page whatever the limit.
  */
 async function listPrefetched(
   transport: Transport,
@@ -131,7 +133,7 @@ async function listPrefetched(
 ): Promise<KubernetesObject[]> {
   const path = collectionPath(RESOURCES[config.kind], config.namespace);
   const items: KubernetesObject[] = [];
-  let text = await getText(transport, path, { limit: pageSize, resourceVersion: '0' });
+  let text = await getText(transport, path, { limit: pageSize });
   for (;;) {
     const peeked = peekContinue(text);
     const next = peeked ? getText(transport, path, { limit: pageSize, continue: peeked }) : undefined;

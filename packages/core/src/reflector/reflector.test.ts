@@ -52,12 +52,13 @@ function start(
 }
 
 describe('Reflector', () => {
-  it('lists at resourceVersion 0, then watches from the list version with bookmarks', async () => {
+  it('lists consistently in pages, then watches from the list version with bookmarks', async () => {
     const { requests, names } = start((_req, n) =>
       n === 0 ? list('10', cm('a', '5')) : { lines: [line('ADDED', cm('b', '11')), 'hang'] },
     );
     await expect.poll(names).toEqual(['a', 'b']);
-    expect(requests[0]!.query).toMatchObject({ resourceVersion: '0', limit: 2000 });
+    expect(requests[0]!.query).toMatchObject({ limit: 2000 });
+    expect(requests[0]!.query!.resourceVersion).toBeUndefined();
     expect(requests[1]!.query).toMatchObject({
       watch: true,
       resourceVersion: '10',
@@ -89,7 +90,7 @@ describe('Reflector', () => {
     expect(requests[2]!.query).toMatchObject({ watch: true, resourceVersion: '42' });
   });
 
-  it("lists from etcd when the cache cannot reach the client's writes in time (504)", async () => {
+  it("lists consistently when the cache cannot reach the client's writes in time (504)", async () => {
     const { requests, names } = start(
       (_req, n) => {
         if (n === 0)
