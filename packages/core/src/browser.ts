@@ -154,6 +154,7 @@ export {
   type KatesStoreOptions,
   katesActions,
   katesReducer,
+  type ListInProgress,
   type LocalWrite,
   type ObjectEntry,
   type PendingWrite,

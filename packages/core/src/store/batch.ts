@@ -1,7 +1,7 @@
 import type { KubernetesObject } from '../model/object.js';
 import { compareResourceVersions } from '../resource-version.js';
 import { deepFreeze } from './freeze.js';
-import { listPagesOf, setListOrder } from './list-order.js';
+import { setListOrder } from './list-order.js';
 import { queryMatches } from './match.js';
 import { membersStep } from './member-changes.js';
 import { PendingIndex } from './pending-index.js';
@@ -166,8 +166,8 @@ export class Batch {
   /**
    * The first list of the only watch of its kind, with no write of the kind pending (the bootstrap
    * of a query): its objects, its watch's uids and its queries' members are built tree from tree
-   * rather than object by object, and the members keep the list's order for their first sort
-   * (`list-order.ts`). The result is what the general case gives (the `listCompleted` case of the
+   * rather than object by object, and the members keep the list's order (`pages`, the list's
+   * objects one for one, when known) for their first sort (`list-order.ts`). The result is what the general case gives (the `listCompleted` case of the
    * reducer; the model test compares both with the reference model): with no other watch of the
    * kind and no pending write, the store holds no object of the kind (rule 6 lets go of each one no
    * watch holds), so every object of the list is new, held by this watch alone, and shown by each
@@ -176,7 +176,11 @@ export class Batch {
    * or the objects were entered and the caller's general case finds them there, as rule 1 keeps an
    * equal version).
    */
-  adoptFirstList(r: ReflectorState, list: Tree<KubernetesObject>): Tree<true> | undefined {
+  adoptFirstList(
+    r: ReflectorState,
+    list: Tree<KubernetesObject>,
+    pages: readonly (readonly KubernetesObject[])[] | undefined,
+  ): Tree<true> | undefined {
     if (r.held.size > 0 || this.localPending.size > 0 || this.reflectorsOf(r.groupKind).length !== 1)
       return undefined;
     const groupKind = r.groupKind;
@@ -195,7 +199,6 @@ export class Batch {
     if (overlap > 0) return undefined;
     const shown = (obj: KubernetesObject) => queryMatches(r, obj);
     const members = treeMap(list, (obj: KubernetesObject) => (shown(obj) ? obj : undefined));
-    const pages = listPagesOf(list);
     if (pages) {
       const order: KubernetesObject[] = [];
       for (const page of pages) for (const obj of page) if (shown(obj)) order.push(obj);

@@ -1,8 +1,7 @@
 import type { Action } from '@reduxjs/toolkit';
-import type { KubernetesObject } from '../model/object.js';
 import * as actions from './actions.js';
 import { Batch } from './batch.js';
-import { recordPage } from './list-order.js';
+import { EMPTY_LIST, listTree, withPage } from './list-in-progress.js';
 import { isFinalDeletion, isReplay, judgeLocalWrite } from './rules.js';
 import type { KatesState, LocalWrite, ObjectEntry, ReflectorCounters, ReflectorState } from './state.js';
 import { emptyTree, TreeEditor, treeForEach, treeGet, treeHas } from './tree.js';
@@ -122,31 +121,22 @@ const deletionVersion: Case<typeof actions.deletionVersion> = (b, { groupKind, u
 
 /** A list starts; readers see the previous complete state until it completes (rule 3). */
 const listStarted: Case<typeof actions.listStarted> = (b, { key }) => {
-  b.updateReflector(key, (r) => ({ ...r, relist: emptyTree(), phase: r.synced ? 'relisting' : 'listing' }));
+  b.updateReflector(key, (r) => ({ ...r, relist: EMPTY_LIST, phase: r.synced ? 'relisting' : 'listing' }));
 };
 
 const listPage: Case<typeof actions.listPage> = (b, { key, items }) => {
-  b.updateReflector(key, (r) => {
-    const before = r.relist ?? emptyTree<KubernetesObject>();
-    const relist = new TreeEditor(before);
-    for (const obj of items) {
-      const uid = obj.metadata?.uid;
-      if (uid) relist.set(uid, obj);
-    }
-    const after = relist.finish();
-    // The page's order is kept for the first sort while each object brought a uid of its own.
-    recordPage(before, after, items, after.size === before.size + items.length);
-    return { ...r, relist: after };
-  });
+  b.updateReflector(key, (r) => ({ ...r, relist: withPage(r.relist ?? EMPTY_LIST, items) }));
 };
 
 /** The list completes: it replaces what the watch held, atomically (rule 3). */
 const listCompleted: Case<typeof actions.listCompleted> = (b, { key, resourceVersion }) => {
   const r = b.reflectors.get(key);
   if (!r) return;
-  const items = r.relist ?? emptyTree<KubernetesObject>();
-  // A query's bootstrap, in bulk; the same result as the general case below.
-  let held = b.adoptFirstList(r, items);
+  const list = r.relist ?? EMPTY_LIST;
+  const { tree: items, distinct } = listTree(list);
+  // A query's bootstrap, in bulk; the same result as the general case below. The pages give the
+  // list's order while each object brought a uid of its own.
+  let held = b.adoptFirstList(r, items, distinct ? list.pages : undefined);
   if (!held) {
     const editor = new TreeEditor(emptyTree<true>());
     treeForEach(items, (obj, uid) => {

@@ -1,4 +1,5 @@
 import type { KubernetesObject } from '../model/object.js';
+import type { ListInProgress } from './list-in-progress.js';
 import type { Tree } from './tree.js';
 
 /** Why a query or a watch is not (or no longer) delivering: plain data, kept in the store. */
@@ -54,7 +55,7 @@ export interface ReflectorState {
   /** UIDs this watch currently holds. */
   readonly held: Tree<true>;
   /** A list in progress: the previous complete state stays visible until it completes. */
-  readonly relist?: Tree<KubernetesObject>;
+  readonly relist?: ListInProgress;
   readonly error?: ErrorInfo;
   /** Failed attempts in a row (resets on success). */
   readonly attempt: number;

@@ -9,6 +9,7 @@ import {
   treeGet,
   treeHas,
   treeMap,
+  treeOfValues,
   treeValues,
 } from './tree.js';
 
@@ -220,5 +221,28 @@ describe('the sharded tree', () => {
       ]),
     );
     expect(t2.size).toBe(2);
+  });
+
+  it('builds from groups of values what setting them one by one builds, the last value of a key winning', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.array(fc.record({ key: fc.option(key, { nil: undefined }), n: fc.nat(3) }), { maxLength: 60 }),
+          {
+            maxLength: 6,
+          },
+        ),
+        (groups) => {
+          const built = treeOfValues(groups, (v) => v.key);
+          const ref = new Map<string, { key?: string; n: number }>();
+          for (const group of groups) for (const v of group) if (v.key !== undefined) ref.set(v.key, v);
+          expectSame(built, ref);
+          // A tree the editor goes on from as from any other.
+          const e = new TreeEditor(built);
+          e.set('extra', { n: 9 });
+          expect(e.finish().size).toBe(ref.size + (ref.has('extra') ? 0 : 1));
+        },
+      ),
+    );
   });
 });

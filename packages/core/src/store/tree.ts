@@ -181,6 +181,50 @@ export function treeMap<V, W>(tree: Tree<V>, fn: (value: V, key: string) => W | 
 }
 
 /**
+ * A new tree of the values of `groups` under their `keyOf` (values without a key left out; where a
+ * key comes twice, its last value), built in one pass: each leaf is grown in place and copied once
+ * to its exact length, with no editor's bookkeeping (a list's tree at `listCompleted`, issue 18).
+ */
+export function treeOfValues<V>(
+  groups: readonly (readonly V[])[],
+  keyOf: (value: V) => string | undefined,
+): Tree<V> {
+  const root = emptyNode<Middle<V>>();
+  let size = 0;
+  for (const group of groups) {
+    for (const value of group) {
+      const key = keyOf(value);
+      if (key === undefined) continue;
+      const h = hash(key);
+      let middle = root[h & 63] as (Leaf<V> | undefined)[] | undefined;
+      if (!middle) {
+        middle = emptyNode<Leaf<V>>();
+        root[h & 63] = middle;
+      }
+      let leaf = middle[(h >>> 6) & 63] as (number | string | V)[] | undefined;
+      if (!leaf) {
+        leaf = [];
+        middle[(h >>> 6) & 63] = leaf;
+      }
+      const t = tag(h);
+      const i = indexIn(leaf, key, t);
+      if (i >= 0) leaf[i + 2] = value;
+      else {
+        leaf.push(t, key, value);
+        size++;
+      }
+    }
+  }
+  if (size === 0) return emptyTree<V>();
+  // Exact lengths: a leaf grown by push keeps spare room (see TreeEditor.grown).
+  for (const middle of root as (Leaf<V> | undefined)[][]) {
+    if (!middle) continue;
+    for (let l = 0; l < WIDTH; l++) if (middle[l]) middle[l] = middle[l]!.slice();
+  }
+  return treeOf(size, root);
+}
+
+/**
  * Edits a tree as a batch: each node touched is copied once per batch, then written in place,
  * so a batch of k writes costs O(k) whatever the tree's size. `finish()` returns the new tree;
  * the input tree is never changed.

@@ -1,5 +1,6 @@
 import type { KubernetesObject } from '../model/object.js';
 import { deepFreeze } from '../store/freeze.js';
+import { EMPTY_LIST, type ListInProgress, withPage } from '../store/list-in-progress.js';
 import { initialKatesState } from '../store/reducer.js';
 import type { KatesState, ObjectEntry, QueryState, ReflectorState } from '../store/state.js';
 import { emptyTree, TreeEditor, treeForEach, treeGet } from '../store/tree.js';
@@ -62,13 +63,15 @@ export function checkpointLines(state: KatesState, redactor: Redactor): Checkpoi
     });
     if (relist) {
       let chunk: KubernetesObject[] = [];
-      treeForEach(relist, (obj) => {
-        chunk.push(redactor.object(obj, rest.groupKind === 'Secret'));
-        if (chunk.length >= RELIST_CHUNK) {
-          lines.push({ checkpoint: 'relist', key, items: chunk });
-          chunk = [];
+      for (const page of relist.pages) {
+        for (const obj of page) {
+          chunk.push(redactor.object(obj, rest.groupKind === 'Secret'));
+          if (chunk.length >= RELIST_CHUNK) {
+            lines.push({ checkpoint: 'relist', key, items: chunk });
+            chunk = [];
+          }
         }
-      });
+      }
       if (chunk.length) lines.push({ checkpoint: 'relist', key, items: chunk });
     }
   }
@@ -95,7 +98,7 @@ export function stateFromCheckpoint(lines: readonly CheckpointLine[]): KatesStat
   let pendingKinds: Readonly<Record<string, string>> = {};
   const objects = new TreeEditor(emptyTree<ObjectEntry>());
   const reflectors: Record<string, ReflectorState> = {};
-  const relists = new Map<string, TreeEditor<KubernetesObject>>();
+  const relists = new Map<string, ListInProgress>();
   const queries: Record<string, QueryState> = {};
   const pendingQueries: SerializedQuery[] = [];
   for (const line of lines) {
@@ -112,14 +115,14 @@ export function stateFromCheckpoint(lines: readonly CheckpointLine[]): KatesStat
         const tree = new TreeEditor(emptyTree<true>());
         for (const uid of held) tree.set(uid, true);
         reflectors[rest.key] = { ...rest, held: tree.finish() };
-        if (relisting) relists.set(rest.key, new TreeEditor(emptyTree()));
+        if (relisting) relists.set(rest.key, EMPTY_LIST);
         break;
       }
       case 'relist': {
-        const editor = relists.get(line.key);
-        if (!editor)
+        const list = relists.get(line.key);
+        if (!list)
           throw new Error(`checkpoint: relist items for watch "${line.key}" come before its reflector line`);
-        for (const obj of line.items) if (obj.metadata?.uid) editor.set(obj.metadata.uid, obj);
+        relists.set(line.key, withPage(list, line.items));
         break;
       }
       case 'query':
@@ -131,7 +134,7 @@ export function stateFromCheckpoint(lines: readonly CheckpointLine[]): KatesStat
         );
     }
   }
-  for (const [key, editor] of relists) reflectors[key] = { ...reflectors[key]!, relist: editor.finish() };
+  for (const [key, list] of relists) reflectors[key] = { ...reflectors[key]!, relist: list };
   const objectTree = objects.finish();
   for (const { members, own, ...rest } of pendingQueries) {
     const tree = new TreeEditor(emptyTree<KubernetesObject>());
