@@ -90,20 +90,48 @@ async function runServerCases(
   const failedAt = new Map<string, { n: number; error: string }>();
   for (const b of cases.bootstrap) {
     // 20 s and 0.25 ms an object (45 s at 100k): a peer that cannot finish (Go kates from the
-    // in-memory server at 10k) is not waited for as long as the slowest legitimate run at 100k.
-    const timeoutMs = 20_000 + 0.25 * b.n;
-    bootstrap.push(...(await runBootstrap(ctx, find(b.kind, b.n), b.peers, b.reps, { failedAt, timeoutMs })));
+    // in-memory server at 10k) is not waited for as long as the slowest legitimate run at 100k. A
+    // peer whose first run took over 10 s is not run again (Go kates: 10 to 18 s at 1k Pods on the
+    // in-memory server, 13 s at 100k ConfigMaps on the real one; 2 to 4 times the fastest peer, so
+    // a second run changes no verdict), where the fast peers' runs are repeated.
+    const budget = { failedAt, timeoutMs: 20_000 + 0.25 * b.n, repeatWithinMs: 10_000 };
+    bootstrap.push(...(await runBootstrap(ctx, find(b.kind, b.n), b.peers, b.reps, budget)));
   }
   const churn = [];
   for (const c of cases.churn) churn.push(...(await runChurn(ctx, find('ConfigMap', c.n), c.peers, c.plan)));
   return { bootstrap, churn };
 }
 
-async function runFake(plan: BenchPlan, goBinary: string | undefined): Promise<ServerResults> {
+/**
+ * Starts the servers a run needs, each seeding its collections in processes of its own (the
+ * in-memory server 75 s for the full plan's 222k objects, kube-apiserver 20 s for 122k). The
+ * caller lets them seed during the memory part, whose numbers are bytes retained after full
+ * collections, which other processes' work does not change; every timed part runs alone.
+ */
+function startServers(plan: BenchPlan, wants: (part: string) => boolean) {
+  const start = (collections: Collection[], begin: (c: Collection[]) => Promise<BenchServer>) => {
+    if (collections.length === 0) return undefined;
+    const starting = begin(collections);
+    starting.catch(() => {}); // reported by withServer, which awaits it
+    return starting;
+  };
+  return {
+    fake: wants('fake') ? start(collectionsOf(plan.fake), startFakeServer) : undefined,
+    real: wants('real') ? start(collectionsOf(plan.real), (c) => startRealServer(c, log)) : undefined,
+  };
+}
+
+type Starting = Promise<BenchServer> | undefined;
+
+async function runFake(
+  plan: BenchPlan,
+  goBinary: string | undefined,
+  starting: Starting,
+): Promise<ServerResults> {
   const collections = collectionsOf(plan.fake);
-  if (collections.length === 0) return { bootstrap: [], churn: [], slow: [] };
+  if (!starting) return { bootstrap: [], churn: [], slow: [] };
   return withServer(
-    () => startFakeServer(collections),
+    () => starting,
     async (ctx) => {
       const { bootstrap, churn } = await runServerCases(ctx, collections, plan.fake);
       const s = plan.fake.slow;
@@ -122,11 +150,15 @@ async function runFake(plan: BenchPlan, goBinary: string | undefined): Promise<S
   );
 }
 
-async function runReal(plan: BenchPlan, goBinary: string | undefined): Promise<ServerResults> {
+async function runReal(
+  plan: BenchPlan,
+  goBinary: string | undefined,
+  starting: Starting,
+): Promise<ServerResults> {
   const collections = collectionsOf(plan.real);
-  if (collections.length === 0) return { bootstrap: [], churn: [], slow: [] };
+  if (!starting) return { bootstrap: [], churn: [], slow: [] };
   return withServer(
-    () => startRealServer(collections, log),
+    () => starting,
     async (ctx) => ({
       collections: describe(collections),
       ...(ctx.server.setup ? { setup: ctx.server.setup } : {}),
@@ -223,9 +255,16 @@ async function main(): Promise<void> {
   const none = { bootstrap: [], churn: [], slow: [] };
   const store = wants('store') ? await timed('store', () => runStoreBenches(plan.store, log)) : [];
   const pending = wants('store') ? await timed('pending', () => runPendingBenches(plan.pending, log)) : [];
+  // Both servers seed while the memory part runs (startServers); what seeding is left after it is
+  // timed as its own part. The real server's part runs first, the in-memory server idle beside it
+  // (no timers, no clients: a process that waits); the real one is stopped before the in-memory
+  // server's part, since an idle kube-apiserver and etcd still tick.
+  const servers = startServers(plan, wants);
   const memory = wants('memory') ? await timed('memory', () => runMemories(plan.memory, log)) : [];
-  const fake = wants('fake') ? await timed('fake', () => runFake(plan, goBinary)) : none;
-  const real = wants('real') ? await timed('real', () => runReal(plan, goBinary)) : none;
+  if (servers.fake || servers.real)
+    await timed('seeding', () => Promise.allSettled([servers.fake, servers.real]));
+  const real = wants('real') ? await timed('real', () => runReal(plan, goBinary, servers.real)) : none;
+  const fake = wants('fake') ? await timed('fake', () => runFake(plan, goBinary, servers.fake)) : none;
   // Browser part (issue 24): Chromium, 10k pods, in a process of its own.
   const browser = wants('browser') ? await timed('browser', () => runBrowserPart(plan.mode, log)) : undefined;
 
