@@ -239,7 +239,7 @@ describe('the sharded tree', () => {
           expectSame(built, ref);
           // A tree the editor goes on from as from any other.
           const e = new TreeEditor(built);
-          e.set('extra', { n: 9 });
+          e.set('extra', { key: 'extra', n: 9 });
           expect(e.finish().size).toBe(ref.size + (ref.has('extra') ? 0 : 1));
         },
       ),
