@@ -138,14 +138,15 @@ export const QUICK: BenchPlan = {
  * 3.5 s besides what it measures; `partSeconds` in results.json checks it at the next full run:
  *
  * - store and pending: 2.5 min (6 store configs, 4 of them at 100k Pods: generating 172k Pods
- *   and building the store are most of each; 3 pending);
+ *   and building the store are most of each; 3 pending; 5.6 min measured at load 6 to 9);
  * - memory: 1.8 min (7 configs), with both servers seeding beside it (run.ts): 75 s for the
  *   in-memory server's 222k objects, 20 s for kube-apiserver's 122k;
  * - real: 3.2 min (47 bootstrap runs, 1.4 min of them at 100k ConfigMaps; churn at 10k with 3
  *   peers and at 100k with 2, 0.7 min);
  * - fake: 4.9 min (62 bootstrap runs, 1.5 min of them at 100k Pods; churn at 10k and 100k and the
  *   slow consumer, 2 peers each, 1.3 min);
- * - browser (scenarios/browser.ts, 5 variants, 2 rates, once for 6 s): 1.9 min.
+ * - browser (scenarios/browser.ts, 5 variants, 2 rates, once for 6 s): 1.9 min (2.1 measured at
+ *   load 6 to 7).
  *
  * The parts of issue 18 alone (`--only=fake,real`, servers seeding while nothing else runs): 9.5
  * min. What went from the 24 minutes before: browser variants 3 times for 10 s (5 min), Go
