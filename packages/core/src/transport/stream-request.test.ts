@@ -1,0 +1,112 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { splitLines } from './lines.js';
+import { streamRequest } from './stream-request.js';
+
+let server: Server | undefined;
+const agent = new Agent({ allowH2: false });
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  server = undefined;
+});
+
+/** A server whose every request is handed to `handle`; returns its base URL. */
+async function serve(handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+  server = createServer(handle);
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const get = (url: string, signal?: AbortSignal) =>
+  streamRequest(agent, url, { method: 'GET', headers: { accept: 'application/json' }, signal });
+
+describe('streamRequest', () => {
+  it('answers with the status and headers, then hands over each chunk as it is sent', async () => {
+    let next: (() => void) | undefined;
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'X-Thing': 'a' });
+      res.write('{"n":1}\n');
+      // The second line only after the client has read the first: nothing waits for the end.
+      next = () => res.end('{"n":2}\n');
+    });
+    const answer = await get(`${url}/watch`);
+    const seen: Record<string, string> = {};
+    answer.headers.forEach((value, name) => {
+      seen[name] = value;
+    });
+    expect(answer.status).toBe(200);
+    expect(seen['x-thing']).toBe('a');
+    const lines: string[] = [];
+    for await (const line of splitLines(answer.body)) {
+      lines.push(line);
+      next?.();
+      next = undefined;
+    }
+    expect(lines).toEqual(['{"n":1}', '{"n":2}']);
+  });
+
+  it('holds what arrives while nobody reads, in order, pausing the socket meanwhile', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(200);
+      for (let i = 0; i < 5000; i++) res.write(`${JSON.stringify({ i, pad: 'x'.repeat(1000) })}\n`);
+      res.end();
+    });
+    const answer = await get(url);
+    await new Promise((r) => setTimeout(r, 50));
+    const got: number[] = [];
+    for await (const line of splitLines(answer.body)) got.push((JSON.parse(line) as { i: number }).i);
+    expect(got).toEqual([...Array(5000).keys()]);
+  });
+
+  it('ends the body with an error when the signal aborts it mid-stream, and frees the connection', async () => {
+    let closed!: Promise<void>;
+    const url = await serve((req, res) => {
+      closed = new Promise((r) => req.socket.once('close', () => r()));
+      res.writeHead(200);
+      res.write('{"n":1}\n');
+    });
+    const abort = new AbortController();
+    const answer = await get(url, abort.signal);
+    const lines = splitLines(answer.body)[Symbol.asyncIterator]();
+    expect((await lines.next()).value).toBe('{"n":1}');
+    abort.abort();
+    await expect(lines.next()).rejects.toThrow();
+    await closed;
+  });
+
+  it('frees the connection when the reader leaves before the end', async () => {
+    let closed!: Promise<void>;
+    const url = await serve((req, res) => {
+      closed = new Promise((r) => req.socket.once('close', () => r()));
+      res.writeHead(200);
+      res.write('{"n":1}\n');
+    });
+    const answer = await get(url);
+    for await (const _ of splitLines(answer.body)) break;
+    await closed;
+  });
+
+  it('rejects when no answer comes: a refused connection, an aborted request', async () => {
+    await expect(get('http://127.0.0.1:1/watch')).rejects.toThrow();
+    const url = await serve(() => {});
+    const abort = new AbortController();
+    const pending = get(url, abort.signal);
+    abort.abort();
+    await expect(pending).rejects.toThrow();
+  });
+
+  it('reads an error answer whole', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(410, { 'content-type': 'application/json' });
+      res.end('{"kind":"Status","code":410}');
+    });
+    const answer = await get(url);
+    expect(answer.status).toBe(410);
+    const parts: Uint8Array[] = [];
+    for await (const c of answer.body) parts.push(c);
+    expect(Buffer.concat(parts).toString()).toBe('{"kind":"Status","code":410}');
+  });
+});
