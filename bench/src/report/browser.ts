@@ -194,7 +194,7 @@ export function browserSection(r: BrowserBenchResults | undefined): string {
     title,
     `${r.pods.toLocaleString('en-US')} pods, watch events at ${r.rates.map((x) => x.rate).join(' and ')} per second ` +
       `for ${r.seconds} s, Chromium (headless) driven by \`bench/browser/run.mjs\`, React 19 production build ` +
-      `(profiling build for the synthetic variants); median of ${r.repeat} runs by frame p95. ` +
+      `(profiling build for the synthetic variants); ${r.repeat > 1 ? `median of ${r.repeat} runs by frame p95` : 'one run per variant'}. ` +
       '`node bench/browser/profile.mjs` shows where the time and the heap of one variant go.',
     bar(r),
     '![main-thread work per second by event rate](results-browser.svg)',
