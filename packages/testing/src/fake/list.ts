@@ -94,6 +94,14 @@ function snapshotOf(req: ListRequest, store: ObjectStore): { rv: number; after: 
   return { rv: store.resourceVersion, after: undefined };
 }
 
+// The benchmark's one LIST and pages of 2000 are slower than its streaming list. This path is not
+// the cause (measured 5 Dec 2026, Node 24, 2 shared cores). Read by a raw HTTP client that does not
+// parse, it serves 100k ConfigMaps (145 MB) as one LIST in 0.4 s and as pages of 2000 in 0.5 s. The
+// streaming list takes 0.8 to 1.6 s. For 100k Pods (635 MB): 1.5 s, 1.6 s, and 1.7 to 2.0 s.
+// While the floor peers read through the TLS front, this process sits 85 to 95% idle: 1.3 to
+// 1.5 s of CPU in a 32 to 43 s run of Pod pages. The time goes to the client: GC, Buffer-to-string
+// and JSON.parse of each whole page, and a LIST that cannot be parsed before its last byte
+// arrives. Writes of 1 MB instead of 64 KB made no difference outside the noise.
 const CHUNK = 1 << 16;
 
 /**
