@@ -63,12 +63,12 @@ describe("the reflector's memory over a long watch", () => {
       },
     };
     const store = storeWithWatch();
-    running = new Reflector(transport, store.dispatch, {
-      key,
-      resource: configmaps,
-      labelSelector: '',
-      fieldSelector: '',
-    });
+    running = new Reflector(
+      transport,
+      store.dispatch,
+      { key, resource: configmaps, labelSelector: '', fieldSelector: '' },
+      { initialList: 'list' },
+    );
     void running.start();
     await expect.poll(() => store.getState().kates.reflectors[key]?.counters.events).toBe(lines);
     await tick();

@@ -35,6 +35,8 @@ function start(
     store.dispatch,
     { key, resource, labelSelector: '', fieldSelector: '', ...(notOlderThan ? { notOlderThan } : {}) },
     {
+      // These cases follow a LIST, then watches; streaming lists have their own cases below.
+      initialList: 'list',
       backoff: { initialMs: 10, maxMs: 40, random: () => 0 },
       minWatchMs: 50,
       inactivityTimeoutMs: 400,
@@ -326,12 +328,12 @@ describe('Reflector', () => {
         );
       },
     };
-    const reflector = new Reflector(transport, dispatch, {
-      key,
-      resource: configmaps,
-      labelSelector: '',
-      fieldSelector: '',
-    });
+    const reflector = new Reflector(
+      transport,
+      dispatch,
+      { key, resource: configmaps, labelSelector: '', fieldSelector: '' },
+      { initialList: 'list' },
+    );
     running.push(reflector);
     void reflector.start();
     await expect.poll(() => controller).toBeDefined();
@@ -419,5 +421,75 @@ describe('Reflector', () => {
       sendInitialEvents: true,
       resourceVersionMatch: 'NotOlderThan',
     });
+  });
+
+  it('makes its first list a streaming list by default', async () => {
+    const { transport, requests } = scriptedTransport(() => ({ lines: ['hang'] }));
+    const r = new Reflector(transport, storeWithWatch().dispatch, {
+      key,
+      resource: configmaps,
+      labelSelector: '',
+      fieldSelector: '',
+    });
+    running.push(r);
+    void r.start();
+    await expect.poll(() => requests.length).toBeGreaterThan(0);
+    expect(requests[0]!.query).toMatchObject({ watch: true, sendInitialEvents: true });
+  });
+
+  it('falls back to a list, for good, where the server refuses a streaming list', async () => {
+    const store = storeWithWatch();
+    const { transport, requests } = scriptedTransport((req, n) => {
+      if (req.query?.sendInitialEvents) {
+        return {
+          status: 422,
+          body: { kind: 'Status', code: 422, reason: 'Invalid', message: 'sendInitialEvents is forbidden' },
+        };
+      }
+      if (!req.query?.watch) return list('10', cm('a', '5'));
+      // The watch ends at once: the next attempt must not stream again.
+      return n < 4 ? { lines: [] } : { lines: ['hang'] };
+    });
+    const r = new Reflector(
+      transport,
+      store.dispatch,
+      { key, resource: configmaps, labelSelector: '', fieldSelector: '' },
+      { backoff: { initialMs: 1, maxMs: 2, random: () => 0 }, minWatchMs: 0 },
+    );
+    running.push(r);
+    void r.start();
+    await expect.poll(() => store.getState().kates.reflectors[key]?.synced).toBe(true);
+    await expect.poll(() => requests.length).toBeGreaterThan(3);
+    expect(requests.filter((q) => q.query?.sendInitialEvents)).toHaveLength(1);
+  });
+
+  it('falls back to a list, for good, where the server ignores sendInitialEvents and watches plainly', async () => {
+    const store = storeWithWatch();
+    const { transport, requests } = scriptedTransport((req) => {
+      if (req.query?.sendInitialEvents) {
+        // An old server: synthetic ADDED events, then changes, and never the annotated bookmark.
+        return { lines: [line('ADDED', cm('a', '5')), line('MODIFIED', cm('a', '7')), 'hang'] };
+      }
+      if (!req.query?.watch) return list('10', cm('a', '9'), cm('b', '6'));
+      return { lines: ['hang'] };
+    });
+    const r = new Reflector(transport, store.dispatch, {
+      key,
+      resource: configmaps,
+      labelSelector: '',
+      fieldSelector: '',
+    });
+    running.push(r);
+    void r.start();
+    await expect
+      .poll(() =>
+        treeValues(store.getState().kates.objects)
+          .map((e) => `${e.object.metadata?.name}@${e.object.metadata?.resourceVersion}`)
+          .sort(),
+      )
+      .toEqual(['a@9', 'b@6']);
+    expect(store.getState().kates.reflectors[key]?.synced).toBe(true);
+    expect(requests.filter((q) => q.query?.sendInitialEvents)).toHaveLength(1);
+    expect(requests.some((q) => !q.query?.watch)).toBe(true);
   });
 });
