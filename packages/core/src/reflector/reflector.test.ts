@@ -492,4 +492,34 @@ describe('Reflector', () => {
     expect(requests.filter((q) => q.query?.sendInitialEvents)).toHaveLength(1);
     expect(requests.some((q) => !q.query?.watch)).toBe(true);
   });
+
+  it("resumes a streaming list's watch after a dropped connection, without listing again", async () => {
+    const store = storeWithWatch();
+    const { transport, requests } = scriptedTransport((_req, n) => {
+      if (n === 0)
+        return {
+          lines: [
+            line('ADDED', cm('a', '5')),
+            line('BOOKMARK', {
+              metadata: { resourceVersion: '10', annotations: { 'k8s.io/initial-events-end': 'true' } },
+            }),
+            line('MODIFIED', cm('a', '12')),
+            'drop',
+          ],
+        };
+      return { lines: ['hang'] };
+    });
+    const r = new Reflector(
+      transport,
+      store.dispatch,
+      { key, resource: configmaps, labelSelector: '', fieldSelector: '' },
+      { backoff: { initialMs: 1, maxMs: 2, random: () => 0 } },
+    );
+    running.push(r);
+    void r.start();
+    await expect.poll(() => requests.length).toBe(2);
+    expect(requests[1]!.query).toMatchObject({ watch: true, resourceVersion: '12' });
+    expect(requests[1]!.query!.sendInitialEvents).toBeUndefined();
+    expect(store.getState().kates.reflectors[key]?.counters.relists).toBe(0);
+  });
 });

@@ -124,6 +124,8 @@ export class Reflector {
   private phase: ReflectorPhase = 'pending';
   /** The server refused or ignored a streaming list: list from then on. */
   private streamUnserved = false;
+  /** The streaming list in progress reached its initial-events-end bookmark. */
+  private streamedList = false;
 
   constructor(
     private readonly transport: Transport,
@@ -205,7 +207,12 @@ export class Reflector {
     while (!signal.aborted) {
       try {
         if (needList) {
-          if (this.options.initialList === 'stream' && !this.streamUnserved && (await this.streamingList())) {
+          this.streamedList = false;
+          if (
+            this.options.initialList === 'stream' &&
+            !this.streamUnserved &&
+            (await this.streamingList(consistentList))
+          ) {
             // the stream went on as a watch and ended: watch again from where it got to
           } else {
             await this.list(consistentList);
@@ -218,6 +225,10 @@ export class Reflector {
         this.backoff.success();
       } catch (e) {
         if (signal.aborted) break;
+        // A streaming list that reached its initial-events-end bookmark went on as a watch: what
+        // failed then was the watch, which resumes from where it got to (no list again). Proved by
+        // 'resumes a streaming list's watch after a dropped connection, without listing again'.
+        if (needList && this.streamedList) needList = false;
         if (isGone(e)) {
           // Our resourceVersion is too old: list again, from etcd (consistent), not from a cache
           // that might be as old as what we had.
@@ -360,14 +371,17 @@ export class Reflector {
    * server refuses or ignores it (the caller falls back to a LIST, and this reflector lists from
    * then on): a 400 or 422 answer, or, from a server that does not know `sendInitialEvents` and
    * starts a plain watch with synthetic ADDED events, an event other than ADDED or a bookmark
-   * without the annotation before the end.
+   * without the annotation before the end. Its state is as new as etcd (`consistent`, or no
+   * write of the kind by the client), or not older than the client's newest write of the kind
+   * (`notOlderThan`: a cache in between serves it once it has reached that write).
    */
-  private async streamingList(): Promise<boolean> {
+  private async streamingList(consistent: boolean): Promise<boolean> {
     const key = this.target.key;
+    const notOlderThan = consistent ? undefined : this.target.notOlderThan?.();
     const res = await this.openWatch({
       sendInitialEvents: true,
       resourceVersionMatch: 'NotOlderThan',
-      resourceVersion: '',
+      resourceVersion: notOlderThan ?? '',
     });
     if (res.status === 400 || res.status === 422) {
       await res.text().catch(() => '');
@@ -390,6 +404,7 @@ export class Reflector {
         initial = false;
         this.resourceVersion = event.object.metadata?.resourceVersion ?? this.resourceVersion;
         this.dispatch(listCompleted({ key, resourceVersion: this.resourceVersion }));
+        this.streamedList = true;
         this.setPhase('watching', null);
         return true;
       }

@@ -119,7 +119,7 @@ export class FanOut {
       continueTtlMs: options.continueTtlMs ?? 60_000,
       notOlderThanWaitMs: options.notOlderThanWaitMs ?? 3000,
       maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
-      reflector: { initialList: 'list', ...options.reflector },
+      reflector: options.reflector,
     };
     this.discovery = new DiscoveryCache(transport, this.settings.discoveryTtlMs);
     this.tokens = new ContinueTokens(this.settings.continueTtlMs);

@@ -105,7 +105,8 @@ export class WatchCache {
         fieldSelector: query.fieldSelector,
         metadataOnly: query.metadataOnly,
       },
-      options.reflector,
+      // A LIST unless told otherwise (FanOutOptions.reflector says why).
+      { initialList: 'list', ...options.reflector },
     );
     void this.reflector.start();
   }

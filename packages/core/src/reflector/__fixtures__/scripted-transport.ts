@@ -5,8 +5,11 @@ export interface ScriptedAnswer {
   status?: number;
   headers?: Record<string, string>;
   body?: unknown;
-  /** Watch lines; a number waits that many ms; 'hang' keeps the stream open until aborted. */
-  lines?: (string | number | 'hang')[];
+  /**
+   * Watch lines; a number waits that many ms; 'hang' keeps the stream open until aborted; 'drop'
+   * fails the stream as a lost connection does.
+   */
+  lines?: (string | number | 'hang' | 'drop')[];
 }
 
 /**
@@ -35,7 +38,8 @@ export function scriptedTransport(answer: (req: TransportRequest, n: number) => 
                 req.signal?.addEventListener('abort', () => r(), { once: true }),
               );
               return;
-            } else yield l;
+            } else if (l === 'drop') throw new Error('read ECONNRESET');
+            else yield l;
           }
         },
       };
