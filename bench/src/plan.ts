@@ -131,7 +131,9 @@ export const QUICK: BenchPlan = {
 };
 
 /**
- * The full run, about 14.5 minutes on 2 quiet cores. Estimated by part from the costs of each run
+ * The full run: 15.9 minutes measured (2026-12-05 06:49, load 1 to 3: store 3.0, pending 0.25,
+ * memory 1.9, seeding 0.4, real 3.6, fake 4.8, browser 1.8), against an estimate of 14.5 min,
+ * made by part from the costs of each run
  * in the full runs of 04:33 UTC (fake and real, load 0.5 to 2.2) and 01:07 (store and memory, load
  * 3 to 7, times 0.48, the ratio of its parts to a quiet machine's), a consumer process costing 1 to
  * 3.5 s besides what it measures; `partSeconds` in results.json checks it at the next full run:
