@@ -89,6 +89,21 @@ describe('the example router controller (KATES_TEST_SERVER: real or fake)', () =
     };
   };
 
+  /** Until the table of each namespace is what its live Services, Deployments and Mappings call for. */
+  const untilTablesMatchLiveState = async () => {
+    for (const ns of [nsA, nsB]) {
+      await expect
+        .poll(
+          async () => {
+            const { have, want } = await tableAgainstLiveState(ns);
+            return JSON.stringify(have) === JSON.stringify(want);
+          },
+          { timeout: 20_000 },
+        )
+        .toBe(true);
+    }
+  };
+
   beforeAll(async () => {
     target = await serverWithGarbageCollector();
     admin = createClient({ kubeconfig: target.kubeconfigPath });
@@ -194,17 +209,7 @@ describe('the example router controller (KATES_TEST_SERVER: real or fake)', () =
     // The tables own every Mapping of their namespace before any goes: a table applied while only
     // m0 existed is owned by m0 alone, and the garbage collector rightly removes it when m0 goes,
     // which made the controller create it a second time (CI under load: 3 creations, not 2).
-    for (const ns of [nsA, nsB]) {
-      await expect
-        .poll(
-          async () => {
-            const { have, want } = await tableAgainstLiveState(ns);
-            return JSON.stringify(have) === JSON.stringify(want);
-          },
-          { timeout: 20_000 },
-        )
-        .toBe(true);
-    }
+    await untilTablesMatchLiveState();
     for (let i = 0; i < 30; i += 3)
       await admin.delete({ kind: MAPPINGS, name: `m${i}`, namespace: i % 2 ? nsA : nsB });
     const expected = (ns: string) =>
@@ -246,17 +251,7 @@ describe('the example router controller (KATES_TEST_SERVER: real or fake)', () =
     // The churn removed Mappings the tables were owned by, and flipped readiness.
     expect(churnLog.filter((l) => l.includes('removed mapping')).length).toBeGreaterThanOrEqual(5);
     expect(churnLog.filter((l) => l.includes('ready replicas')).length).toBeGreaterThanOrEqual(10);
-    for (const ns of [nsA, nsB]) {
-      await expect
-        .poll(
-          async () => {
-            const { have, want } = await tableAgainstLiveState(ns);
-            return JSON.stringify(have) === JSON.stringify(want);
-          },
-          { timeout: 20_000 },
-        )
-        .toBe(true);
-    }
+    await untilTablesMatchLiveState();
     const writes = log.slice(before).filter((l) => /^ {2}(apply|delete) configmap/.test(l));
     expect(writes.length).toBeGreaterThanOrEqual(20);
     expect(conflicts(), log.slice(before).join('\n')).toEqual([]);

@@ -5,7 +5,7 @@ import { treeValues } from '../store/tree.js';
 import { transportResponse } from '../transport/types.js';
 import { type ScriptedAnswer, scriptedTransport } from './__fixtures__/scripted-transport.js';
 import { configmaps, key, storeWithWatch } from './__fixtures__/watched.js';
-import { Reflector } from './reflector.js';
+import { Reflector, type ReflectorOptions } from './reflector.js';
 
 const secrets: ResourceType = { ...configmaps, resource: 'secrets', kind: 'Secret' };
 
@@ -51,6 +51,24 @@ function start(
       .sort();
   const reflectorState = () => store.getState().kates.reflectors[key]!;
   return { store, requests, names, reflectorState };
+}
+
+/** A reflector with its default initial list (a streaming list) over a scripted server. */
+function startStreaming(
+  script: (req: { query?: Record<string, unknown> }, n: number) => ScriptedAnswer,
+  options: ReflectorOptions = {},
+) {
+  const store: KatesStore = storeWithWatch();
+  const { transport, requests } = scriptedTransport((req, n) => script(req as never, n));
+  const reflector = new Reflector(
+    transport,
+    store.dispatch,
+    { key, resource: configmaps, labelSelector: '', fieldSelector: '' },
+    options,
+  );
+  running.push(reflector);
+  void reflector.start();
+  return { store, requests };
 }
 
 describe('Reflector', () => {
@@ -424,48 +442,33 @@ describe('Reflector', () => {
   });
 
   it('makes its first list a streaming list by default', async () => {
-    const { transport, requests } = scriptedTransport(() => ({ lines: ['hang'] }));
-    const r = new Reflector(transport, storeWithWatch().dispatch, {
-      key,
-      resource: configmaps,
-      labelSelector: '',
-      fieldSelector: '',
-    });
-    running.push(r);
-    void r.start();
+    const { requests } = startStreaming(() => ({ lines: ['hang'] }));
     await expect.poll(() => requests.length).toBeGreaterThan(0);
     expect(requests[0]!.query).toMatchObject({ watch: true, sendInitialEvents: true });
   });
 
   it('falls back to a list, for good, where the server refuses a streaming list', async () => {
-    const store = storeWithWatch();
-    const { transport, requests } = scriptedTransport((req, n) => {
-      if (req.query?.sendInitialEvents) {
-        return {
-          status: 422,
-          body: { kind: 'Status', code: 422, reason: 'Invalid', message: 'sendInitialEvents is forbidden' },
-        };
-      }
-      if (!req.query?.watch) return list('10', cm('a', '5'));
-      // The watch ends at once: the next attempt must not stream again.
-      return n < 4 ? { lines: [] } : { lines: ['hang'] };
-    });
-    const r = new Reflector(
-      transport,
-      store.dispatch,
-      { key, resource: configmaps, labelSelector: '', fieldSelector: '' },
+    const { store, requests } = startStreaming(
+      (req, n) => {
+        if (req.query?.sendInitialEvents) {
+          return {
+            status: 422,
+            body: { kind: 'Status', code: 422, reason: 'Invalid', message: 'sendInitialEvents is forbidden' },
+          };
+        }
+        if (!req.query?.watch) return list('10', cm('a', '5'));
+        // The watch ends at once: the next attempt must not stream again.
+        return n < 4 ? { lines: [] } : { lines: ['hang'] };
+      },
       { backoff: { initialMs: 1, maxMs: 2, random: () => 0 }, minWatchMs: 0 },
     );
-    running.push(r);
-    void r.start();
     await expect.poll(() => store.getState().kates.reflectors[key]?.synced).toBe(true);
     await expect.poll(() => requests.length).toBeGreaterThan(3);
     expect(requests.filter((q) => q.query?.sendInitialEvents)).toHaveLength(1);
   });
 
   it('falls back to a list, for good, where the server ignores sendInitialEvents and watches plainly', async () => {
-    const store = storeWithWatch();
-    const { transport, requests } = scriptedTransport((req) => {
+    const { store, requests } = startStreaming((req) => {
       if (req.query?.sendInitialEvents) {
         // An old server: synthetic ADDED events, then changes, and never the annotated bookmark.
         return { lines: [line('ADDED', cm('a', '5')), line('MODIFIED', cm('a', '7')), 'hang'] };
@@ -473,14 +476,6 @@ describe('Reflector', () => {
       if (!req.query?.watch) return list('10', cm('a', '9'), cm('b', '6'));
       return { lines: ['hang'] };
     });
-    const r = new Reflector(transport, store.dispatch, {
-      key,
-      resource: configmaps,
-      labelSelector: '',
-      fieldSelector: '',
-    });
-    running.push(r);
-    void r.start();
     await expect
       .poll(() =>
         treeValues(store.getState().kates.objects)
@@ -494,29 +489,23 @@ describe('Reflector', () => {
   });
 
   it("resumes a streaming list's watch after a dropped connection, without listing again", async () => {
-    const store = storeWithWatch();
-    const { transport, requests } = scriptedTransport((_req, n) => {
-      if (n === 0)
-        return {
-          lines: [
-            line('ADDED', cm('a', '5')),
-            line('BOOKMARK', {
-              metadata: { resourceVersion: '10', annotations: { 'k8s.io/initial-events-end': 'true' } },
-            }),
-            line('MODIFIED', cm('a', '12')),
-            'drop',
-          ],
-        };
-      return { lines: ['hang'] };
-    });
-    const r = new Reflector(
-      transport,
-      store.dispatch,
-      { key, resource: configmaps, labelSelector: '', fieldSelector: '' },
+    const { store, requests } = startStreaming(
+      (_req, n) => {
+        if (n === 0)
+          return {
+            lines: [
+              line('ADDED', cm('a', '5')),
+              line('BOOKMARK', {
+                metadata: { resourceVersion: '10', annotations: { 'k8s.io/initial-events-end': 'true' } },
+              }),
+              line('MODIFIED', cm('a', '12')),
+              'drop',
+            ],
+          };
+        return { lines: ['hang'] };
+      },
       { backoff: { initialMs: 1, maxMs: 2, random: () => 0 } },
     );
-    running.push(r);
-    void r.start();
     await expect.poll(() => requests.length).toBe(2);
     expect(requests[1]!.query).toMatchObject({ watch: true, resourceVersion: '12' });
     expect(requests[1]!.query!.sendInitialEvents).toBeUndefined();

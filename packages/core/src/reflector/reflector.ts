@@ -306,6 +306,14 @@ export class Reflector {
   }
 
   /**
+   * The version a first list must not be older than: the client's newest write of the kind, or
+   * undefined for a consistent list (asked for, or no write).
+   */
+  private notOlderThan(consistent: boolean): string | undefined {
+    return consistent ? undefined : this.target.notOlderThan?.();
+  }
+
+  /**
    * The first page of a list, as text: consistent (no resourceVersion: as new as etcd), or, when
    * the client has written the kind, not older than its newest write (`notOlderThan`).
    *
@@ -320,7 +328,7 @@ export class Reflector {
    * pages of 2000 prefetched 2.3 s (bench/RESULTS.md has the quiet numbers).
    */
   private async firstPage(consistent: boolean): Promise<string> {
-    let notOlderThan = consistent ? undefined : this.target.notOlderThan?.();
+    let notOlderThan = this.notOlderThan(consistent);
     for (;;) {
       const res = await this.requestList({
         resourceVersion: notOlderThan,
@@ -377,7 +385,7 @@ export class Reflector {
    */
   private async streamingList(consistent: boolean): Promise<boolean> {
     const key = this.target.key;
-    const notOlderThan = consistent ? undefined : this.target.notOlderThan?.();
+    const notOlderThan = this.notOlderThan(consistent);
     const res = await this.openWatch({
       sendInitialEvents: true,
       resourceVersionMatch: 'NotOlderThan',
@@ -395,10 +403,8 @@ export class Reflector {
     await this.consume(res, (event) => {
       if (!initial) return false;
       if (event.type === 'BOOKMARK') {
-        if (event.object.metadata?.annotations?.['k8s.io/initial-events-end'] !== 'true') {
-          this.streamUnserved = true;
+        if (event.object.metadata?.annotations?.['k8s.io/initial-events-end'] !== 'true')
           throw new StreamIgnored();
-        }
         if (batch.length) this.dispatch(listPage({ key, items: batch }));
         batch = [];
         initial = false;
@@ -408,10 +414,7 @@ export class Reflector {
         this.setPhase('watching', null);
         return true;
       }
-      if (event.type !== 'ADDED') {
-        this.streamUnserved = true;
-        throw new StreamIgnored();
-      }
+      if (event.type !== 'ADDED') throw new StreamIgnored();
       batch.push(event.object);
       if (batch.length >= this.options.maxBatch) {
         this.dispatch(listPage({ key, items: batch }));
@@ -420,6 +423,7 @@ export class Reflector {
       return true;
     }).catch((e: unknown) => {
       if (!(e instanceof StreamIgnored)) throw e;
+      this.streamUnserved = true;
     });
     if (this.streamUnserved) return false;
     if (initial) throw new Error('the streaming list ended before its initial-events-end bookmark');
