@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { type ClusterBinaries, ensureClusterBinaries } from './binaries.js';
 import { generatePki } from './certs.js';
 import { writeKubeconfig } from './kubeconfig.js';
-import { freePort } from './ports.js';
+import { freePort, onFreshPorts } from './ports.js';
 import { type ManagedProcess, startProcess } from './process.js';
 
 const DEFAULT_CONTROLLERS = ['deployment', 'replicaset', 'garbagecollector', 'namespace'];
@@ -143,51 +143,63 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     `${token},kates-admin,kates-admin,"system:masters"\n${nobodyToken},kates-nobody,kates-nobody\n`,
     { mode: 0o600 },
   );
-  const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
-  const etcdUrl = `http://127.0.0.1:${etcdPort}`;
-  const server = `https://127.0.0.1:${apiPort}`;
   const timeout = options.readyTimeoutMs ?? 120_000;
-  mkdirSync(join(dir, 'etcd'));
 
-  const etcd = startProcess(
-    'etcd',
-    binaries.etcd,
-    [
-      '--name=kates',
-      `--data-dir=${join(dir, 'etcd')}`,
-      `--listen-client-urls=${etcdUrl}`,
-      `--advertise-client-urls=${etcdUrl}`,
-      `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
-      `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
-      `--initial-cluster=kates=http://127.0.0.1:${peerPort}`,
-      '--unsafe-no-fsync',
-      '--log-level=warn',
-    ],
-    join(dir, 'etcd.log'),
-    dir,
-  );
-  await waitFor(
-    'etcd /health',
-    timeout,
-    async () => {
-      const res = await new Promise<HttpAnswer>((resolve, reject) => {
-        httpRequest(`${etcdUrl}/health`, (r) => {
-          let body = '';
-          r.on('data', (d: Buffer) => {
-            body += d.toString();
+  // etcd on two fresh ports; on fresh ones again when one was taken between the pick and the bind.
+  const { etcd, etcdUrl } = await onFreshPorts('etcd', async (attempt) => {
+    const [etcdPort, peerPort] = [await freePort(), await freePort()];
+    const etcdUrl = `http://127.0.0.1:${etcdPort}`;
+    const dataDir = join(dir, `etcd${attempt ? `-${attempt}` : ''}`);
+    mkdirSync(dataDir);
+    const etcd = startProcess(
+      'etcd',
+      binaries.etcd,
+      [
+        '--name=kates',
+        `--data-dir=${dataDir}`,
+        `--listen-client-urls=${etcdUrl}`,
+        `--advertise-client-urls=${etcdUrl}`,
+        `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
+        `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
+        `--initial-cluster=kates=http://127.0.0.1:${peerPort}`,
+        '--unsafe-no-fsync',
+        '--log-level=warn',
+      ],
+      join(dir, `etcd${attempt ? `-${attempt}` : ''}.log`),
+      dir,
+    );
+    try {
+      await waitFor(
+        'etcd /health',
+        timeout,
+        async () => {
+          const res = await new Promise<HttpAnswer>((resolve, reject) => {
+            httpRequest(`${etcdUrl}/health`, (r) => {
+              let body = '';
+              r.on('data', (d: Buffer) => {
+                body += d.toString();
+              });
+              r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
+            })
+              .on('error', reject)
+              .end();
           });
-          r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
-        })
-          .on('error', reject)
-          .end();
-      });
-      return res.status === 200;
-    },
-    etcd.logPath,
-    etcd,
-  );
+          return res.status === 200;
+        },
+        etcd.logPath,
+        etcd,
+      );
+    } catch (e) {
+      await etcd.stop('SIGKILL');
+      throw e;
+    }
+    return { etcd, etcdUrl };
+  }).catch((e) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  });
 
-  const apiArgs = [
+  const apiArgs = (apiPort: number) => [
     `--etcd-servers=${etcdUrl}`,
     '--bind-address=127.0.0.1',
     '--advertise-address=127.0.0.1',
@@ -212,32 +224,45 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     '--shutdown-watch-termination-grace-period=2s',
     '--v=1',
   ];
-  const apiLog = join(dir, 'kube-apiserver.log');
   let apiserver: ManagedProcess;
-  const startApiServer = async () => {
-    apiserver = startProcess('kube-apiserver', binaries.kubeApiserver, apiArgs, apiLog, dir);
-    await waitFor(
-      'kube-apiserver /readyz',
-      timeout,
-      async () => (await get(`${server}/readyz`, token, pki.caPem)).status === 200,
-      apiLog,
-      apiserver,
-    );
-    await waitFor(
-      'namespace default',
-      timeout,
-      async () => (await get(`${server}/api/v1/namespaces/default`, token, pki.caPem)).status === 200,
-      apiLog,
-      apiserver,
-    );
+  /** Starts kube-apiserver on `apiPort`, logging to `apiLog`; resolves when it serves. */
+  const startApiServer = async (apiPort: number, apiLog: string) => {
+    const server = `https://127.0.0.1:${apiPort}`;
+    apiserver = startProcess('kube-apiserver', binaries.kubeApiserver, apiArgs(apiPort), apiLog, dir);
+    try {
+      await waitFor(
+        'kube-apiserver /readyz',
+        timeout,
+        async () => (await get(`${server}/readyz`, token, pki.caPem)).status === 200,
+        apiLog,
+        apiserver,
+      );
+      await waitFor(
+        'namespace default',
+        timeout,
+        async () => (await get(`${server}/api/v1/namespaces/default`, token, pki.caPem)).status === 200,
+        apiLog,
+        apiserver,
+      );
+    } catch (e) {
+      await apiserver.stop('SIGKILL');
+      throw e;
+    }
   };
+  let apiPort = 0;
+  let apiLog = '';
   try {
-    await startApiServer();
+    await onFreshPorts('kube-apiserver', async (attempt) => {
+      apiPort = await freePort();
+      apiLog = join(dir, `kube-apiserver${attempt ? `-${attempt}` : ''}.log`);
+      await startApiServer(apiPort, apiLog);
+    });
   } catch (e) {
     await etcd.stop('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
     throw e;
   }
+  const server = `https://127.0.0.1:${apiPort}`;
 
   const kubeconfigPath = join(dir, 'kubeconfig');
   const nobodyKubeconfigPath = join(dir, 'kubeconfig-nobody');
@@ -280,7 +305,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     dir,
     async restartApiServer() {
       await apiserver.stop('SIGTERM', 10_000);
-      await startApiServer();
+      await startApiServer(apiPort, apiLog);
     },
     async compact() {
       const range = await etcdPost(etcdUrl, '/v3/kv/range', { key: Buffer.from('/').toString('base64') });

@@ -27,16 +27,23 @@ function canBind(port: number): Promise<boolean> {
   });
 }
 
+/** Ports this process handed out already: never handed out twice, even if free again. */
+const handedOut = new Set<number>();
+
 /**
- * A TCP port on 127.0.0.1 that was free a moment ago, chosen below the kernel's ephemeral range
- * (between 10000 and its start), where nothing takes it but a server that asks for it by number;
- * the kernel's own choice if 50 random tries find none.
+ * A TCP port on 127.0.0.1 that was free a moment ago and that this process never handed out
+ * before, chosen below the kernel's ephemeral range (between 10000 and its start), where nothing
+ * takes it but a server that asks for it by number; the kernel's own choice if 50 random tries find
+ * none. Another process can still take it between this answer and the server's bind: start servers
+ * through {@link onFreshPorts}.
  */
 export async function freePort(): Promise<number> {
   const top = ephemeralStart();
   for (let i = 0; i < 50; i++) {
     const port = 10_000 + Math.floor(Math.random() * (top - 10_000));
-    if (await canBind(port)) return port;
+    if (handedOut.has(port) || !(await canBind(port))) continue;
+    handedOut.add(port);
+    return port;
   }
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -48,4 +55,25 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** How many times a server is started on fresh ports when a port it was given is taken. */
+export const PORT_ATTEMPTS = 4;
+
+/**
+ * Runs `start` (which picks its ports with {@link freePort}) again with fresh ports when the server
+ * failed because a port was taken between the pick and its bind (`bind: address already in use`
+ * in its log: another test cluster or server starting at the same moment picked the same port).
+ * Any other failure, or the last attempt's, is thrown as it is.
+ */
+export async function onFreshPorts<T>(what: string, start: (attempt: number) => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await start(attempt);
+    } catch (e) {
+      const taken = /address already in use/.test((e as Error).message);
+      if (!taken || attempt + 1 >= PORT_ATTEMPTS) throw e;
+      process.stderr.write(`${what}: a port it was given was taken; starting it again on fresh ports\n`);
+    }
+  }
 }
