@@ -146,55 +146,59 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const timeout = options.readyTimeoutMs ?? 120_000;
 
   // etcd on two fresh ports; on fresh ones again when one was taken between the pick and the bind.
-  const { etcd, etcdUrl } = await onFreshPorts('etcd', async (attempt) => {
-    const [etcdPort, peerPort] = [await freePort(), await freePort()];
-    const etcdUrl = `http://127.0.0.1:${etcdPort}`;
-    const dataDir = join(dir, `etcd${attempt ? `-${attempt}` : ''}`);
-    mkdirSync(dataDir);
-    const etcd = startProcess(
-      'etcd',
-      binaries.etcd,
-      [
-        '--name=kates',
-        `--data-dir=${dataDir}`,
-        `--listen-client-urls=${etcdUrl}`,
-        `--advertise-client-urls=${etcdUrl}`,
-        `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
-        `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
-        `--initial-cluster=kates=http://127.0.0.1:${peerPort}`,
-        '--unsafe-no-fsync',
-        '--log-level=warn',
-      ],
-      join(dir, `etcd${attempt ? `-${attempt}` : ''}.log`),
-      dir,
-    );
-    try {
-      await waitFor(
-        'etcd /health',
-        timeout,
-        async () => {
-          const res = await new Promise<HttpAnswer>((resolve, reject) => {
-            httpRequest(`${etcdUrl}/health`, (r) => {
-              let body = '';
-              r.on('data', (d: Buffer) => {
-                body += d.toString();
-              });
-              r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
-            })
-              .on('error', reject)
-              .end();
-          });
-          return res.status === 200;
-        },
-        etcd.logPath,
-        etcd,
+  const { etcd, etcdUrl } = await onFreshPorts(
+    'etcd',
+    async (attempt) => {
+      const [etcdPort, peerPort] = [await freePort(), await freePort()];
+      const etcdUrl = `http://127.0.0.1:${etcdPort}`;
+      const dataDir = join(dir, `etcd${attempt ? `-${attempt}` : ''}`);
+      mkdirSync(dataDir);
+      const etcd = startProcess(
+        'etcd',
+        binaries.etcd,
+        [
+          '--name=kates',
+          `--data-dir=${dataDir}`,
+          `--listen-client-urls=${etcdUrl}`,
+          `--advertise-client-urls=${etcdUrl}`,
+          `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
+          `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
+          `--initial-cluster=kates=http://127.0.0.1:${peerPort}`,
+          '--unsafe-no-fsync',
+          '--log-level=warn',
+        ],
+        join(dir, `etcd${attempt ? `-${attempt}` : ''}.log`),
+        dir,
       );
-    } catch (e) {
-      await etcd.stop('SIGKILL');
-      throw e;
-    }
-    return { etcd, etcdUrl };
-  }).catch((e) => {
+      try {
+        await waitFor(
+          'etcd /health',
+          timeout,
+          async () => {
+            const res = await new Promise<HttpAnswer>((resolve, reject) => {
+              httpRequest(`${etcdUrl}/health`, (r) => {
+                let body = '';
+                r.on('data', (d: Buffer) => {
+                  body += d.toString();
+                });
+                r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
+              })
+                .on('error', reject)
+                .end();
+            });
+            return res.status === 200;
+          },
+          etcd.logPath,
+          etcd,
+        );
+      } catch (e) {
+        await etcd.stop('SIGKILL');
+        throw e;
+      }
+      return { etcd, etcdUrl };
+    },
+    progress,
+  ).catch((e) => {
     rmSync(dir, { recursive: true, force: true });
     throw e;
   });
@@ -252,11 +256,15 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   let apiPort = 0;
   let apiLog = '';
   try {
-    await onFreshPorts('kube-apiserver', async (attempt) => {
-      apiPort = await freePort();
-      apiLog = join(dir, `kube-apiserver${attempt ? `-${attempt}` : ''}.log`);
-      await startApiServer(apiPort, apiLog);
-    });
+    await onFreshPorts(
+      'kube-apiserver',
+      async (attempt) => {
+        apiPort = await freePort();
+        apiLog = join(dir, `kube-apiserver${attempt ? `-${attempt}` : ''}.log`);
+        await startApiServer(apiPort, apiLog);
+      },
+      progress,
+    );
   } catch (e) {
     await etcd.stop('SIGKILL');
     rmSync(dir, { recursive: true, force: true });

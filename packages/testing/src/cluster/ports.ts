@@ -66,14 +66,18 @@ export const PORT_ATTEMPTS = 4;
  * in its log: another test cluster or server starting at the same moment picked the same port).
  * Any other failure, or the last attempt's, is thrown as it is.
  */
-export async function onFreshPorts<T>(what: string, start: (attempt: number) => Promise<T>): Promise<T> {
+export async function onFreshPorts<T>(
+  what: string,
+  start: (attempt: number) => Promise<T>,
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await start(attempt);
     } catch (e) {
       const taken = /address already in use/.test((e as Error).message);
       if (!taken || attempt + 1 >= PORT_ATTEMPTS) throw e;
-      process.stderr.write(`${what}: a port it was given was taken; starting it again on fresh ports\n`);
+      log(`${what}: a port it was given was taken; starting it again on fresh ports`);
     }
   }
 }
