@@ -21,9 +21,26 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
-/** A deep copy of a JSON value. */
+/**
+ * A deep copy of a JSON value (objects, arrays, strings, numbers, booleans, null; `undefined` kept
+ * as it is). Copied by hand rather than by `structuredClone`, which serializes and deserializes:
+ * seeding 20k Pods spent 4.7 of its 30 s in it. Keys stay own data properties, `__proto__` too.
+ */
 export function clone<T>(v: T): T {
-  return v === undefined ? v : structuredClone(v);
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < v.length; i++) out.push(clone(v[i]));
+    return out as T;
+  }
+  const out: JsonObject = {};
+  for (const key of Object.keys(v)) {
+    const value = clone((v as JsonObject)[key]);
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
+  }
+  return out as T;
 }
 
 /** Deep-freezes what the store keeps, so a stored version is never changed after it was sent. */

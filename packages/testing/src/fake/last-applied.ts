@@ -1,4 +1,4 @@
-import { isObject, type JsonObject } from './json.js';
+import { clone, isObject, type JsonObject } from './json.js';
 
 /** kubectl's client-side apply annotation. */
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -28,7 +28,7 @@ export function withLastApplied(applied: JsonObject, config: JsonObject, manager
   const meta = isObject(applied.metadata) ? applied.metadata : undefined;
   const annotations = meta && isObject(meta.annotations) ? meta.annotations : undefined;
   if (manager !== 'kubectl' || !annotations || !(LAST_APPLIED in annotations)) return applied;
-  const copy = structuredClone(config);
+  const copy = clone(config);
   const copyMeta = isObject(copy.metadata) ? copy.metadata : undefined;
   // Go deletes from the map it got: no map stays absent, a map left empty stays as {}.
   if (copyMeta && isObject(copyMeta.annotations)) delete copyMeta.annotations[LAST_APPLIED];

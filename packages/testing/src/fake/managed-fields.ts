@@ -89,9 +89,16 @@ export function fieldsOf(obj: JsonObject, scope: FieldScope): FieldSet {
   return set;
 }
 
+/** A field set as FieldsV1 JSON, keys sorted at every level. */
 export function toFieldsV1(set: FieldSet): JsonObject {
   const out: JsonObject = {};
-  for (const [k, v] of [...set].sort((a, b) => (a[0] < b[0] ? -1 : 1))) out[k] = toFieldsV1(v);
+  if (set.size === 0) return out;
+  if (set.size === 1) {
+    for (const [k, v] of set) out[k] = toFieldsV1(v);
+    return out;
+  }
+  const keys = [...set.keys()].sort((a, b) => (a < b ? -1 : 1));
+  for (const k of keys) out[k] = toFieldsV1(set.get(k) as FieldSet);
   return out;
 }
 
