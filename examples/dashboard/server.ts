@@ -15,13 +15,14 @@ import { createClient } from '@kates/core';
 import { type KubeProxy, startKubeProxy } from '@kates/proxy';
 import { startChurn, syntheticPods } from './load.js';
 import { queries } from './src/cluster.js';
-import { SHOWN_FIELDS } from './src/fields.js';
+import { FIELDS_OF_QUERY } from './src/fields.js';
 
 /**
- * The dashboard's own queries, projected as its pages ask for them: the proxy lists and watches
- * them from its start, so a first page is served from its memory (`/readyz` says when).
+ * The dashboard's own queries, each projected to its table's fields as its pages ask for them
+ * (`withShownFields`): the proxy lists and watches them from its start, so a first page is served
+ * from its memory, every object's text already made (`/readyz` says when).
  */
-const WARM = queries.map((q) => ({ ...q, fields: SHOWN_FIELDS }));
+const WARM = queries.map((q) => ({ ...q, fields: FIELDS_OF_QUERY[q.name] }));
 
 /** Options of {@link startDashboard}. */
 export interface DashboardOptions {

@@ -4,12 +4,11 @@ import {
   createBrowserTransport,
   createKatesStore,
   dropManagedFields,
-  keepFields,
   type Query,
-  withProjection,
 } from '@kates/core/browser';
 import { katesDevTools } from '@kates/react';
-import { SHOWN_FIELDS } from './fields.js';
+import type { ShownQuery } from './fields.js';
+import { keepShownFields, withShownFields } from './projection.js';
 
 /**
  * What the dashboard watches: one snapshot field per kind, across all namespaces. Nine watches,
@@ -27,7 +26,7 @@ export const queries = [
   { name: 'events', kind: 'events' },
   { name: 'nodes', kind: 'nodes' },
   { name: 'mappings', kind: 'mappings.example.kates.dev' },
-] as const satisfies readonly Query[];
+] as const satisfies readonly (Query & { readonly name: ShownQuery })[];
 
 export type QueryName = (typeof queries)[number]['name'];
 
@@ -39,8 +38,9 @@ export type QueryName = (typeof queries)[number]['name'];
 export const optionalQueries: ReadonlySet<string> = new Set<QueryName>(['mappings']);
 
 /**
- * How objects are held: `projected` (default), only the fields the tables show (`SHOWN_FIELDS`),
- * asked of the kates proxy so that it sends no more; `whole`, whole objects without managedFields.
+ * How objects are held: `projected` (default), only the fields their table shows
+ * (`FIELDS_OF_QUERY`), asked of the kates proxy so that it sends no more; `whole`, whole objects
+ * without managedFields.
  */
 export type Projection = 'projected' | 'whole';
 
@@ -72,9 +72,9 @@ export const LIST_PAGE_SIZE = 10_000;
  * client, reflector and store as in Node, over fetch. The store shows in Redux DevTools with
  * sanitizers, so 10k objects do not freeze the extension.
  *
- * Projected, the proxy serves each object with the shown fields alone (behind `kubectl proxy`,
- * which sends them whole, the client projects them itself), and the client projects its objects
- * the same way wherever they come from, so every object reads alike.
+ * Projected, the proxy serves each object with the fields of its table alone (behind `kubectl
+ * proxy`, which sends them whole, the client projects them itself), and the client projects its
+ * objects the same way wherever they come from, so every object reads alike.
  */
 export function connect(
   baseUrl = '',
@@ -82,11 +82,11 @@ export function connect(
 ): Accumulator {
   const browser = createBrowserTransport({ baseUrl });
   const client = new Client({
-    transport: projection === 'projected' ? withProjection(browser, SHOWN_FIELDS) : browser,
+    transport: projection === 'projected' ? withShownFields(browser) : browser,
     store: createKatesStore({ devTools: katesDevTools({ name: 'kates dashboard' }) }),
     reflector: {
       // Dashboards do not show managed fields; dropping them halves the memory of each object.
-      transform: projection === 'projected' ? keepFields(SHOWN_FIELDS) : dropManagedFields,
+      transform: projection === 'projected' ? keepShownFields() : dropManagedFields,
       pageSize: LIST_PAGE_SIZE,
       initialList,
     },

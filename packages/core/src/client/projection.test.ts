@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeApiServer, startFakeApiServer } from '../../../testing/src/fake/index.js';
 import type { KubernetesObject } from '../model/object.js';
@@ -67,6 +68,140 @@ describe('keepFields', () => {
 
   it('refuses a path with an empty segment', () => {
     expect(() => keepFields(['spec..x'])).toThrow(/not a dotted path/);
+    expect(() => keepFields(['metadata..x'])).toThrow(/not a dotted path/);
+  });
+
+  const owned = {
+    ...pod,
+    metadata: {
+      ...pod.metadata,
+      namespace: 'ns',
+      generateName: 'p-',
+      creationTimestamp: '2026-01-01T00:00:00Z',
+      deletionTimestamp: '2026-01-02T00:00:00Z',
+      annotations: { a: 'b' },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'o' }],
+    },
+  } as KubernetesObject;
+
+  it('keeps of metadata the fields named and what every client needs of an object, when paths name fields of it', () => {
+    expect(keepFields(['status.phase', 'metadata.creationTimestamp'])(owned)).toEqual({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'p',
+        namespace: 'ns',
+        uid: 'u',
+        resourceVersion: '7',
+        labels: { app: 'a' },
+        creationTimestamp: '2026-01-01T00:00:00Z',
+        deletionTimestamp: '2026-01-02T00:00:00Z',
+      },
+      status: { phase: 'Running' },
+    });
+    expect(keepFields(['metadata.ownerReferences.name', 'metadata.labels.other'])(owned).metadata).toEqual({
+      name: 'p',
+      namespace: 'ns',
+      uid: 'u',
+      resourceVersion: '7',
+      labels: { app: 'a' },
+      deletionTimestamp: '2026-01-02T00:00:00Z',
+      ownerReferences: [{ name: 'rs' }],
+    });
+  });
+
+  it('keeps metadata whole, without managedFields, when paths name no field of it or name it whole', () => {
+    const { managedFields: _, ...rest } = owned.metadata ?? {};
+    expect(keepFields(['status.phase'])(owned).metadata).toEqual(rest);
+    expect(keepFields(['metadata', 'metadata.uid'])(owned).metadata).toEqual(rest);
+  });
+
+  it('gives back an object already in its form as it is, not a copy', () => {
+    const project = keepFields(['spec.nodeName', 'spec.containers.name', 'metadata.creationTimestamp']);
+    const once = project(owned);
+    expect(once).not.toBe(owned);
+    const sent = JSON.parse(JSON.stringify(once));
+    expect(project(sent)).toBe(sent);
+    const whole = keepFields(['status']);
+    const kept = whole(pod);
+    expect(whole(kept)).toBe(kept);
+    // One field more, anywhere, and it is a copy without it.
+    for (const more of [
+      { ...sent, extra: 1 },
+      { ...sent, metadata: { ...sent.metadata, annotations: {} } },
+      { ...sent, spec: { ...sent.spec, volumes: [] } },
+      { ...sent, spec: { ...sent.spec, containers: [{ name: 'a', image: 'b' }] } },
+      { ...sent, spec: 'x' },
+      { ...kept, metadata: { ...kept.metadata, managedFields: [] } },
+    ]) {
+      expect(project(more)).not.toBe(more);
+      expect(project(more)).toEqual(project(structuredClone(more)));
+    }
+  });
+});
+
+describe('keepFields, for any object', () => {
+  // Few keys, at every depth, so that random objects are often in a projection's form already,
+  // and often not quite.
+  const key = fc.constantFrom(
+    'apiVersion',
+    'kind',
+    'metadata',
+    'managedFields',
+    'name',
+    'uid',
+    'labels',
+    'annotations',
+    'spec',
+    'status',
+    'phase',
+    'nodeName',
+    'containers',
+    'ready',
+    'type',
+    'x',
+  );
+  const value = fc.letrec((tie) => ({
+    any: fc.oneof(
+      { depthSize: 'small' },
+      fc.constantFrom(null, true, 0, 'a'),
+      tie('object'),
+      fc.array(tie('any'), { maxLength: 3 }),
+    ),
+    object: fc.dictionary(key, tie('any'), { maxKeys: 5 }),
+  }));
+  const paths = fc.subarray([
+    'spec.nodeName',
+    'spec.containers.name',
+    'spec.containers.ready',
+    'status',
+    'status.phase',
+    'type',
+    'metadata.name',
+    'metadata.annotations',
+    'metadata.x.type',
+    'metadata',
+    'x.spec.x',
+  ]);
+
+  it('gives an object equal to the copy it makes of one with a field more, and gives back its own result as the proxy sends it', () => {
+    fc.assert(
+      fc.property(paths, fc.dictionary(key, value.any, { maxKeys: 6 }), (named, obj) => {
+        const project = keepFields(named);
+        const object = obj as KubernetesObject;
+        // A field no projection keeps: the object is copied, field by field.
+        const copied = project({ ...object, zzz: 1 } as KubernetesObject);
+        expect(project(object)).toEqual(copied);
+        // As JSON carries it. A null where a path goes deeper is projected to nothing, and
+        // metadata that is no object is no Kubernetes object's: neither is given back as it came.
+        const text = JSON.stringify(copied);
+        const sent = JSON.parse(text);
+        if (!text.includes('null') && typeof sent.metadata === 'object' && !Array.isArray(sent.metadata)) {
+          expect(project(sent)).toBe(sent);
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

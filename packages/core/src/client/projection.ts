@@ -35,23 +35,106 @@ export function projectWriteResult(
  * A projection that keeps `apiVersion`, `kind`, `metadata` (without `managedFields`) and the
  * fields named by `paths` (dotted; a path through an array applies to each element), and drops
  * the rest: what a list view shows, for a fraction of the memory. It never changes the object it
- * reads (it may share parts of it), and applied to its own result it gives an equal object.
+ * reads (it may share parts of it), and applied to its own result it gives back that result.
+ *
+ * `metadata` is kept whole unless `paths` name fields of it (`metadata.creationTimestamp`): then
+ * it keeps those and what every client needs of an object (`KEPT_METADATA`): its identity and
+ * version (`uid`, `resourceVersion`), what selectors are judged on (`name`, `namespace`,
+ * `labels`), and whether it is being deleted (`deletionTimestamp`). Owner references,
+ * annotations and `generateName` are most of a pod's metadata; a list view seldom shows them.
  *
  * Keep every field a query's field selector names: the store judges selectors on the objects it
  * holds.
+ *
+ * An object already in the projection's form (one the kates proxy projected, `withProjection`)
+ * is given back as it is, not copied: a list view of 30k pods would otherwise make each again,
+ * and leave the parsed one to the collector.
  *
  * @example
  * createClient({ reflector: { transform: keepFields(['spec.nodeName', 'status.phase', 'status.containerStatuses.ready']) } })
  */
 export function keepFields(paths: readonly string[]): ObjectTransform {
   const tree = treeOf(paths.filter((p) => !/^(metadata|apiVersion|kind)(\.|$)/.test(p)));
+  const metadataTree = metadataTreeOf(paths);
   return (obj) => {
+    if (isKept(obj, tree, metadataTree)) return obj;
     const out: Record<string, unknown> = {};
     if (obj.apiVersion !== undefined) out.apiVersion = obj.apiVersion;
     if (obj.kind !== undefined) out.kind = obj.kind;
-    out.metadata = withoutManagedFields(obj.metadata);
+    out.metadata = metadataTree
+      ? keptMetadata(obj.metadata, metadataTree)
+      : withoutManagedFields(obj.metadata);
     return pickInto(out, obj as Record<string, unknown>, tree) as KubernetesObject;
   };
+}
+
+/**
+ * What a projection that names fields of `metadata` keeps of it besides them (see
+ * {@link keepFields}); each whole, whatever paths under them are named.
+ */
+const KEPT_METADATA: readonly string[] = [
+  'name',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'labels',
+  'deletionTimestamp',
+];
+
+/** The tree of what is kept of `metadata`: undefined to keep it whole (without managedFields). */
+function metadataTreeOf(paths: readonly string[]): PathTree | undefined {
+  if (paths.includes('metadata')) return undefined;
+  const named = paths.filter((p) => p.startsWith('metadata.')).map((p) => p.slice('metadata.'.length));
+  if (named.length === 0) return undefined;
+  return treeOf([
+    ...KEPT_METADATA,
+    ...named.filter((p) => !KEPT_METADATA.includes(p.split('.')[0] as string)),
+  ]);
+}
+
+/** The part of `metadata` that `tree` names: itself when it holds nothing more. */
+function keptMetadata(metadata: KubernetesObject['metadata'], tree: PathTree): KubernetesObject['metadata'] {
+  if (!metadata) return {};
+  return within(metadata, tree) ? metadata : pickInto({}, metadata as Record<string, unknown>, tree);
+}
+
+/**
+ * Whether `obj` is in the projection's form already: it has `metadata` as the projection keeps it,
+ * and no field outside `apiVersion`, `kind`, `metadata` and `tree`. Then projecting it would give
+ * an equal object; it allocates nothing to find out.
+ */
+function isKept(obj: KubernetesObject, tree: PathTree, metadataTree: PathTree | undefined): boolean {
+  const metadata = obj.metadata;
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) return false;
+  if (metadataTree ? !within(metadata, metadataTree) : metadata.managedFields !== undefined) return false;
+  const { keys, subs } = tree;
+  for (const key in obj) {
+    if (!Object.hasOwn(obj, key)) continue;
+    const i = keys.indexOf(key);
+    if (i < 0) {
+      if (key === 'apiVersion' || key === 'kind' || key === 'metadata') continue;
+      return false;
+    }
+    if (!within((obj as Record<string, unknown>)[key], subs[i] as PathTree)) return false;
+  }
+  return true;
+}
+
+/** Whether `pick(value, tree)` would give an equal value: nothing in it outside `tree`. */
+function within(value: unknown, tree: PathTree): boolean {
+  if (tree.keys.length === 0 || value === undefined) return true;
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const element of value) if (!within(element, tree)) return false;
+    return true;
+  }
+  const { keys, subs } = tree;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const i = keys.indexOf(key);
+    if (i < 0 || !within((value as Record<string, unknown>)[key], subs[i] as PathTree)) return false;
+  }
+  return true;
 }
 
 /** `metadata` without `managedFields`: itself when it has none (an object already projected). */
