@@ -75,6 +75,21 @@ export function totalOf(profile: CpuProfile, pattern: RegExp): number {
   return ms;
 }
 
+/**
+ * Self time (ms) of the functions whose key matches `pattern`: samples in them, not in what they
+ * call. A builtin such as `JSON.parse` has no node of its own in a profile: its samples are its
+ * caller's self time.
+ */
+export function selfOf(profile: CpuProfile, pattern: RegExp): number {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  let ms = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = byId.get(profile.samples[i] as number);
+    if (node && pattern.test(keyOf(node.callFrame))) ms += (profile.timeDeltas[i + 1] ?? 0) / 1000;
+  }
+  return ms;
+}
+
 /** A stretch of the main thread busy without a break: when, how long, and its largest functions. */
 export interface BusyStretch {
   /** ms from the profile's start. */

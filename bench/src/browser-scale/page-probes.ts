@@ -22,8 +22,18 @@ export function firstViewProbe(pods: number): FirstView | false {
   return { at: performance.now(), rows };
 }
 
-/** Timings of the page's API requests (Resource Timing): where the list transfer went. */
-export function apiRequests(): { name: string; start: number; end: number; bytes: number }[] {
+/**
+ * Timings of the page's API requests (Resource Timing): where the list transfer went. `firstByte`
+ * less `start` is the proxy's answer (and the wait for a connection); `end` less `firstByte`, the
+ * body on the wire and in the page's network reads.
+ */
+export function apiRequests(): {
+  name: string;
+  start: number;
+  firstByte: number;
+  end: number;
+  bytes: number;
+}[] {
   return performance
     .getEntriesByType('resource')
     .filter((e) => /\/api\/|\/apis\//.test(e.name))
@@ -32,6 +42,7 @@ export function apiRequests(): { name: string; start: number; end: number; bytes
       return {
         name: r.name.replace(location.origin, ''),
         start: r.startTime,
+        firstByte: r.responseStart,
         end: r.responseEnd,
         bytes: r.encodedBodySize,
       };

@@ -57,6 +57,30 @@ export function renderScale(r: ScaleResult): string {
       `| ${m.mode} | ${m.warmupMs === undefined ? 'off' : f0(m.warmupMs)} | ${f0(m.cold.firstViewMs)} | ${f0(m.warm.firstViewMs)} | ${b ? `${f0(b.podsListStartMs)} / ${f0(b.podsListEndMs)}, ${b.podsListRequests}, ${f1(b.podsListMB)}` : '-'} | ${b ? `${f0(b.jsonParseMs)} / ${f0(b.dispatchMs)} / ${f0(b.reactMs)} / ${f0(b.gcMs)}` : '-'} | ${m.warm.frames} | ${f0(m.warm.frameMax)} / ${f0(m.warm.frameP99)} | ${m.warm.framesOver50} (${m.warm.controlFramesOver50}, ${f0(m.warm.controlFrameMax)}) | ${by ? `${by.ours50} / ${by.ours10} / ${by.without} (${by.noLoaf})` : '-'} | ${f0(m.warm.eventsPerSec)} | ${m.warm.heap.map((h) => `${f1(h.minute)}m: ${f1(h.liveMB)}`).join(', ')} | ${f1(m.load)} |`,
     );
   }
+  if (r.modes.some((m) => m.cold.breakdown || m.warm.breakdown)) {
+    lines.push(
+      '',
+      '### Where each first view went (CPU profile of the load; pods list pages by Resource Timing)',
+      '',
+      '| mode | page | first view ms | pods list pages: start / first byte / last byte ms, KB | parse / dispatch / React / GC / other native / idle ms |',
+      '|---|---|---|---|---|',
+    );
+    for (const m of r.modes) {
+      for (const [page, run] of [
+        ['first', m.cold],
+        ['second', m.warm],
+      ] as const) {
+        const b = run.breakdown;
+        if (!b) continue;
+        const pages = (b.podsListPages ?? [])
+          .map(([start, first, end, kb]) => `${f0(start)} / ${f0(first)} / ${f0(end)}, ${f0(kb)}`)
+          .join('; ');
+        lines.push(
+          `| ${m.mode} | ${page} | ${f0(run.firstViewMs)} | ${pages || '-'} | ${f0(b.jsonParseMs)} / ${f0(b.dispatchMs)} / ${f0(b.reactMs)} / ${f0(b.gcMs)} / ${f0(b.programMs)} / ${f0(b.idleMs)} |`,
+        );
+      }
+    }
+  }
   for (const m of r.modes) {
     if (m.warm.longFrames.length === 0) continue;
     lines.push(

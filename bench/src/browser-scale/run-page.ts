@@ -5,6 +5,7 @@ import {
   type CpuProfile,
   firstSampleIn,
   type ProfileLine,
+  selfOf,
   summarizeProfile,
   totalOf,
 } from './cpu-profile.js';
@@ -31,11 +32,22 @@ export interface LoadBreakdown {
   readonly podsListEndMs: number;
   readonly podsListRequests: number;
   readonly podsListMB: number;
-  /** Main-thread time in these parts during the load, ms. */
+  /** Each pods list page: `[start, first byte, last byte]` ms since navigation, and KB. */
+  readonly podsListPages?: readonly (readonly [number, number, number, number])[];
+  /**
+   * Main-thread time in these parts during the load, ms. Parse: the reflector's `list` itself,
+   * where each page's `JSON.parse` runs (a builtin: its samples are its caller's), and the parse
+   * of watch lines.
+   */
   readonly jsonParseMs: number;
   readonly dispatchMs: number;
   readonly reactMs: number;
   readonly gcMs: number;
+  /**
+   * Native work outside script and GC (`(program)`): in a traced load, mostly the response bodies
+   * read from the network and decoded to text (`Response.text()`), then layout and paint.
+   */
+  readonly programMs?: number;
   readonly idleMs: number;
   readonly top: readonly ProfileLine[];
 }
@@ -120,10 +132,16 @@ export async function runPage(context: BrowserContext, o: PageOptions): Promise<
         podsListEndMs: Math.max(0, ...requests.map((r) => r.end)),
         podsListRequests: requests.length,
         podsListMB: requests.reduce((a, r) => a + r.bytes, 0) / 2 ** 20,
-        jsonParseMs: totalOf(profile, /^parse |JSON\.parse|^\(anonymous\) .*parseWatchLine|^parseWatchLine /),
+        podsListPages: requests
+          .sort((a, b) => a.start - b.start)
+          .map((r) => [r.start, r.firstByte, r.end, r.bytes / 1024] as const),
+        jsonParseMs:
+          totalOf(profile, /^parse |JSON\.parse|^\(anonymous\) .*parseWatchLine|^parseWatchLine /) +
+          selfOf(profile, /^list \S+\.js:/),
         dispatchMs: totalOf(profile, /^dispatch /),
         reactMs: totalOf(profile, /^(performWorkOnRoot|performSyncWorkOnRoot|commitRoot|renderRootSync) /),
         gcMs: totalOf(profile, /^\(garbage collector\)/),
+        programMs: totalOf(profile, /^\(program\)/),
         idleMs: totalOf(profile, /^\(idle\)/),
         top: summarizeProfile(profile, 30),
       };
