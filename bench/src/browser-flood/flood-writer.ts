@@ -11,19 +11,19 @@ import { collectionPath, objectPath } from '@kates/core/internal';
 import { KubeConfig } from '@kubernetes/client-node';
 import { objectName } from '../objects.js';
 import { RESOURCES } from '../resources.js';
+import {
+  FLOOD_ANNOTATION,
+  MARKER_ANNOTATION,
+  PAYLOAD_ANNOTATION,
+  payloadText as payload,
+} from './payload.js';
+import type { ReplayStats } from './replay-feed.js';
 
 export interface FloodWriterConfig {
   readonly kubeconfig: string;
   readonly namespace: string;
   readonly pods: number;
 }
-
-/** The annotation that makes each pod large (as `kubectl.kubernetes.io/last-applied-configuration` does). */
-export const PAYLOAD_ANNOTATION = 'bench.kates.io/payload';
-/** The small annotation each flood write changes. */
-export const FLOOD_ANNOTATION = 'bench.kates.io/flood';
-/** The annotation of the last write, on pod 0, after the flood. */
-export const MARKER_ANNOTATION = 'bench.kates.io/flood-done';
 
 export interface FloodReport {
   /** Writes acknowledged with 200, and failed, during the flood. */
@@ -36,6 +36,8 @@ export interface FloodReport {
   readonly ackMs: { readonly p50: number; readonly p99: number };
   /** Writes still owed by the open-loop schedule when it stopped (the server fell behind). */
   readonly behind: number;
+  /** With the replay source (replay-host.ts), no writes: what its feed made and sent. */
+  readonly replay?: ReplayStats;
 }
 
 export type FloodWriterMessage =
@@ -52,18 +54,6 @@ export type FloodWriterReply =
   | { type: 'marker'; resourceVersion: string; name: string }
   | { type: 'list'; items: [string, string][]; resourceVersion: string }
   | { type: 'error'; message: string };
-
-/** `bytes` of text, different for each pod, that does not compress to nothing. */
-function payload(i: number, bytes: number): string {
-  let a = (i + 1) * 2654435761;
-  const chars = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,:_-';
-  const out: string[] = [];
-  for (let k = 0; k < bytes; k++) {
-    a = (Math.imul(a, 1103515245) + 12345) >>> 0;
-    out.push(chars[(a >>> 16) % chars.length] as string);
-  }
-  return out.join('');
-}
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);

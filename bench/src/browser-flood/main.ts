@@ -1,7 +1,8 @@
 /**
- * `node --expose-gc bench/dist/browser-flood/main.js [--server fake|real|fake,real] [--pods 1000]
+ * `node --expose-gc bench/dist/browser-flood/main.js [--server fake|real|replay|fake,real] [--pods 1000]
  *  [--payload-kb 100] [--mbps 30] [--rate N] [--seconds 75] [--sample-every 5]
- *  [--modes 'projection=projected,projection=whole'] [--downstream-mbps N] [--web DIR] [--out FILE]`:
+ *  [--modes 'projection=projected,projection=whole'] [--downstream-mbps N] [--replay-history 10000]
+ *  [--profile-page] [--after-wait 3] [--proxy-cpu-prof DIR] [--web DIR] [--out FILE]`:
  * the example dashboard in Chromium while the cluster's watch streams carry about `mbps` MB/s
  * (issue 21; Headlamp's tab runs out of memory on such a stream, kubernetes-sigs/headlamp#5863).
  *
@@ -15,6 +16,11 @@
  * frames (browser-scale's recorder). Then the flood stops, pod 0 is changed last, and the time
  * until the page shows that change is taken, and the page's store is compared with a fresh LIST.
  * Writes bench/out/browser-flood.md and .json.
+ *
+ * `--server replay`: not an API server but a synthetic upstream (replay-host.ts): the pods LIST
+ * and WATCH answered from pre-serialized pods, MODIFIED events with new resourceVersions written
+ * at the rate asked for, everything else by the in-memory API server; for a stream (30 MB/s) that
+ * neither API server produces on this machine, so that the proxy and the tab are what is measured.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -27,6 +33,7 @@ import { type Child, forkChild } from './child.js';
 import type { DashboardHostConfig, DashboardHostMessage, DashboardHostReply } from './dashboard-host.js';
 import type { FloodWriterConfig, FloodWriterMessage, FloodWriterReply } from './flood-writer.js';
 import { startCountingRelay } from './relay.js';
+import { startReplaySource } from './replay-source.js';
 import { type FloodResult, renderFlood } from './report.js';
 import { runFloodPage } from './run-flood.js';
 
@@ -41,6 +48,8 @@ const { values } = parseArgs({
     'sample-every': { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '64' },
     'converge-timeout': { type: 'string', default: '180' },
+    /** `--server replay`: events the synthetic upstream keeps for watches that resume (its ring). */
+    'replay-history': { type: 'string', default: '10000' },
     modes: { type: 'string', default: 'projection=projected,projection=whole' },
     /**
      * A slow browser: during the flood, the proxy-to-browser relay carries at most this many MB/s,
@@ -48,6 +57,12 @@ const { values } = parseArgs({
      * coalesced (lifted when the flood stops: convergence is then the coalesced resync's).
      */
     'downstream-mbps': { type: 'string' },
+    /** Seconds between the live heaps at the end (after convergence) and the after ones. */
+    'after-wait': { type: 'string', default: '3' },
+    /** A CPU profile of the tab over the flood: what its long tasks (frames over 50 ms) do. */
+    'profile-page': { type: 'boolean', default: false },
+    /** A V8 CPU profile of each dashboard server (the proxy) into this folder (`--cpu-prof`). */
+    'proxy-cpu-prof': { type: 'string' },
     /** A built dashboard (vite's output) to serve, rather than building one for the run. */
     web: { type: 'string' },
     out: { type: 'string', default: fileURLToPath(new URL('../../out/browser-flood.md', import.meta.url)) },
@@ -95,16 +110,29 @@ try {
     pathToFileURL(root('packages/testing/dist/browser/chromium.js')).href
   )) as { chromiumLaunchOptions: () => Promise<Record<string, unknown>> };
   for (const serverName of values.server.split(',')) {
-    let server: BenchServer | undefined;
+    let server: Pick<BenchServer, 'kubeconfigPath' | 'setupMs' | 'stop'> | undefined;
     let writer: Child<FloodWriterMessage, FloodWriterReply> | undefined;
     try {
-      server =
-        serverName === 'real'
-          ? await startRealServer([{ kind: 'Pod', n: pods, namespace }], log)
-          : await startFakeServer([{ kind: 'Pod', n: pods, namespace }], { historySize: 2000 });
-      log(`${server.name} API server: ${pods} pods in ${(server.setupMs / 1000).toFixed(1)} s`);
+      if (serverName === 'replay') {
+        // A synthetic upstream, not an API server: pre-serialized pods events at the rate asked
+        // for (replay-feed.ts), the in-memory API server for everything else.
+        const replay = await startReplaySource({
+          namespace,
+          pods,
+          payloadBytes: Number(values['payload-kb']) * 1024,
+          historyEvents: Number(values['replay-history']),
+        });
+        server = replay;
+        writer = replay.writer;
+      } else {
+        server =
+          serverName === 'real'
+            ? await startRealServer([{ kind: 'Pod', n: pods, namespace }], log)
+            : await startFakeServer([{ kind: 'Pod', n: pods, namespace }], { historySize: 2000 });
+      }
+      log(`${serverName} source: ${pods} pods in ${(server.setupMs / 1000).toFixed(1)} s`);
       const kubeconfig = server.kubeconfigPath;
-      writer = forkChild<FloodWriterMessage, FloodWriterReply>(
+      writer ??= forkChild<FloodWriterMessage, FloodWriterReply>(
         here('./flood-writer.js'),
         { kubeconfig, namespace, pods } satisfies FloodWriterConfig,
         ['--max-old-space-size=2048'],
@@ -137,7 +165,13 @@ try {
               staticDir: web,
               serverModule: root('examples/dashboard/dist/node/server.js'),
             } satisfies DashboardHostConfig,
-            ['--expose-gc', '--max-old-space-size=4096'],
+            [
+              '--expose-gc',
+              '--max-old-space-size=4096',
+              ...(values['proxy-cpu-prof']
+                ? ['--cpu-prof', `--cpu-prof-dir=${values['proxy-cpu-prof']}`]
+                : []),
+            ],
           );
           try {
             const ready = await host.next('ready');
@@ -156,6 +190,8 @@ try {
                 concurrency: Number(values.concurrency),
                 sampleEverySec: Number(values['sample-every']),
                 convergeTimeoutSec: Number(values['converge-timeout']),
+                profilePage: values['profile-page'],
+                afterWaitSec: Number(values['after-wait']),
                 upstream,
                 downstream,
                 host,
@@ -181,7 +217,7 @@ try {
         rmSync(relayed, { force: true });
       }
       results.push({
-        server: server.name,
+        server: serverName,
         pods,
         payloadBytes: Number(values['payload-kb']) * 1024,
         objectBytes: fat.objectBytes,
@@ -199,7 +235,8 @@ try {
       writeFileSync(values.out.replace(/\.md$/, '.json'), `${JSON.stringify(results, null, 1)}\n`);
       process.stdout.write(renderFlood(results.at(-1) as FloodResult));
     } finally {
-      await writer?.stop({ op: 'exit' });
+      // The replay source's writer is its host: its stop() ends it.
+      if (serverName !== 'replay') await writer?.stop({ op: 'exit' });
       await server?.stop();
     }
   }

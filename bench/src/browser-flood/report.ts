@@ -27,9 +27,11 @@ const isRun = (m: FloodResult['modes'][number]): m is FloodRun => 'writer' in m;
 /** The run as a Markdown section. */
 export function renderFlood(r: FloodResult): string {
   const lines = [
-    `## Dashboard under a watch flood: ${r.pods} pods of ${f0(r.objectBytes / 1024)} KB, ${r.ratePerSec} writes/s (${f1(r.targetMBps)} MB/s of watch events asked), ${r.seconds} s, ${r.server} API server${r.downstreamLimitMBps ? `, a slow browser (proxy to browser at most ${r.downstreamLimitMBps} MB/s)` : ''} (${r.date})`,
+    `## Dashboard under a watch flood: ${r.pods} pods of ${f0(r.objectBytes / 1024)} KB, ${r.ratePerSec} writes/s (${f1(r.targetMBps)} MB/s of watch events asked), ${r.seconds} s, ${r.server === 'replay' ? 'the replay source (a synthetic upstream, NOT an API server: pre-serialized pods events at the rate asked for; the in-memory API server for everything else)' : `${r.server} API server`}${r.downstreamLimitMBps ? `, a slow browser (proxy to browser at most ${r.downstreamLimitMBps} MB/s)` : ''} (${r.date})`,
     '',
-    "Each write patches a small annotation; each watch event carries the whole pod (its large annotation included). Bytes are counted on the wire by TCP relays: API server to proxy (upstream, TLS) and proxy to browser (downstream). Heaps: live = after a full collection; the tab's samples below are without one.",
+    r.server === 'replay'
+      ? "Each event is a MODIFIED pod with a new, increasing resourceVersion, made by the source itself (no writes: the writes/s column is events made/s, with no acks); each carries the whole pod (its large annotation included). Bytes are counted on the wire by TCP relays: source to proxy (upstream, TLS) and proxy to browser (downstream). Heaps: live = after a full collection; the tab's samples below are without one."
+      : "Each write patches a small annotation; each watch event carries the whole pod (its large annotation included). Bytes are counted on the wire by TCP relays: API server to proxy (upstream, TLS) and proxy to browser (downstream). Heaps: live = after a full collection; the tab's samples below are without one.",
     '',
     '| mode | writes/s done (acked p50 / p99 ms, behind) | upstream MB/s | downstream MB/s | page events/s | frames > 50 ms / frames (max, p99 ms; control page > 50, max) | tab live heap MB before / mid / end / after | proxy live heap MB before / mid / end / after | proxy RSS MB before / max / after | converged after the flood, ms (after the last write) | page = fresh LIST | load avg start / end |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -62,6 +64,17 @@ export function renderFlood(r: FloodResult): string {
       lines.push(
         '',
         `${m.mode}: frames over 50 ms (s after the flood started: ms): ${m.frames.long.map(([t, d]) => `${f1(t)}: ${f0(d)}`).join(', ')}`,
+      );
+    if (m.pageBusy)
+      lines.push(
+        '',
+        `${m.mode}: the tab's long tasks over the flood (CPU profile): ${m.pageBusy.stretches} of 50 ms or more, ${f0(m.pageBusy.ms)} ms in all; self ms: ${m.pageBusy.top.map((t) => `${t.fn} ${f0(t.ms)}`).join(', ')}`,
+      );
+    const replay = m.writer.replay;
+    if (replay)
+      lines.push(
+        '',
+        `${m.mode}, the replay source over the flood: ${replay.events} events made (${f1(replay.eventBytes / 2 ** 20 / m.writer.seconds)} MB/s, ${m.writer.behind} behind schedule); ${f1(replay.watchBytes / 2 ** 20)} MB written to ${replay.watches} pods watches opened (${replay.open} open at the end, ${replay.expired} ended by 410 behind the ring), ${replay.lists} LISTs; most events a watch had yet to send: ${replay.maxLagEvents}`,
       );
     if (!m.convergence.equal)
       lines.push('', `${m.mode}: page against the LIST: ${m.convergence.examples.join('; ')}`);

@@ -1,6 +1,7 @@
 import { loadavg } from 'node:os';
 import type { KubeProxyStats } from '@kates/proxy';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+import { busyStretches, type CpuProfile } from '../browser-scale/cpu-profile.js';
 import {
   type FirstView,
   firstViewProbe,
@@ -41,7 +42,7 @@ export interface LiveHeaps {
   readonly before: number;
   readonly mid: number;
   readonly end: number;
-  /** After the page converged. */
+  /** After the page converged, and `afterWaitSec` more. */
   readonly after: number;
 }
 
@@ -76,6 +77,16 @@ export interface FloodRun {
   };
   /** An empty page in the same browser over the same time: what the machine alone costs. */
   readonly control: { readonly over50: number; readonly max: number };
+  /**
+   * With `profilePage`: the tab's main thread during the flood (a CDP CPU profile, 1 ms samples),
+   * its busy stretches of 50 ms or more (long tasks; the mid-flood forced collection is one of
+   * them) and what they spent their time in, self ms summed over all of them.
+   */
+  readonly pageBusy?: {
+    readonly stretches: number;
+    readonly ms: number;
+    readonly top: readonly { readonly fn: string; readonly ms: number }[];
+  };
   readonly convergence: {
     /** The last write (pod 0) after the flood, and its resourceVersion. */
     readonly marker: string;
@@ -108,6 +119,10 @@ export interface FloodPageOptions {
   readonly concurrency: number;
   readonly sampleEverySec: number;
   readonly convergeTimeoutSec: number;
+  /** Seconds from the end's live heaps to the after ones (default 3). */
+  readonly afterWaitSec?: number;
+  /** A CPU profile of the tab over the flood, for what its long tasks do (`pageBusy`). */
+  readonly profilePage?: boolean;
   readonly upstream: CountingRelay;
   readonly downstream: CountingRelay;
   readonly host: Child<DashboardHostMessage, DashboardHostReply>;
@@ -202,6 +217,11 @@ export async function runFloodPage(context: BrowserContext, o: FloodPageOptions)
     floodT0 = performance.now();
     last = { at: floodT0, bytes: bytes0, events: events0, cpuUs: (await proxyStats(false)).cpuUs };
     o.downstream.limitDown(o.downstreamLimitBytesPerSec);
+    if (o.profilePage) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+      await cdp.send('Profiler.start');
+    }
     await o.writer.ask({ op: 'start', ratePerSec: o.ratePerSec, concurrency: o.concurrency }, 'started');
     o.log(`${o.mode}: flood at ${o.ratePerSec} writes/s for ${o.seconds} s`);
     let liveMid = Number.NaN;
@@ -221,6 +241,9 @@ export async function runFloodPage(context: BrowserContext, o: FloodPageOptions)
     }
     const writer = (await o.writer.ask({ op: 'stop' }, 'stopped')).report;
     o.downstream.limitDown(undefined);
+    const pageProfile = o.profilePage
+      ? ((await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile }).profile
+      : undefined;
     const floodEnd = performance.now();
     const bytes1 = { up: o.upstream.bytes().down, down: o.downstream.bytes().down };
     const pageT1 = await page.evaluate(pageNow);
@@ -271,7 +294,7 @@ export async function runFloodPage(context: BrowserContext, o: FloodPageOptions)
     const liveEnd = await pageLive();
     const proxyEnd = await proxyLive();
     const proxyEndMem = await proxyStats(false);
-    await page.waitForTimeout(3000);
+    await page.waitForTimeout((o.afterWaitSec ?? 3) * 1000);
     const liveAfter = await pageLive();
     const proxyAfterMem = await proxyStats(true);
     const proxyAfter = (proxyAfterMem.liveHeap ?? 0) / MB;
@@ -328,6 +351,7 @@ export async function runFloodPage(context: BrowserContext, o: FloodPageOptions)
         over50: controlFrames.filter(([, d]) => (d as number) > 50).length,
         max: Math.max(0, ...controlFrames.map(([, d]) => d as number)),
       },
+      ...(pageProfile ? { pageBusy: busyOf(pageProfile) } : {}),
       convergence: {
         marker: `${marker.name}@${marker.resourceVersion}`,
         ...(shownAt !== undefined
@@ -346,6 +370,21 @@ export async function runFloodPage(context: BrowserContext, o: FloodPageOptions)
   } finally {
     await page.close().catch(() => {});
   }
+}
+
+/** The long tasks of a profile: how many, how long in all, and their functions by self time. */
+function busyOf(profile: CpuProfile): NonNullable<FloodRun['pageBusy']> {
+  const stretches = busyStretches(profile, 50);
+  const byFn = new Map<string, number>();
+  for (const b of stretches) for (const t of b.top) byFn.set(t.fn, (byFn.get(t.fn) ?? 0) + t.ms);
+  return {
+    stretches: stretches.length,
+    ms: stretches.reduce((a, b) => a + b.ms, 0),
+    top: [...byFn.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([fn, ms]) => ({ fn, ms })),
+  };
 }
 
 /** For the report: what a run that failed outright looked like. */
