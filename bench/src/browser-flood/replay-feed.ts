@@ -318,30 +318,20 @@ function bookmark(resourceVersion: string, annotations?: Record<string, string>)
   );
 }
 
+/** A `Status` of failure, as the API server writes one (in an answer, or as a watch's ERROR event). */
+function failure(code: number, reason: string, message: string) {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+}
+
 function expired(from: string): Buffer {
-  const status = {
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message: `too old resource version: ${from}`,
-    reason: 'Expired',
-    code: 410,
-  };
+  const status = failure(410, 'Expired', `too old resource version: ${from}`);
   return Buffer.from(`${JSON.stringify({ type: 'ERROR', object: status })}\n`);
 }
 
 export function sendStatus(res: ServerResponse, code: number, reason: string, message: string): void {
-  const body = JSON.stringify({
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message,
-    reason,
-    code,
-  });
-  res.writeHead(code, { 'content-type': 'application/json' }).end(body);
+  res
+    .writeHead(code, { 'content-type': 'application/json' })
+    .end(JSON.stringify(failure(code, reason, message)));
 }
 
 /**
