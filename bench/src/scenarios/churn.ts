@@ -79,6 +79,8 @@ export async function runChurn(
   const burst = plan.burst && ctx.server.stallWatches ? plan.burst : undefined;
   const phases = ['trickle', 'steady', ...(burst ? ['burst'] : [])];
   try {
+    // Every peer meets a warm server: the writes of one steady phase, seen by a watch, first.
+    if (peers.length > 0) await driver.warmUp(c.n, Math.min(plan.steady.count, 1000), plan.steady.ratePerSec);
     for (const peer of peers) {
       const consumer = startConsumer(ctx, consumerConfig(ctx, peer, c, { phases }));
       const base = { server: ctx.server.name, kind: c.kind, n: c.n, peer };
