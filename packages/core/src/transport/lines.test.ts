@@ -24,7 +24,20 @@ const streamText = fc
   .array(
     fc.oneof(
       fc.string({ unit: 'grapheme', maxLength: 30 }),
-      fc.constantFrom('\n', '\r\n', '   ', 'é', '日本', '🙂', '{"type":"ADDED"', '\u0000'),
+      fc.constantFrom(
+        '\n',
+        '\r\n',
+        '   ',
+        '\t',
+        'é',
+        '日本',
+        '🙂',
+        '{"type":"ADDED"',
+        '\u0000',
+        '\u00a0',
+        '\u2028',
+        '\ufeff',
+      ),
     ),
     { maxLength: 40 },
   )
@@ -70,7 +83,7 @@ describe('splitting a watch stream into lines', () => {
     expect(seen).toEqual(['{"ok":1}']);
   });
 
-  it('makes a transport drop a stream of more than 64 Mi characters without a newline, as a dropped stream', async () => {
+  it('makes a transport drop a stream of more than 64 MiB without a newline, as a dropped stream', async () => {
     const mb = new TextEncoder().encode('x'.repeat(1 << 20));
     async function* endless(): AsyncIterable<Uint8Array> {
       for (let i = 0; i <= MAX_LINE_LENGTH / (1 << 20); i++) yield mb;
@@ -85,7 +98,7 @@ describe('splitting a watch stream into lines', () => {
       for await (const _ of res.lines()) throw new Error('no line was complete');
     })();
     await expect(reading).rejects.toThrow(
-      /configmaps\?watch=true: stream dropped: a watch line grew past 67108864 characters/,
+      /configmaps\?watch=true: stream dropped: a watch line grew past 67108864 bytes/,
     );
   });
 });

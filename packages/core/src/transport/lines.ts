@@ -1,5 +1,5 @@
 /**
- * The longest watch line taken, in characters: 64 Mi. The API server stores objects of at most
+ * The longest watch line taken, in bytes: 64 MiB. The API server stores objects of at most
  * 1.5 MiB (etcd's default request limit) and serves each watch event on one line, so a longer line
  * means the stream is not a watch stream (a proxy's error page without newlines, a broken
  * middlebox); holding it whole would let one such stream exhaust the process's memory.
@@ -10,48 +10,88 @@ export const MAX_LINE_LENGTH = 64 * 1024 * 1024;
 export class LineTooLongError extends Error {
   constructor(readonly limit: number) {
     super(
-      `a watch line grew past ${limit} characters without a newline: the stream is not a watch stream ` +
+      `a watch line grew past ${limit} bytes without a newline: the stream is not a watch stream ` +
         '(check proxies between here and the API server); the watch is dropped and started again',
     );
     this.name = 'LineTooLongError';
   }
 }
 
+const NEWLINE = 0x0a;
+const decoder = new TextDecoder();
+
+/** `text` trimmed as `String.prototype.trim` does; a JSON line (`{` to `}`) is returned as is. */
+function trimmed(text: string): string {
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  return first <= 0x20 || first >= 0x7f || last <= 0x20 || last >= 0x7f ? text.trim() : text;
+}
+
 /**
  * Splits a stream of byte chunks into lines, as they arrive; blank lines are skipped, and a last
- * line without a newline is yielded at the end. Each character is looked at once: a large object
- * arriving in many chunks is joined once, when its newline comes (a search of the whole buffer per
- * chunk made a 5 MB line cost seconds). Characters split across chunks (UTF-8) are decoded whole.
+ * line without a newline is yielded at the end.
+ *
+ * Newlines are found in the bytes (a newline byte is never part of a multi-byte UTF-8 character),
+ * so each byte is decoded once: the complete lines of a chunk in one piece, whose lines are
+ * slices of it, and a line that spans chunks from its parts copied together once. Before, every
+ * chunk went through a streaming decoder and a line across chunks was joined as text and then
+ * trimmed, three strings of its bytes: a 206 KB line took the dashboard's proxy two copies of
+ * 0.8 ms each, and 10 MB of such lines 80 ms against 48 now (lines of 8 KB: the same). Proved by
+ * 'yields the same lines whatever the chunk boundaries, even inside a multi-byte character'
+ * (lines.test.ts).
  */
 export async function* splitLines(
   chunks: AsyncIterable<Uint8Array>,
   maxLineLength = MAX_LINE_LENGTH,
 ): AsyncIterable<string> {
-  const decoder = new TextDecoder();
-  let parts: string[] = [];
+  // The start of a line that has no newline yet: chunks (or their tails) in order.
+  let parts: Uint8Array[] = [];
   let pending = 0;
-  const take = (tail: string): string => {
-    const line = parts.length === 0 ? tail : parts.join('') + tail;
+  const joined = (tail: Uint8Array): Uint8Array => {
+    if (parts.length === 0) return tail;
+    const bytes = new Uint8Array(pending + tail.length);
+    let at = 0;
+    for (const part of parts) {
+      bytes.set(part, at);
+      at += part.length;
+    }
+    bytes.set(tail, at);
     parts = [];
     pending = 0;
-    return line.trim();
+    return bytes;
   };
   for await (const chunk of chunks) {
-    const text = decoder.decode(chunk, { stream: true });
-    let start = 0;
-    let newline = text.indexOf('\n');
-    while (newline >= 0) {
-      const line = take(text.slice(start, newline));
-      if (line) yield line;
-      start = newline + 1;
-      newline = text.indexOf('\n', start);
+    const first = chunk.indexOf(NEWLINE);
+    if (first < 0) {
+      if (chunk.length > 0) parts.push(chunk);
+      pending += chunk.length;
+      if (pending > maxLineLength) throw new LineTooLongError(maxLineLength);
+      continue;
     }
-    if (start < text.length) {
-      parts.push(start === 0 ? text : text.slice(start));
-      pending += text.length - start;
+    // The line that was waiting for this newline.
+    const waiting = trimmed(decoder.decode(joined(chunk.subarray(0, first))));
+    if (waiting) yield waiting;
+    // The chunk's complete lines, decoded together.
+    const last = chunk.lastIndexOf(NEWLINE);
+    if (last > first) {
+      const text = decoder.decode(chunk.subarray(first + 1, last));
+      let start = 0;
+      for (;;) {
+        const newline = text.indexOf('\n', start);
+        const line = trimmed(newline < 0 ? text.slice(start) : text.slice(start, newline));
+        if (line) yield line;
+        if (newline < 0) break;
+        start = newline + 1;
+      }
+    }
+    if (last + 1 < chunk.length) {
+      parts.push(chunk.subarray(last + 1));
+      pending = chunk.length - last - 1;
       if (pending > maxLineLength) throw new LineTooLongError(maxLineLength);
     }
   }
-  const last = take(decoder.decode());
-  if (last) yield last;
+  if (pending > 0) {
+    const last = trimmed(decoder.decode(joined(new Uint8Array(0))));
+    if (last) yield last;
+  }
 }
