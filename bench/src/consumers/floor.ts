@@ -79,8 +79,9 @@ async function getText(
   transport: Transport,
   path: string,
   query: Record<string, string | number | boolean | undefined>,
+  accept?: string,
 ) {
-  const res = await transport.request({ method: 'GET', path, query });
+  const res = await transport.request({ method: 'GET', path, query, ...(accept ? { accept } : {}) });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`LIST ${path} answered ${res.status}: ${text.slice(0, 300)}`);
   return text;
@@ -95,16 +96,22 @@ export async function listAll(
   transport: Transport,
   config: Pick<ConsumerConfig, 'kind' | 'namespace'>,
   pageSize: number | undefined = LIST_PAGE_SIZE,
+  accept?: string,
 ): Promise<KubernetesObject[]> {
   const path = collectionPath(RESOURCES[config.kind], config.namespace);
   const items: KubernetesObject[] = [];
   let continueToken: string | undefined;
   do {
-    const text = await getText(transport, path, {
-      limit: pageSize,
-      continue: continueToken,
-      resourceVersion: continueToken ? undefined : '0',
-    });
+    const text = await getText(
+      transport,
+      path,
+      {
+        limit: pageSize,
+        continue: continueToken,
+        resourceVersion: continueToken ? undefined : '0',
+      },
+      accept,
+    );
     const page = JSON.parse(text) as KubernetesList;
     for (const item of page.items) items.push(item);
     continueToken = page.metadata?.continue || undefined;

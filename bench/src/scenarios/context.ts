@@ -1,4 +1,5 @@
 import { createNodeTransport } from '@kates/core';
+import { METADATA_LIST_ACCEPT } from '@kates/core/internal';
 import { KubeConfig } from '@kubernetes/client-node';
 import { LARGE_PAGE_SIZE, listAll } from '../consumers/floor.js';
 import { type ConsumerConfig, digestOf, type PeerName } from '../consumers/protocol.js';
@@ -60,7 +61,9 @@ export async function serverDigest(
   kc.loadFromFile(ctx.server.kubeconfigPath);
   const transport = createNodeTransport(kc);
   try {
-    const items = await listAll(transport, c, LARGE_PAGE_SIZE);
+    // Metadata only (PartialObjectMetadataList): the digest reads names and versions, and the
+    // whole of 100k Pods took the in-memory server 30 to 40 s to page out and this process 1.2 GB.
+    const items = await listAll(transport, c, LARGE_PAGE_SIZE, METADATA_LIST_ACCEPT);
     return { digest: digestOf(items), count: items.length };
   } finally {
     transport.close();
