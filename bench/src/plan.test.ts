@@ -15,12 +15,15 @@ describe('the plan', () => {
     );
     expect(FULL.real.churn.map((c) => c.n)).toContain(100_000);
     expect(FULL.fake.churn.map((c) => c.n)).toContain(100_000);
-    // Every case: the streaming floor, kates-ts both ways and client-node; all three floors where
-    // none of them is known to be the fastest by far (at 100k Pods the streaming one took half).
+    // Every case: the streaming floor, kates-ts and client-node; kates-ts both ways and all three
+    // floors where none of them is known to be the fastest by far (at 100k Pods the streaming floor
+    // took half the others' time, and kates-ts streaming 0.4x its paginated LIST).
     for (const b of FULL.fake.bootstrap) {
       expect(b.peers, `${b.kind} ${b.n}`).toEqual(
-        expect.arrayContaining(['floor-stream', 'kates', 'kates-list', 'client-node']),
+        expect.arrayContaining(['floor-stream', 'kates', 'client-node']),
       );
+      if (b.kind === 'ConfigMap' || b.n < 100_000)
+        expect(b.peers, `${b.kind} ${b.n}`).toContain('kates-list');
       if (b.kind === 'ConfigMap' || b.n < 100_000)
         expect(b.peers, `${b.kind} ${b.n}`).toEqual(expect.arrayContaining(['floor-unpaged', 'floor-2000']));
     }
