@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { ResourceType } from '../discovery/types.js';
 import type { KubernetesObject } from '../model/object.js';
-import { dropManagedFields } from './ingest.js';
+import { dropManagedFields, parseWatchLine } from './ingest.js';
 
 const pod = (): KubernetesObject =>
   JSON.parse(
@@ -52,5 +53,40 @@ describe('dropManagedFields', () => {
     expect(dropManagedFields(obj).metadata).toBe(metadata);
     const bare: KubernetesObject = { apiVersion: 'v1', kind: 'Pod' };
     expect(dropManagedFields(bare)).toEqual({ apiVersion: 'v1', kind: 'Pod' });
+  });
+});
+
+describe('parseWatchLine with object texts', () => {
+  const rt: ResourceType = {
+    group: '',
+    version: 'v1',
+    resource: 'pods',
+    kind: 'Pod',
+    namespaced: true,
+    verbs: ['list', 'watch'],
+  };
+  const text = JSON.stringify(pod());
+
+  it('maps each watched object to its text in the line, and nothing it changed', () => {
+    const texts = new WeakMap<object, string>();
+    for (const type of ['ADDED', 'MODIFIED', 'DELETED']) {
+      const parsed = parseWatchLine(`{"type":"${type}","object":${text}}`, rt, undefined, texts);
+      if (parsed.kind !== 'event') throw new Error(`not an event: ${parsed.kind}`);
+      expect(texts.get(parsed.event.object)).toBe(text);
+      expect(JSON.parse(texts.get(parsed.event.object)!)).toEqual(parsed.event.object);
+    }
+    // Changed by a transform, stamped with its kind, or in a line of another shape: no text.
+    const shapes = [
+      [`{"type":"ADDED","object":${text}}`, dropManagedFields],
+      [`{"type":"ADDED","object":${JSON.stringify({ metadata: { uid: 'u2' } })}}`, undefined],
+      [`{"type": "ADDED", "object": ${text}}`, undefined],
+      [`{"object":${text},"type":"ADDED"}`, undefined],
+      [`{"type":"ADDED","object":${text},"extra":{"a":1}}`, undefined],
+    ] as const;
+    for (const [line, transform] of shapes) {
+      const parsed = parseWatchLine(line, rt, transform, texts);
+      if (parsed.kind !== 'event') throw new Error(`not an event: ${line}`);
+      expect(texts.has(parsed.event.object), line).toBe(false);
+    }
   });
 });

@@ -50,11 +50,37 @@ export function stampKind(obj: KubernetesObject, rt: ResourceType): KubernetesOb
 
 const POISON_TEXT = 200;
 
+const TYPE_KEY = '{"type":"';
+const OBJECT_KEY = '","object":';
+
+/**
+ * The text of the object in a watch line written as kube-apiserver writes one,
+ * `{"type":"MODIFIED","object":{...}}` with nothing else in it; undefined for any other shape (the
+ * caller then serializes the object itself).
+ */
+function objectText(line: string, type: string, raw: object): string | undefined {
+  const head = TYPE_KEY.length + type.length + OBJECT_KEY.length;
+  if (line.charCodeAt(line.length - 1) !== 0x7d || line.charCodeAt(head) !== 0x7b) return undefined;
+  if (!line.startsWith(TYPE_KEY) || !line.startsWith(OBJECT_KEY, TYPE_KEY.length + type.length))
+    return undefined;
+  let keys = 0;
+  for (const _ in raw) keys++;
+  return keys === 2 ? line.slice(head, -1) : undefined;
+}
+
 /**
  * Parses one line of a watch stream. Lines that are not JSON, events of unknown type, and objects
  * without `metadata.uid` are poison: reported, skipped, and the stream goes on.
+ *
+ * With `texts`, an object taken as it came (no transform, `apiVersion` and `kind` set) is mapped to
+ * its text in the line, for a caller that sends it on as JSON (see {@link ReflectorOptions.objectTexts}).
  */
-export function parseWatchLine(line: string, rt: ResourceType, transform?: ObjectTransform): ParsedLine {
+export function parseWatchLine(
+  line: string,
+  rt: ResourceType,
+  transform?: ObjectTransform,
+  texts?: WeakMap<object, string>,
+): ParsedLine {
   let raw: { type?: unknown; object?: unknown };
   try {
     raw = JSON.parse(line);
@@ -75,6 +101,10 @@ export function parseWatchLine(line: string, rt: ResourceType, transform?: Objec
   if (type === 'BOOKMARK') return { kind: 'event', event: { type, object } };
   if (!object.metadata?.uid)
     return { kind: 'poison', reason: 'object without metadata.uid', text: line.slice(0, POISON_TEXT) };
+  if (texts && !transform && object.apiVersion && object.kind) {
+    const text = objectText(line, type, raw);
+    if (text !== undefined) texts.set(object, text);
+  }
   const obj = stampKind(transform ? transform(object) : object, rt);
   return { kind: 'event', event: { type, object: obj } };
 }

@@ -92,6 +92,15 @@ export interface ReflectorOptions {
   readonly slowRetryMs?: number;
   readonly backoff?: BackoffOptions;
   readonly transform?: ObjectTransform;
+  /**
+   * Receives the JSON text of each object a watch event brought, as the API server wrote it, keyed
+   * by the object the store gets: for a caller that sends objects on as JSON (the dashboard proxy)
+   * and so need not serialize them again. Only objects taken as they came (no `transform`, no
+   * metadata-only watch) from lines of kube-apiserver's shape; listed objects are not in it. The
+   * texts live as long as their objects do. Proved by 'maps each watched object to its text in
+   * the line, and nothing it changed' (ingest.test.ts).
+   */
+  readonly objectTexts?: WeakMap<object, string>;
   /** Most events in one action (default 1000). */
   readonly maxBatch?: number;
 }
@@ -121,8 +130,8 @@ export class Reflector {
   private readonly abort = new AbortController();
   private readonly dispatch: Dispatch;
   private readonly backoff: Backoff;
-  private readonly options: Required<Omit<ReflectorOptions, 'backoff' | 'transform'>> &
-    Pick<ReflectorOptions, 'transform'>;
+  private readonly options: Required<Omit<ReflectorOptions, 'backoff' | 'transform' | 'objectTexts'>> &
+    Pick<ReflectorOptions, 'transform' | 'objectTexts'>;
   private resourceVersion = '';
   /** The open watch request, aborted when it stalls or ends. */
   private current: AbortController | undefined;
@@ -151,6 +160,7 @@ export class Reflector {
       slowRetryMs: options.slowRetryMs ?? 30_000,
       maxBatch: options.maxBatch ?? 1000,
       transform: target.metadataOnly ? metadataOnly(target.resource, options.transform) : options.transform,
+      objectTexts: options.objectTexts,
     };
   }
 
@@ -523,7 +533,12 @@ export class Reflector {
         if (next.done) break;
         lines++;
         lastLineAt = Date.now();
-        const parsed = parseWatchLine(next.value, this.target.resource, this.options.transform);
+        const parsed = parseWatchLine(
+          next.value,
+          this.target.resource,
+          this.options.transform,
+          this.options.objectTexts,
+        );
         if (parsed.kind === 'poison') {
           const text =
             this.target.resource.kind === 'Secret' && this.target.resource.group === ''

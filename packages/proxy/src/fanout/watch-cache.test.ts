@@ -54,6 +54,11 @@ function stubTransport() {
       lines.push(JSON.stringify({ type, object }));
       wake?.();
     },
+    /** A line as written, for text JSON.stringify would not write (Go's escapes). */
+    sendLine(line: string) {
+      lines.push(line);
+      wake?.();
+    },
   };
 }
 
@@ -75,12 +80,19 @@ describe('WatchCache', () => {
     );
     try {
       await cache.ready();
-      const texts = (s: unknown) => (s as { texts: WeakMap<object, string> }).texts;
+      // Its own texts, or the API server's (whole objects that came in a watch event).
+      const kept = (s: unknown, obj: object) => {
+        const { texts, upstream } = s as {
+          texts: WeakMap<object, string>;
+          upstream?: WeakMap<object, string>;
+        };
+        return texts.has(obj) || upstream?.has(obj) === true;
+      };
       const projected = cache.serializerFor({ key: 'status.phase', transform: (o) => o });
       const first = cache.snapshot().items[0] as KubernetesObject;
       cache.serializer.json(first);
       projected.json(first);
-      expect(texts(cache.serializer).has(first)).toBe(true);
+      expect(kept(cache.serializer, first)).toBe(true);
 
       api.send('MODIFIED', pod(2));
       await within(5000, () => cache.resourceVersion === '2');
@@ -88,9 +100,46 @@ describe('WatchCache', () => {
       cache.serializer.json(second);
       // The old version is still in the history (a watch may resume before it), its texts are not.
       expect(cache.eventsSince('1')?.length).toBe(1);
-      expect(texts(cache.serializer).has(first)).toBe(false);
-      expect(texts(projected).has(first)).toBe(false);
-      expect(texts(cache.serializer).has(second)).toBe(true);
+      expect(kept(cache.serializer, first)).toBe(false);
+      expect(kept(projected, first)).toBe(false);
+      expect(kept(cache.serializer, second)).toBe(true);
+    } finally {
+      await cache.stop();
+    }
+  });
+
+  it('sends a watched object whole in the text the API server sent it in, once a client reads whole ones', async () => {
+    const api = stubTransport();
+    const cache = new WatchCache(
+      api.transport,
+      { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true, verbs: ['list', 'watch'] },
+      {
+        group: '',
+        version: 'v1',
+        resource: 'pods',
+        labelSelector: '',
+        fieldSelector: '',
+        metadataOnly: false,
+      },
+      { history: { maxEvents: 100, maxAgeMs: 75_000 }, keepJson: true },
+    );
+    try {
+      await cache.ready();
+      cache.serializer.json(cache.snapshot().items[0] as KubernetesObject);
+      const next = { ...pod(2), metadata: { ...pod(2).metadata, annotations: { note: '<b>' } } };
+      // Go escapes `<` as \u003c; JSON.stringify of the parsed object would write `<`.
+      const goText = JSON.stringify(next).replace('<', '\\u003c');
+      api.sendLine(`{"type":"MODIFIED","object":${goText}}`);
+      await within(5000, () => cache.resourceVersion === '2');
+      const second = cache.snapshot().items[0] as KubernetesObject;
+      expect(second).toEqual(next);
+      expect(cache.serializer.json(second)).toBe(goText);
+      // A projection serializes its own form.
+      const projected = cache.serializerFor({
+        key: 'name',
+        transform: (o) => ({ ...o, metadata: { name: 'p' } }),
+      });
+      expect(projected.json(second)).toBe('{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"}}');
     } finally {
       await cache.stop();
     }

@@ -18,7 +18,7 @@ import {
 import { type CollectionQuery, describeQuery } from './collection.js';
 import { type CacheEvent, History, type HistoryLimits } from './history.js';
 import type { Projection } from './projection.js';
-import { Serializer } from './serialize.js';
+import { Serializer, UpstreamTexts } from './serialize.js';
 import { recordingRefusals, type UpstreamRefusal } from './upstream-answer.js';
 
 /** What a cache tells the watches that follow it. */
@@ -90,7 +90,9 @@ export class WatchCache {
     readonly query: CollectionQuery,
     private readonly options: WatchCacheOptions,
   ) {
-    this.serializer = new Serializer(query.metadataOnly, options.keepJson);
+    // Whole objects go out in the API server's own text once a client reads them whole.
+    const upstreamTexts = options.keepJson && !query.metadataOnly ? new UpstreamTexts() : undefined;
+    this.serializer = new Serializer(query.metadataOnly, options.keepJson, undefined, upstreamTexts);
     this.history = new History(options.history, '');
     const namespace = resource.namespaced ? query.namespace : undefined;
     this.upstream = recordingRefusals(transport);
@@ -106,7 +108,11 @@ export class WatchCache {
         metadataOnly: query.metadataOnly,
       },
       // A LIST unless told otherwise (FanOutOptions.reflector says why).
-      { initialList: 'list', ...options.reflector },
+      {
+        initialList: 'list',
+        ...options.reflector,
+        ...(upstreamTexts ? { objectTexts: upstreamTexts } : {}),
+      },
     );
     void this.reflector.start();
   }
