@@ -134,7 +134,11 @@ export const QUICK: BenchPlan = {
  * The full run: 15.9 minutes measured (2026-12-05 06:49, load 1 to 3: store 3.0, pending 0.25,
  * memory 1.9, seeding 0.4, real 3.6, fake 4.8, browser 1.8), and 16.9 at 09:48 (load 0.3 to 2.9:
  * store 2.7 while it wrote the feed cache, pending 0.3, memory 1.8, seeding 0.3, real 4.5, fake
- * 5.4, browser 1.8), against an estimate of 14.5 min,
+ * 5.4, browser 1.8), 17.1 at 11:51 (load 1.2 to 2.8; fake 5.9, its 100k Pods case spending 40 s
+ * on the server's digest of whole pods) and 15.9 at 12:32 (load 2.4 to 2.6; store 2.5, pending
+ * 0.25, memory 1.85, seeding 0.25, real 4.4, fake 4.8, browser 1.8; the digest from metadata only,
+ * no paginated kates-ts at 100k Pods, a 1000-write warm-up per churn case), against an estimate
+ * of 14.5 min,
  * made by part from the costs of each run
  * in the full runs of 04:33 UTC (fake and real, load 0.5 to 2.2) and 01:07 (store and memory, load
  * 3 to 7, times 0.48, the ratio of its parts to a quiet machine's), a consumer process costing 1 to
