@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ResourceType } from '../discovery/types.js';
+import { podsType } from '../accumulator/__fixtures__/host.js';
 import type { KubernetesObject } from '../model/object.js';
 import { dropManagedFields, parseWatchLine } from './ingest.js';
 
@@ -57,14 +57,7 @@ describe('dropManagedFields', () => {
 });
 
 describe('parseWatchLine with object texts', () => {
-  const rt: ResourceType = {
-    group: '',
-    version: 'v1',
-    resource: 'pods',
-    kind: 'Pod',
-    namespaced: true,
-    verbs: ['list', 'watch'],
-  };
+  const rt = podsType;
   const text = JSON.stringify(pod());
 
   it('maps each watched object to its text in the line, and nothing it changed', () => {

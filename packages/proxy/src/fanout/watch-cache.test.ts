@@ -62,22 +62,19 @@ function stubTransport() {
   };
 }
 
+/** A cache of every pod, keeping JSON, with a short history. */
+const podCache = (transport: Transport) =>
+  new WatchCache(
+    transport,
+    { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true, verbs: ['list', 'watch'] },
+    { group: '', version: 'v1', resource: 'pods', labelSelector: '', fieldSelector: '', metadataOnly: false },
+    { history: { maxEvents: 100, maxAgeMs: 75_000 }, keepJson: true },
+  );
+
 describe('WatchCache', () => {
   it('lets go of the JSON of an object once a newer version replaces it, and keeps the current one', async () => {
     const api = stubTransport();
-    const cache = new WatchCache(
-      api.transport,
-      { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true, verbs: ['list', 'watch'] },
-      {
-        group: '',
-        version: 'v1',
-        resource: 'pods',
-        labelSelector: '',
-        fieldSelector: '',
-        metadataOnly: false,
-      },
-      { history: { maxEvents: 100, maxAgeMs: 75_000 }, keepJson: true },
-    );
+    const cache = podCache(api.transport);
     try {
       await cache.ready();
       // Its own texts, or the API server's (whole objects that came in a watch event).
@@ -110,19 +107,7 @@ describe('WatchCache', () => {
 
   it('sends a watched object whole in the text the API server sent it in, once a client reads whole ones', async () => {
     const api = stubTransport();
-    const cache = new WatchCache(
-      api.transport,
-      { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true, verbs: ['list', 'watch'] },
-      {
-        group: '',
-        version: 'v1',
-        resource: 'pods',
-        labelSelector: '',
-        fieldSelector: '',
-        metadataOnly: false,
-      },
-      { history: { maxEvents: 100, maxAgeMs: 75_000 }, keepJson: true },
-    );
+    const cache = podCache(api.transport);
     try {
       await cache.ready();
       cache.serializer.json(cache.snapshot().items[0] as KubernetesObject);
