@@ -585,7 +585,7 @@ export function renderMarkdown(r: BenchResults): string {
     'After the bootstrap, writes are merge patches stamped with the time they were sent; latency is from that stamp to the' +
       " change signal that delivered the change (kates-ts: the accumulator's signal, woken as soon as a change is in the store; Go kates: its signal, 50 ms interval;" +
       ' client-node: its change callback, where the consumer lists the cache as a controller would; entity adapter: a' +
-      ' coalesced store signal). "One change at a time": single writes 100 ms apart, so each signal follows one change, and' +
+      ' coalesced store signal). "One change at a time": single writes 100 ms apart after the steady phase (the peer\'s code warm, as in a controller that has run a while), so each signal follows one change, and' +
       ' "update after one change" is `update(snapshot)` (Go: `UpdateWithDeltas`; client-node: `list()`; entity adapter:' +
       ' `selectAll`). "Steady": writes at a fixed offered rate. "Burst" (in-memory server only): every watch is stalled' +
       ' while the writes are made, then released at once; ingest rate = events / time from release to the final snapshot.' +
