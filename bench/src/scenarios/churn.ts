@@ -118,7 +118,8 @@ export async function runChurn(
         // One change at a time after the steady phase: each peer's code is warm, as in a
         // controller that has run for a while. Measured first, in a fresh process, it timed the
         // JIT's first watch events and first updates: kates-ts' update() after one change at 10k
-        // took 67 to 80 us there against 48 to 50 us warm (in-memory server, same run).
+        // took 69 to 79 us there against 48 to 50 us after the steady phase (in-memory server,
+        // bench/dist/micro/churn-latency.js, one run each way).
         for (let k = 0; k < plan.trickle; k++) {
           await driver.writes(c.n, 1, { concurrency: 1 });
           await new Promise((r) => setTimeout(r, 100));
