@@ -36,10 +36,12 @@ interface Result {
   updateUs: number;
   /**
    * µs for a bare copy of the snapshot's array (`Array.from`, kept until the next one), timed in
-   * the same process at the same moments: what allocating an array of N pointers costs in this
-   * process's heap state, whoever does it. V8 sizes its young generation by what survived before,
-   * and after a bootstrap that kept many objects it hands out fresh pages, which cost a page fault
-   * each on this VM: 10k items took 180 to 200 us this way against 5 to 12 us on warm pages.
+   * the same process at the same moments: what filling an array of N pointers costs in this
+   * process's heap state, whoever does it. It is bimodal at 10k: 6 to 23 us, or 210 to 300 us
+   * while V8 marks the old generation incrementally (each pointer stored then takes the marking
+   * write barrier). With `--no-incremental-marking` kates' copy took 5.9 us against 206. Before
+   * the events came 1 ms apart (UPDATE_GAP_MS), one synchronous loop kept the marking from
+   * finishing, so kates' process stayed in the slow mode for its 400 updates (2026-12-05).
    */
   copyUs: number;
   deltasUs: number;
@@ -52,6 +54,13 @@ interface Result {
 
 const NS = 'bench';
 const UPDATES = 400;
+/**
+ * Between events, as a controller waits for the next: the event loop runs, and V8 finishes what
+ * it does there (see `Result.copyUs`). 10k objects, 4 fresh processes each: kates' update 18 to
+ * 73 us, client-node's list() 19 to 302, both bimodal with the copy.
+ */
+const UPDATE_GAP_MS = 1;
+const gap = () => new Promise<void>((resolve) => setTimeout(resolve, UPDATE_GAP_MS));
 
 function modified(n: number, k: number): KubernetesObject {
   const obj = stored('ConfigMap', (k * 7919) % n, NS, n + 1 + k);
@@ -87,6 +96,7 @@ async function runKates(n: number): Promise<Result> {
   const withDeltas: number[] = [];
   const copy: number[] = [];
   for (let k = 0; k < UPDATES; k++) {
+    await gap();
     f.dispatchEvents([{ type: 'MODIFIED', object: modified(n, k) }]);
     copy.push(timeCopy(snap.objects!));
     let t = performance.now();
@@ -139,6 +149,7 @@ async function runClientNode(n: number): Promise<Result> {
   const copy: number[] = [];
   let listed: readonly unknown[] = first;
   for (let k = 0; k < UPDATES; k++) {
+    await gap();
     handler!('MODIFIED', modified(n, k));
     copy.push(timeCopy(listed));
     const t = performance.now();
