@@ -69,7 +69,7 @@ const REAL_BAR: readonly PeerName[] = BAR.filter((p) => p !== 'floor-2000');
  * At 100k ConfigMaps, without the one unpaginated LIST and kates-ts' paginated LIST: neither came
  * near the streaming list there in any full run of 2026-12-05 (11:51, 12:32, 13:05): the one LIST
  * 3.1x the stream on the in-memory server and 1.8x on kube-apiserver, `kates-list` 1.4 to 1.5x and
- * 2.0 to 2.3x. They cost 40 s of the plan's wall time; the 1k and 10k cases keep both.
+ * 2.0 to 2.3x. They cost about 70 s of the plan's wall time; the 1k and 10k cases keep both.
  */
 const AT_100K: readonly PeerName[] = BAR.filter((p) => p !== 'floor-unpaged' && p !== 'kates-list');
 /** The libraries that follow changes (churn): every peer but the floors and kates' dropManagedFields variant. */
@@ -146,9 +146,10 @@ export const QUICK: BenchPlan = {
  * 0.25, memory 1.85, seeding 0.25, real 4.4, fake 4.8, browser 1.8; the digest from metadata only,
  * no paginated kates-ts at 100k Pods, a 1000-write warm-up per churn case) and 16.2 at 13:05
  * (store 2.5, pending 0.25, memory 1.8, seeding 0.3, real 4.4, fake 5.1, browser 1.8). Cut after
- * it, by that run's log: Go kates' real churn (43 s), the one LIST and `kates-list` at 100k
- * ConfigMaps (`AT_100K`, 62 s on both servers); estimate 14.5 min. Earlier estimate: 14.5 min,
- * made by part from the costs of each run
+ * it: Go kates' real churn (43 s) and, at 100k ConfigMaps, the one LIST and `kates-list`
+ * (`AT_100K`); measured then: 14.0 min at 14:33 (store 2.3, pending 0.2, memory 1.75, seeding
+ * 0.25, real 2.9, fake 4.7, browser 1.8; real 92 s and fake 22 s shorter). Before those runs,
+ * an estimate of 14.5 min, made by part from the costs of each run
  * in the full runs of 04:33 UTC (fake and real, load 0.5 to 2.2) and 01:07 (store and memory, load
  * 3 to 7, times 0.48, the ratio of its parts to a quiet machine's), a consumer process costing 1 to
  * 3.5 s besides what it measures; `partSeconds` in results.json checks it at the next full run:
