@@ -32,4 +32,21 @@ describe('the serializer of whole objects', () => {
     expect(upstream.has(later)).toBe(false);
     expect(serializer.json(later)).toBe(JSON.stringify(later));
   });
+
+  it("never sends the API server's whole text for a projection or for metadata only", () => {
+    const upstream = new UpstreamTexts();
+    const projected = new Serializer(
+      false,
+      true,
+      (o) => ({ ...o, metadata: { name: o.metadata?.name } }),
+      upstream,
+    );
+    const metadata = new Serializer(true, true, undefined, upstream);
+    const obj = pod('p');
+    upstream.enabled = true;
+    upstream.set(obj, upstreamText(obj));
+    expect(projected.json(obj)).toBe(JSON.stringify({ ...obj, metadata: { name: 'p' } }));
+    expect(JSON.parse(metadata.json(obj))).toMatchObject({ kind: 'PartialObjectMetadata' });
+    expect(metadata.json(obj)).not.toContain('\\u003c');
+  });
 });

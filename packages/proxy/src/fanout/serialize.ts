@@ -11,6 +11,8 @@ import { toPartialObjectMetadata } from '@kates/core/internal';
  */
 export class Serializer {
   private readonly texts = new WeakMap<object, string>();
+  /** `upstreamTexts`, where this serializer sends whole objects: a projection's text is its own. */
+  private readonly upstream: UpstreamTexts | undefined;
 
   constructor(
     private readonly metadataOnly: boolean,
@@ -19,8 +21,10 @@ export class Serializer {
     /** The projection the clients asked for (see `projection.ts`); none: the objects as they are. */
     private readonly project?: ObjectTransform,
     /** The texts the API server sent the objects in (whole objects only; see {@link UpstreamTexts}). */
-    private readonly upstream?: UpstreamTexts,
-  ) {}
+    upstreamTexts?: UpstreamTexts,
+  ) {
+    this.upstream = project || metadataOnly ? undefined : upstreamTexts;
+  }
 
   /** The JSON of `obj`. */
   json(obj: KubernetesObject): string {
