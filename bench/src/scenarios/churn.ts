@@ -1,4 +1,4 @@
-import type { ConsumerLine, PeerName } from '../consumers/protocol.js';
+import { type ConsumerLine, type PeerName, sleep } from '../consumers/protocol.js';
 import { Driver } from '../driver.js';
 import type { Consumer } from '../peers/consumer-process.js';
 import { nowMicros, quantile, type Summary, summarize } from '../stats.js';
@@ -122,7 +122,7 @@ export async function runChurn(
         // bench/dist/micro/churn-latency.js, one run each way).
         for (let k = 0; k < plan.trickle; k++) {
           await driver.writes(c.n, 1, { concurrency: 1 });
-          await new Promise((r) => setTimeout(r, 100));
+          await sleep(100);
         }
         await driver.marker('trickle');
         const trickle = await phaseWithin(consumer, 'trickle', 30_000);
