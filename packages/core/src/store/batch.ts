@@ -15,7 +15,7 @@ import type {
   QueryState,
   ReflectorState,
 } from './state.js';
-import { emptyTree, type Tree, TreeEditor, treeForEach, treeHas, treeMap } from './tree.js';
+import { emptyTree, type Tree, TreeEditor, treeEvery, treeForEach, treeHas, treeMap } from './tree.js';
 
 /**
  * The draft of one action: each part of the state is copied on its first write and edited in
@@ -167,11 +167,17 @@ export class Batch {
    * The first list of the only watch of its kind, with no write of the kind pending (the bootstrap
    * of a query): its objects, its watch's uids and its queries' members are built tree from tree
    * rather than object by object, and the members keep the list's order (`pages`, the list's
-   * objects one for one, when known) for their first sort (`list-order.ts`). The result is what the general case gives (the `listCompleted` case of the
-   * reducer; the model test compares both with the reference model): with no other watch of the
-   * kind and no pending write, the store holds no object of the kind (rule 6 lets go of each one no
-   * watch holds), so every object of the list is new, held by this watch alone, and shown by each
-   * of its queries that matches it (rules 1 and 7).
+   * objects one for one, when known) for their first sort (`list-order.ts`). The result is what the
+   * general case gives (the `listCompleted` case of the reducer; the model test compares both with
+   * the reference model): with no other watch of the kind and no pending write, the store holds no
+   * object of the kind (rule 6 lets go of each one no watch holds), so every object of the list is
+   * new, held by this watch alone, and shown by each of its queries that matches it (rules 1 and 7).
+   *
+   * When every object matches the watch (the API server filtered them, so always but for a server
+   * that ignores a selector), the list's tree is itself the members and the watch's uids: one tree
+   * where there were three, until events make them differ leaf by leaf (10k ConfigMaps: 24 B less
+   * per object after the bootstrap, and two walks of the list fewer; issue 18). Proved by
+   * first-list.test.ts ('shares the list's tree as its watch's uids and its queries' members').
    * @returns the watch's new uids, or undefined where this does not apply (then nothing was done,
    * or the objects were entered and the caller's general case finds them there, as rule 1 keeps an
    * equal version).
@@ -180,7 +186,7 @@ export class Batch {
     r: ReflectorState,
     list: Tree<KubernetesObject>,
     pages: readonly (readonly KubernetesObject[])[] | undefined,
-  ): Tree<true> | undefined {
+  ): Tree<unknown> | undefined {
     if (r.held.size > 0 || this.localPending.size > 0 || this.reflectorsOf(r.groupKind).length !== 1)
       return undefined;
     const groupKind = r.groupKind;
@@ -198,10 +204,12 @@ export class Batch {
     // Not expected (a uid another kind holds): the caller's general case judges each object.
     if (overlap > 0) return undefined;
     const shown = (obj: KubernetesObject) => queryMatches(r, obj);
-    const members = treeMap(list, (obj: KubernetesObject) => (shown(obj) ? obj : undefined));
+    const members = treeEvery(list, shown)
+      ? list
+      : treeMap(list, (obj: KubernetesObject) => (shown(obj) ? obj : undefined));
     if (pages) {
       const order: KubernetesObject[] = [];
-      for (const page of pages) for (const obj of page) if (shown(obj)) order.push(obj);
+      for (const page of pages) for (const obj of page) if (members === list || shown(obj)) order.push(obj);
       setListOrder(members, order);
     }
     const queries = this.queries.current;
@@ -211,7 +219,8 @@ export class Batch {
       if (q.watchKey === r.key && q.groupKind === groupKind && q.members !== members)
         this.queries.set(id, { ...q, members });
     }
-    return treeMap(list, () => true as const);
+    // The watch's uids are the list's keys; what a watch's tree holds under them is never read.
+    return list;
   }
 
   /**

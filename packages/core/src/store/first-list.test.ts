@@ -18,6 +18,8 @@ const entries = <V>(t: Tree<V>) => {
   return out.sort(([a], [b]) => (a < b ? -1 : 1));
 };
 
+const keys = (t: Tree<unknown>) => entries(t).map(([k]) => k);
+
 function objectsOf(d: StoreDriver) {
   return entries(d.state.objects).map(([uid, e]) => [uid, e.object, e.resourceVersion, e.local]);
 }
@@ -58,7 +60,8 @@ describe('the first list of a watch', () => {
     const [lone, general] = drivers();
     for (const d of [lone, general]) d.list('all', '100', serverList(), 7);
     expect(objectsOf(lone)).toEqual(objectsOf(general));
-    expect(entries(lone.state.reflectors.all!.held)).toEqual(entries(general.state.reflectors.all!.held));
+    // A watch's tree is read for its keys only.
+    expect(keys(lone.state.reflectors.all!.held)).toEqual(keys(general.state.reflectors.all!.held));
     for (const q of ['web', 'web2']) {
       expect(entries(lone.state.queries[q]!.members)).toEqual(entries(general.state.queries[q]!.members));
       expect(lone.items(q)).toEqual(general.items(q));
@@ -66,6 +69,33 @@ describe('the first list of a watch', () => {
     }
     // The watch's selectors are judged again on the objects (a list is not trusted to match).
     expect(lone.items('web')).toHaveLength(20);
+  });
+
+  it("shares the list's tree as its watch's uids and its queries' members when every object matches", () => {
+    const shared = new StoreDriver().watch('all').query('pods', 'all').query('pods2', 'all');
+    const general = new StoreDriver()
+      .watch('all')
+      .watch('other', { labelSelector: 'app=none' })
+      .list('other', '1000', [])
+      .query('pods', 'all')
+      .query('pods2', 'all');
+    for (const d of [shared, general]) d.list('all', '100', serverList(), 7);
+    const members = shared.state.queries.pods!.members;
+    expect(shared.state.queries.pods2!.members).toBe(members);
+    expect(shared.state.reflectors.all!.held).toBe(members);
+    expect(entries(members)).toEqual(entries(general.state.queries.pods!.members));
+    // Events then part them where they touch, and each reads as the general case's.
+    for (const d of [shared, general])
+      d.events(
+        'all',
+        ['MODIFIED', pod('p01', { uid: 'u-a-62', namespace: 'a', rv: '101', labels: { app: 'web' } })],
+        ['DELETED', pod('p02', { uid: 'u-a-27', namespace: 'a', rv: '102', labels: { app: 'db' } })],
+      );
+    expect(shared.state.reflectors.all!.held).not.toBe(shared.state.queries.pods!.members);
+    expect(keys(shared.state.reflectors.all!.held)).toEqual(keys(general.state.reflectors.all!.held));
+    expect(keys(shared.state.reflectors.all!.held)).toHaveLength(59);
+    expect(shared.items('pods')).toEqual(general.items('pods'));
+    expect(objectsOf(shared)).toEqual(objectsOf(general));
   });
 
   it('sorts right when a list brings a uid twice or comes out of order', () => {

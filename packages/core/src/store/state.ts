@@ -52,8 +52,11 @@ export interface ReflectorState {
   readonly resourceVersion: string;
   /** Arrival sequence of that resourceVersion, to order versions that are not integers. */
   readonly arrival: number;
-  /** UIDs this watch currently holds. */
-  readonly held: Tree<true>;
+  /**
+   * UIDs this watch currently holds, as keys. The values are never read: a watch's first list
+   * shares its tree with the queries' members (`Batch.adoptFirstList`), and events write `true`.
+   */
+  readonly held: Tree<unknown>;
   /** A list in progress: the previous complete state stays visible until it completes. */
   readonly relist?: ListInProgress;
   readonly error?: ErrorInfo;

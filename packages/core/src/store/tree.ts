@@ -139,6 +139,16 @@ export function treeForEach<V>(tree: Tree<V>, fn: (value: V, key: string) => unk
   }
 }
 
+/** Whether `fn` holds for every value; stops at the first for which it does not. */
+export function treeEvery<V>(tree: Tree<V>, fn: (value: V) => boolean): boolean {
+  let every = true;
+  treeForEach(tree, (v) => {
+    if (!fn(v)) every = false;
+    return every;
+  });
+  return every;
+}
+
 /** All values, in hash order. */
 export function treeValues<V>(tree: Tree<V>): V[] {
   const out: V[] = [];
