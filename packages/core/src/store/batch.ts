@@ -175,9 +175,10 @@ export class Batch {
    *
    * When every object matches the watch (the API server filtered them, so always but for a server
    * that ignores a selector), the list's tree is itself the members and the watch's uids: one tree
-   * where there were three, until events make them differ leaf by leaf (10k ConfigMaps: 24 B less
-   * per object after the bootstrap, and two walks of the list fewer; issue 18). Proved by
-   * first-list.test.ts ('shares the list's tree as its watch's uids and its queries' members').
+   * where there were three, until events make them differ leaf by leaf (issue 18: 100k ConfigMaps
+   * held in 1,249 B an object against 1,275; 10k to the first snapshot in 385 against 396 ms, two
+   * walks of the list fewer). Proved by first-list.test.ts ('shares the list's tree as its watch's
+   * uids and its queries' members').
    * @returns the watch's new uids, or undefined where this does not apply (then nothing was done,
    * or the objects were entered and the caller's general case finds them there, as rule 1 keeps an
    * equal version).

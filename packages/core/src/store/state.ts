@@ -55,6 +55,8 @@ export interface ReflectorState {
   /**
    * UIDs this watch currently holds, as keys. The values are never read: a watch's first list
    * shares its tree with the queries' members (`Batch.adoptFirstList`), and events write `true`.
+   * So a value may be a state of the object the store no longer shows (after a local write), kept
+   * until this watch's next event of the object: the memory of one object, for a watch's lag.
    */
   readonly held: Tree<unknown>;
   /** A list in progress: the previous complete state stays visible until it completes. */
