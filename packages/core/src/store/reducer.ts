@@ -3,7 +3,14 @@ import * as actions from './actions.js';
 import { Batch } from './batch.js';
 import { EMPTY_LIST, listTree, withPage } from './list-in-progress.js';
 import { isFinalDeletion, isReplay, judgeLocalWrite } from './rules.js';
-import type { KatesState, LocalWrite, ObjectEntry, ReflectorCounters, ReflectorState } from './state.js';
+import type {
+  KatesState,
+  LocalWrite,
+  ObjectEntry,
+  PendingWrite,
+  ReflectorCounters,
+  ReflectorState,
+} from './state.js';
 import { emptyTree, TreeEditor, treeForEach, treeGet, treeHas } from './tree.js';
 
 /**
@@ -25,7 +32,8 @@ export const initialKatesState: KatesState = Object.freeze({
   objects: emptyTree<ObjectEntry>(),
   reflectors: Object.freeze({}),
   queries: Object.freeze({}),
-  localPending: emptyTree(),
+  // Typed here: inferred through Object.freeze, an incremental `tsc -b` once took it as Tree<unknown>.
+  localPending: emptyTree<PendingWrite>(),
   seq: 0,
 });
 
