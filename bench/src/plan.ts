@@ -150,7 +150,8 @@ export const QUICK: BenchPlan = {
  * (`AT_100K`); measured then: 14.0 min at 14:33 (store 2.3, pending 0.2, memory 1.75, seeding
  * 0.25, real 2.9, fake 4.7, browser 1.8; real 92 s and fake 22 s shorter), and 13.4 min at
  * 16:36 (store 2.4, pending 0.2, memory 1.65, seeding 0.2, real 3.0, fake 4.1, browser 1.8).
- * Added after it: a third run of each case at 1k on both servers (about 35 s). Before those runs,
+ * Added after it: a third run of each case at 1k on both servers; then 14.0 min at 17:20 (store
+ * 2.3, pending 0.25, memory 1.6, seeding 0.2, real 3.2, fake 4.6, browser 1.9). Before those runs,
  * an estimate of 14.5 min, made by part from the costs of each run
  * in the full runs of 04:33 UTC (fake and real, load 0.5 to 2.2) and 01:07 (store and memory, load
  * 3 to 7, times 0.48, the ratio of its parts to a quiet machine's), a consumer process costing 1 to
