@@ -205,14 +205,17 @@ export class Batch {
     // Not expected (a uid another kind holds): the caller's general case judges each object.
     if (overlap > 0) return undefined;
     const shown = (obj: KubernetesObject) => queryMatches(r, obj);
-    const members = treeEvery(list, shown)
+    // The shown objects in list order, where the pages list the tree's values one for one: then
+    // every object is shown when all of them are in it.
+    let order: KubernetesObject[] | undefined;
+    if (pages) {
+      order = [];
+      for (const page of pages) for (const obj of page) if (shown(obj)) order.push(obj);
+    }
+    const members = (order ? order.length === list.size : treeEvery(list, shown))
       ? list
       : treeMap(list, (obj: KubernetesObject) => (shown(obj) ? obj : undefined));
-    if (pages) {
-      const order: KubernetesObject[] = [];
-      for (const page of pages) for (const obj of page) if (members === list || shown(obj)) order.push(obj);
-      setListOrder(members, order);
-    }
+    if (order) setListOrder(members, order);
     const queries = this.queries.current;
     for (const id in queries) {
       const q = queries[id]!;
