@@ -195,9 +195,10 @@ export const FULL: BenchPlan = {
     // is measured at 1k ConfigMaps here (its short first snapshot shows there), and on the real
     // server at every size. Reps: 3 at 1k, where one run in a few took 1.5 to 2x the others and a
     // median of two was their mean (a consumer process there costs about 1 s a run); 2 where runs
-    // spread by 10 to 40% (10k ConfigMaps); 1 where they stayed within 12% (100k ConfigMaps, 2.5 to 6 s a run; 10k Pods, 7%) and
-    // at 100k Pods (10 to 30 s a run). There the paged and unpaged floors took 2 and 2.7 times the
-    // streaming floor (18.5 and 24.6 s against 9.3): the true floor at 100k Pods is the streaming one.
+    // spread by 10 to 40% (10k ConfigMaps); 1 where they stayed within 12% (100k ConfigMaps, 2.5
+    // to 6 s a run; 10k Pods, 7%) and at 100k Pods (10 to 30 s a run). There the paged and
+    // unpaged floors took 2 and 2.7 times the streaming floor (18.5 and 24.6 s against 9.3): the
+    // true floor at 100k Pods is the streaming one.
     bootstrap: [
       { kind: 'ConfigMap', n: 1000, reps: 3, peers: ['floor', ...BAR] },
       { kind: 'ConfigMap', n: 10_000, reps: 2, peers: ['floor', ...BAR.filter((p) => p !== 'go-kates')] },
