@@ -146,6 +146,7 @@ export {
   type ErrorInfo,
   freezeByDefault,
   initialKatesState,
+  isEntry,
   type KatesReducerOptions,
   type KatesRootState,
   type KatesSelectors,
@@ -156,7 +157,9 @@ export {
   katesReducer,
   type ListInProgress,
   type LocalWrite,
+  localOf,
   type ObjectEntry,
+  objectOf,
   type PendingWrite,
   type QueryPhase,
   type QuerySpec,
@@ -166,6 +169,7 @@ export {
   type ReflectorPhase,
   type ReflectorState,
   type SliceSelector,
+  type StoredObject,
   type Tree,
 } from './store/index.js';
 

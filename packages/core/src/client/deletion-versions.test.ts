@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ResourceType } from '../discovery/types.js';
 import { scriptedTransport } from '../reflector/__fixtures__/scripted-transport.js';
 import { pendingRecord, pod, StoreDriver } from '../store/__fixtures__/store.js';
-import { entryOf } from '../store/reducer.js';
+import { storedOf } from '../store/reducer.js';
+import { localOf } from '../store/stored-object.js';
 import { DeletionVersions } from './deletion-versions.js';
 
 const pods: ResourceType = {
@@ -35,13 +36,13 @@ describe('learning the version of a delete answered with a Status', () => {
     const versions = new DeletionVersions(transport, d.store);
     versions.note(pods, 'ns1', 'uid-a');
     versions.note(pods, 'ns1', 'uid-b');
-    await until(() => entryOf(d.state, 'uid-b')?.local?.resourceVersion === '42');
+    await until(() => localOf(storedOf(d.state, 'uid-b'))?.resourceVersion === '42');
     // The first delete's list was in flight; the second waited for the next one.
     expect(requests.map((r) => [r.method, r.path, r.query])).toEqual([
       ['GET', '/api/v1/namespaces/ns1/pods', { limit: 1 }],
       ['GET', '/api/v1/namespaces/ns1/pods', { limit: 1 }],
     ]);
-    expect(entryOf(d.state, 'uid-a')?.local?.resourceVersion).toBe('42');
+    expect(localOf(storedOf(d.state, 'uid-a'))?.resourceVersion).toBe('42');
     // The watch delivers the deletions and passes 42: both are released and the objects dropped.
     d.events(
       'all',
@@ -65,7 +66,7 @@ describe('learning the version of a delete answered with a Status', () => {
     versions.note(pods, 'ns1', 'uid-unknown');
     expect(requests).toHaveLength(0);
     versions.note(pods, 'ns1', 'uid-a');
-    await until(() => entryOf(d.state, 'uid-a')?.local?.resourceVersion === '43');
+    await until(() => localOf(storedOf(d.state, 'uid-a'))?.resourceVersion === '43');
     expect(requests).toHaveLength(2);
     versions.close();
   });
@@ -79,6 +80,6 @@ describe('learning the version of a delete answered with a Status', () => {
     versions.close();
     await new Promise((r) => setTimeout(r, 300));
     expect(requests).toHaveLength(1);
-    expect(entryOf(d.state, 'uid-a')?.local).toMatchObject({ deleted: true, resourceVersion: '' });
+    expect(localOf(storedOf(d.state, 'uid-a'))).toMatchObject({ deleted: true, resourceVersion: '' });
   });
 });

@@ -3,8 +3,9 @@ import type { KubernetesList } from '../model/object.js';
 import { Backoff } from '../reflector/backoff.js';
 import { sleep } from '../sleep.js';
 import { deletionVersion } from '../store/actions.js';
-import { entryOf } from '../store/reducer.js';
+import { storedOf } from '../store/reducer.js';
 import type { KatesStore } from '../store/store.js';
+import { localOf } from '../store/stored-object.js';
 import type { Transport } from '../transport/types.js';
 import { send } from './request.js';
 
@@ -38,7 +39,7 @@ export class DeletionVersions {
 
   /** A delete of `uid` was answered without a version: learn one, if the store holds the deletion. */
   note(rt: ResourceType, namespace: string | undefined, uid: string): void {
-    const local = entryOf(this.store.getState().kates, uid)?.local;
+    const local = localOf(storedOf(this.store.getState().kates, uid));
     if (!local?.deleted || local.resourceVersion || this.closed.signal.aborted) return;
     const ns = rt.namespaced ? namespace : undefined;
     const key = `${groupKindOf(rt)}/${ns ?? ''}`;

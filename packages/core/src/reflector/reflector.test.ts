@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ResourceType } from '../discovery/types.js';
 import type { KatesStore } from '../store/store.js';
+import { objectOf } from '../store/stored-object.js';
 import { treeValues } from '../store/tree.js';
 import { transportResponse } from '../transport/types.js';
 import { type ScriptedAnswer, scriptedTransport } from './__fixtures__/scripted-transport.js';
@@ -47,7 +48,7 @@ function start(
   void reflector.start();
   const names = () =>
     treeValues(store.getState().kates.objects)
-      .map((e) => e.object.metadata?.name)
+      .map((e) => objectOf(e).metadata?.name)
       .sort();
   const reflectorState = () => store.getState().kates.reflectors[key]!;
   return { store, requests, names, reflectorState };
@@ -143,7 +144,7 @@ describe('Reflector', () => {
     });
     await expect.poll(names).toEqual(['a', 'b']);
     expect(requests[1]!.query).toMatchObject({ continue: 'next', resourceVersion: undefined });
-    const objs = treeValues(store.getState().kates.objects).map((e) => e.object);
+    const objs = treeValues(store.getState().kates.objects).map(objectOf);
     expect(objs.every((o) => o.apiVersion === 'v1' && o.kind === 'ConfigMap')).toBe(true);
   });
 
@@ -479,7 +480,8 @@ describe('Reflector', () => {
     await expect
       .poll(() =>
         treeValues(store.getState().kates.objects)
-          .map((e) => `${e.object.metadata?.name}@${e.object.metadata?.resourceVersion}`)
+          .map(objectOf)
+          .map((o) => `${o.metadata?.name}@${o.metadata?.resourceVersion}`)
           .sort(),
       )
       .toEqual(['a@9', 'b@6']);

@@ -10,11 +10,12 @@ import { isNewerVersion, letGo, passed, shownBy } from './rules.js';
 import type {
   KatesState,
   LocalWrite,
-  ObjectEntry,
   PendingWrite,
   QueryState,
   ReflectorState,
+  StoredObject,
 } from './state.js';
+import { localOf, objectOf, versionOf } from './stored-object.js';
 import { emptyTree, type Tree, TreeEditor, treeEvery, treeForEach, treeHas, treeMap } from './tree.js';
 
 /**
@@ -24,7 +25,7 @@ import { emptyTree, type Tree, TreeEditor, treeEvery, treeForEach, treeHas, tree
  * of `rules.ts`.
  */
 export class Batch {
-  readonly objects: TreeEditor<ObjectEntry>;
+  readonly objects: TreeEditor<StoredObject>;
   readonly reflectors: RecordEditor<ReflectorState>;
   readonly queries: RecordEditor<QueryState>;
   readonly localPending: TreeEditor<PendingWrite>;
@@ -85,46 +86,31 @@ export class Batch {
     if (uid !== undefined) set.add(uid);
   }
 
-  /** Stores `obj` unless the store already holds a newer version of it (rule 1); returns the entry. */
-  upsertObject(obj: KubernetesObject, groupKind: string): ObjectEntry | undefined {
+  /** Stores `obj` unless the store already holds a newer version of it (rule 1); returns what is stored. */
+  upsertObject(obj: KubernetesObject, groupKind: string): StoredObject | undefined {
     const uid = obj.metadata?.uid;
     if (!uid) return undefined;
-    const rv = obj.metadata?.resourceVersion ?? '';
     const held = this.objects.get(uid);
-    if (held && !isNewerVersion(rv, held.resourceVersion)) return held;
-    const object = this.freeze ? deepFreeze(obj) : obj;
-    // Two literals rather than a conditional spread: this runs once per event.
-    const entry: ObjectEntry = Object.freeze(
-      held?.local
-        ? { object, groupKind, resourceVersion: rv, arrival: this.arrival, local: held.local }
-        : { object, groupKind, resourceVersion: rv, arrival: this.arrival },
-    );
-    this.objects.set(uid, entry);
-    return entry;
+    if (held && !isNewerVersion(obj.metadata?.resourceVersion ?? '', versionOf(held))) return held;
+    const object = this.own(obj);
+    const local = localOf(held);
+    const stored: StoredObject = local ? Object.freeze({ object, groupKind, local }) : object;
+    this.objects.set(uid, stored);
+    return stored;
   }
 
-  /** Holds a deletion of a UID the store has no object of: its reference stands in, never shown. */
-  tombstone(object: KubernetesObject, groupKind: string): ObjectEntry {
-    const entry: ObjectEntry = Object.freeze({
-      object: this.freeze ? deepFreeze(object) : object,
-      groupKind,
-      resourceVersion: '',
-      arrival: this.arrival,
-    });
-    this.objects.set(object.metadata!.uid!, entry);
-    return entry;
+  /** `obj` as the store holds it: deep-frozen, unless the store was made not to freeze. */
+  own(obj: KubernetesObject): KubernetesObject {
+    return this.freeze ? deepFreeze(obj) : obj;
   }
 
   /**
-   * Keeps `entry` with `local` pending (a write, a deletion or a floor) until every watch of its
-   * kind has reached `local.resourceVersion`; `rejudge` releases it.
+   * Keeps `stored` with `local` pending (a write, a deletion or a floor) until every watch of
+   * `groupKind` has reached `local.resourceVersion`; `rejudge` releases it.
    */
-  keepPending(uid: string, entry: ObjectEntry, local: LocalWrite): void {
-    this.objects.set(uid, Object.freeze({ ...entry, local }));
-    this.setLocalPending(
-      uid,
-      Object.freeze({ groupKind: entry.groupKind, resourceVersion: local.resourceVersion }),
-    );
+  keepPending(uid: string, stored: StoredObject, groupKind: string, local: LocalWrite): void {
+    this.objects.set(uid, Object.freeze({ object: objectOf(stored), groupKind, local }));
+    this.setLocalPending(uid, Object.freeze({ groupKind, resourceVersion: local.resourceVersion }));
   }
 
   /**
@@ -146,9 +132,9 @@ export class Batch {
    * says") and the model test.
    */
   markDeleted(uid: string, resourceVersion: string, groupKind: string, by: string, certain: boolean): void {
-    const entry = this.objects.get(uid);
-    if (!entry) return;
-    const prior = entry.local;
+    const stored = this.objects.get(uid);
+    if (!stored) return;
+    const prior = localOf(stored);
     let local: LocalWrite;
     if (prior?.deleted && !prior.seen) {
       if (!certain || prior.resourceVersion === resourceVersion) return;
@@ -158,9 +144,9 @@ export class Batch {
       if (prior?.deleted && !isNewerVersion(resourceVersion, prior.resourceVersion)) return;
       local = Object.freeze({ resourceVersion, arrival: this.arrival, deleted: true, seen: true });
     }
-    if (!prior && this.reflectorsOf(groupKind).every((r) => r.key === by || passed(r, local, entry.object)))
-      return;
-    this.keepPending(uid, entry, local);
+    const object = objectOf(stored);
+    if (!prior && this.reflectorsOf(groupKind).every((r) => r.key === by || passed(r, local, object))) return;
+    this.keepPending(uid, stored, groupKind, local);
   }
 
   /**
@@ -174,11 +160,12 @@ export class Batch {
    * new, held by this watch alone, and shown by each of its queries that matches it (rules 1 and 7).
    *
    * When every object matches the watch (the API server filtered them, so always but for a server
-   * that ignores a selector), the list's tree is itself the members and the watch's uids: one tree
-   * where there were three, until events make them differ leaf by leaf (issue 18: 100k ConfigMaps
-   * held in 1,249 B an object against 1,275; 10k to the first snapshot in 385 against 396 ms, two
-   * walks of the list fewer). Proved by first-list.test.ts ('shares the list's tree as its watch's
-   * uids and its queries' members').
+   * that ignores a selector), the list's tree is itself the members and the watch's uids; and when
+   * the store held nothing else, the objects tree too (objects are stored bare, `StoredObject`):
+   * one tree where there were four, until events make them differ leaf by leaf (issue 18: 100k
+   * ConfigMaps held in 1,166 B an object against 1,133 for the parsed objects alone; it was 1,275
+   * with an entry per object and three trees). Proved by first-list.test.ts ("shares the list's
+   * tree as the store's objects, its watch's uids and its queries' members").
    * @returns the watch's new uids, or undefined where this does not apply (then nothing was done,
    * or the objects were entered and the caller's general case finds them there, as rule 1 keeps an
    * equal version).
@@ -191,19 +178,18 @@ export class Batch {
     if (r.held.size > 0 || this.localPending.size > 0 || this.reflectorsOf(r.groupKind).length !== 1)
       return undefined;
     const groupKind = r.groupKind;
-    const arrival = this.arrival;
     const freeze = this.freeze;
-    const overlap = this.objects.mergeFrom(
-      list,
-      (obj: KubernetesObject, _uid, held: ObjectEntry | undefined) => {
-        if (held) return undefined;
-        const object = freeze ? deepFreeze(obj) : obj;
-        const resourceVersion = obj.metadata?.resourceVersion ?? '';
-        return Object.freeze({ object, groupKind, resourceVersion, arrival });
-      },
-    );
-    // Not expected (a uid another kind holds): the caller's general case judges each object.
-    if (overlap > 0) return undefined;
+    if (this.objects.size === 0) {
+      // The store holds nothing else: the list's tree is the objects tree too.
+      if (freeze) treeForEach(list, (obj) => deepFreeze(obj));
+      this.objects.adopt(list);
+    } else {
+      const overlap = this.objects.mergeFrom(list, (obj: KubernetesObject, _uid, held) =>
+        held ? undefined : freeze ? deepFreeze(obj) : obj,
+      );
+      // Not expected (a uid another kind holds): the caller's general case judges each object.
+      if (overlap > 0) return undefined;
+    }
     const shown = (obj: KubernetesObject) => queryMatches(r, obj);
     // The shown objects in list order, where the pages list the tree's values one for one: then
     // every object is shown when all of them are in it.
@@ -232,9 +218,11 @@ export class Batch {
    * version says the object left a watch's selectors, not that it is gone.
    */
   aliveAt(uid: string, resourceVersion: string | undefined): boolean {
-    const entry = this.objects.get(uid);
-    if (!entry || entry.local?.deleted || !resourceVersion || !entry.resourceVersion) return false;
-    const c = compareResourceVersions(entry.resourceVersion, resourceVersion);
+    const stored = this.objects.get(uid);
+    if (!stored || localOf(stored)?.deleted || !resourceVersion) return false;
+    const held = versionOf(stored);
+    if (!held) return false;
+    const c = compareResourceVersions(held, resourceVersion);
     return c !== undefined && c >= 0;
   }
 
@@ -247,22 +235,13 @@ export class Batch {
     // common case) there is nothing to look up.
     if (this.localPending.size === 0) return;
     const uid = obj.metadata?.uid;
-    const entry = uid ? this.objects.get(uid) : undefined;
-    const local = entry?.local;
-    if (!uid || !entry || !local?.deleted || !local.seen || !local.resourceVersion) return;
+    const local = uid ? localOf(this.objects.get(uid)) : undefined;
+    if (!uid || !local?.deleted || !local.seen || !local.resourceVersion) return;
     const c = compareResourceVersions(obj.metadata?.resourceVersion, local.resourceVersion);
     if (c === undefined || c < 0) return;
     // The entry's state came from the DELETED event (the last state that matched), possibly under
     // this very version: the live state replaces it.
-    this.objects.set(
-      uid,
-      Object.freeze({
-        object: this.freeze ? deepFreeze(obj) : obj,
-        groupKind,
-        resourceVersion: obj.metadata?.resourceVersion ?? '',
-        arrival: this.arrival,
-      }),
-    );
+    this.objects.set(uid, this.own(obj));
     this.setLocalPending(uid, undefined);
     this.touch(groupKind, uid);
   }
@@ -357,22 +336,20 @@ export class Batch {
     }
     for (const uid of this.pendingCandidates(groupKind, moved, uids)) {
       if (this.localPending.get(uid)?.groupKind !== groupKind) continue;
-      const entry = this.objects.get(uid);
-      if (!entry?.local) {
+      const stored = this.objects.get(uid);
+      const local = localOf(stored);
+      if (!local) {
         this.setLocalPending(uid, undefined);
         uids.add(uid);
         continue;
       }
-      const local = entry.local;
-      if (reflectors.every((r) => passed(r, local, entry.object))) {
-        const { local: _released, ...rest } = entry;
-        this.objects.set(uid, Object.freeze(rest));
+      const object = objectOf(stored!);
+      if (reflectors.every((r) => passed(r, local, object))) {
+        this.objects.set(uid, object);
         this.setLocalPending(uid, undefined);
         uids.add(uid);
       } else if (
-        moved.some(
-          ([before, r]) => !before || passed(before, local, entry.object) !== passed(r, local, entry.object),
-        )
+        moved.some(([before, r]) => !before || passed(before, local, object) !== passed(r, local, object))
       ) {
         // Not released (another watch lags), but a watch that has just passed the write (or gone
         // back before it, after a lagging list) now decides alone whether its queries show it.
@@ -380,15 +357,17 @@ export class Batch {
       }
     }
     for (const uid of uids) {
-      const entry = this.objects.get(uid);
-      if (!entry) continue;
-      if (!reflectors.some((r) => treeHas(r.held, uid)) && !entry.local) {
-        const floor = letGo(entry, reflectors);
-        if (floor) this.keepPending(uid, entry, floor);
+      const stored = this.objects.get(uid);
+      if (!stored) continue;
+      const local = localOf(stored);
+      const object = objectOf(stored);
+      if (!local && !reflectors.some((r) => treeHas(r.held, uid))) {
+        const floor = letGo(object, reflectors, this.arrival);
+        if (floor) this.keepPending(uid, stored, groupKind, floor);
         else this.objects.delete(uid);
       } else if (
-        entry.local?.deleted &&
-        !reflectors.some((r) => treeHas(r.held, uid) || !passed(r, entry.local!, entry.object))
+        local?.deleted &&
+        !reflectors.some((r) => treeHas(r.held, uid) || !passed(r, local, object))
       ) {
         this.objects.delete(uid);
         this.setLocalPending(uid, undefined);

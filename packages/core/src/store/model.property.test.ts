@@ -9,6 +9,7 @@ import * as actions from './actions.js';
 import { createKatesSelectors } from './selectors.js';
 import { buildSortedItems } from './sorted-items.js';
 import { createKatesStore, type KatesRootState } from './store.js';
+import { objectOf, versionOf } from './stored-object.js';
 import { treeForEach, treeGet } from './tree.js';
 
 /**
@@ -386,7 +387,7 @@ class Harness {
     }
     const state = this.store.getState().kates;
     const stored = new Map<string, string>();
-    treeForEach(state.objects, (e, uid) => stored.set(uid, e.object.metadata?.resourceVersion ?? ''));
+    treeForEach(state.objects, (e, uid) => stored.set(uid, versionOf(e)));
     expect(stored).toEqual(
       new Map([...this.ref.objects].map(([uid, o]) => [uid, o.metadata?.resourceVersion ?? ''])),
     );
@@ -398,7 +399,7 @@ class Harness {
         `query ${q.id}`,
       ).toEqual(this.ref.visible(q.id));
       // Held once: the very object of the store, whatever the query.
-      for (const o of items) expect(o).toBe(treeGet(state.objects, o.metadata!.uid!)?.object);
+      for (const o of items) expect(o).toBe(objectOf(treeGet(state.objects, o.metadata!.uid!)!));
       // The incremental sort equals a full one.
       expect(items).toEqual(buildSortedItems(state.queries[q.id]!.members));
       // A field whose members are the same objects keeps its identity.

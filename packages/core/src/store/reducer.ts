@@ -6,11 +6,12 @@ import { isFinalDeletion, isReplay, judgeLocalWrite } from './rules.js';
 import type {
   KatesState,
   LocalWrite,
-  ObjectEntry,
   PendingWrite,
   ReflectorCounters,
   ReflectorState,
+  StoredObject,
 } from './state.js';
+import { localOf } from './stored-object.js';
 import { emptyTree, TreeEditor, treeForEach, treeGet, treeHas } from './tree.js';
 
 /**
@@ -29,7 +30,7 @@ const zeroCounters: ReflectorCounters = Object.freeze({
 
 /** The initial kates state. */
 export const initialKatesState: KatesState = Object.freeze({
-  objects: emptyTree<ObjectEntry>(),
+  objects: emptyTree<StoredObject>(),
   reflectors: Object.freeze({}),
   queries: Object.freeze({}),
   // Typed here: inferred through Object.freeze, an incremental `tsc -b` once took it as Tree<unknown>.
@@ -107,22 +108,25 @@ const localWrite: Case<typeof actions.localWrite> = (b, { groupKind, object, del
   const judged = judgeLocalWrite(held, object, deleted, b.reflectorsOf(groupKind), b.arrival);
   if (judged === 'ignore') return;
   const local: LocalWrite = Object.freeze({ resourceVersion: rv, arrival: b.arrival, deleted });
-  const entry =
-    judged === 'date-deletion'
-      ? held!
-      : rv
-        ? b.upsertObject(object, groupKind)!
-        : (held ?? b.tombstone(object, groupKind));
-  b.keepPending(uid, entry, local);
+  // A deletion of a UID the store has no object of: its reference stands in, never shown.
+  const stored =
+    judged === 'date-deletion' ? held! : rv ? b.upsertObject(object, groupKind)! : (held ?? b.own(object));
+  b.keepPending(uid, stored, groupKind, local);
   b.touch(groupKind, uid);
 };
 
 /** A consistent list's version for deletes answered with a Status; rule 5. */
 const deletionVersion: Case<typeof actions.deletionVersion> = (b, { groupKind, uids, resourceVersion }) => {
   for (const uid of uids) {
-    const entry = b.objects.get(uid);
-    if (!entry?.local?.deleted || entry.local.resourceVersion) continue;
-    b.keepPending(uid, entry, Object.freeze({ resourceVersion, arrival: b.arrival, deleted: true }));
+    const stored = b.objects.get(uid);
+    const local = localOf(stored);
+    if (!local?.deleted || local.resourceVersion) continue;
+    b.keepPending(
+      uid,
+      stored!,
+      groupKind,
+      Object.freeze({ resourceVersion, arrival: b.arrival, deleted: true }),
+    );
     b.touch(groupKind, uid);
   }
 };
@@ -304,7 +308,7 @@ export function createKatesReducer(options: KatesReducerOptions = {}) {
 /** The kates reducer, freezing objects as {@link freezeByDefault} says. */
 export const katesReducer = createKatesReducer();
 
-/** The stored entry of a UID. */
-export function entryOf(state: KatesState, uid: string): ObjectEntry | undefined {
+/** What the store holds for a UID: the object, or an entry around it while a write of it is pending. */
+export function storedOf(state: KatesState, uid: string): StoredObject | undefined {
   return treeGet(state.objects, uid);
 }

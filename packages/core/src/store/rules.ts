@@ -1,7 +1,8 @@
 import type { KubernetesObject } from '../model/object.js';
 import { compareResourceVersions } from '../resource-version.js';
 import { queryMatches } from './match.js';
-import type { LocalWrite, ObjectEntry, ReflectorState } from './state.js';
+import type { LocalWrite, ReflectorState, StoredObject } from './state.js';
+import { localOf, objectOf, versionOf } from './stored-object.js';
 import { treeHas } from './tree.js';
 
 /**
@@ -127,7 +128,7 @@ export type LocalWriteJudgement =
  * by the model test.
  */
 export function judgeLocalWrite(
-  held: ObjectEntry | undefined,
+  held: StoredObject | undefined,
   object: KubernetesObject,
   deleted: boolean,
   watches: readonly ReflectorState[],
@@ -135,17 +136,18 @@ export function judgeLocalWrite(
 ): LocalWriteJudgement {
   const resourceVersion = object.metadata?.resourceVersion ?? '';
   if (watches.length === 0) return 'ignore';
-  if (held?.local?.deleted) {
+  const heldLocal = localOf(held);
+  if (heldLocal?.deleted) {
     // The client's own deletion replaces one a watch only saw (which may have been a leave).
-    if (deleted && held.local.seen) return 'keep';
+    if (deleted && heldLocal.seen) return 'keep';
     // Final for its UID: any write answered later was made before the deletion.
-    return deleted && resourceVersion && !held.local.resourceVersion ? 'date-deletion' : 'ignore';
+    return deleted && resourceVersion && !heldLocal.resourceVersion ? 'date-deletion' : 'ignore';
   }
   if (deleted) return 'keep';
   // A write that cannot be ordered against the watches: its watch delivers it.
   if (!resourceVersion) return 'ignore';
   if (held) {
-    const c = compareResourceVersions(resourceVersion, held.resourceVersion);
+    const c = compareResourceVersions(resourceVersion, versionOf(held));
     if (c !== undefined && c < 0) return 'ignore';
   }
   const local: LocalWrite = { resourceVersion, arrival, deleted };
@@ -162,30 +164,34 @@ export function judgeLocalWrite(
  */
 export function shownBy(
   r: ReflectorState,
-  entry: ObjectEntry | undefined,
+  stored: StoredObject | undefined,
   uid: string,
 ): KubernetesObject | undefined {
-  if (!entry || entry.local?.deleted) return undefined;
-  if (!queryMatches(r, entry.object)) return undefined;
-  if (treeHas(r.held, uid) || (entry.local && !entry.local.floor && !reached(r, entry.local)))
-    return entry.object;
+  if (!stored) return undefined;
+  const local = localOf(stored);
+  if (local?.deleted) return undefined;
+  const object = objectOf(stored);
+  if (!queryMatches(r, object)) return undefined;
+  if (treeHas(r.held, uid) || (local && !local.floor && !reached(r, local))) return object;
   return undefined;
 }
 
 /**
  * Rule 6: what becomes of an object no watch holds and no write keeps: dropped (`undefined`) once
  * every watch of its kind has reached its version, else kept hidden at that version as a floor.
+ * The floor's arrival is `arrival`, the action's that lets go: where versions cannot be compared,
+ * a watch passes it with its next version (the store keeps no arrival per object; issue 18).
  * Proved by `coherence.test.ts` ('never show an older version of an object than one already
  * shown, when the watch that held it lets go first') and `normalization.test.ts` ('drops an
  * object when no watch holds it any more').
  */
-export function letGo(entry: ObjectEntry, watches: readonly ReflectorState[]): LocalWrite | undefined {
-  if (!entry.resourceVersion) return undefined;
-  const floor: LocalWrite = Object.freeze({
-    resourceVersion: entry.resourceVersion,
-    arrival: entry.arrival,
-    deleted: false,
-    floor: true,
-  });
-  return watches.every((r) => passed(r, floor, entry.object)) ? undefined : floor;
+export function letGo(
+  object: KubernetesObject,
+  watches: readonly ReflectorState[],
+  arrival: number,
+): LocalWrite | undefined {
+  const resourceVersion = object.metadata?.resourceVersion;
+  if (!resourceVersion) return undefined;
+  const floor: LocalWrite = Object.freeze({ resourceVersion, arrival, deleted: false, floor: true });
+  return watches.every((r) => passed(r, floor, object)) ? undefined : floor;
 }

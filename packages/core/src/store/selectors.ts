@@ -2,6 +2,7 @@ import { createSelector, lruMemoize } from 'reselect';
 import type { KubernetesObject } from '../model/object.js';
 import { buildSortedItems, updateSortedItems } from './sorted-items.js';
 import type { ErrorInfo, KatesState, QueryState, ReflectorCounters, ReflectorState } from './state.js';
+import { objectOf } from './stored-object.js';
 import { emptyTree, type Tree, treeGet } from './tree.js';
 
 /** Where the kates slice sits in a root state; `state.kates` by default. */
@@ -144,7 +145,10 @@ export function createKatesSelectors<Root>(selectSlice: SliceSelector<Root>) {
     },
     /** One object by UID, in its newest known state. */
     selectObject(uid: string) {
-      return (root: Root) => treeGet(selectSlice(root).objects, uid)?.object;
+      return (root: Root) => {
+        const stored = treeGet(selectSlice(root).objects, uid);
+        return stored && objectOf(stored);
+      };
     },
     /** Forgets the selectors of a removed query. */
     forget(queryId: string): void {

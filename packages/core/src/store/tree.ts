@@ -358,13 +358,29 @@ export class TreeEditor<V> {
     return overlap;
   }
 
+  /**
+   * Becomes `tree`, sharing its nodes, when this tree holds nothing (else throws): a list that
+   * is all a store holds is its objects tree too, with no node copied (issue 18).
+   */
+  adopt(tree: Tree<V>): void {
+    if (this.count !== 0) throw new Error(`TreeEditor.adopt: the tree holds ${this.count} keys, not none`);
+    this.base = tree;
+    this.count = tree.size;
+    this.root = undefined;
+    this.owned = undefined;
+    this.grown = undefined;
+    this.adopted = true;
+  }
+  private adopted = false;
+
   /** Whether anything was written. */
   get changed(): boolean {
-    return this.root !== undefined;
+    return this.root !== undefined || this.adopted;
   }
 
   /** The edited tree, noting `note` beside it if it is a new one (see {@link treeNote}). */
   finish(note?: object): Tree<V> {
+    this.adopted = false;
     if (!this.root) return this.base;
     if (this.grown) {
       // Leaves owned by this batch: written in place, and a copy of exact length leaves no spare room.

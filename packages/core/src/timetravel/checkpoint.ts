@@ -2,7 +2,8 @@ import type { KubernetesObject } from '../model/object.js';
 import { deepFreeze } from '../store/freeze.js';
 import { EMPTY_LIST, type ListInProgress, withPage } from '../store/list-in-progress.js';
 import { initialKatesState } from '../store/reducer.js';
-import type { KatesState, ObjectEntry, QueryState, ReflectorState } from '../store/state.js';
+import type { KatesState, LocalWrite, QueryState, ReflectorState, StoredObject } from '../store/state.js';
+import { isEntry, localOf, objectOf } from '../store/stored-object.js';
 import { emptyTree, TreeEditor, treeForEach, treeGet } from '../store/tree.js';
 import type { Redactor } from './redact.js';
 
@@ -12,7 +13,7 @@ import type { Redactor } from './redact.js';
  * line small whatever the size of the cluster. Objects are written redacted.
  */
 export type CheckpointLine =
-  | { readonly checkpoint: 'object'; readonly uid: string; readonly entry: ObjectEntry }
+  | { readonly checkpoint: 'object'; readonly uid: string; readonly entry: SerializedEntry }
   | { readonly checkpoint: 'reflector'; readonly reflector: SerializedReflector }
   | { readonly checkpoint: 'relist'; readonly key: string; readonly items: KubernetesObject[] }
   | { readonly checkpoint: 'query'; readonly query: SerializedQuery }
@@ -21,6 +22,17 @@ export type CheckpointLine =
       readonly seq: number;
       readonly localPending: Readonly<Record<string, string>>;
     };
+
+/**
+ * An object as a checkpoint writes it: with its group-kind (from its pending write, else from the
+ * watches that hold it) and its pending write, if any. Lines written before issue 18 also carry
+ * the entry's `resourceVersion` and `arrival`; they are read, and those two ignored.
+ */
+export interface SerializedEntry {
+  readonly object: KubernetesObject;
+  readonly groupKind: string;
+  readonly local?: LocalWrite;
+}
 
 /** A reflector with its held set as a list of UIDs; its pending relist goes in `relist` lines. */
 export type SerializedReflector = Omit<ReflectorState, 'held' | 'relist'> & {
@@ -46,12 +58,15 @@ export function checkpointLines(state: KatesState, redactor: Redactor): Checkpoi
     localPending[uid] = groupKind;
   });
   const lines: CheckpointLine[] = [{ checkpoint: 'store', seq: state.seq, localPending }];
-  treeForEach(state.objects, (entry, uid) => {
-    lines.push({
-      checkpoint: 'object',
-      uid,
-      entry: { ...entry, object: redactor.object(entry.object, entry.groupKind === 'Secret') },
-    });
+  const kinds = groupKindsHeld(state);
+  treeForEach(state.objects, (stored, uid) => {
+    const groupKind = isEntry(stored) ? stored.groupKind : kinds.get(uid);
+    // A kind not known (no watch holds the object: not a state the reducer leaves) is redacted as a Secret.
+    const object = redactor.object(objectOf(stored), groupKind === undefined || groupKind === 'Secret');
+    const entry: SerializedEntry = isEntry(stored)
+      ? { object, groupKind: stored.groupKind, local: stored.local }
+      : { object, groupKind: groupKind ?? '' };
+    lines.push({ checkpoint: 'object', uid, entry });
   });
   for (const key of Object.keys(state.reflectors)) {
     const { held, relist, ...rest } = state.reflectors[key]!;
@@ -80,7 +95,8 @@ export function checkpointLines(state: KatesState, redactor: Redactor): Checkpoi
     const uids: string[] = [];
     const own: KubernetesObject[] = [];
     treeForEach(members, (obj, uid) => {
-      if (treeGet(state.objects, uid)?.object === obj) uids.push(uid);
+      const stored = treeGet(state.objects, uid);
+      if (stored && objectOf(stored) === obj) uids.push(uid);
       else own.push(redactor.object(obj, rest.groupKind === 'Secret'));
     });
     lines.push({ checkpoint: 'query', query: { ...rest, members: uids, own } });
@@ -96,7 +112,7 @@ export function checkpointLines(state: KatesState, redactor: Redactor): Checkpoi
 export function stateFromCheckpoint(lines: readonly CheckpointLine[]): KatesState {
   let seq = initialKatesState.seq;
   let pendingKinds: Readonly<Record<string, string>> = {};
-  const objects = new TreeEditor(emptyTree<ObjectEntry>());
+  const objects = new TreeEditor(emptyTree<StoredObject>());
   const reflectors: Record<string, ReflectorState> = {};
   const relists = new Map<string, ListInProgress>();
   const queries: Record<string, QueryState> = {};
@@ -107,9 +123,12 @@ export function stateFromCheckpoint(lines: readonly CheckpointLine[]): KatesStat
         seq = line.seq;
         pendingKinds = line.localPending;
         break;
-      case 'object':
-        objects.set(line.uid, Object.freeze({ ...line.entry, object: deepFreeze(line.entry.object) }));
+      case 'object': {
+        const { object, groupKind, local } = line.entry;
+        const frozen = deepFreeze(object);
+        objects.set(line.uid, local ? Object.freeze({ object: frozen, groupKind, local }) : frozen);
         break;
+      }
       case 'reflector': {
         const { held, relisting, ...rest } = line.reflector;
         const tree = new TreeEditor(emptyTree<true>());
@@ -139,19 +158,31 @@ export function stateFromCheckpoint(lines: readonly CheckpointLine[]): KatesStat
   for (const { members, own, ...rest } of pendingQueries) {
     const tree = new TreeEditor(emptyTree<KubernetesObject>());
     for (const uid of members) {
-      const entry = treeGet(objectTree, uid);
-      if (!entry)
+      const stored = treeGet(objectTree, uid);
+      if (!stored)
         throw new Error(`checkpoint: query "${rest.id}" holds uid ${uid}, which no object line holds`);
-      tree.set(uid, entry.object);
+      tree.set(uid, objectOf(stored));
     }
     for (const obj of own) tree.set(obj.metadata!.uid!, deepFreeze(obj));
     queries[rest.id] = { ...rest, members: tree.finish() };
   }
   const localPending = new TreeEditor(initialKatesState.localPending);
   for (const [uid, groupKind] of Object.entries(pendingKinds)) {
-    const local = treeGet(objectTree, uid)?.local;
+    const local = localOf(treeGet(objectTree, uid));
     if (!local) throw new Error(`checkpoint: uid ${uid} has a pending write, but no object line holds one`);
     localPending.set(uid, Object.freeze({ groupKind, resourceVersion: local.resourceVersion }));
   }
   return { objects: objectTree, reflectors, queries, localPending: localPending.finish(), seq };
+}
+
+/** The group-kind of each UID a watch holds. */
+function groupKindsHeld(state: KatesState): Map<string, string> {
+  const kinds = new Map<string, string>();
+  for (const key of Object.keys(state.reflectors)) {
+    const r = state.reflectors[key]!;
+    treeForEach(r.held, (_v, uid) => {
+      kinds.set(uid, r.groupKind);
+    });
+  }
+  return kinds;
 }

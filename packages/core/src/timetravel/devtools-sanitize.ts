@@ -1,7 +1,9 @@
 import type { UnknownAction } from '@reduxjs/toolkit';
+import { groupKindOfObject } from '../discovery/types.js';
 import type { KubernetesObject } from '../model/object.js';
 import { nameOf } from '../model/object.js';
 import type { KatesState } from '../store/state.js';
+import { isEntry } from '../store/stored-object.js';
 import { type Tree, treeForEach } from '../store/tree.js';
 import { Redactor } from './redact.js';
 
@@ -76,7 +78,10 @@ export function summarizeKatesState(state: KatesState, options: SanitizeOptions 
     };
   }
   return {
-    objects: sampleTree(state.objects, n, (e) => `${e.groupKind} ${nameOf(e.object)}`),
+    // An object without a pending write is stored bare: its own apiVersion and kind name it.
+    objects: sampleTree(state.objects, n, (e) =>
+      isEntry(e) ? `${e.groupKind} ${nameOf(e.object)}` : `${groupKindOfObject(e)} ${nameOf(e)}`,
+    ),
     reflectors,
     queries,
     localPending: state.localPending.size,

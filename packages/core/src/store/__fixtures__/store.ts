@@ -3,6 +3,7 @@ import * as actions from '../actions.js';
 import { createKatesSelectors } from '../selectors.js';
 import type { PendingWrite, QuerySpec } from '../state.js';
 import { createKatesStore, type KatesRootState, type KatesStore, type KatesStoreOptions } from '../store.js';
+import { objectOf } from '../stored-object.js';
 import { type Tree, treeForEach, treeGet } from '../tree.js';
 
 /**
@@ -164,7 +165,8 @@ export class StoreDriver {
 
   /** The object the store holds for `uid`. */
   object(uid: string): KubernetesObject | undefined {
-    return treeGet(this.state.objects, uid)?.object;
+    const stored = treeGet(this.state.objects, uid);
+    return stored && objectOf(stored);
   }
 }
 

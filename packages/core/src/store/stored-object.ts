@@ -1,0 +1,27 @@
+import type { KubernetesObject } from '../model/object.js';
+import type { LocalWrite, ObjectEntry, StoredObject } from './state.js';
+
+/**
+ * What the objects tree holds for a UID is the object itself, unless a write, a deletion or a
+ * floor of it is pending: then an {@link ObjectEntry} around it. Every object the store holds has
+ * `metadata` (its uid is its key) and an entry never has, so that tells them apart whatever
+ * fields a custom resource has at its top level.
+ */
+export function isEntry(stored: StoredObject): stored is ObjectEntry {
+  return (stored as KubernetesObject).metadata === undefined;
+}
+
+/** The object stored for a UID, with or without a pending write. */
+export function objectOf(stored: StoredObject): KubernetesObject {
+  return isEntry(stored) ? stored.object : stored;
+}
+
+/** The pending write, deletion or floor of a stored object, if any. */
+export function localOf(stored: StoredObject | undefined): LocalWrite | undefined {
+  return stored && isEntry(stored) ? stored.local : undefined;
+}
+
+/** The resourceVersion of a stored object (`''` for the reference a deletion answered with a Status leaves). */
+export function versionOf(stored: StoredObject): string {
+  return objectOf(stored).metadata?.resourceVersion ?? '';
+}
