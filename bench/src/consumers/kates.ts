@@ -61,9 +61,9 @@ export async function runKates(config: ConsumerConfig, emit: (line: ConsumerLine
     if (config.phases.length === 0) return;
     const tracker = new PhaseTracker(config, emit);
     const deltas: Delta[] = [];
-    // `await acc.changed()` rather than `for await (const _ of acc)`: the iterator marks changes
-    // that arrive during a reconcile as seen when the turn ends (accumulator.ts, after `yield`),
-    // so a slow consumer can miss the last change of a burst for good (reported to the lead).
+    // `await acc.changed()`, the level itself: each turn reads everything there is with
+    // `updateWithDeltas`. (`for await` gives the same turns: a change that arrives during a turn
+    // gets a turn of its own, signal.test.ts.)
     for (;;) {
       await acc.changed();
       const signalled = nowMicros();
