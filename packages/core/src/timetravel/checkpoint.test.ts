@@ -83,6 +83,15 @@ describe('checkpoints', () => {
     }
   });
 
+  it('name the uid of an object line whose object has no metadata', () => {
+    const lines = checkpointLines(live[22]!, new Redactor()).map((l) =>
+      l.checkpoint === 'object' && l.uid === 'u1'
+        ? { ...l, entry: { ...l.entry, object: { kind: 'ConfigMap' } } }
+        : l,
+    );
+    expect(() => stateFromCheckpoint(lines)).toThrow(/object line of uid u1 holds no object with metadata/);
+  });
+
   it('name the query and uid when a checkpoint refers to an object it does not hold', () => {
     const lines = checkpointLines(live[22]!, new Redactor()).filter((l) => l.checkpoint !== 'object');
     expect(() => stateFromCheckpoint(lines)).toThrow(

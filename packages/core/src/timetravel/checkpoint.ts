@@ -125,6 +125,9 @@ export function stateFromCheckpoint(lines: readonly CheckpointLine[]): KatesStat
         break;
       case 'object': {
         const { object, groupKind, local } = line.entry;
+        // The store tells an object from an entry by its metadata (`isEntry`).
+        if (typeof object?.metadata !== 'object' || object.metadata === null)
+          throw new Error(`checkpoint: the object line of uid ${line.uid} holds no object with metadata`);
         const frozen = deepFreeze(object);
         objects.set(line.uid, local ? Object.freeze({ object: frozen, groupKind, local }) : frozen);
         break;
