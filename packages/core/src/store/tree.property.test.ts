@@ -223,6 +223,27 @@ describe('the sharded tree', () => {
     expect(t2.size).toBe(2);
   });
 
+  it('adopts a tree whole into an editor that holds nothing, and leaves it alone when edits follow', () => {
+    const source = new TreeEditor(emptyTree<number>());
+    for (let i = 0; i < 500; i++) source.set(`k${i}`, i);
+    const list = source.finish();
+    const e = new TreeEditor(emptyTree<number>());
+    e.set('gone', 1);
+    e.delete('gone');
+    e.adopt(list);
+    expect(e.changed).toBe(true);
+    expect(e.size).toBe(500);
+    expect(e.finish()).toBe(list);
+    e.set('k1', 100);
+    e.delete('k2');
+    const edited = e.finish();
+    expect(contents(list)).toEqual(new Map(Array.from({ length: 500 }, (_, i) => [`k${i}`, i])));
+    expect(treeGet(edited, 'k1')).toBe(100);
+    expect(treeHas(edited, 'k2')).toBe(false);
+    expect(edited.size).toBe(499);
+    expect(() => e.adopt(list)).toThrow(/holds 499 keys, not none/);
+  });
+
   it('builds from groups of values what setting them one by one builds, the last value of a key winning', () => {
     fc.assert(
       fc.property(
