@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pod, StoreDriver } from './__fixtures__/store.js';
-import { freezeByDefault } from './reducer.js';
+import { freezeByDefault, storedOf } from './reducer.js';
+import { localOf } from './stored-object.js';
 
 describe('objects are normalized by uid', () => {
   it('holds an object once whatever the number of queries that show it', () => {
@@ -111,5 +112,29 @@ describe('objects are normalized by uid', () => {
     d.events('all', ['MODIFIED', moved]);
     expect(d.names('all')).toEqual(['default/a@6']);
     expect(d.state.objects.size).toBe(1);
+  });
+
+  it('takes an object whose own top-level fields are named object, groupKind and local for itself, with and without a write pending', () => {
+    const d = new StoreDriver().watch('all').watch('lagging').query('q', 'all');
+    const odd = () => ({
+      ...pod('a', { rv: '5' }),
+      object: { metadata: { name: 'not-me' } },
+      groupKind: 'Other',
+      local: { resourceVersion: '999', deleted: true },
+    });
+    d.list('all', '5', [odd()]).list('lagging', '5', [odd()]);
+    expect(d.names('q')).toEqual(['default/a@5']);
+    expect(d.object('uid-a')?.local).toEqual({ resourceVersion: '999', deleted: true });
+    // A write the lagging watch has not reached: held pending, shown as written.
+    d.write({ ...odd(), metadata: { ...odd().metadata, resourceVersion: '6' } });
+    expect(localOf(storedOf(d.state, 'uid-a'))?.resourceVersion).toBe('6');
+    expect(d.names('q')).toEqual(['default/a@6']);
+    expect(d.object('uid-a')?.object).toEqual({ metadata: { name: 'not-me' } });
+    // Both watches pass it: released, stored bare again.
+    d.events('all', ['MODIFIED', { ...odd(), metadata: { ...odd().metadata, resourceVersion: '6' } }]);
+    d.events('lagging', ['MODIFIED', { ...odd(), metadata: { ...odd().metadata, resourceVersion: '6' } }]);
+    expect(localOf(storedOf(d.state, 'uid-a'))).toBeUndefined();
+    expect(d.names('q')).toEqual(['default/a@6']);
+    expect(d.object('uid-a')?.groupKind).toBe('Other');
   });
 });

@@ -5,7 +5,8 @@ import type { LocalWrite, ObjectEntry, StoredObject } from './state.js';
  * What the objects tree holds for a UID is the object itself, unless a write, a deletion or a
  * floor of it is pending: then an {@link ObjectEntry} around it. Every object the store holds has
  * `metadata` (its uid is its key) and an entry never has, so that tells them apart whatever
- * fields a custom resource has at its top level.
+ * fields a custom resource has at its top level. Proved by `normalization.test.ts` ('takes an
+ * object whose own top-level fields are named object, groupKind and local for itself').
  */
 export function isEntry(stored: StoredObject): stored is ObjectEntry {
   return (stored as KubernetesObject).metadata === undefined;
