@@ -112,7 +112,7 @@ describe('the sharded tree', () => {
     );
   });
 
-  it('treeMap and mergeFrom agree with a Map, build no empty node, and leave their inputs alone', () => {
+  it("treeMap and mergeFrom agree with a Map, build no empty node, share the source's leaves where nothing changes, and leave their inputs alone", () => {
     const entries = fc.array(fc.tuple(key, fc.integer({ min: 0, max: 9 })), { maxLength: 120 });
     fc.assert(
       fc.property(entries, entries, (a, b) => {
@@ -153,6 +153,33 @@ describe('the sharded tree', () => {
           }
         expect(JSON.stringify(base)).toBe(baseJson);
         expect(JSON.stringify(source)).toBe(sourceJson);
+        // A source leaf where the base had none and no value changed is shared, not copied.
+        for (let m = 0; m < 64; m++)
+          for (let l = 0; l < 64; l++) {
+            const leaf = source.root[m]?.[l];
+            if (!leaf || base.root[m]?.[l]) continue;
+            const kept = leaf.every((x, i) => i % 3 !== 2 || x !== 7);
+            if (kept) expect(merged.root[m]?.[l]).toBe(leaf);
+          }
+        // Writes after the merge, in the same batch and the next, leave the source (and so the
+        // leaves it shares) alone.
+        const again = new TreeEditor(base);
+        again.mergeFrom(source, (v, _k, held: number | undefined) => (v === 7 ? undefined : v + (held ?? 0)));
+        const keys = [...contents(source).keys()];
+        keys.forEach((k, i) => {
+          if (i % 2) again.delete(k);
+          else again.set(k, 100);
+        });
+        const edited = again.finish();
+        for (const k of keys.slice(0, 3)) again.set(k, 200);
+        again.finish();
+        expect(JSON.stringify(source)).toBe(sourceJson);
+        const editedRef = new Map(ref);
+        keys.forEach((k, i) => {
+          if (i % 2) editedRef.delete(k);
+          else editedRef.set(k, 100);
+        });
+        expectSame(edited, editedRef);
         // The merged tree edits and diffs like any other.
         const seen: string[] = [];
         diffTrees(base, merged, (k) => seen.push(k));
