@@ -144,6 +144,7 @@ export {
   createKatesSelectors,
   createKatesStore,
   type ErrorInfo,
+  forEachStored,
   freezeByDefault,
   initialKatesState,
   isEntry,
@@ -159,6 +160,7 @@ export {
   type LocalWrite,
   localOf,
   type ObjectEntry,
+  objectCount,
   objectOf,
   type PendingWrite,
   type QueryPhase,
@@ -170,6 +172,7 @@ export {
   type ReflectorState,
   type SliceSelector,
   type StoredObject,
+  storedOf,
   type Tree,
 } from './store/index.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubernetesObject } from '../model/object.js';
 import { pod } from '../store/__fixtures__/store.js';
+import { objectCount } from '../store/stored-object.js';
 import { TestHost } from './__fixtures__/host.js';
 import { type Accumulator, createAccumulator } from './accumulator.js';
 
@@ -26,7 +27,7 @@ describe('queries of several accumulators', () => {
     two.update(s2);
     expect(s1.pods?.[0]).toBe(s2.web?.[0]);
     expect(s2.all?.[0]).toBe(s1.pods?.[0]);
-    expect(host.store.getState().kates.objects.size).toBe(2);
+    expect(objectCount(host.store.getState().kates)).toBe(2);
     // One leaves: the watch stays for the other.
     one.close();
     expect(host.users.get(key)).toBe(1);
@@ -34,7 +35,7 @@ describe('queries of several accumulators', () => {
     two.update(s2);
     expect(s2.web).toHaveLength(1);
     two.close();
-    expect(host.store.getState().kates.objects.size).toBe(0);
+    expect(objectCount(host.store.getState().kates)).toBe(0);
   });
 
   it('show a cluster-scoped kind whatever namespace the query names', async () => {

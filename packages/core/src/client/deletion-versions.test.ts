@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ResourceType } from '../discovery/types.js';
 import { scriptedTransport } from '../reflector/__fixtures__/scripted-transport.js';
 import { pendingRecord, pod, StoreDriver } from '../store/__fixtures__/store.js';
-import { storedOf } from '../store/reducer.js';
-import { localOf } from '../store/stored-object.js';
+import { localOf, objectCount, storedOf } from '../store/stored-object.js';
 import { DeletionVersions } from './deletion-versions.js';
 
 const pods: ResourceType = {
@@ -51,7 +50,7 @@ describe('learning the version of a delete answered with a Status', () => {
     );
     d.bookmark('all', '42');
     expect(pendingRecord(d.state)).toEqual({});
-    expect(d.state.objects.size).toBe(0);
+    expect(objectCount(d.state)).toBe(0);
     versions.close();
   });
 

@@ -3,9 +3,8 @@ import type { KubernetesList } from '../model/object.js';
 import { Backoff } from '../reflector/backoff.js';
 import { sleep } from '../sleep.js';
 import { deletionVersion } from '../store/actions.js';
-import { storedOf } from '../store/reducer.js';
 import type { KatesStore } from '../store/store.js';
-import { localOf } from '../store/stored-object.js';
+import { localOf, storedOf } from '../store/stored-object.js';
 import type { Transport } from '../transport/types.js';
 import { send } from './request.js';
 

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ResourceType } from '../discovery/types.js';
+import { heldObjects } from '../store/__fixtures__/store.js';
 import type { KatesStore } from '../store/store.js';
-import { objectOf } from '../store/stored-object.js';
-import { treeValues } from '../store/tree.js';
 import { transportResponse } from '../transport/types.js';
 import { type ScriptedAnswer, scriptedTransport } from './__fixtures__/scripted-transport.js';
 import { configmaps, key, storeWithWatch } from './__fixtures__/watched.js';
@@ -47,8 +46,8 @@ function start(
   running.push(reflector);
   void reflector.start();
   const names = () =>
-    treeValues(store.getState().kates.objects)
-      .map((e) => objectOf(e).metadata?.name)
+    heldObjects(store.getState().kates)
+      .map((o) => o.metadata?.name)
       .sort();
   const reflectorState = () => store.getState().kates.reflectors[key]!;
   return { store, requests, names, reflectorState };
@@ -144,7 +143,7 @@ describe('Reflector', () => {
     });
     await expect.poll(names).toEqual(['a', 'b']);
     expect(requests[1]!.query).toMatchObject({ continue: 'next', resourceVersion: undefined });
-    const objs = treeValues(store.getState().kates.objects).map(objectOf);
+    const objs = heldObjects(store.getState().kates);
     expect(objs.every((o) => o.apiVersion === 'v1' && o.kind === 'ConfigMap')).toBe(true);
   });
 
@@ -361,7 +360,7 @@ describe('Reflector', () => {
     // (or two TLS records') data callbacks are.
     setImmediate(() => controller!.enqueue(enc.encode(`${line('ADDED', cm('a', '11'))}\n`)));
     setImmediate(() => controller!.enqueue(enc.encode(`${line('ADDED', cm('b', '12'))}\n`)));
-    await expect.poll(() => treeValues(store.getState().kates.objects).length).toBe(2);
+    await expect.poll(() => heldObjects(store.getState().kates).length).toBe(2);
     expect(batches).toEqual([2]);
   });
 
@@ -479,8 +478,7 @@ describe('Reflector', () => {
     });
     await expect
       .poll(() =>
-        treeValues(store.getState().kates.objects)
-          .map(objectOf)
+        heldObjects(store.getState().kates)
           .map((o) => `${o.metadata?.name}@${o.metadata?.resourceVersion}`)
           .sort(),
       )

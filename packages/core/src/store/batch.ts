@@ -25,7 +25,8 @@ import { emptyTree, type Tree, TreeEditor, treeEvery, treeForEach, treeHas, tree
  * of `rules.ts`.
  */
 export class Batch {
-  readonly objects: TreeEditor<StoredObject>;
+  /** The objects of each group-kind this action reads or writes: see {@link objectsOf}. */
+  private readonly objectEditors = new Map<string, TreeEditor<StoredObject>>();
   readonly reflectors: RecordEditor<ReflectorState>;
   readonly queries: RecordEditor<QueryState>;
   readonly localPending: TreeEditor<PendingWrite>;
@@ -40,7 +41,6 @@ export class Batch {
     private readonly state: KatesState,
     private readonly freeze: boolean,
   ) {
-    this.objects = new TreeEditor(state.objects);
     this.reflectors = new RecordEditor(state.reflectors);
     this.queries = new RecordEditor(state.queries);
     this.localPending = new TreeEditor(state.localPending);
@@ -86,16 +86,27 @@ export class Batch {
     if (uid !== undefined) set.add(uid);
   }
 
+  /** The objects of `groupKind`, as this action leaves them so far, to read and edit. */
+  objectsOf(groupKind: string): TreeEditor<StoredObject> {
+    let editor = this.objectEditors.get(groupKind);
+    if (!editor) {
+      editor = new TreeEditor(this.state.objects[groupKind] ?? emptyTree<StoredObject>());
+      this.objectEditors.set(groupKind, editor);
+    }
+    return editor;
+  }
+
   /** Stores `obj` unless the store already holds a newer version of it (rule 1); returns what is stored. */
   upsertObject(obj: KubernetesObject, groupKind: string): StoredObject | undefined {
     const uid = obj.metadata?.uid;
     if (!uid) return undefined;
-    const held = this.objects.get(uid);
+    const objects = this.objectsOf(groupKind);
+    const held = objects.get(uid);
     if (held && !isNewerVersion(obj.metadata?.resourceVersion ?? '', versionOf(held))) return held;
     const object = this.own(obj);
     const local = localOf(held);
     const stored: StoredObject = local ? Object.freeze({ object, groupKind, local }) : object;
-    this.objects.set(uid, stored);
+    objects.set(uid, stored);
     return stored;
   }
 
@@ -109,7 +120,7 @@ export class Batch {
    * `groupKind` has reached `local.resourceVersion`; `rejudge` releases it.
    */
   keepPending(uid: string, stored: StoredObject, groupKind: string, local: LocalWrite): void {
-    this.objects.set(uid, Object.freeze({ object: objectOf(stored), groupKind, local }));
+    this.objectsOf(groupKind).set(uid, Object.freeze({ object: objectOf(stored), groupKind, local }));
     this.setLocalPending(uid, Object.freeze({ groupKind, resourceVersion: local.resourceVersion }));
   }
 
@@ -132,7 +143,7 @@ export class Batch {
    * says") and the model test.
    */
   markDeleted(uid: string, resourceVersion: string, groupKind: string, by: string, certain: boolean): void {
-    const stored = this.objects.get(uid);
+    const stored = this.objectsOf(groupKind).get(uid);
     if (!stored) return;
     const prior = localOf(stored);
     let local: LocalWrite;
@@ -150,49 +161,36 @@ export class Batch {
   }
 
   /**
-   * The first list of the only watch of its kind, with no write of the kind pending (the bootstrap
-   * of a query): its objects, its watch's uids and its queries' members are built tree from tree
-   * rather than object by object, and the members keep the list's order (`pages`, the list's
-   * objects one for one, when known) for their first sort (`list-order.ts`). The result is what the
-   * general case gives (the `listCompleted` case of the reducer; the model test compares both with
-   * the reference model): with no other watch of the kind and no pending write, the store holds no
-   * object of the kind (rule 6 lets go of each one no watch holds), so every object of the list is
-   * new, held by this watch alone, and shown by each of its queries that matches it (rules 1 and 7).
+   * The first list of the only watch of its kind, while the store holds nothing of the kind (the
+   * bootstrap of a query): its objects, its watch's uids and its queries' members are made tree
+   * from tree rather than object by object, and the members keep the list's order (`pages`, the
+   * list's objects one for one, when known) for their first sort (`list-order.ts`). The result is
+   * what the general case gives (the `listCompleted` case of the reducer; the model test compares
+   * both with the reference model): with no other watch of the kind, and nothing of the kind held
+   * (so no write of it pending either: a pending write is held in its kind's tree), every object
+   * of the list is new, held by this watch alone, and shown by each of its queries that matches it
+   * (rules 1 and 7).
    *
-   * When every object matches the watch (the API server filtered them, so always but for a server
-   * that ignores a selector), the list's tree is itself the members and the watch's uids; and when
-   * the store held nothing else, the objects tree too (objects are stored bare, `StoredObject`):
-   * one tree where there were four, until events make them differ leaf by leaf (issue 18: 100k
-   * ConfigMaps held in 1,166 B an object against 1,133 for the parsed objects alone; it was 1,275
-   * with an entry per object and three trees). Beside objects of other kinds, the objects tree
-   * takes the list's leaves where it has none (`TreeEditor.mergeFrom`): 1,178 to 1,187 B an object
-   * beside one object of another kind, against 1,204 when every leaf was copied. Proved by
-   * first-list.test.ts ("shares the list's tree as the store's objects, its watch's uids and its
-   * queries' members", "enters the list into the objects tree, sharing its members").
-   * @returns the watch's new uids, or undefined where this does not apply (then nothing was done,
-   * or the objects were entered and the caller's general case finds them there, as rule 1 keeps an
-   * equal version).
+   * The list's tree is the kind's objects tree as it is (objects are stored bare, `StoredObject`,
+   * one tree per kind), and when every object matches the watch (the API server filtered them,
+   * so always but for a server that ignores a selector) its members and its watch's uids too: one
+   * tree where there were four, until events make them differ leaf by leaf, whatever else the
+   * store holds (issue 18: 100k ConfigMaps held in 1,166 B an object against 1,133 for the parsed
+   * objects alone; it was 1,275 with an entry per object and three trees). Proved by
+   * first-list.test.ts ("shares the list's tree as its kind's objects, its watch's uids and its
+   * queries' members", "shares it so beside objects of another kind").
+   * @returns the watch's new uids, or undefined where this does not apply (then nothing was done).
    */
   adoptFirstList(
     r: ReflectorState,
     list: Tree<KubernetesObject>,
     pages: readonly (readonly KubernetesObject[])[] | undefined,
   ): Tree<unknown> | undefined {
-    if (r.held.size > 0 || this.localPending.size > 0 || this.reflectorsOf(r.groupKind).length !== 1)
-      return undefined;
     const groupKind = r.groupKind;
-    const freeze = this.freeze;
-    if (this.objects.size === 0) {
-      // The store holds nothing else: the list's tree is the objects tree too.
-      if (freeze) treeForEach(list, (obj) => deepFreeze(obj));
-      this.objects.adopt(list);
-    } else {
-      const overlap = this.objects.mergeFrom(list, (obj: KubernetesObject, _uid, held) =>
-        held ? undefined : freeze ? deepFreeze(obj) : obj,
-      );
-      // Not expected (a uid another kind holds): the caller's general case judges each object.
-      if (overlap > 0) return undefined;
-    }
+    const objects = this.objectsOf(groupKind);
+    if (r.held.size > 0 || objects.size > 0 || this.reflectorsOf(groupKind).length !== 1) return undefined;
+    if (this.freeze) treeForEach(list, (obj) => deepFreeze(obj));
+    objects.adopt(list);
     const shown = (obj: KubernetesObject) => queryMatches(r, obj);
     // The shown objects in list order, where the pages list the tree's values one for one: then
     // every object is shown when all of them are in it.
@@ -220,8 +218,8 @@ export class Batch {
    * Whether the store holds `uid` alive at `resourceVersion` or later: then a DELETED event at that
    * version says the object left a watch's selectors, not that it is gone.
    */
-  aliveAt(uid: string, resourceVersion: string | undefined): boolean {
-    const stored = this.objects.get(uid);
+  aliveAt(groupKind: string, uid: string, resourceVersion: string | undefined): boolean {
+    const stored = this.objectsOf(groupKind).get(uid);
     if (!stored || localOf(stored)?.deleted || !resourceVersion) return false;
     const held = versionOf(stored);
     if (!held) return false;
@@ -238,13 +236,13 @@ export class Batch {
     // common case) there is nothing to look up.
     if (this.localPending.size === 0) return;
     const uid = obj.metadata?.uid;
-    const local = uid ? localOf(this.objects.get(uid)) : undefined;
+    const local = uid ? localOf(this.objectsOf(groupKind).get(uid)) : undefined;
     if (!uid || !local?.deleted || !local.seen || !local.resourceVersion) return;
     const c = compareResourceVersions(obj.metadata?.resourceVersion, local.resourceVersion);
     if (c === undefined || c < 0) return;
     // The entry's state came from the DELETED event (the last state that matched), possibly under
     // this very version: the live state replaces it.
-    this.objects.set(uid, this.own(obj));
+    this.objectsOf(groupKind).set(uid, this.own(obj));
     this.setLocalPending(uid, undefined);
     this.touch(groupKind, uid);
   }
@@ -254,12 +252,13 @@ export class Batch {
     const r = q.watchKey ? this.reflectors.get(q.watchKey) : undefined;
     const members = new TreeEditor(emptyTree<KubernetesObject>());
     if (r) {
+      const objects = this.objectsOf(r.groupKind);
       treeForEach(r.held, (_v, uid) => {
-        const obj = shownBy(r, this.objects.get(uid), uid);
+        const obj = shownBy(r, objects.get(uid), uid);
         if (obj) members.set(uid, obj);
       });
       for (const uid of this.pendingUids(q.groupKind ?? '')) {
-        const obj = shownBy(r, this.objects.get(uid), uid);
+        const obj = shownBy(r, objects.get(uid), uid);
         if (obj) members.set(uid, obj);
       }
     }
@@ -268,7 +267,7 @@ export class Batch {
 
   finish(): KatesState {
     for (const [groupKind, uids] of this.touched) this.rejudge(groupKind, uids);
-    const objects = this.objects.finish();
+    const objects = this.finishObjects();
     if (
       objects === this.state.objects &&
       !this.reflectors.changed &&
@@ -287,6 +286,18 @@ export class Batch {
       localPending,
       seq: this.arrival,
     };
+  }
+
+  /** The objects record: the state's own when no kind's tree changed; a kind left empty has no tree. */
+  private finishObjects(): KatesState['objects'] {
+    const record = new RecordEditor(this.state.objects);
+    for (const [groupKind, editor] of this.objectEditors) {
+      const tree = editor.finish();
+      if (tree === (this.state.objects[groupKind] ?? emptyTree<StoredObject>())) continue;
+      if (tree.size === 0) record.delete(groupKind);
+      else record.set(groupKind, tree);
+    }
+    return record.finish();
   }
 
   private setLocalPending(uid: string, pending: PendingWrite | undefined): void {
@@ -331,6 +342,7 @@ export class Batch {
    * re-judges the membership of `uids` in every query of `groupKind`. */
   private rejudge(groupKind: string, uids: Set<string>): void {
     const reflectors = this.reflectorsOf(groupKind);
+    const objects = this.objectsOf(groupKind);
     // The watches this action changed, with their state before it.
     const moved: [before: ReflectorState | undefined, after: ReflectorState][] = [];
     for (const r of reflectors) {
@@ -339,7 +351,7 @@ export class Batch {
     }
     for (const uid of this.pendingCandidates(groupKind, moved, uids)) {
       if (this.localPending.get(uid)?.groupKind !== groupKind) continue;
-      const stored = this.objects.get(uid);
+      const stored = objects.get(uid);
       const local = localOf(stored);
       if (!local) {
         this.setLocalPending(uid, undefined);
@@ -348,7 +360,7 @@ export class Batch {
       }
       const object = objectOf(stored!);
       if (reflectors.every((r) => passed(r, local, object))) {
-        this.objects.set(uid, object);
+        objects.set(uid, object);
         this.setLocalPending(uid, undefined);
         uids.add(uid);
       } else if (
@@ -360,19 +372,19 @@ export class Batch {
       }
     }
     for (const uid of uids) {
-      const stored = this.objects.get(uid);
+      const stored = objects.get(uid);
       if (!stored) continue;
       const local = localOf(stored);
       const object = objectOf(stored);
       if (!local && !reflectors.some((r) => treeHas(r.held, uid))) {
         const floor = letGo(object, reflectors, this.arrival);
         if (floor) this.keepPending(uid, stored, groupKind, floor);
-        else this.objects.delete(uid);
+        else objects.delete(uid);
       } else if (
         local?.deleted &&
         !reflectors.some((r) => treeHas(r.held, uid) || !passed(r, local, object))
       ) {
-        this.objects.delete(uid);
+        objects.delete(uid);
         this.setLocalPending(uid, undefined);
       }
     }
@@ -384,7 +396,7 @@ export class Batch {
       const r = this.reflectors.get(q.watchKey);
       const members = new TreeEditor(q.members);
       for (const uid of uids) {
-        const obj = r && shownBy(r, this.objects.get(uid), uid);
+        const obj = r && shownBy(r, objects.get(uid), uid);
         if (obj) members.set(uid, obj);
         else members.delete(uid);
       }

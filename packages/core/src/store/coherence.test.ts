@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pod, StoreDriver } from './__fixtures__/store.js';
 import * as actions from './actions.js';
+import { objectCount } from './stored-object.js';
 
 /** Two watches of Pods: `web` (app=web, all namespaces) and `ns1` (namespace ns1, tier=fe). */
 function twoWatches() {
@@ -155,7 +156,7 @@ describe('a local write (read/write coherence)', () => {
   it('is dropped when no watch of its kind exists', () => {
     const d = new StoreDriver();
     d.write(pod('a', { rv: '11' }));
-    expect(d.state.objects.size).toBe(0);
+    expect(objectCount(d.state)).toBe(0);
     expect(d.pending()).toEqual({});
   });
 });
@@ -184,7 +185,7 @@ describe('a local delete', () => {
       pod('a', { namespace: 'ns1', rv: '12', labels: { app: 'web', tier: 'fe' } }),
     ]);
     expect(d.pending()).toEqual({});
-    expect(d.state.objects.size).toBe(0);
+    expect(objectCount(d.state)).toBe(0);
   });
 
   it('cannot be undone by a late MODIFIED', () => {
@@ -205,7 +206,7 @@ describe('a local delete', () => {
       pod('a', { namespace: 'ns1', rv: '12', labels: { app: 'web', tier: 'fe' } }),
     ]);
     expect(d.names('web')).toEqual([]);
-    expect(d.state.objects.size).toBe(0);
+    expect(objectCount(d.state)).toBe(0);
   });
 
   it('then a recreate under a new uid shows the new object only', () => {
@@ -256,7 +257,7 @@ describe('a delete answered with a Status (no resourceVersion)', () => {
     // The client's consistent list does; both watches have passed it, so it is gone.
     d.deletionVersion('13', 'uid-a');
     expect(d.pending()).toEqual({});
-    expect(d.state.objects.size).toBe(0);
+    expect(objectCount(d.state)).toBe(0);
   });
 
   it("keeps the client's deletion until a watch without selectors dates it, whatever a selector's DELETED says", () => {
@@ -312,7 +313,7 @@ describe('a delete answered with a Status (no resourceVersion)', () => {
     // The watch of ns1 can never deliver an object of ns2: only 'web' (every namespace) is waited for.
     d.bookmark('web', '21');
     expect(d.pending()).toEqual({});
-    expect(d.state.objects.size).toBe(0);
+    expect(objectCount(d.state)).toBe(0);
   });
 
   it("takes the DELETED event's version over a later one learnt from a list, from watches without selectors", () => {
@@ -322,7 +323,7 @@ describe('a delete answered with a Status (no resourceVersion)', () => {
     d.deletedWithStatus('a', 'ns1').deletionVersion('30', 'uid-a');
     d.events('all', ['DELETED', a('12')]).events('ns1', ['DELETED', a('12')]);
     expect(d.pending()).toEqual({});
-    expect(d.state.objects.size).toBe(0);
+    expect(objectCount(d.state)).toBe(0);
   });
 });
 
@@ -458,7 +459,7 @@ describe('a watch of another namespace', () => {
     expect(d.pending()).toEqual({ 'uid-a': 'Pod' });
     d.events('ns1', ['DELETED', pod('a', { namespace: 'ns1', rv: '12' })]);
     expect(d.pending()).toEqual({});
-    expect(d.state.objects.size).toBe(0);
+    expect(objectCount(d.state)).toBe(0);
     expect(d.names('ns1')).toEqual([]);
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubernetesObject } from '../model/object.js';
 import { pod, StoreDriver } from './__fixtures__/store.js';
 import { buildSortedItems } from './sorted-items.js';
-import { localOf, objectOf, versionOf } from './stored-object.js';
+import { forEachStored, localOf, objectCount, objectOf, versionOf } from './stored-object.js';
 import { type Tree, treeForEach } from './tree.js';
 
 /**
@@ -22,7 +22,11 @@ const entries = <V>(t: Tree<V>) => {
 const keys = (t: Tree<unknown>) => entries(t).map(([k]) => k);
 
 function objectsOf(d: StoreDriver) {
-  return entries(d.state.objects).map(([uid, e]) => [uid, objectOf(e), versionOf(e), localOf(e)]);
+  const out: [string, unknown, string, unknown][] = [];
+  forEachStored(d.state, (e, uid) => {
+    out.push([uid, objectOf(e), versionOf(e), localOf(e)]);
+  });
+  return out.sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
 /** 60 pods over two namespaces in the server's order (namespace, then name), a third labelled web. */
@@ -72,7 +76,7 @@ describe('the first list of a watch', () => {
     expect(lone.items('web')).toHaveLength(20);
   });
 
-  it("shares the list's tree as the store's objects, its watch's uids and its queries' members when every object matches and the store held nothing", () => {
+  it("shares the list's tree as its kind's objects, its watch's uids and its queries' members when every object matches", () => {
     const shared = new StoreDriver().watch('all').query('pods', 'all').query('pods2', 'all');
     const general = new StoreDriver()
       .watch('all')
@@ -84,7 +88,7 @@ describe('the first list of a watch', () => {
     const members = shared.state.queries.pods!.members;
     expect(shared.state.queries.pods2!.members).toBe(members);
     expect(shared.state.reflectors.all!.held).toBe(members);
-    expect(shared.state.objects).toBe(members);
+    expect(shared.state.objects.Pod).toBe(members);
     expect(entries(members)).toEqual(entries(general.state.queries.pods!.members));
     expect(objectsOf(shared)).toEqual(objectsOf(general));
     // Events then part them where they touch, and each reads as the general case's.
@@ -95,14 +99,14 @@ describe('the first list of a watch', () => {
         ['DELETED', pod('p02', { uid: 'u-a-27', namespace: 'a', rv: '102', labels: { app: 'db' } })],
       );
     expect(shared.state.reflectors.all!.held).not.toBe(shared.state.queries.pods!.members);
-    expect(shared.state.objects).not.toBe(shared.state.queries.pods!.members);
+    expect(shared.state.objects.Pod).not.toBe(shared.state.queries.pods!.members);
     expect(keys(shared.state.reflectors.all!.held)).toEqual(keys(general.state.reflectors.all!.held));
     expect(keys(shared.state.reflectors.all!.held)).toHaveLength(59);
     expect(shared.items('pods')).toEqual(general.items('pods'));
     expect(objectsOf(shared)).toEqual(objectsOf(general));
   });
 
-  it('enters the list into the objects tree, sharing its members, when the store holds objects of another kind', () => {
+  it('shares it so beside objects of another kind, and keeps those apart', () => {
     const make = (second: boolean) => {
       const d = new StoreDriver()
         .watch('cm', { groupKind: 'ConfigMap' })
@@ -116,7 +120,9 @@ describe('the first list of a watch', () => {
     for (const d of [lone, general]) d.list('all', '100', serverList(), 7);
     const members = lone.state.queries.pods!.members;
     expect(lone.state.reflectors.all!.held).toBe(members);
-    expect(lone.state.objects.size).toBe(61);
+    expect(lone.state.objects.Pod).toBe(members);
+    expect(lone.state.objects.ConfigMap!.size).toBe(1);
+    expect(objectCount(lone.state)).toBe(61);
     expect(objectsOf(lone)).toEqual(objectsOf(general));
     expect(lone.items('pods')).toEqual(general.items('pods'));
     expect(lone.items('cms')).toHaveLength(1);

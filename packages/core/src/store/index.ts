@@ -14,7 +14,7 @@ export * from './selectors.js';
 export { compareObjects } from './sorted-items.js';
 export * from './state.js';
 export * from './store.js';
-export { isEntry, localOf, objectOf } from './stored-object.js';
+export { forEachStored, isEntry, localOf, objectCount, objectOf, storedOf } from './stored-object.js';
 export {
   diffTrees,
   emptyTree,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pod, StoreDriver } from './__fixtures__/store.js';
 import * as actions from './actions.js';
 import { initialKatesState, katesReducer } from './reducer.js';
+import { objectCount } from './stored-object.js';
 
 describe('the lifecycle of watches and queries', () => {
   it('reports a query as resolving, then listing, then synced', () => {
@@ -113,9 +114,9 @@ describe('the lifecycle of watches and queries', () => {
     d.list('web', '3', [pod('a', { rv: '3', labels: { app: 'web' } })]);
     d.list('all', '3', [pod('a', { rv: '3', labels: { app: 'web' } }), pod('b', { rv: '2' })]);
     d.store.dispatch(actions.reflectorRemoved({ key: 'web' }));
-    expect(d.state.objects.size).toBe(2);
+    expect(objectCount(d.state)).toBe(2);
     d.store.dispatch(actions.reflectorRemoved({ key: 'all' }));
-    expect(d.state.objects.size).toBe(0);
+    expect(objectCount(d.state)).toBe(0);
     expect(d.state.reflectors).toEqual({});
   });
 
@@ -123,7 +124,7 @@ describe('the lifecycle of watches and queries', () => {
     const d = new StoreDriver().watch('all').query('q', 'all');
     d.list('all', '3', [pod('a', { rv: '3' })]);
     d.store.dispatch(actions.reflectorRemoved({ key: 'all' }));
-    expect(d.state.objects.size).toBe(0);
+    expect(objectCount(d.state)).toBe(0);
     expect(d.items('q')).toEqual([]);
   });
 
@@ -134,7 +135,7 @@ describe('the lifecycle of watches and queries', () => {
     expect(d.pending()).toEqual({ 'uid-a': 'Pod' });
     d.store.dispatch(actions.reflectorRemoved({ key: 'all' }));
     expect(d.pending()).toEqual({});
-    expect(d.state.objects.size).toBe(0);
+    expect(objectCount(d.state)).toBe(0);
   });
 
   it('ignores actions for a watch it does not know and adding a watch twice', () => {

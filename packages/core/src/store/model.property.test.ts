@@ -9,8 +9,7 @@ import * as actions from './actions.js';
 import { createKatesSelectors } from './selectors.js';
 import { buildSortedItems } from './sorted-items.js';
 import { createKatesStore, type KatesRootState } from './store.js';
-import { objectOf, versionOf } from './stored-object.js';
-import { treeForEach, treeGet } from './tree.js';
+import { forEachStored, objectOf, storedOf, versionOf } from './stored-object.js';
 
 /**
  * Model-based test of the store: random histories of a simulated API server, delivered to one or
@@ -387,7 +386,9 @@ class Harness {
     }
     const state = this.store.getState().kates;
     const stored = new Map<string, string>();
-    treeForEach(state.objects, (e, uid) => stored.set(uid, versionOf(e)));
+    forEachStored(state, (e, uid) => {
+      stored.set(uid, versionOf(e));
+    });
     expect(stored).toEqual(
       new Map([...this.ref.objects].map(([uid, o]) => [uid, o.metadata?.resourceVersion ?? ''])),
     );
@@ -399,7 +400,7 @@ class Harness {
         `query ${q.id}`,
       ).toEqual(this.ref.visible(q.id));
       // Held once: the very object of the store, whatever the query.
-      for (const o of items) expect(o).toBe(objectOf(treeGet(state.objects, o.metadata!.uid!)!));
+      for (const o of items) expect(o).toBe(objectOf(storedOf(state, o.metadata!.uid!)!));
       // The incremental sort equals a full one.
       expect(items).toEqual(buildSortedItems(state.queries[q.id]!.members));
       // A field whose members are the same objects keeps its identity.

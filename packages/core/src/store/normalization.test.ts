@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pod, StoreDriver } from './__fixtures__/store.js';
-import { freezeByDefault, storedOf } from './reducer.js';
-import { localOf } from './stored-object.js';
+import { freezeByDefault } from './reducer.js';
+import { localOf, objectCount, storedOf } from './stored-object.js';
 
 describe('objects are normalized by uid', () => {
   it('holds an object once whatever the number of queries that show it', () => {
@@ -13,7 +13,7 @@ describe('objects are normalized by uid', () => {
       .query('q3', 'web', { labelSelector: 'app=web' });
     const p = pod('a', { rv: '10', labels: { app: 'web' } });
     d.list('all', '10', [p]).list('web', '10', [p]);
-    expect(d.state.objects.size).toBe(1);
+    expect(objectCount(d.state)).toBe(1);
     expect(d.items('q1')).toHaveLength(1);
     expect(d.items('q2')).toHaveLength(1);
     expect(d.items('q3')).toHaveLength(1);
@@ -37,7 +37,7 @@ describe('objects are normalized by uid', () => {
     expect(inWeb).toBeDefined();
     expect(inWeb).toBe(inNs1);
     expect(inWeb).toBe(d.object('uid-a'));
-    expect(d.state.objects.size).toBe(3);
+    expect(objectCount(d.state)).toBe(3);
 
     // A newer version from either watch replaces it in both queries at once.
     d.events('ns1', [
@@ -92,7 +92,7 @@ describe('objects are normalized by uid', () => {
   it('drops an object when no watch holds it any more', () => {
     const d = new StoreDriver().watch('all').query('q', 'all');
     d.list('all', '5', [pod('a', { rv: '5' })]).events('all', ['DELETED', pod('a', { rv: '6' })]);
-    expect(d.state.objects.size).toBe(0);
+    expect(objectCount(d.state)).toBe(0);
     expect(d.items('q')).toEqual([]);
   });
 
@@ -111,7 +111,7 @@ describe('objects are normalized by uid', () => {
     expect(d.names('all')).toEqual(['default/a@6']);
     d.events('all', ['MODIFIED', moved]);
     expect(d.names('all')).toEqual(['default/a@6']);
-    expect(d.state.objects.size).toBe(1);
+    expect(objectCount(d.state)).toBe(1);
   });
 
   it('takes an object whose own top-level fields are named object, groupKind and local for itself, with and without a write pending', () => {

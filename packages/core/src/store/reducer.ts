@@ -3,16 +3,9 @@ import * as actions from './actions.js';
 import { Batch } from './batch.js';
 import { EMPTY_LIST, listTree, withPage } from './list-in-progress.js';
 import { isFinalDeletion, isReplay, judgeLocalWrite } from './rules.js';
-import type {
-  KatesState,
-  LocalWrite,
-  PendingWrite,
-  ReflectorCounters,
-  ReflectorState,
-  StoredObject,
-} from './state.js';
+import type { KatesState, LocalWrite, PendingWrite, ReflectorCounters, ReflectorState } from './state.js';
 import { localOf } from './stored-object.js';
-import { emptyTree, TreeEditor, treeForEach, treeGet, treeHas } from './tree.js';
+import { emptyTree, TreeEditor, treeForEach, treeHas } from './tree.js';
 
 /**
  * The kates reducer: one short case per action, in the table at the end. Each case edits a
@@ -30,7 +23,7 @@ const zeroCounters: ReflectorCounters = Object.freeze({
 
 /** The initial kates state. */
 export const initialKatesState: KatesState = Object.freeze({
-  objects: emptyTree<StoredObject>(),
+  objects: Object.freeze({}),
   reflectors: Object.freeze({}),
   queries: Object.freeze({}),
   // Typed here: inferred through Object.freeze, an incremental `tsc -b` once took it as Tree<unknown>.
@@ -69,7 +62,7 @@ const watchEvents: Case<typeof actions.watchEvents> = (b, { key, events }) => {
         // the object is deleted and when it only leaves the watch's selectors. When the store
         // holds the object alive at that version or later, it left: the event's state is older
         // than the one held under the same version, and no deletion is marked.
-        if (!b.aliveAt(uid, evRv)) {
+        if (!b.aliveAt(r0.groupKind, uid, evRv)) {
           b.upsertObject(ev.object, r0.groupKind);
           if (isFinalDeletion(r0, ev.object)) b.markDeleted(uid, evRv!, r0.groupKind, r0.key, certain);
         }
@@ -104,7 +97,7 @@ const localWrite: Case<typeof actions.localWrite> = (b, { groupKind, object, del
   const rv = object.metadata?.resourceVersion ?? '';
   // A write answered at or after a deletion a watch saw proves the object alive: it only left.
   if (!deleted && rv) b.liftSeenDeletion(object, groupKind);
-  const held = b.objects.get(uid);
+  const held = b.objectsOf(groupKind).get(uid);
   const judged = judgeLocalWrite(held, object, deleted, b.reflectorsOf(groupKind), b.arrival);
   if (judged === 'ignore') return;
   const local: LocalWrite = Object.freeze({ resourceVersion: rv, arrival: b.arrival, deleted });
@@ -118,7 +111,7 @@ const localWrite: Case<typeof actions.localWrite> = (b, { groupKind, object, del
 /** A consistent list's version for deletes answered with a Status; rule 5. */
 const deletionVersion: Case<typeof actions.deletionVersion> = (b, { groupKind, uids, resourceVersion }) => {
   for (const uid of uids) {
-    const stored = b.objects.get(uid);
+    const stored = b.objectsOf(groupKind).get(uid);
     const local = localOf(stored);
     if (!local?.deleted || local.resourceVersion) continue;
     b.keepPending(
@@ -307,8 +300,3 @@ export function createKatesReducer(options: KatesReducerOptions = {}) {
 
 /** The kates reducer, freezing objects as {@link freezeByDefault} says. */
 export const katesReducer = createKatesReducer();
-
-/** What the store holds for a UID: the object, or an entry around it while a write of it is pending. */
-export function storedOf(state: KatesState, uid: string): StoredObject | undefined {
-  return treeGet(state.objects, uid);
-}

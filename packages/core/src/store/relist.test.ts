@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pod, StoreDriver } from './__fixtures__/store.js';
 import * as actions from './actions.js';
+import { objectCount } from './stored-object.js';
 
 describe('a relist', () => {
   function listed() {
@@ -31,7 +32,7 @@ describe('a relist', () => {
     const d = listed();
     d.list('all', '30', [pod('b', { rv: '6' })]);
     expect(d.names('q')).toEqual(['default/b@6']);
-    expect(d.state.objects.size).toBe(1);
+    expect(objectCount(d.state)).toBe(1);
     expect(d.state.reflectors.all!.counters.relists).toBe(1);
     expect(d.state.reflectors.all!.resourceVersion).toBe('30');
   });
@@ -48,7 +49,7 @@ describe('a relist', () => {
     const d = listed();
     d.list('all', '30', []);
     expect(d.names('q')).toEqual([]);
-    expect(d.state.objects.size).toBe(0);
+    expect(objectCount(d.state)).toBe(0);
   });
 
   it('does not regress an object to an older version from a lagging list', () => {
@@ -67,7 +68,7 @@ describe('a relist', () => {
     expect(d.pending()).toEqual({ 'uid-a': 'Pod' });
     d.list('web', '12', []);
     expect(d.pending()).toEqual({});
-    expect(d.state.objects.size).toBe(0);
+    expect(objectCount(d.state)).toBe(0);
   });
 
   it('keeps showing a local write newer than the list', () => {

@@ -2,8 +2,8 @@ import { createSelector, lruMemoize } from 'reselect';
 import type { KubernetesObject } from '../model/object.js';
 import { buildSortedItems, updateSortedItems } from './sorted-items.js';
 import type { ErrorInfo, KatesState, QueryState, ReflectorCounters, ReflectorState } from './state.js';
-import { objectOf } from './stored-object.js';
-import { emptyTree, type Tree, treeGet } from './tree.js';
+import { objectOf, storedOf } from './stored-object.js';
+import { emptyTree, type Tree } from './tree.js';
 
 /** Where the kates slice sits in a root state; `state.kates` by default. */
 export type SliceSelector<Root> = (root: Root) => KatesState;
@@ -146,7 +146,7 @@ export function createKatesSelectors<Root>(selectSlice: SliceSelector<Root>) {
     /** One object by UID, in its newest known state. */
     selectObject(uid: string) {
       return (root: Root) => {
-        const stored = treeGet(selectSlice(root).objects, uid);
+        const stored = storedOf(selectSlice(root), uid);
         return stored && objectOf(stored);
       };
     },

@@ -150,8 +150,13 @@ export interface PendingWrite {
 
 /** The kates slice of a Redux store. */
 export interface KatesState {
-  /** Every object the store holds, by UID, once whatever the number of watches and queries (see {@link StoredObject}). */
-  readonly objects: Tree<StoredObject>;
+  /**
+   * Every object the store holds, by group-kind then UID, once whatever the number of watches and
+   * queries (see {@link StoredObject}); a kind of which nothing is held has no tree. One tree per
+   * kind, so that the first list of a kind is its kind's objects tree as it is, whatever else the
+   * store holds (issue 18). Read across kinds with `storedOf`, `objectCount` and `forEachStored`.
+   */
+  readonly objects: Readonly<Record<string, Tree<StoredObject>>>;
   readonly reflectors: Readonly<Record<string, ReflectorState>>;
   readonly queries: Readonly<Record<string, QueryState>>;
   /**

@@ -1,5 +1,6 @@
 import type { KubernetesObject } from '../model/object.js';
-import type { LocalWrite, ObjectEntry, StoredObject } from './state.js';
+import type { KatesState, LocalWrite, ObjectEntry, StoredObject } from './state.js';
+import { treeForEach, treeGet } from './tree.js';
 
 /**
  * What the objects tree holds for a UID is the object itself, unless a write, a deletion or a
@@ -25,4 +26,35 @@ export function localOf(stored: StoredObject | undefined): LocalWrite | undefine
 /** The resourceVersion of a stored object (`''` for the reference a deletion answered with a Status leaves). */
 export function versionOf(stored: StoredObject): string {
   return objectOf(stored).metadata?.resourceVersion ?? '';
+}
+
+/** What the store holds for `uid`, of whatever kind: the object, or an entry while a write of it is pending. */
+export function storedOf(state: KatesState, uid: string): StoredObject | undefined {
+  for (const groupKind in state.objects) {
+    const stored = treeGet(state.objects[groupKind]!, uid);
+    if (stored) return stored;
+  }
+  return undefined;
+}
+
+/** How many objects the store holds, all kinds together. */
+export function objectCount(state: KatesState): number {
+  let n = 0;
+  for (const groupKind in state.objects) n += state.objects[groupKind]!.size;
+  return n;
+}
+
+/** Calls `fn` for every object the store holds, kind by kind; stops early when it returns `false`. */
+export function forEachStored(
+  state: KatesState,
+  fn: (stored: StoredObject, uid: string, groupKind: string) => unknown,
+): void {
+  for (const groupKind in state.objects) {
+    let stop = false;
+    treeForEach(state.objects[groupKind]!, (stored, uid) => {
+      if (fn(stored, uid, groupKind) === false) stop = true;
+      return !stop;
+    });
+    if (stop) return;
+  }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pendingRecord, pod, StoreDriver } from '../store/__fixtures__/store.js';
 import { initialKatesState, katesReducer } from '../store/reducer.js';
 import type { KatesState } from '../store/state.js';
-import { objectOf } from '../store/stored-object.js';
+import { objectOf, storedOf } from '../store/stored-object.js';
 import { treeGet } from '../store/tree.js';
 import { sessionActions } from './__fixtures__/session.js';
 import { type CheckpointLine, checkpointLines, stateFromCheckpoint } from './checkpoint.js';
@@ -33,8 +33,8 @@ describe('checkpoints', () => {
     const state = stateFromCheckpoint(JSON.parse(JSON.stringify(checkpointLines(live[22]!, new Redactor()))));
     const q = state.queries['acc1/ConfigMaps']!;
     expect(q.members.size).toBeGreaterThan(0);
-    expect(treeGet(q.members, 'u1')).toBe(objectOf(treeGet(state.objects, 'u1')!));
-    expect(Object.isFrozen(objectOf(treeGet(state.objects, 'u1')!))).toBe(true);
+    expect(treeGet(q.members, 'u1')).toBe(objectOf(storedOf(state, 'u1')!));
+    expect(Object.isFrozen(objectOf(storedOf(state, 'u1')!))).toBe(true);
   });
 
   it('keep a relist in progress and the local writes not yet confirmed', () => {

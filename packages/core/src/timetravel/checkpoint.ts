@@ -3,8 +3,8 @@ import { deepFreeze } from '../store/freeze.js';
 import { EMPTY_LIST, type ListInProgress, withPage } from '../store/list-in-progress.js';
 import { initialKatesState } from '../store/reducer.js';
 import type { KatesState, LocalWrite, QueryState, ReflectorState, StoredObject } from '../store/state.js';
-import { isEntry, localOf, objectOf } from '../store/stored-object.js';
-import { emptyTree, TreeEditor, treeForEach, treeGet } from '../store/tree.js';
+import { forEachStored, localOf, objectOf, storedOf } from '../store/stored-object.js';
+import { emptyTree, type Tree, TreeEditor, treeForEach } from '../store/tree.js';
 import type { Redactor } from './redact.js';
 
 /**
@@ -24,9 +24,9 @@ export type CheckpointLine =
     };
 
 /**
- * An object as a checkpoint writes it: with its group-kind (from its pending write, else from the
- * watches that hold it) and its pending write, if any. Lines written before issue 18 also carry
- * the entry's `resourceVersion` and `arrival`; they are read, and those two ignored.
+ * An object as a checkpoint writes it: with its group-kind and its pending write, if any. Lines
+ * written before issue 18 also carry the entry's `resourceVersion` and `arrival`; they are read,
+ * and those two ignored.
  */
 export interface SerializedEntry {
   readonly object: KubernetesObject;
@@ -58,15 +58,14 @@ export function checkpointLines(state: KatesState, redactor: Redactor): Checkpoi
     localPending[uid] = groupKind;
   });
   const lines: CheckpointLine[] = [{ checkpoint: 'store', seq: state.seq, localPending }];
-  const kinds = groupKindsHeld(state);
-  treeForEach(state.objects, (stored, uid) => {
-    const groupKind = isEntry(stored) ? stored.groupKind : kinds.get(uid);
-    // A kind not known (no watch holds the object: not a state the reducer leaves) is redacted as a Secret.
-    const object = redactor.object(objectOf(stored), groupKind === undefined || groupKind === 'Secret');
-    const entry: SerializedEntry = isEntry(stored)
-      ? { object, groupKind: stored.groupKind, local: stored.local }
-      : { object, groupKind: groupKind ?? '' };
-    lines.push({ checkpoint: 'object', uid, entry });
+  forEachStored(state, (stored, uid, groupKind) => {
+    const object = redactor.object(objectOf(stored), groupKind === 'Secret');
+    const local = localOf(stored);
+    lines.push({
+      checkpoint: 'object',
+      uid,
+      entry: local ? { object, groupKind, local } : { object, groupKind },
+    });
   });
   for (const key of Object.keys(state.reflectors)) {
     const { held, relist, ...rest } = state.reflectors[key]!;
@@ -95,7 +94,7 @@ export function checkpointLines(state: KatesState, redactor: Redactor): Checkpoi
     const uids: string[] = [];
     const own: KubernetesObject[] = [];
     treeForEach(members, (obj, uid) => {
-      const stored = treeGet(state.objects, uid);
+      const stored = storedOf(state, uid);
       if (stored && objectOf(stored) === obj) uids.push(uid);
       else own.push(redactor.object(obj, rest.groupKind === 'Secret'));
     });
@@ -112,7 +111,7 @@ export function checkpointLines(state: KatesState, redactor: Redactor): Checkpoi
 export function stateFromCheckpoint(lines: readonly CheckpointLine[]): KatesState {
   let seq = initialKatesState.seq;
   let pendingKinds: Readonly<Record<string, string>> = {};
-  const objects = new TreeEditor(emptyTree<StoredObject>());
+  const objects = new Map<string, TreeEditor<StoredObject>>();
   const reflectors: Record<string, ReflectorState> = {};
   const relists = new Map<string, ListInProgress>();
   const queries: Record<string, QueryState> = {};
@@ -129,7 +128,12 @@ export function stateFromCheckpoint(lines: readonly CheckpointLine[]): KatesStat
         if (typeof object?.metadata !== 'object' || object.metadata === null)
           throw new Error(`checkpoint: the object line of uid ${line.uid} holds no object with metadata`);
         const frozen = deepFreeze(object);
-        objects.set(line.uid, local ? Object.freeze({ object: frozen, groupKind, local }) : frozen);
+        let kind = objects.get(groupKind);
+        if (!kind) {
+          kind = new TreeEditor(emptyTree<StoredObject>());
+          objects.set(groupKind, kind);
+        }
+        kind.set(line.uid, local ? Object.freeze({ object: frozen, groupKind, local }) : frozen);
         break;
       }
       case 'reflector': {
@@ -157,11 +161,13 @@ export function stateFromCheckpoint(lines: readonly CheckpointLine[]): KatesStat
     }
   }
   for (const [key, list] of relists) reflectors[key] = { ...reflectors[key]!, relist: list };
-  const objectTree = objects.finish();
+  const objectTrees: Record<string, Tree<StoredObject>> = {};
+  for (const [groupKind, editor] of objects) objectTrees[groupKind] = editor.finish();
+  const state: KatesState = { ...initialKatesState, objects: objectTrees };
   for (const { members, own, ...rest } of pendingQueries) {
     const tree = new TreeEditor(emptyTree<KubernetesObject>());
     for (const uid of members) {
-      const stored = treeGet(objectTree, uid);
+      const stored = storedOf(state, uid);
       if (!stored)
         throw new Error(`checkpoint: query "${rest.id}" holds uid ${uid}, which no object line holds`);
       tree.set(uid, objectOf(stored));
@@ -171,21 +177,9 @@ export function stateFromCheckpoint(lines: readonly CheckpointLine[]): KatesStat
   }
   const localPending = new TreeEditor(initialKatesState.localPending);
   for (const [uid, groupKind] of Object.entries(pendingKinds)) {
-    const local = localOf(treeGet(objectTree, uid));
+    const local = localOf(storedOf(state, uid));
     if (!local) throw new Error(`checkpoint: uid ${uid} has a pending write, but no object line holds one`);
     localPending.set(uid, Object.freeze({ groupKind, resourceVersion: local.resourceVersion }));
   }
-  return { objects: objectTree, reflectors, queries, localPending: localPending.finish(), seq };
-}
-
-/** The group-kind of each UID a watch holds. */
-function groupKindsHeld(state: KatesState): Map<string, string> {
-  const kinds = new Map<string, string>();
-  for (const key of Object.keys(state.reflectors)) {
-    const r = state.reflectors[key]!;
-    treeForEach(r.held, (_v, uid) => {
-      kinds.set(uid, r.groupKind);
-    });
-  }
-  return kinds;
+  return { objects: objectTrees, reflectors, queries, localPending: localPending.finish(), seq };
 }

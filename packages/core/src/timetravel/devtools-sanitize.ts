@@ -1,9 +1,8 @@
 import type { UnknownAction } from '@reduxjs/toolkit';
-import { groupKindOfObject } from '../discovery/types.js';
 import type { KubernetesObject } from '../model/object.js';
 import { nameOf } from '../model/object.js';
 import type { KatesState } from '../store/state.js';
-import { isEntry } from '../store/stored-object.js';
+import { forEachStored, objectCount, objectOf } from '../store/stored-object.js';
 import { type Tree, treeForEach } from '../store/tree.js';
 import { Redactor } from './redact.js';
 
@@ -26,6 +25,17 @@ function sampleTree<V>(tree: Tree<V>, n: number, name: (v: V, key: string) => st
   const sample: string[] = [];
   if (n > 0) treeForEach(tree, (v, key) => sample.push(name(v, key)) < n);
   return { count: tree.size, sample };
+}
+
+/** How many objects the store holds, and the group-kind and name of the first `n`. */
+function sampleObjects(state: KatesState, n: number): Sample {
+  const sample: string[] = [];
+  if (n > 0)
+    forEachStored(
+      state,
+      (stored, _uid, groupKind) => sample.push(`${groupKind} ${nameOf(objectOf(stored))}`) < n,
+    );
+  return { count: objectCount(state), sample };
 }
 
 function sampleList(list: readonly KubernetesObject[], n: number): Sample {
@@ -79,9 +89,7 @@ export function summarizeKatesState(state: KatesState, options: SanitizeOptions 
   }
   return {
     // An object without a pending write is stored bare: its own apiVersion and kind name it.
-    objects: sampleTree(state.objects, n, (e) =>
-      isEntry(e) ? `${e.groupKind} ${nameOf(e.object)}` : `${groupKindOfObject(e)} ${nameOf(e)}`,
-    ),
+    objects: sampleObjects(state, n),
     reflectors,
     queries,
     localPending: state.localPending.size,
@@ -143,7 +151,8 @@ function isKatesState(v: unknown): v is KatesState {
     typeof s === 'object' &&
     typeof s.seq === 'number' &&
     !!s.objects &&
-    'root' in s.objects &&
+    !!s.localPending &&
+    'root' in s.localPending &&
     !!s.queries &&
     !!s.reflectors
   );

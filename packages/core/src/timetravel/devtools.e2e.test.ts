@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubernetesObject } from '../model/object.js';
 import * as a from '../store/actions.js';
 import { createKatesStore } from '../store/store.js';
+import { objectCount } from '../store/stored-object.js';
 import { connectMonitor, type DevToolsServer, startDevToolsServer } from './__fixtures__/devtools-server.js';
 import { SECRET_VALUE, sessionActions, TOKEN } from './__fixtures__/session.js';
 import { remoteDevTools } from './devtools.js';
@@ -99,7 +100,7 @@ describe('remoteDevTools against a real @redux-devtools/cli server', () => {
     store.dispatch(a.listStarted({ key }));
     for (let p = 0; p < 100; p++) store.dispatch(a.listPage({ key, items: pods(1000, p * 1000) }));
     store.dispatch(a.listCompleted({ key, resourceVersion: '200000' }));
-    expect(store.getState().kates.objects.size).toBe(100_000);
+    expect(objectCount(store.getState().kates)).toBe(100_000);
     const times: number[] = [];
     for (let k = 0; k < 50; k++) {
       const obj = {

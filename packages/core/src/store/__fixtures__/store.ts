@@ -1,10 +1,10 @@
 import type { KubernetesObject } from '../../model/object.js';
 import * as actions from '../actions.js';
 import { createKatesSelectors } from '../selectors.js';
-import type { PendingWrite, QuerySpec } from '../state.js';
+import type { KatesState, PendingWrite, QuerySpec } from '../state.js';
 import { createKatesStore, type KatesRootState, type KatesStore, type KatesStoreOptions } from '../store.js';
-import { objectOf } from '../stored-object.js';
-import { type Tree, treeForEach, treeGet } from '../tree.js';
+import { forEachStored, objectOf, storedOf } from '../stored-object.js';
+import { type Tree, treeForEach } from '../tree.js';
 
 /**
  * Builders for store tests: objects and the action sequences a reflector and an accumulator
@@ -165,7 +165,7 @@ export class StoreDriver {
 
   /** The object the store holds for `uid`. */
   object(uid: string): KubernetesObject | undefined {
-    const stored = treeGet(this.state.objects, uid);
+    const stored = storedOf(this.state, uid);
     return stored && objectOf(stored);
   }
 }
@@ -175,6 +175,15 @@ export function pendingRecord(state: { readonly localPending: Tree<PendingWrite>
   const out: Record<string, string> = {};
   treeForEach(state.localPending, ({ groupKind }, uid) => {
     out[uid] = groupKind;
+  });
+  return out;
+}
+
+/** Every object a kates state holds, all kinds together. */
+export function heldObjects(state: KatesState): KubernetesObject[] {
+  const out: KubernetesObject[] = [];
+  forEachStored(state, (stored) => {
+    out.push(objectOf(stored));
   });
   return out;
 }
