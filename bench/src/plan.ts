@@ -187,6 +187,14 @@ export const FULL: BenchPlan = {
     { holder: 'entity-adapter', kind: 'Pod', n: 10_000, dropManagedFields: false },
     { holder: 'raw', kind: 'ConfigMap', n: 100_000, dropManagedFields: false },
     { holder: 'kates', kind: 'ConfigMap', n: 100_000, dropManagedFields: false },
+    // Another kind in the store first, as a controller watches several: the bar holds there too.
+    {
+      holder: 'kates',
+      kind: 'ConfigMap',
+      n: 100_000,
+      dropManagedFields: false,
+      beside: { kind: 'Pod', n: 10_000 },
+    },
   ],
   fake: {
     // Go kates takes the first page of a LIST for its whole initial list, and this server pages

@@ -39,12 +39,12 @@ export interface KatesFixture {
 export async function katesFixture(
   kind: BenchKind,
   n: number,
-  options: { namespace?: string; transform?: boolean; freeze?: boolean } = {},
+  options: { namespace?: string; transform?: boolean; freeze?: boolean; store?: KatesStore } = {},
 ): Promise<KatesFixture> {
   const namespace = options.namespace ?? 'bench';
   const rt = RESOURCES[kind];
   // Explicit, whatever NODE_ENV the bench process has: off unless asked (the production setting).
-  const store = createKatesStore({ freeze: options.freeze ?? false });
+  const store = options.store ?? createKatesStore({ freeze: options.freeze ?? false });
   let key = '';
   let onBound: () => void = () => {};
   const bound = new Promise<void>((resolve) => {

@@ -1,4 +1,4 @@
-import { dropManagedFields, type KubernetesObject } from '@kates/core';
+import { createKatesStore, dropManagedFields, type KubernetesObject } from '@kates/core';
 import type { BenchKind } from '../objects.js';
 import { canCollect, settledHeap } from '../stats.js';
 import { createEntityAdapterStore, entityActions } from './entity-adapter.js';
@@ -14,6 +14,11 @@ export interface MemoryConfig {
   readonly n: number;
   /** Apply `dropManagedFields` as objects arrive (the reflector's `transform`). */
   readonly dropManagedFields: boolean;
+  /**
+   * Objects of another kind the holder takes first (kates: another query of the same store, in
+   * another namespace): the heap counted is what the `n` objects add beside them.
+   */
+  readonly beside?: { readonly kind: BenchKind; readonly n: number };
 }
 
 export interface MemoryResult extends MemoryConfig {
@@ -39,6 +44,15 @@ export async function runMemory(config: MemoryConfig): Promise<MemoryResult> {
   const transform = (o: KubernetesObject) => (config.dropManagedFields ? dropManagedFields(o) : o);
   let held: unknown;
   let count = 0;
+  const store = config.holder === 'kates' ? createKatesStore({ freeze: false }) : undefined;
+  let beside: unknown;
+  if (config.beside) {
+    const { kind, n } = config.beside;
+    if (store) beside = await katesFixture(kind, n, { namespace: 'beside', store });
+    else if (config.holder === 'raw')
+      beside = [...listPages(kind, n, 'beside')].map((page) => JSON.parse(page).items as KubernetesObject[]);
+    else throw new Error(`memory: ${config.holder} holds nothing beside`);
+  }
   const before = settledHeap();
   if (config.holder === 'raw') {
     const items: KubernetesObject[] = [];
@@ -47,7 +61,11 @@ export async function runMemory(config: MemoryConfig): Promise<MemoryResult> {
     held = items;
     count = items.length;
   } else if (config.holder === 'kates') {
-    const fx = await katesFixture(config.kind, config.n, { namespace, transform: config.dropManagedFields });
+    const fx = await katesFixture(config.kind, config.n, {
+      namespace,
+      transform: config.dropManagedFields,
+      ...(store ? { store } : {}),
+    });
     const snapshot: Record<string, readonly KubernetesObject[]> = {};
     fx.acc.update(snapshot);
     held = { fx, snapshot };
@@ -63,6 +81,7 @@ export async function runMemory(config: MemoryConfig): Promise<MemoryResult> {
   const after = settledHeap();
   if (count !== config.n) throw new Error(`${config.holder} holds ${count} objects, expected ${config.n}`);
   keep(held);
+  keep(beside);
   return { ...config, heapPerObject: (after - before) / config.n, jsonPerObject, count };
 }
 

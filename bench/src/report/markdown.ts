@@ -64,7 +64,12 @@ function memoryOf(
 ): MemoryResult | undefined {
   return r.memory.find(
     (m): m is MemoryResult =>
-      !failed(m) && m.holder === holder && m.kind === kind && m.n === n && m.dropManagedFields === drop,
+      !failed(m) &&
+      m.holder === holder &&
+      m.kind === kind &&
+      m.n === n &&
+      m.dropManagedFields === drop &&
+      m.beside === undefined,
   );
 }
 
@@ -255,7 +260,7 @@ function memoryTable(r: BenchResults): string {
     const raw = memoryOf(r, 'raw', m.kind, m.n, m.dropManagedFields);
     return [
       m.holder,
-      m.kind,
+      m.beside ? `${m.kind} (beside ${int(m.beside.n)} ${m.beside.kind}s held first)` : m.kind,
       int(m.n),
       m.dropManagedFields ? 'dropped' : 'kept',
       int(m.heapPerObject),

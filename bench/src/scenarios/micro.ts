@@ -65,7 +65,8 @@ export async function runMemories(
     try {
       const r = await inFreshProcess<MemoryResult>('memory', config, 600_000);
       log(
-        `memory ${config.holder}${config.dropManagedFields ? ' -managedFields' : ''} ${config.kind} ${config.n}: ` +
+        `memory ${config.holder}${config.dropManagedFields ? ' -managedFields' : ''} ${config.kind} ${config.n}` +
+          `${config.beside ? ` beside ${config.beside.n} ${config.beside.kind}s` : ''}: ` +
           `${Math.round(r.heapPerObject)} B/object (JSON ${Math.round(r.jsonPerObject)} B)`,
       );
       out.push(r);
