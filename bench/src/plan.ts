@@ -151,7 +151,10 @@ export const QUICK: BenchPlan = {
  * 0.25, real 2.9, fake 4.7, browser 1.8; real 92 s and fake 22 s shorter), and 13.4 min at
  * 16:36 (store 2.4, pending 0.2, memory 1.65, seeding 0.2, real 3.0, fake 4.1, browser 1.8).
  * Added after it: a third run of each case at 1k on both servers; then 14.0 min at 17:20 (store
- * 2.3, pending 0.25, memory 1.6, seeding 0.2, real 3.2, fake 4.6, browser 1.9). Before those runs,
+ * 2.3, pending 0.25, memory 1.6, seeding 0.2, real 3.2, fake 4.6, browser 1.9). Added after it:
+ * the memory of ConfigMaps beside Pods (an eighth memory config, about 5 s); then 13.6 min at
+ * 19:38 (store 2.2, pending 0.2, memory 1.5, seeding 0.1, real 3.05, fake 4.75, browser 1.8).
+ * Before those runs,
  * an estimate of 14.5 min, made by part from the costs of each run
  * in the full runs of 04:33 UTC (fake and real, load 0.5 to 2.2) and 01:07 (store and memory, load
  * 3 to 7, times 0.48, the ratio of its parts to a quiet machine's), a consumer process costing 1 to
@@ -159,7 +162,7 @@ export const QUICK: BenchPlan = {
  *
  * - store and pending: 2.5 min (6 store configs, 4 of them at 100k Pods: generating 172k Pods
  *   and building the store are most of each; 3 pending; 5.6 min measured at load 6 to 9);
- * - memory: 1.8 min (7 configs), with both servers seeding beside it (run.ts): 75 s for the
+ * - memory: 1.8 min (7 configs; 8 since), with both servers seeding beside it (run.ts): 75 s for the
  *   in-memory server's 222k objects, 20 s for kube-apiserver's 122k;
  * - real: 3.2 min (47 bootstrap runs, 1.4 min of them at 100k ConfigMaps; churn at 10k with 3
  *   peers and at 100k with 2, 0.7 min);
