@@ -105,7 +105,7 @@ export class Batch {
     if (held && !isNewerVersion(obj.metadata?.resourceVersion ?? '', versionOf(held))) return held;
     const object = this.own(obj);
     const local = localOf(held);
-    const stored: StoredObject = local ? Object.freeze({ object, groupKind, local }) : object;
+    const stored: StoredObject = local ? Object.freeze({ object, local }) : object;
     objects.set(uid, stored);
     return stored;
   }
@@ -120,7 +120,7 @@ export class Batch {
    * `groupKind` has reached `local.resourceVersion`; `rejudge` releases it.
    */
   keepPending(uid: string, stored: StoredObject, groupKind: string, local: LocalWrite): void {
-    this.objectsOf(groupKind).set(uid, Object.freeze({ object: objectOf(stored), groupKind, local }));
+    this.objectsOf(groupKind).set(uid, Object.freeze({ object: objectOf(stored), local }));
     this.setLocalPending(uid, Object.freeze({ groupKind, resourceVersion: local.resourceVersion }));
   }
 

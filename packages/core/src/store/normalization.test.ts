@@ -137,4 +137,32 @@ describe('objects are normalized by uid', () => {
     expect(d.names('q')).toEqual(['default/a@6']);
     expect(d.object('uid-a')?.groupKind).toBe('Other');
   });
+
+  it("keeps each kind's objects in a tree of its own, which a write or a deletion of another kind leaves as it is", () => {
+    const d = new StoreDriver()
+      .watch('cm', { groupKind: 'ConfigMap' })
+      .query('cms', 'cm', { groupKind: 'ConfigMap' })
+      .watch('pods')
+      .query('pods', 'pods');
+    d.list('cm', '50', [pod('c1', { uid: 'uid-c1', rv: '50' })]).list('pods', '60', [
+      pod('p1', { rv: '60' }),
+    ]);
+    const configMaps = d.state.objects.ConfigMap;
+    expect(configMaps?.size).toBe(1);
+    expect(d.state.objects.Pod?.size).toBe(1);
+    // A write of a Pod: pending in the Pods' tree only.
+    d.write(pod('p1', { rv: '61' }));
+    expect(localOf(storedOf(d.state, 'uid-p1'))?.resourceVersion).toBe('61');
+    expect(d.state.objects.ConfigMap).toBe(configMaps);
+    expect(d.names('pods')).toEqual(['default/p1@61']);
+    // The ConfigMap goes: its kind's tree with it; the Pod and its pending write stay.
+    d.events('cm', ['DELETED', pod('c1', { uid: 'uid-c1', rv: '62' })]);
+    expect(d.state.objects.ConfigMap).toBeUndefined();
+    expect(objectCount(d.state)).toBe(1);
+    expect(d.names('cms')).toEqual([]);
+    expect(localOf(storedOf(d.state, 'uid-p1'))?.resourceVersion).toBe('61');
+    d.events('pods', ['MODIFIED', pod('p1', { rv: '61' })]);
+    expect(localOf(storedOf(d.state, 'uid-p1'))).toBeUndefined();
+    expect(d.names('pods')).toEqual(['default/p1@61']);
+  });
 });

@@ -98,8 +98,6 @@ export interface LocalWrite {
 export interface ObjectEntry {
   /** The newest state known from any watch or write (deep-frozen, unless the store was made not to freeze). */
   readonly object: KubernetesObject;
-  /** The kind's group-kind, as its watches name it (`Deployment.apps`; `Pod` for the core group). */
-  readonly groupKind: string;
   /** What is pending, until every watch of the kind has passed it. */
   readonly local: LocalWrite;
 }

@@ -3,7 +3,7 @@ import type { KatesState, LocalWrite, ObjectEntry, StoredObject } from './state.
 import { treeForEach, treeGet } from './tree.js';
 
 /**
- * What the objects tree holds for a UID is the object itself, unless a write, a deletion or a
+ * What a kind's objects tree holds for a UID is the object itself, unless a write, a deletion or a
  * floor of it is pending: then an {@link ObjectEntry} around it. Every object the store holds has
  * `metadata` (its uid is its key) and an entry never has, so that tells them apart whatever
  * fields a custom resource has at its top level. Proved by `normalization.test.ts` ('takes an

@@ -133,7 +133,7 @@ export function stateFromCheckpoint(lines: readonly CheckpointLine[]): KatesStat
           kind = new TreeEditor(emptyTree<StoredObject>());
           objects.set(groupKind, kind);
         }
-        kind.set(line.uid, local ? Object.freeze({ object: frozen, groupKind, local }) : frozen);
+        kind.set(line.uid, local ? Object.freeze({ object: frozen, local }) : frozen);
         break;
       }
       case 'reflector': {
