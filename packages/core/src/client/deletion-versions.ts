@@ -38,7 +38,7 @@ export class DeletionVersions {
 
   /** A delete of `uid` was answered without a version: learn one, if the store holds the deletion. */
   note(rt: ResourceType, namespace: string | undefined, uid: string): void {
-    const local = localOf(storedOf(this.store.getState().kates, uid));
+    const local = localOf(storedOf(this.store.getState().kates, uid, groupKindOf(rt)));
     if (!local?.deleted || local.resourceVersion || this.closed.signal.aborted) return;
     const ns = rt.namespaced ? namespace : undefined;
     const key = `${groupKindOf(rt)}/${ns ?? ''}`;

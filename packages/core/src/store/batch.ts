@@ -189,16 +189,15 @@ export class Batch {
     const groupKind = r.groupKind;
     const objects = this.objectsOf(groupKind);
     if (r.held.size > 0 || objects.size > 0 || this.reflectorsOf(groupKind).length !== 1) return undefined;
-    if (this.freeze) treeForEach(list, (obj) => deepFreeze(obj));
     objects.adopt(list);
     const shown = (obj: KubernetesObject) => queryMatches(r, obj);
     // The shown objects in list order, where the pages list the tree's values one for one: then
-    // every object is shown when all of them are in it.
+    // every object is shown when all of them are in it. The same walk owns (freezes) them.
     let order: KubernetesObject[] | undefined;
     if (pages) {
       order = [];
-      for (const page of pages) for (const obj of page) if (shown(obj)) order.push(obj);
-    }
+      for (const page of pages) for (const obj of page) if (shown(this.own(obj))) order.push(obj);
+    } else if (this.freeze) treeForEach(list, (obj) => this.own(obj));
     const members = (order ? order.length === list.size : treeEvery(list, shown))
       ? list
       : treeMap(list, (obj: KubernetesObject) => (shown(obj) ? obj : undefined));

@@ -28,8 +28,15 @@ export function versionOf(stored: StoredObject): string {
   return objectOf(stored).metadata?.resourceVersion ?? '';
 }
 
-/** What the store holds for `uid`, of whatever kind: the object, or an entry while a write of it is pending. */
-export function storedOf(state: KatesState, uid: string): StoredObject | undefined {
+/**
+ * What the store holds for `uid`: the object, or an entry while a write of it is pending. Looked
+ * up in `groupKind`'s tree when given, else in each kind's.
+ */
+export function storedOf(state: KatesState, uid: string, groupKind?: string): StoredObject | undefined {
+  if (groupKind !== undefined) {
+    const tree = state.objects[groupKind];
+    return tree && treeGet(tree, uid);
+  }
   for (const groupKind in state.objects) {
     const stored = treeGet(state.objects[groupKind]!, uid);
     if (stored) return stored;

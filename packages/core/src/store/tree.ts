@@ -254,6 +254,9 @@ export class TreeEditor<V> {
    */
   private grown: Set<number> | undefined;
 
+  /** Whether `adopt` replaced the tree since the last `finish()`. */
+  private adopted = false;
+
   private noteGrown(leafIndex: number): void {
     if (!this.grown) this.grown = new Set();
     this.grown.add(leafIndex);
@@ -320,8 +323,8 @@ export class TreeEditor<V> {
   }
 
   /**
-   * Becomes `tree`, sharing its nodes, when this tree holds nothing (else throws): a list that
-   * is all a store holds is its objects tree too, with no node copied (issue 18).
+   * Becomes `tree`, sharing its nodes, when this tree holds nothing (else throws): a kind's first
+   * list is its kind's objects tree, with no node copied (issue 18).
    */
   adopt(tree: Tree<V>): void {
     if (this.count !== 0) throw new Error(`TreeEditor.adopt: the tree holds ${this.count} keys, not none`);
@@ -332,7 +335,6 @@ export class TreeEditor<V> {
     this.grown = undefined;
     this.adopted = true;
   }
-  private adopted = false;
 
   /** Whether anything was written. */
   get changed(): boolean {

@@ -94,7 +94,7 @@ export function checkpointLines(state: KatesState, redactor: Redactor): Checkpoi
     const uids: string[] = [];
     const own: KubernetesObject[] = [];
     treeForEach(members, (obj, uid) => {
-      const stored = storedOf(state, uid);
+      const stored = storedOf(state, uid, rest.groupKind);
       if (stored && objectOf(stored) === obj) uids.push(uid);
       else own.push(redactor.object(obj, rest.groupKind === 'Secret'));
     });
@@ -167,7 +167,7 @@ export function stateFromCheckpoint(lines: readonly CheckpointLine[]): KatesStat
   for (const { members, own, ...rest } of pendingQueries) {
     const tree = new TreeEditor(emptyTree<KubernetesObject>());
     for (const uid of members) {
-      const stored = storedOf(state, uid);
+      const stored = storedOf(state, uid, rest.groupKind);
       if (!stored)
         throw new Error(`checkpoint: query "${rest.id}" holds uid ${uid}, which no object line holds`);
       tree.set(uid, objectOf(stored));
@@ -177,7 +177,7 @@ export function stateFromCheckpoint(lines: readonly CheckpointLine[]): KatesStat
   }
   const localPending = new TreeEditor(initialKatesState.localPending);
   for (const [uid, groupKind] of Object.entries(pendingKinds)) {
-    const local = localOf(storedOf(state, uid));
+    const local = localOf(storedOf(state, uid, groupKind));
     if (!local) throw new Error(`checkpoint: uid ${uid} has a pending write, but no object line holds one`);
     localPending.set(uid, Object.freeze({ groupKind, resourceVersion: local.resourceVersion }));
   }

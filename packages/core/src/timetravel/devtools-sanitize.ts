@@ -88,7 +88,6 @@ export function summarizeKatesState(state: KatesState, options: SanitizeOptions 
     };
   }
   return {
-    // An object without a pending write is stored bare: its own apiVersion and kind name it.
     objects: sampleObjects(state, n),
     reflectors,
     queries,
