@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pod, StoreDriver } from './__fixtures__/store.js';
 import { compareObjects } from './sorted-items.js';
+import { treeGet } from './tree.js';
 
 describe('snapshot fields', () => {
   it('are sorted by namespace, then name', () => {
@@ -75,11 +76,12 @@ describe('snapshot fields', () => {
     d.list('all', '100', []);
     let rv = 100;
     // Enough changes at once to take every path of the incremental update (few, many, most).
-    for (const batch of [3, 40, 300, 5, 700]) {
+    // Few: up to 8 replaced or removed objects are found by identity, more by their sort key.
+    for (const batch of [3, 40, 300, 5, 700, 9, 1]) {
       const events: ['ADDED' | 'MODIFIED' | 'DELETED', ReturnType<typeof pod>][] = [];
       for (let i = 0; i < batch; i++) {
         const n = (i * 7919 + batch) % 500;
-        const type = i % 5 === 0 ? 'DELETED' : 'ADDED';
+        const type = i % 5 === 0 && batch > 1 ? 'DELETED' : 'ADDED';
         events.push([type, pod(`p${n}`, { namespace: `ns${n % 3}`, rv: String(++rv) })]);
       }
       d.events('all', ...events);
@@ -87,7 +89,10 @@ describe('snapshot fields', () => {
       expect([...items].sort(compareObjects)).toEqual(items);
       const uids = new Set(items.map((o) => o.metadata?.uid));
       expect(uids.size).toBe(items.length);
-      expect(items.length).toBe(d.state.queries.q!.members.size);
+      const members = d.state.queries.q!.members;
+      expect(items.length).toBe(members.size);
+      // Each item is its uid's newest object, wherever the incremental update found its place.
+      for (const item of items) expect(treeGet(members, item.metadata!.uid!)).toBe(item);
     }
   });
 });
