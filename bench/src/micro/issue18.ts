@@ -3,8 +3,8 @@
  * fed by hand through a stand-in watch), without a server, so that the store's share of each
  * number is seen alone:
  *
- * - `update`: `update(snapshot)` and `updateWithDeltas(snapshot, deltas)` after one MODIFIED event,
- *   against client-node's `list(namespace)` after the same event;
+ * - `update`: `update(snapshot)`, `updateWithDeltas(snapshot, deltas)` and `readDeltas(cursor,
+ *   deltas)` after one MODIFIED event, against client-node's `list(namespace)` after the same event;
  * - `bootstrap`: the store's work from parsed list pages to the first sorted snapshot (listPage
  *   dispatches, listCompleted, the first `update`), against client-node filling its cache from the
  *   same parsed items and listing it once.
@@ -45,6 +45,8 @@ interface Result {
    */
   copyUs: number;
   deltasUs: number;
+  /** µs for `readDeltas` (the deltas alone, no snapshot), timed before the updates (kates only). */
+  readDeltasUs?: number;
   /** ms: store work from parsed pages to the first sorted snapshot. */
   bootstrapMs: number;
   /** Of which listCompleted (kates only). */
@@ -92,14 +94,22 @@ async function runKates(n: number): Promise<Result> {
   const deltaSnap: { objects?: readonly KubernetesObject[] } = {};
   const deltas: Delta[] = [];
   f.acc.updateWithDeltas(deltaSnap, deltas);
+  const cursor = {};
+  const read: Delta[] = [];
+  f.acc.readDeltas(cursor, read);
   const update: number[] = [];
   const withDeltas: number[] = [];
+  const readOnly: number[] = [];
   const copy: number[] = [];
   for (let k = 0; k < UPDATES; k++) {
     await gap();
     f.dispatchEvents([{ type: 'MODIFIED', object: modified(n, k) }]);
     copy.push(timeCopy(snap.objects!));
     let t = performance.now();
+    f.acc.readDeltas(cursor, read);
+    readOnly.push((performance.now() - t) * 1000);
+    if (read.length !== 1) throw new Error(`readDeltas: ${read.length} deltas after one change`);
+    t = performance.now();
     f.acc.update(snap);
     update.push((performance.now() - t) * 1000);
     t = performance.now();
@@ -115,6 +125,7 @@ async function runKates(n: number): Promise<Result> {
     updateUs: summarize(update.slice(UPDATES / 4)).median,
     copyUs: summarize(copy.slice(UPDATES / 4)).median,
     deltasUs: summarize(withDeltas.slice(UPDATES / 4)).median,
+    readDeltasUs: summarize(readOnly.slice(UPDATES / 4)).median,
     bootstrapMs: t3 - t0,
     completeMs: t2 - t1,
     firstUpdateMs: t3 - t2,
@@ -224,6 +235,7 @@ function main(): void {
           c.map((r) => r.updateColdUs),
         )}x\n` +
         `  update µs: kates ${fmt(k.map((r) => r.updateUs))}, with deltas ${fmt(k.map((r) => r.deltasUs))}, ` +
+        `readDeltas alone ${fmt(k.map((r) => r.readDeltasUs ?? 0))}, ` +
         `a bare copy in the same process ${fmt(k.map((r) => r.copyUs))}; ` +
         `client-node list() ${fmt(c.map((r) => r.updateUs))}, a bare copy ${fmt(c.map((r) => r.copyUs))}; ratio ${ratio(
           k.map((r) => r.updateUs),

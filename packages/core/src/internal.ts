@@ -39,6 +39,7 @@ export {
   type WatchEventPayload,
   watchEvents,
 } from './store/index.js';
+export { findSorted, freezeSorted, isSortedField } from './store/sorted-items.js';
 export { splitLines } from './transport/lines.js';
 export {
   acceptsJson,

@@ -1,3 +1,4 @@
+import { freezeSorted } from '@kates/core/internal';
 import { describe, expect, it } from 'vitest';
 import { objectByKey, objectKey, splitKey } from './keys.js';
 
@@ -30,5 +31,17 @@ describe('work queue keys', () => {
       expect(objectByKey(field, 'c/x')).toBeUndefined();
     }
     expect(objectByKey(undefined, 'a/x')).toBeUndefined();
+  });
+
+  it('finds an object of a field kates sorted by binary search, the last of two of one name', () => {
+    const recreated = { ...cm('b', 'x'), metadata: { name: 'x', namespace: 'b', uid: 'new' } };
+    // In snapshot order: cluster-scoped first (namespace ''), then by namespace and name.
+    const items = [cm(undefined, 'x'), cm('a', 'x'), cm('a', 'y'), cm('b', 'x'), recreated];
+    const field = freezeSorted([...items]);
+    expect(objectByKey(field, 'x')).toBe(items[0]);
+    expect(objectByKey(field, 'a/y')).toBe(items[2]);
+    expect(objectByKey(field, 'b/x')).toBe(recreated);
+    expect(objectByKey(field, 'a/z')).toBeUndefined();
+    expect(objectByKey(field, 'c/x')).toBeUndefined();
   });
 });

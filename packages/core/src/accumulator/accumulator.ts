@@ -128,6 +128,23 @@ export class Accumulator<
   }
 
   /**
+   * Sets `deltas` to the changes since `cursor` was last read (every object as added the first
+   * time), and fills no snapshot: O(changes) at any number of objects, where `update` hands out
+   * new arrays of every object of a changed field (2.4 ms at 100k ConfigMaps, bench/RESULTS.md).
+   * For a consumer that needs only what changed: a work queue fed with keys (the controller's
+   * `watchKeys`), or an index of its own. `cursor` is any object the caller keeps, one per
+   * reader; it marks the change signal read, as `update` does. Proved by 'reads deltas without
+   * a snapshot, each cursor from where it last read' (update.test.ts) and 'does not signal a
+   * change that readDeltas already read' (signal.test.ts).
+   * @returns whether anything changed since this cursor was last read (true the first time).
+   */
+  readDeltas(cursor: object, deltas: Delta[]): boolean {
+    const changed = this.filler.readDeltas(this.host.store.getState(), cursor, deltas);
+    this.signal.read();
+    return changed;
+  }
+
+  /**
    * Like `updateWithDeltas`, but leaves out of the snapshot the objects for which `predicate`
    * returns false. The predicate is called on added and updated objects only, as in Go kates.
    */

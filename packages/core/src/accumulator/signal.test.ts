@@ -143,6 +143,19 @@ describe('the change signal', () => {
     acc.close();
   });
 
+  it('does not signal a change that readDeltas already read', async () => {
+    const { host, acc } = await ready(1000);
+    const signals = countSignals(acc);
+    await vi.advanceTimersByTimeAsync(0);
+    host.events(acc, 'pods', ['ADDED', pod('a', { rv: '101' })]);
+    host.events(acc, 'pods', ['ADDED', pod('b', { rv: '102' })]);
+    acc.readDeltas({}, []);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(signals.count).toBe(1);
+    signals.stop();
+    acc.close();
+  });
+
   it('does not signal a change that does not touch its queries', async () => {
     const host = new TestHost();
     const acc: Accumulator = createAccumulator(

@@ -1,5 +1,6 @@
 import type { KubernetesObject } from '../model/object.js';
 import { diffMembers } from '../store/member-changes.js';
+import { freezeSorted } from '../store/sorted-items.js';
 import type { KatesRootState } from '../store/store.js';
 import { emptyTree, type Tree } from '../store/tree.js';
 import type { Delta } from './delta.js';
@@ -25,6 +26,8 @@ interface FieldRecord {
 export class SnapshotFiller {
   /** Held weakly: a snapshot the consumer drops costs nothing here. */
   private readonly records = new WeakMap<object, Map<string, FieldRecord>>();
+  /** Each cursor of `readDeltas`: the members of each query when it last read them. */
+  private readonly cursors = new WeakMap<object, Map<string, Tree<KubernetesObject>>>();
 
   constructor(private readonly bindings: QueryBindings) {}
 
@@ -72,7 +75,7 @@ export class SnapshotFiller {
           ? source
           : source === field.source && !exclusionsChanged
             ? field.items
-            : Object.freeze(source.filter((o) => !field.excluded.has(o.metadata?.uid ?? '')));
+            : freezeSorted(source.filter((o) => !field.excluded.has(o.metadata?.uid ?? '')));
       if (items !== field.items) changed = true;
       field.members = now;
       field.source = source;
@@ -81,6 +84,40 @@ export class SnapshotFiller {
     });
     return changed;
   }
+
+  /**
+   * Sets `deltas` to the changes of every query since `cursor` last read them, and fills no
+   * field: a diff of persistent member trees, O(changes).
+   * @returns whether anything changed (true the first time).
+   */
+  readDeltas(state: KatesRootState, cursor: object, deltas: Delta[]): boolean {
+    deltas.length = 0;
+    let seen = this.cursors.get(cursor);
+    const first = !seen;
+    if (!seen) {
+      seen = new Map();
+      this.cursors.set(cursor, seen);
+    }
+    const members = this.bindings.members(state);
+    this.bindings.specs.forEach((spec, i) => {
+      const now = members[i]!;
+      pushDeltas(spec.name, seen.get(spec.name) ?? emptyTree(), now, deltas);
+      seen.set(spec.name, now);
+    });
+    return first || deltas.length > 0;
+  }
+}
+
+/** Pushes a delta for each object that differs between `was` and `now`, the members of `query`. */
+function pushDeltas(
+  query: string,
+  was: Tree<KubernetesObject>,
+  now: Tree<KubernetesObject>,
+  deltas: Delta[],
+): void {
+  diffMembers(was, now, (uid, before, after) => {
+    deltas.push(deltaOf(query, uid, (after ?? before)!, !before ? 'add' : !after ? 'delete' : 'update'));
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { KubernetesObject } from '../model/object.js';
 import { pod } from '../store/__fixtures__/store.js';
 import * as actions from '../store/actions.js';
+import { isSortedField } from '../store/sorted-items.js';
 import { service, TestHost } from './__fixtures__/host.js';
 import { type Accumulator, createAccumulator } from './accumulator.js';
 import type { Delta } from './delta.js';
@@ -132,6 +133,35 @@ describe('deltas', () => {
     expect(deltas).toEqual([]);
   });
 
+  it('reads deltas without a snapshot, each cursor from where it last read', () => {
+    const one = {};
+    const two = {};
+    const deltas: Delta[] = [];
+    expect(acc.readDeltas(one, deltas)).toBe(true);
+    expect(summary(deltas).sort()).toEqual(['add pods a@5', 'add pods b@6']);
+    expect(acc.readDeltas(one, deltas)).toBe(false);
+    expect(deltas).toEqual([]);
+    host.events(
+      acc,
+      'pods',
+      ['MODIFIED', pod('a', { rv: '11' })],
+      ['DELETED', pod('b', { rv: '12' })],
+      ['ADDED', pod('c', { rv: '13' })],
+    );
+    // The same deltas, objects and order as updateWithDeltas gives a snapshot over the same change.
+    const snap: Snap = {};
+    const viaSnapshot: Delta[] = [];
+    acc.updateWithDeltas(snap, viaSnapshot);
+    expect(acc.readDeltas(one, deltas)).toBe(true);
+    expect(summary(deltas).sort()).toEqual(['add pods c@13', 'delete pods b@6', 'update pods a@11']);
+    // A second cursor starts from nothing: what a snapshot updated for the first time gets.
+    expect(acc.readDeltas(two, deltas)).toBe(true);
+    expect(deltas).toEqual(viaSnapshot);
+    // Reading deltas fills no field of anything, and marks the change signal read.
+    expect(one).toEqual({});
+    expect(acc.readDeltas(two, deltas)).toBe(false);
+  });
+
   it('yield nothing for an object added and deleted between two updates', () => {
     const snap: Snap = {};
     const deltas: Delta[] = [];
@@ -192,6 +222,8 @@ describe('filteredUpdate', () => {
     );
     acc.filteredUpdate(snap, deltas, notFailed);
     expect(names(snap.pods)).toEqual(['a']);
+    // Still in snapshot order, and marked so: objectByKey searches it rather than indexing it.
+    expect(isSortedField(snap.pods!)).toBe(true);
   });
 
   it('keeps the identity of a filtered field that did not change', () => {

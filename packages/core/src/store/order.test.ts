@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pod, StoreDriver } from './__fixtures__/store.js';
-import { compareObjects } from './sorted-items.js';
+import { compareObjects, findSorted, isSortedField } from './sorted-items.js';
 import { treeGet } from './tree.js';
 
 describe('snapshot fields', () => {
@@ -94,5 +95,58 @@ describe('snapshot fields', () => {
       // Each item is its uid's newest object, wherever the incremental update found its place.
       for (const item of items) expect(treeGet(members, item.metadata!.uid!)).toBe(item);
     }
+  });
+
+  it('are marked sorted whether built whole or updated, and find an object by namespace and name', () => {
+    const d = new StoreDriver().watch('all').query('q', 'all');
+    d.list('all', '10', [
+      pod('b', { namespace: 'ns1', rv: '1' }),
+      pod('a', { namespace: 'ns2', rv: '2' }),
+      pod('a', { namespace: 'ns1', rv: '3', uid: 'uid-a1' }),
+    ]);
+    const built = d.items('q');
+    expect(isSortedField(built)).toBe(true);
+    expect(findSorted(built, 'ns1', 'a')?.metadata?.uid).toBe('uid-a1');
+    expect(findSorted(built, 'ns2', 'a')?.metadata?.uid).toBe('uid-a');
+    expect(findSorted(built, 'ns1', 'c')).toBeUndefined();
+    expect(findSorted(built, 'ns0', 'a')).toBeUndefined();
+    // Recreated under a new uid before the old one's deletion came: two of one name, the last in order.
+    d.events('all', ['ADDED', pod('b', { namespace: 'ns1', rv: '11', uid: 'uid-b2' })]);
+    const updated = d.items('q');
+    expect(updated).not.toBe(built);
+    expect(isSortedField(updated)).toBe(true);
+    expect(findSorted(updated, 'ns1', 'b')?.metadata?.uid).toBe('uid-b2');
+    expect(isSortedField(Object.freeze([...updated]))).toBe(false);
+  });
+
+  it('find by binary search what a scan finds, for any objects (fast-check)', () => {
+    const name = fc.constantFrom('a', 'b', 'c', 'd');
+    const entry = fc.record({ ns: fc.constantFrom('', 'x', 'y'), name, uid: fc.constantFrom('1', '2', '3') });
+    fc.assert(
+      fc.property(fc.uniqueArray(entry, { selector: (e) => e.uid + e.ns + e.name }), (entries) => {
+        const d = new StoreDriver().watch('all').query('q', 'all');
+        const objects = entries.map((e, i) => ({
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: {
+            name: e.name,
+            ...(e.ns ? { namespace: e.ns } : {}),
+            uid: `${e.uid}-${e.ns}-${e.name}`,
+            resourceVersion: String(i + 1),
+          },
+        }));
+        d.list('all', String(objects.length + 1), objects);
+        const items = d.items('q');
+        for (const ns of ['', 'x', 'y', 'z']) {
+          for (const n of ['a', 'b', 'c', 'd', 'e']) {
+            const matches = items.filter(
+              (o) => (o.metadata?.namespace ?? '') === ns && o.metadata?.name === n,
+            );
+            expect(findSorted(items, ns, n)).toBe(matches.at(-1));
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });

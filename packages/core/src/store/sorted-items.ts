@@ -33,6 +33,54 @@ function search(items: readonly KubernetesObject[], obj: KubernetesObject): numb
 }
 
 /**
+ * The arrays made here (and the filtered copies `filteredUpdate` makes of them): frozen, and in
+ * {@link compareObjects} order, so that an object can be found in one by binary search.
+ */
+const sortedFields = new WeakSet<readonly KubernetesObject[]>();
+
+/** Freezes `items`, which are in {@link compareObjects} order, and marks them as such. */
+export function freezeSorted<T extends KubernetesObject>(items: T[]): readonly T[] {
+  Object.freeze(items);
+  sortedFields.add(items);
+  return items;
+}
+
+/** Whether `items` is a snapshot field kates sorted (see {@link findSorted}). */
+export function isSortedField(items: readonly KubernetesObject[]): boolean {
+  return sortedFields.has(items);
+}
+
+/**
+ * The object named `name` in `namespace` ('' for a cluster-scoped one) of a field for which
+ * {@link isSortedField} holds, by binary search: O(log n), with no index to build for each new
+ * array. Where two objects of one name are there (deleted and recreated, different uids), the
+ * last in order. Proved by 'finds an object of a snapshot field by key ...' (controller's
+ * keys.test.ts).
+ */
+export function findSorted<T extends KubernetesObject>(
+  items: readonly T[],
+  namespace: string,
+  name: string,
+): T | undefined {
+  let lo = 0;
+  let hi = items.length;
+  // The first item not before (namespace, name).
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const m = items[mid]!.metadata;
+    if ((cmp(m?.namespace ?? '', namespace) || cmp(m?.name ?? '', name)) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  let found: T | undefined;
+  for (let i = lo; i < items.length; i++) {
+    const m = items[i]!.metadata;
+    if ((m?.namespace ?? '') !== namespace || m?.name !== name) break;
+    found = items[i];
+  }
+  return found;
+}
+
+/**
  * Up to this many objects of the previous items (replaced or removed) are found by a scan for
  * their identity rather than by a binary search. A scan reads only the array, which the copy just
  * wrote (10k items: 40 KB, in cache); a binary search reads an object, its metadata and two
@@ -59,7 +107,7 @@ function positionOf(items: readonly KubernetesObject[], obj: KubernetesObject, s
  * to 870 ms from hash order; issue 18). Used once per query, and after very large changes.
  */
 export function buildSortedItems(members: Tree<KubernetesObject>): readonly KubernetesObject[] {
-  return Object.freeze((takeListOrder(members) ?? treeValues(members)).sort(compareObjects));
+  return freezeSorted((takeListOrder(members) ?? treeValues(members)).sort(compareObjects));
 }
 
 /**
@@ -111,9 +159,9 @@ export function updateSortedItems(
       const i = search(items, added[k]!);
       items.splice(i >= 0 ? i : -i - 1, 0, added[k]!);
     }
-    return Object.freeze(items);
+    return freezeSorted(items);
   }
-  return Object.freeze(merge(items, added, removed));
+  return freezeSorted(merge(items, added, removed));
 }
 
 /** One pass: drops `removed` and merges `added` (sorted here) into `items`. */
