@@ -54,8 +54,8 @@ export function isSortedField(items: readonly KubernetesObject[]): boolean {
  * The object named `name` in `namespace` ('' for a cluster-scoped one) of a field for which
  * {@link isSortedField} holds, by binary search: O(log n), with no index to build for each new
  * array. Where two objects of one name are there (deleted and recreated, different uids), the
- * last in order. Proved by 'finds an object of a snapshot field by key ...' (controller's
- * keys.test.ts).
+ * last in order. Proved by 'find by binary search what a scan finds, for any objects (fast-check)'
+ * (order.test.ts).
  */
 export function findSorted<T extends KubernetesObject>(
   items: readonly T[],
