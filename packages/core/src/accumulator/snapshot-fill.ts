@@ -101,23 +101,13 @@ export class SnapshotFiller {
     const members = this.bindings.members(state);
     this.bindings.specs.forEach((spec, i) => {
       const now = members[i]!;
-      pushDeltas(spec.name, seen.get(spec.name) ?? emptyTree(), now, deltas);
+      diffMembers(seen.get(spec.name) ?? emptyTree(), now, (uid, was, is) => {
+        deltas.push(deltaOf(spec.name, uid, was, is));
+      });
       seen.set(spec.name, now);
     });
     return first || deltas.length > 0;
   }
-}
-
-/** Pushes a delta for each object that differs between `was` and `now`, the members of `query`. */
-function pushDeltas(
-  query: string,
-  was: Tree<KubernetesObject>,
-  now: Tree<KubernetesObject>,
-  deltas: Delta[],
-): void {
-  diffMembers(was, now, (uid, before, after) => {
-    deltas.push(deltaOf(query, uid, (after ?? before)!, !before ? 'add' : !after ? 'delete' : 'update'));
-  });
 }
 
 /**
@@ -135,7 +125,6 @@ function judge(
   const excluded = field.excluded;
   let exclusionsChanged = false;
   diffMembers(field.members, now, (uid, was, is) => {
-    const obj = (is ?? was)!;
     if (predicate) {
       const out = is !== undefined && !predicate(is);
       if (out !== excluded.has(uid)) {
@@ -144,18 +133,28 @@ function judge(
         exclusionsChanged = true;
       }
     }
-    if (deltas) deltas.push(deltaOf(query, uid, obj, !was ? 'add' : !is ? 'delete' : 'update'));
+    if (deltas) deltas.push(deltaOf(query, uid, was, is));
   });
   return exclusionsChanged;
 }
 
 /**
- * One delta, its optional fields set only when present. Assignments rather than conditional
+ * The delta of one object that differs between two fills (`was` before, `is` now, either absent),
+ * its optional fields set only when present. Assignments rather than conditional
  * spreads: this runs in `update()`, which a controller calls a few times a second, so it is never
  * optimized, and each spread of a small literal costs there.
  */
-function deltaOf(query: string, uid: string, obj: KubernetesObject, type: Delta['type']): Delta {
-  const d: { -readonly [K in keyof Delta]?: Delta[K] } = { type, query };
+function deltaOf(
+  query: string,
+  uid: string,
+  was: KubernetesObject | undefined,
+  is: KubernetesObject | undefined,
+): Delta {
+  const obj = (is ?? was)!;
+  const d: { -readonly [K in keyof Delta]?: Delta[K] } = {
+    type: !was ? 'add' : !is ? 'delete' : 'update',
+    query,
+  };
   if (obj.apiVersion) d.apiVersion = obj.apiVersion;
   if (obj.kind) d.kind = obj.kind;
   d.name = obj.metadata?.name ?? '';
