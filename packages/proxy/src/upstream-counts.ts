@@ -43,6 +43,7 @@ export function countingUpstream(inner: Transport): Transport & { readonly count
       req.signal?.addEventListener('abort', closed, { once: true });
       try {
         const res = await inner.request(req);
+        const batches = res.lineBatches?.bind(res);
         return {
           ...res,
           async *lines() {
@@ -52,6 +53,15 @@ export function countingUpstream(inner: Transport): Transport & { readonly count
               closed();
             }
           },
+          ...(batches && {
+            async *lineBatches() {
+              try {
+                yield* batches();
+              } finally {
+                closed();
+              }
+            },
+          }),
         };
       } catch (e) {
         closed();

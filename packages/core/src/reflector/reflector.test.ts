@@ -311,14 +311,24 @@ describe('Reflector', () => {
     }
   });
 
-  it('keeps lines that arrive in separate reads of one turn of the event loop in one action', async () => {
-    // Dispatching as soon as a read's lines are parsed (tried for issue 18) split these: under load
-    // a consumer then woke about twice as often for the same events, and its latency grew.
+  /**
+   * A watch over a stream the test writes to, read by the transport adapter as the Node transport
+   * reads its body, with the sizes of the watch-event actions dispatched, each followed by
+   * `consumerBusyMs` of a consumer's work. `inPhase` makes reads
+   * in callbacks of one phase of the loop (the check phase), with no idle time between, then
+   * looks at what was dispatched before that phase ended.
+   */
+  async function streamedWatch(consumerBusyMs = 0) {
     const store = storeWithWatch();
     const batches: number[] = [];
     const dispatch = (action: { type: string; payload?: { events?: unknown[] } }) => {
-      if (action.type === 'kates/watchEvents') batches.push(action.payload?.events?.length ?? 0);
-      return store.dispatch(action as never);
+      if (action.type !== 'kates/watchEvents') return store.dispatch(action as never);
+      batches.push(action.payload?.events?.length ?? 0);
+      const result = store.dispatch(action as never);
+      // A consumer woken by the change, busy with its update before the next read is taken.
+      const until = performance.now() + consumerBusyMs;
+      while (performance.now() < until);
+      return result;
     };
     let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
     const answer = { headers: { forEach() {} }, status: 200 };
@@ -338,7 +348,6 @@ describe('Reflector', () => {
             controller ??= c;
           },
         });
-        // The Node transport hands over the body stream itself.
         return transportResponse(
           { ...answer, text: async () => '' },
           () => stream as unknown as AsyncIterable<Uint8Array>,
@@ -356,12 +365,48 @@ describe('Reflector', () => {
     void reflector.start();
     await expect.poll(() => controller).toBeDefined();
     const enc = new TextEncoder();
-    // Two reads handled in one phase of the loop, each with its own microtasks, as two sockets'
-    // (or two TLS records') data callbacks are.
-    setImmediate(() => controller!.enqueue(enc.encode(`${line('ADDED', cm('a', '11'))}\n`)));
-    setImmediate(() => controller!.enqueue(enc.encode(`${line('ADDED', cm('b', '12'))}\n`)));
-    await expect.poll(() => heldObjects(store.getState().kates).length).toBe(2);
-    expect(batches).toEqual([2]);
+    let rv = 11;
+    return {
+      batches,
+      held: () => heldObjects(store.getState().kates).length,
+      /** One read of the body: a line for each name. */
+      read(...names: string[]) {
+        controller!.enqueue(enc.encode(names.map((n) => `${line('ADDED', cm(n, String(rv++)))}\n`).join('')));
+      },
+      /**
+       * Reads, each in its own callback of one phase of the loop as sockets' data callbacks are;
+       * resolves with the sizes of the actions dispatched by the end of that phase.
+       */
+      inPhase(...reads: string[][]): Promise<number[]> {
+        for (const names of reads) setImmediate(() => this.read(...names));
+        return new Promise((r) => setImmediate(() => r([...batches])));
+      },
+      /** Lets every turn of the loop end, the loop idle meanwhile. */
+      settle: () => new Promise((r) => setTimeout(r, 20)),
+    };
+  }
+
+  it('dispatches the read the process was waiting for at once, before the loop ends its turn', async () => {
+    const w = await streamedWatch();
+    expect(await w.inPhase(['a', 'b'])).toEqual([2]);
+    expect(w.held()).toBe(2);
+    // After the loop waited again.
+    await w.settle();
+    expect(await w.inPhase(['c'])).toEqual([2, 1]);
+  });
+
+  it('keeps lines that arrive in separate reads of one turn of the event loop in one action', async () => {
+    // Dispatching each read as soon as its lines are parsed (tried for issue 18) split these:
+    // under load a consumer then woke about twice as often for the same events, and its latency
+    // grew. Only a read the process waited for goes at once.
+    const w = await streamedWatch(5);
+    // Three reads in one phase of the loop: the first was waited for, the others come behind it
+    // with the loop busy (a consumer's update of 5 ms among them, so that they come well apart),
+    // and go together once the loop's turn ends.
+    expect(await w.inPhase(['a'], ['b'], ['c', 'd'])).toEqual([1]);
+    await w.settle();
+    expect(w.batches).toEqual([1, 3]);
+    expect(w.held()).toBe(4);
   });
 
   it('reports 403 as forbidden and retries slowly', async () => {

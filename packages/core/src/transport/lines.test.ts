@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LineTooLongError, MAX_LINE_LENGTH, splitLines } from './lines.js';
+import { LineTooLongError, MAX_LINE_LENGTH, splitLineBatches, splitLines } from './lines.js';
 import { transportResponse } from './types.js';
 
 async function* chunksOf(bytes: Uint8Array, cuts: number[]): AsyncIterable<Uint8Array> {
@@ -56,6 +56,31 @@ describe('splitting a watch stream into lines', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('batches the lines of each chunk, the same lines as splitLines', async () => {
+    await fc.assert(
+      fc.asyncProperty(streamText, fc.array(fc.nat(400), { maxLength: 30 }), async (text, cuts) => {
+        const bytes = new TextEncoder().encode(text);
+        const batches: (readonly string[])[] = [];
+        for await (const batch of splitLineBatches(chunksOf(bytes, cuts))) batches.push(batch);
+        expect(batches.flat()).toEqual(await collect(splitLines(chunksOf(bytes, cuts))));
+        // One batch a chunk at most (the last line without a newline comes at the end), none empty.
+        const chunks = new Set(cuts.filter((c) => c > 0 && c < bytes.length)).size + 1;
+        expect(batches.length).toBeLessThanOrEqual(chunks + 1);
+        for (const batch of batches) expect(batch.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 300 },
+    );
+    const enc = new TextEncoder();
+    async function* reads() {
+      yield enc.encode('{"a":1}\n{"b":2}\n{"c"');
+      yield enc.encode(':3}\n');
+      yield enc.encode('{"d":4}');
+    }
+    const batches: (readonly string[])[] = [];
+    for await (const batch of splitLineBatches(reads())) batches.push(batch);
+    expect(batches).toEqual([['{"a":1}', '{"b":2}'], ['{"c":3}'], ['{"d":4}']]);
   });
 
   it('joins an 8 MB object that arrives in 16 KB chunks into one line', async () => {

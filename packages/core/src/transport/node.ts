@@ -163,6 +163,7 @@ export function createNodeTransport(kc: KubeConfig): NodeTransport {
           e,
         ),
       () => (body ? bodyText(body) : Promise.resolve('')),
+      'lineBatches' in res ? () => res.lineBatches() : undefined,
     );
   }
 

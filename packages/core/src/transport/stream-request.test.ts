@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { splitLines } from './lines.js';
-import { streamRequest } from './stream-request.js';
+import { type StreamedAnswer, streamRequest } from './stream-request.js';
 
 let server: Server | undefined;
 const agent = new Agent({ allowH2: false });
@@ -23,7 +23,15 @@ async function serve(handle: (req: IncomingMessage, res: ServerResponse) => void
 const get = (url: string, signal?: AbortSignal) =>
   streamRequest(agent, url, { method: 'GET', headers: { accept: 'application/json' }, signal });
 
-describe('streamRequest', () => {
+/** The lines of `batches`, one at a time. */
+async function* each(batches: AsyncIterable<readonly string[]>): AsyncIterable<string> {
+  for await (const batch of batches) yield* batch;
+}
+
+describe.each([
+  ['its chunks', (a: StreamedAnswer) => splitLines(a.body)],
+  ['its line batches', (a: StreamedAnswer) => each(a.lineBatches())],
+])('streamRequest, the body read as %s', (_how, read) => {
   it('answers with the status and headers, then hands over each chunk as it is sent', async () => {
     let next: (() => void) | undefined;
     const url = await serve((_req, res) => {
@@ -40,7 +48,7 @@ describe('streamRequest', () => {
     expect(answer.status).toBe(200);
     expect(seen['x-thing']).toBe('a');
     const lines: string[] = [];
-    for await (const line of splitLines(answer.body)) {
+    for await (const line of read(answer)) {
       lines.push(line);
       next?.();
       next = undefined;
@@ -57,7 +65,7 @@ describe('streamRequest', () => {
     const answer = await get(url);
     await new Promise((r) => setTimeout(r, 50));
     const got: number[] = [];
-    for await (const line of splitLines(answer.body)) got.push((JSON.parse(line) as { i: number }).i);
+    for await (const line of read(answer)) got.push((JSON.parse(line) as { i: number }).i);
     expect(got).toEqual([...Array(5000).keys()]);
   });
 
@@ -70,7 +78,7 @@ describe('streamRequest', () => {
     });
     const abort = new AbortController();
     const answer = await get(url, abort.signal);
-    const lines = splitLines(answer.body)[Symbol.asyncIterator]();
+    const lines = read(answer)[Symbol.asyncIterator]();
     expect((await lines.next()).value).toBe('{"n":1}');
     abort.abort();
     await expect(lines.next()).rejects.toThrow();
@@ -85,8 +93,28 @@ describe('streamRequest', () => {
       res.write('{"n":1}\n');
     });
     const answer = await get(url);
-    for await (const _ of splitLines(answer.body)) break;
+    for await (const _ of read(answer)) break;
     await closed;
+  });
+});
+
+describe('streamRequest', () => {
+  it('hands over as one batch the lines of everything that arrived while nobody read', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(200);
+      // Fifty writes, cut anywhere (inside lines too), and a last line without a newline.
+      const text = `${[...Array(50).keys()].map((i) => `{"i":${i}}`).join('\n')}\n{"i":"last"}`;
+      const cut = Math.ceil(text.length / 50);
+      for (let at = 0; at < text.length; at += cut) res.write(text.slice(at, at + cut));
+      res.end();
+    });
+    const answer = await get(url);
+    await new Promise((r) => setTimeout(r, 50));
+    const batches: (readonly string[])[] = [];
+    for await (const batch of answer.lineBatches()) batches.push(batch);
+    expect(batches.flat()).toEqual([...[...Array(50).keys()].map((i) => `{"i":${i}}`), '{"i":"last"}']);
+    // Held while nobody read: one batch, then the last line at the end.
+    expect(batches.length).toBeLessThanOrEqual(2);
   });
 
   it('rejects when no answer comes: a refused connection, an aborted request', async () => {

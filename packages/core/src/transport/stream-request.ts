@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { LineSplitter } from './lines.js';
 
 /** The answer of {@link streamRequest}: what `transportResponse` reads of a fetch `Response`. */
 export interface StreamedAnswer {
@@ -6,6 +7,11 @@ export interface StreamedAnswer {
   readonly headers: { forEach(fn: (value: string, name: string) => void): void };
   /** The body's chunks as they arrive; read it once, or leave it (the request is then aborted). */
   readonly body: AsyncIterable<Uint8Array>;
+  /**
+   * Or the body's lines, in arrays of all that arrived since the last array was taken (one read,
+   * or what queued while the reader was busy): read one of `body` and `lineBatches`, once.
+   */
+  lineBatches(): AsyncIterable<readonly string[]>;
   text(): Promise<string>;
 }
 
@@ -41,6 +47,14 @@ export function streamRequest(
     };
     const onAbort = () => controller?.abort(abortError(signal));
     signal?.addEventListener('abort', onAbort, { once: true });
+    const arrival = () =>
+      new Promise<void>((r) => {
+        wake = r;
+      });
+    const done = () => {
+      signal?.removeEventListener('abort', onAbort);
+      if (!ended && !failure) controller?.abort(new Error('the body was not read to its end'));
+    };
     async function* chunks(): AsyncGenerator<Uint8Array> {
       try {
         for (;;) {
@@ -52,14 +66,37 @@ export function streamRequest(
           }
           if (failure) throw failure;
           if (ended) return;
-          await new Promise<void>((r) => {
-            wake = r;
-          });
+          await arrival();
         }
       } finally {
-        signal?.removeEventListener('abort', onAbort);
-        // Left before the end: free the connection.
-        if (!ended && !failure) controller?.abort(new Error('the body was not read to its end'));
+        done();
+      }
+    }
+    // The lines of every chunk queued, split where they are taken: one generator between the HTTP
+    // parser and the reader, not one for chunks and one for lines (each a few promise turns per
+    // read, the process cold after a pause).
+    async function* lineBatches(): AsyncGenerator<readonly string[]> {
+      const splitter = new LineSplitter();
+      try {
+        for (;;) {
+          if (queue.length > 0) {
+            const lines: string[] = [];
+            for (const chunk of queue) splitter.push(chunk, lines);
+            queue.length = 0;
+            if (controller?.paused) controller.resume();
+            if (lines.length > 0) yield lines;
+            continue;
+          }
+          if (failure) throw failure;
+          if (ended) {
+            const last = splitter.end();
+            if (last) yield [last];
+            return;
+          }
+          await arrival();
+        }
+      } finally {
+        done();
       }
     }
     const body = chunks();
@@ -89,6 +126,7 @@ export function streamRequest(
               },
             },
             body,
+            lineBatches,
             text: () => Promise.reject(new Error('read the body of a streamed answer with bodyText')),
           });
         },

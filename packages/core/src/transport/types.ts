@@ -1,4 +1,4 @@
-import { LineTooLongError, splitLines } from './lines.js';
+import { LineTooLongError, splitLineBatches, splitLines } from './lines.js';
 /**
  * The transport is the only thing that talks HTTP. The reflector, the discovery and the client
  * speak to it; the Node transport (client-node's auth and TLS) and the browser transport (fetch
@@ -30,6 +30,24 @@ export interface TransportResponse {
   text(): Promise<string>;
   /** The body as newline-delimited lines (the watch protocol), as they arrive; empty lines skipped. */
   lines(): AsyncIterable<string>;
+  /**
+   * The same lines, in arrays of those that arrived together (one read of the body each). Optional:
+   * a transport without it is read a line at a time (`lines()`). The reflector acts once per
+   * array, so a watch that was quiet has its change stored as soon as the read is parsed.
+   */
+  lineBatches?(): AsyncIterable<readonly string[]>;
+}
+
+/**
+ * The lines of `res` in arrays of those that arrived together: its own `lineBatches()`, or each line
+ * of `lines()` alone.
+ */
+export function lineBatchesOf(res: TransportResponse): AsyncIterable<readonly string[]> {
+  return res.lineBatches ? res.lineBatches() : eachAlone(res.lines());
+}
+
+async function* eachAlone(lines: AsyncIterable<string>): AsyncIterable<readonly string[]> {
+  for await (const line of lines) yield [line];
 }
 
 /** Sends requests to one API server. */
@@ -76,14 +94,15 @@ export interface FetchLikeResponse {
 /**
  * Adapts a fetch response to a {@link TransportResponse}: header names in lower case, the body
  * read whole (by `readText`, fetch's `text()` unless the transport has a faster way) or as lines
- * from `chunks()`, and any failure while reading turned into `lost(e)`. The one adapter of the
- * Node and browser transports.
+ * from `chunks()` (in batches from `batches()` where the transport splits them itself), and any
+ * failure while reading turned into `lost(e)`. The one adapter of the Node and browser transports.
  */
 export function transportResponse(
   res: FetchLikeResponse,
   chunks: () => AsyncIterable<Uint8Array> | undefined,
   lost: (e: unknown, what?: string) => Error,
   readText: () => Promise<string> = () => res.text(),
+  batches?: () => AsyncIterable<readonly string[]>,
 ): TransportResponse {
   const headers: Record<string, string> = {};
   res.headers.forEach((value, name) => {
@@ -104,6 +123,19 @@ export function transportResponse(
       if (!body) return;
       try {
         yield* splitLines(body);
+      } catch (e) {
+        throw e instanceof LineTooLongError ? lost(e, 'stream dropped') : lost(e);
+      }
+    },
+    async *lineBatches() {
+      let source = batches?.();
+      if (!source) {
+        const body = chunks();
+        if (!body) return;
+        source = splitLineBatches(body);
+      }
+      try {
+        yield* source;
       } catch (e) {
         throw e instanceof LineTooLongError ? lost(e, 'stream dropped') : lost(e);
       }
