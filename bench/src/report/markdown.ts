@@ -570,7 +570,9 @@ export function renderMarkdown(r: BenchResults): string {
       ' beside it); ratios are taken against it. kube-apiserver answers a LIST at resourceVersion 0 from its watch cache in' +
       ' one page whatever the limit, so there the paginated floors list in one request too. client-node: `makeInformer` with' +
       " the generated API's unpaginated list call, until its cache is filled. The in-memory server runs in its own process" +
-      ' behind a TLS front.',
+      ' behind a TLS front, with Nagle off on both legs as a real API server has it (with it on, until 2026-12-05, a watch' +
+      " event written before the last was acknowledged waited for the client's delayed ACK, and steady-churn p99 was about" +
+      ' 40 ms for every peer).',
     '### The bar of issue 18: kates-ts against the fastest peer and the true floor',
     `Bootstrap to the first complete snapshot ≤ ${PEER_BAR.toFixed(1)}x the fastest peer (client-node informer, Go kates) and ≤ ${FLOOR_BAR.toFixed(1)}x the true floor, every case on both servers; medians of this run.`,
     bootstrapBarTable(r),
