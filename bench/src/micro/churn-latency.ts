@@ -6,7 +6,8 @@
  *
  * `node --expose-gc bench/dist/micro/churn-latency.js [--server=fake|real] [--n=10000]
  * [--rate=500] [--count=2000] [--trickle=10] [--rounds=3] [--peers=kates,client-node]
- * [--other=/path/to/another/bench/dist]`
+ * [--burst=1000] [--other=/path/to/another/bench/dist]`; `--burst` (in-memory server) adds the burst
+ * phase: writes held back by a stalled watch, then released at once.
  */
 import { loadavg } from 'node:os';
 import type { PeerName } from '../consumers/protocol.js';
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
   const plan: ChurnPlan = {
     trickle: Number(arg('trickle') ?? 10),
     steady: { count: Number(arg('count') ?? 2000), ratePerSec: Number(arg('rate') ?? 500) },
+    ...(arg('burst') ? { burst: { count: Number(arg('burst')) } } : {}),
   };
   const peers = (arg('peers') ?? 'kates,client-node').split(',') as PeerName[];
   const here = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
@@ -67,7 +69,11 @@ async function main(): Promise<void> {
         log(
           `${server.name} ${n} ${name}: one change ${r.trickleLatencyMs.median.toFixed(2)} ms (update ${r.updateAfterOneUs.median.toFixed(0)} us); ` +
             `steady ${s.offeredPerSec.toFixed(0)}/s p50 ${s.p50Ms.toFixed(2)} p99 ${s.p99Ms.toFixed(2)} ms, ` +
-            `${s.updates} updates for ${s.events} events; load ${load()}`,
+            `${s.updates} updates for ${s.events} events` +
+            (r.burst
+              ? `; burst of ${r.burst.events} in ${r.burst.drainMs.toFixed(0)} ms, ${r.burst.updates} updates`
+              : '') +
+            `; load ${load()}`,
         );
       }
     }
@@ -88,7 +94,14 @@ async function main(): Promise<void> {
       )} ms, p99 ${fmt(rs.map((r) => r.steady!.p99Ms))} ms; updates ${fmt(
         rs.map((r) => r.steady!.updates),
         0,
-      )}`,
+      )}${
+        rs[0]?.burst
+          ? `; burst updates ${fmt(
+              rs.map((r) => r.burst!.updates),
+              0,
+            )}`
+          : ''
+      }`,
     );
   }
 }
