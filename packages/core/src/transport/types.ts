@@ -108,6 +108,8 @@ export function transportResponse(
   res.headers.forEach((value, name) => {
     headers[name.toLowerCase()] = value;
   });
+  // A body read as lines fails as a lost connection, or as a dropped stream when a line has no end.
+  const readFailure = (e: unknown) => (e instanceof LineTooLongError ? lost(e, 'stream dropped') : lost(e));
   return {
     status: res.status,
     headers,
@@ -124,7 +126,7 @@ export function transportResponse(
       try {
         yield* splitLines(body);
       } catch (e) {
-        throw e instanceof LineTooLongError ? lost(e, 'stream dropped') : lost(e);
+        throw readFailure(e);
       }
     },
     async *lineBatches() {
@@ -137,7 +139,7 @@ export function transportResponse(
       try {
         yield* source;
       } catch (e) {
-        throw e instanceof LineTooLongError ? lost(e, 'stream dropped') : lost(e);
+        throw readFailure(e);
       }
     },
   };
