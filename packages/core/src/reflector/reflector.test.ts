@@ -318,7 +318,7 @@ describe('Reflector', () => {
    * in callbacks of one phase of the loop (the check phase), with no idle time between, then
    * looks at what was dispatched before that phase ended.
    */
-  async function streamedWatch(consumerBusyMs = 0) {
+  async function streamedWatch(consumerBusyMs = 0, maxBatch?: number) {
     const store = storeWithWatch();
     const batches: number[] = [];
     const dispatch = (action: { type: string; payload?: { events?: unknown[] } }) => {
@@ -359,7 +359,7 @@ describe('Reflector', () => {
       transport,
       dispatch,
       { key, resource: configmaps, labelSelector: '', fieldSelector: '' },
-      { initialList: 'list' },
+      { initialList: 'list', ...(maxBatch ? { maxBatch } : {}) },
     );
     running.push(reflector);
     void reflector.start();
@@ -380,6 +380,22 @@ describe('Reflector', () => {
       inPhase(...reads: string[][]): Promise<number[]> {
         for (const names of reads) setImmediate(() => this.read(...names));
         return new Promise((r) => setImmediate(() => r([...batches])));
+      },
+      /**
+       * Reads, one in each of consecutive turns of the loop with no idle time between, as a burst
+       * the server writes faster than the loop turns; resolves with the sizes of the actions
+       * dispatched by the turn after the last read.
+       */
+      inTurns(...reads: string[][]): Promise<number[]> {
+        return new Promise((resolve) => {
+          const turn = (i: number) =>
+            setImmediate(() => {
+              if (i === reads.length) return resolve([...batches]);
+              this.read(...reads[i]!);
+              turn(i + 1);
+            });
+          turn(0);
+        });
       },
       /** Lets every turn of the loop end, the loop idle meanwhile. */
       settle: () => new Promise((r) => setTimeout(r, 20)),
@@ -407,6 +423,25 @@ describe('Reflector', () => {
     await w.settle();
     expect(w.batches).toEqual([1, 3]);
     expect(w.held()).toBe(4);
+  });
+
+  it('keeps the reads of a burst in one action while every turn of the loop brings another', async () => {
+    // One action a turn woke a consumer that keeps up 3 to 7 times for a burst of 1001 events.
+    const w = await streamedWatch();
+    // The first read was waited for and goes at once; the burst behind it, a read a turn, is
+    // kept while it goes on, and goes as one action after the first turn without a read.
+    expect(await w.inTurns(['a'], ['b'], ['c'], ['d', 'e'])).toEqual([1]);
+    await w.settle();
+    expect(w.batches).toEqual([1, 4]);
+    expect(w.held()).toBe(5);
+  });
+
+  it('dispatches a batch that reaches maxBatch without waiting for the burst to end', async () => {
+    const w = await streamedWatch(0, 2);
+    expect(await w.inTurns(['a'], ['b'], ['c'], ['d'], ['e'], ['f'])).toEqual([1, 2, 2]);
+    await w.settle();
+    expect(w.batches).toEqual([1, 2, 2, 1]);
+    expect(w.held()).toBe(6);
   });
 
   it('reports 403 as forbidden and retries slowly', async () => {
