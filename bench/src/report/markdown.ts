@@ -7,6 +7,14 @@ import type { BootstrapResult } from '../scenarios/bootstrap.js';
 import { failed } from '../scenarios/micro.js';
 import type { Summary } from '../stats.js';
 import { browserSection } from './browser.js';
+import {
+  BURST_EVENTS,
+  BURST_UPDATES_BAR,
+  type ChurnBarCell,
+  churnBar,
+  STEADY_P50_BAR,
+  STEADY_P99_BAR,
+} from './churn-bar.js';
 import { bootstrapBar, FLOOR_BAR, PEER_BAR, trueFloor } from './floor.js';
 
 const PEER_NAMES: Record<PeerName, string> = {
@@ -34,7 +42,8 @@ const range = (s: Summary | undefined, digits = 3) =>
 const ratio = (a: number, b: number) => {
   if (!Number.isFinite(a) || !Number.isFinite(b) || b <= 0) return 'n/a';
   const r = a / b;
-  return r >= 10 ? `${int(r)}x` : `${r.toFixed(2)}x`;
+  // Two significant digits below 0.1x: 0.0022x, not 0.00x.
+  return r >= 10 ? `${int(r)}x` : r < 0.1 ? `${+r.toPrecision(2)}x` : `${r.toFixed(2)}x`;
 };
 const mb = (bytes: number | undefined) => (bytes ? `${int(bytes / 2 ** 20)} MiB` : 'n/a');
 const verdict = (ok: boolean | undefined) =>
@@ -398,6 +407,55 @@ function bootstrapBarTable(r: BenchResults): string {
   );
 }
 
+function churnBarTable(r: BenchResults): string {
+  const server = { fake: 'in-memory', real: 'kube-apiserver' } as const;
+  const versus = (c: ChurnBarCell | undefined, digits = 3) =>
+    !c
+      ? 'n/a'
+      : c.peer === undefined
+        ? num(c.kates, digits)
+        : `${num(c.kates, digits)} / ${num(c.peer, digits)} (${ratio(c.kates, c.peer)})`;
+  return table(
+    [
+      'server',
+      'N',
+      'one change, median ms: kates-ts / client-node (≤ 1.0x)',
+      `steady p50, ms (≤ ${STEADY_P50_BAR}x)`,
+      `steady p99, ms (≤ ${STEADY_P99_BAR.toFixed(1)}x)`,
+      'update after one change, µs (≤ 1.0x)',
+      `burst: kates-ts updates (≤ ${BURST_UPDATES_BAR} for ${int(BURST_EVENTS)} events)`,
+      'verdict',
+    ],
+    churnBar(r).map((b) => {
+      const cells = {
+        'one change': b.oneChange,
+        p50: b.steadyP50,
+        p99: b.steadyP99,
+        update: b.update,
+        burst: b.burst,
+      };
+      const judged = Object.values(cells).filter((c) => c?.met !== undefined);
+      const missed = Object.entries(cells).filter(([, c]) => c?.met === false);
+      return [
+        server[b.server],
+        int(b.n),
+        versus(b.oneChange),
+        versus(b.steadyP50),
+        versus(b.steadyP99),
+        versus(b.update),
+        b.burst
+          ? `${b.burst.kates} of ${int(b.burst.events)} events${b.burst.met === undefined ? ' (not judged)' : ''}`
+          : 'n/a',
+        judged.length === 0
+          ? 'not measured'
+          : missed.length === 0
+            ? verdict(true)
+            : `${verdict(false)} (${missed.map(([name]) => name).join(', ')})`,
+      ];
+    }),
+  );
+}
+
 function churnTable(s: ServerResults, label: string): string {
   if (s.churn.length === 0) return '';
   const rows = s.churn.map((c) => [
@@ -604,6 +662,9 @@ export function renderMarkdown(r: BenchResults): string {
       " kates-ts' update took 2.37 ms and a bare `Array.from` of the same array in the same process 2.38 ms, and on" +
       ' this machine any fresh array of 100k slots costs about 2.5 ms to fill (`new Array(100000).fill(0)`: its memory' +
       ' pages are touched for the first time), against 12 µs for the deltas of the change alone.',
+    '### The bar of issue 18 under churn: kates-ts against client-node',
+    "Latency of one change ≤ client-node's; steady churn with a waiting consumer: p50 ≤ 1.5x client-node's, p99 ≤ client-node's; update() after one change ≤ client-node's `list()`; a burst of 1,001 events ≤ 3 updates. Medians of this run.",
+    churnBarTable(r),
     churnTable(r.fake, 'In-memory server, ConfigMaps'),
     churnTable(r.real, 'Real kube-apiserver, ConfigMaps'),
     '### update(snapshot) after one change, by N (in-process, Pods)',
