@@ -436,6 +436,20 @@ describe('Reflector', () => {
     expect(w.held()).toBe(5);
   });
 
+  it('dispatches one action a turn where the runtime does not measure the loop (browsers)', async () => {
+    // A browser's timers clamp a re-deferred flush to 4 ms, so a steady stream would be held
+    // until maxBatch: there reads go one action a turn, none at once.
+    const w = await streamedWatch();
+    const elu = vi.spyOn(performance, 'eventLoopUtilization').mockReturnValue(undefined as never);
+    try {
+      expect(await w.inTurns(['a'], ['b'], ['c'])).toEqual([2]);
+      await w.settle();
+      expect(w.batches).toEqual([2, 1]);
+    } finally {
+      elu.mockRestore();
+    }
+  });
+
   it('dispatches a batch that reaches maxBatch without waiting for the burst to end', async () => {
     const w = await streamedWatch(0, 2);
     expect(await w.inTurns(['a'], ['b'], ['c'], ['d'], ['e'], ['f'])).toEqual([1, 2, 2]);

@@ -525,8 +525,9 @@ export class Reflector {
    * and 2 with this; bench/src/micro/churn-latency.ts `--burst`, 2026-12-06). Proved by
    * 'dispatches the read the process was waiting for at once', 'keeps lines that arrive in
    * separate reads of one turn of the event loop in one action', 'keeps the reads of a burst in
-   * one action while every turn of the loop brings another' and 'dispatches a batch that reaches
-   * maxBatch without waiting for the burst to end' (reflector.test.ts). `intercept` consumes
+   * one action while every turn of the loop brings another', 'dispatches a batch that reaches
+   * maxBatch without waiting for the burst to end' and 'dispatches one action a turn where the
+   * runtime does not measure the loop (browsers)' (reflector.test.ts). `intercept` consumes
    * events of a streaming list (returns true).
    */
   private async consume(
