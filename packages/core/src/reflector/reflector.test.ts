@@ -440,7 +440,9 @@ describe('Reflector', () => {
     // A browser's timers clamp a re-deferred flush to 4 ms, so a steady stream would be held
     // until maxBatch: there reads go one action a turn, none at once.
     const w = await streamedWatch();
-    const elu = vi.spyOn(performance, 'eventLoopUtilization').mockReturnValue(undefined as never);
+    // Node's performance (the DOM's type has no eventLoopUtilization).
+    const nodePerformance = performance as unknown as { eventLoopUtilization: () => unknown };
+    const elu = vi.spyOn(nodePerformance, 'eventLoopUtilization').mockReturnValue(undefined);
     try {
       expect(await w.inTurns(['a'], ['b'], ['c'])).toEqual([2]);
       await w.settle();
