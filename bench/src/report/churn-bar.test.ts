@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PeerName } from '../consumers/protocol.js';
 import type { ChurnResult } from '../scenarios/churn.js';
+import { emptyRun } from './__fixtures__/run.js';
 import { churnBar } from './churn-bar.js';
 import { renderMarkdown } from './markdown.js';
 
@@ -89,24 +90,7 @@ describe('the churn bar of issue 18', () => {
 
   it('is a table of the report, with a verdict per case', () => {
     const md = renderMarkdown({
-      mode: 'full',
-      startedAt: '2026-01-01T00:00:00.000Z',
-      durationS: 900,
-      partSeconds: { fake: 95, real: 200 },
-      machine: {
-        cpu: 'cpu',
-        cores: 2,
-        memoryGiB: 24,
-        os: 'Linux',
-        node: 'v24',
-        go: 'go',
-        loadAverageStart: [1, 1, 1],
-        loadAverageEnd: [1, 1, 1],
-      },
-      go: { error: 'not built' },
-      store: [],
-      memory: [],
-      notes: [],
+      ...emptyRun,
       fake: { bootstrap: [], churn: fake, slow: [] },
       real: { bootstrap: [], churn: real, slow: [] },
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PeerName } from '../consumers/protocol.js';
-import type { BenchResults } from '../results.js';
 import type { BootstrapResult } from '../scenarios/bootstrap.js';
+import { emptyRun } from './__fixtures__/run.js';
 import { bootstrapBar, fastestPeer, trueFloor } from './floor.js';
 import { renderMarkdown } from './markdown.js';
 
@@ -79,28 +79,8 @@ describe('the true floor', () => {
   });
 
   it('is a column of the report, named, and the ratios are taken against it', () => {
-    const base = {
-      mode: 'full',
-      startedAt: '2026-01-01T00:00:00.000Z',
-      durationS: 900,
-      partSeconds: { store: 300, fake: 95, real: 200 },
-      machine: {
-        cpu: 'cpu',
-        cores: 2,
-        memoryGiB: 24,
-        os: 'Linux',
-        node: 'v24',
-        go: 'go',
-        loadAverageStart: [1, 1, 1],
-        loadAverageEnd: [1, 1, 1],
-      },
-      go: { error: 'not built' },
-      store: [],
-      memory: [],
-      notes: [],
-    } satisfies Omit<BenchResults, 'fake' | 'real'>;
     const md = renderMarkdown({
-      ...base,
+      ...emptyRun,
       fake: { bootstrap: fake, churn: [], slow: [], collections: '1000 ConfigMaps, 100000 Pods' },
       real: {
         bootstrap: real,
