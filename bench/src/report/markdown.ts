@@ -374,10 +374,12 @@ function bootstrapTables(s: ServerResults, label: string): string {
 }
 
 /** Issue 18's bootstrap bar, one row per case and server, with its verdict. */
+/** The servers' names in the bar tables. */
+const SERVER_NAMES = { fake: 'in-memory', real: 'kube-apiserver' } as const;
+
 function bootstrapBarTable(r: BenchResults): string {
   const rows = bootstrapBar(r);
   if (rows.length === 0) return '';
-  const server = { fake: 'in-memory', real: 'kube-apiserver' } as const;
   return table(
     [
       'server',
@@ -393,7 +395,7 @@ function bootstrapBarTable(r: BenchResults): string {
     rows.map((b) => {
       const parts = [b.vsPeerMet, b.vsFloorMet].filter((x): x is boolean => x !== undefined);
       return [
-        server[b.server],
+        SERVER_NAMES[b.server],
         b.kind,
         int(b.n),
         Number.isFinite(b.kates) ? num(b.kates) : 'failed',
@@ -408,13 +410,12 @@ function bootstrapBarTable(r: BenchResults): string {
 }
 
 function churnBarTable(r: BenchResults): string {
-  const server = { fake: 'in-memory', real: 'kube-apiserver' } as const;
-  const versus = (c: ChurnBarCell | undefined, digits = 3) =>
+  const versus = (c: ChurnBarCell | undefined) =>
     !c
       ? 'n/a'
       : c.peer === undefined
-        ? num(c.kates, digits)
-        : `${num(c.kates, digits)} / ${num(c.peer, digits)} (${ratio(c.kates, c.peer)})`;
+        ? num(c.kates)
+        : `${num(c.kates)} / ${num(c.peer)} (${ratio(c.kates, c.peer)})`;
   return table(
     [
       'server',
@@ -437,7 +438,7 @@ function churnBarTable(r: BenchResults): string {
       const judged = Object.values(cells).filter((c) => c?.met !== undefined);
       const missed = Object.entries(cells).filter(([, c]) => c?.met === false);
       return [
-        server[b.server],
+        SERVER_NAMES[b.server],
         int(b.n),
         versus(b.oneChange),
         versus(b.steadyP50),
