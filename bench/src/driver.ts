@@ -109,12 +109,12 @@ export class Driver {
   }
 
   /**
-   * Warms the server's write and watch paths before any peer is timed: a watch on the collection
-   * sees `count` writes at `ratePerSec`, read to the last event (the churn runs 1000 at the
-   * steady rate). Without it, whichever peer went first in a churn case also paid the server's
-   * own warm-up: on a fresh in-memory server with 10k
-   * ConfigMaps, one change took 5.3 to 6.1 ms for the first peer (kates or client-node, whichever
-   * it was) against 3.6 to 4.2 ms for the next, and its steady p50 12 ms against 4.5.
+   * Warms the server's write and watch paths before a peer is timed: a watch on the collection
+   * sees `count` writes at `ratePerSec`, read to the last event (the churn runs 500 at the steady
+   * rate before each peer's process). Without it, whichever peer went first in a churn case also
+   * paid the server's own warm-up: on a fresh in-memory server with 10k ConfigMaps, one change
+   * took 5.3 to 6.1 ms for the first peer (kates or client-node, whichever it was) against 3.6 to
+   * 4.2 ms for the next, and its steady p50 12 ms against 4.5.
    */
   async warmUp(n: number, count: number, ratePerSec: number): Promise<void> {
     const path = collectionPath(RESOURCES[this.kind], this.namespace);

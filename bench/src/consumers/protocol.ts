@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { KubernetesObject } from '@kates/core';
 import { type BenchKind, DONE_ANNOTATION, SENT_ANNOTATION } from '../objects.js';
 import { nowMicros, samplePeakRss } from '../stats.js';
+import { lastArrivalUs, listenForArrivals } from './arrival.js';
 
 /**
  * The library a consumer process runs. The `floor` peers only get the objects into parsed memory,
@@ -62,6 +63,12 @@ export type ConsumerLine =
       phase: string;
       updates: number;
       latenciesUs: number[];
+      /**
+       * Per signal that delivered a stamped change: from the newest body chunk's arrival in the
+       * HTTP client to the signal, µs (consumers/arrival.ts). Only where the client is undici (not
+       * Go kates), and exact where one change is in flight at a time.
+       */
+      clientUs?: number[];
       updateUs: number[];
       endUs: number;
       count: number;
@@ -86,6 +93,7 @@ export function digestOf(items: readonly KubernetesObject[]): string {
 export class PhaseTracker {
   private index = 0;
   private latencies: number[] = [];
+  private clientUs: number[] = [];
   private updateUs: number[] = [];
   private updates = 0;
   private peak = samplePeakRss();
@@ -93,7 +101,9 @@ export class PhaseTracker {
   constructor(
     private readonly config: ConsumerConfig,
     private readonly emit: (line: ConsumerLine) => void,
-  ) {}
+  ) {
+    listenForArrivals();
+  }
 
   /** Whether every phase has ended. */
   get finished(): boolean {
@@ -115,12 +125,20 @@ export class PhaseTracker {
     this.updateUs.push(updateUs);
     const phase = this.config.phases[this.index]!;
     let done = false;
+    let newestSent = 0;
     for (const obj of changed) {
       const ann = obj.metadata?.annotations;
       const sent = Number(ann?.[SENT_ANNOTATION]);
-      if (sent > 0) this.latencies.push(signalledUs - sent);
+      if (sent > 0) {
+        this.latencies.push(signalledUs - sent);
+        newestSent = Math.max(newestSent, sent);
+      }
       if (obj.metadata?.name === this.config.doneName && ann?.[DONE_ANNOTATION] === phase) done = true;
     }
+    // The newest chunk came after the newest change was sent, and before the signal.
+    const arrived = lastArrivalUs();
+    if (newestSent > 0 && arrived > newestSent && arrived <= signalledUs)
+      this.clientUs.push(signalledUs - arrived);
     if (!done) return false;
     const snapshot = items();
     this.emit({
@@ -128,6 +146,7 @@ export class PhaseTracker {
       phase,
       updates: this.updates,
       latenciesUs: this.latencies,
+      clientUs: this.clientUs,
       updateUs: this.updateUs,
       endUs: nowMicros(),
       count: snapshot.length,
@@ -136,6 +155,7 @@ export class PhaseTracker {
     });
     this.index++;
     this.latencies = [];
+    this.clientUs = [];
     this.updateUs = [];
     this.updates = 0;
     this.peak = samplePeakRss();

@@ -39,8 +39,21 @@ function churn(
 }
 
 const fake: ChurnResult[] = [
-  churn('fake', 10_000, 'kates', { one: 2.8, p50: 1.6, p99: 24, update: 27, burst: [1001, 2] }),
-  churn('fake', 10_000, 'client-node', { one: 3.0, p50: 1.1, p99: 26, update: 24, burst: [1001, 1001] }),
+  churn(
+    'fake',
+    10_000,
+    'kates',
+    { one: 2.8, p50: 1.6, p99: 24, update: 27, burst: [1001, 2] },
+    { trickleClientUs: summary(210) },
+  ),
+  churn(
+    'fake',
+    10_000,
+    'client-node',
+    { one: 3.0, p50: 1.1, p99: 26, update: 24, burst: [1001, 1001] },
+    // Slower in the client and faster in all: never judged, so the verdict below is unchanged.
+    { trickleClientUs: summary(190) },
+  ),
   churn('fake', 100_000, 'client-node', {
     one: 2.7,
     p50: 1300,
@@ -80,6 +93,10 @@ describe('the churn bar of issue 18', () => {
     ]);
   });
 
+  it("shows the client's part of one change beside it, without judging it", () => {
+    expect(bar.map((b) => b.oneChangeInClient)).toEqual([{ kates: 210, peer: 190 }, undefined, undefined]);
+  });
+
   it('judges only the burst the bar names (1,001 events, ≤ 3 updates) and shows the others', () => {
     expect(bar.map((b) => b.burst)).toEqual([
       { kates: 2, events: 1001, met: true },
@@ -95,7 +112,9 @@ describe('the churn bar of issue 18', () => {
       real: { bootstrap: [], churn: real, slow: [] },
     });
     expect(md).toContain('### The bar of issue 18 under churn: kates-ts against client-node');
-    expect(md).toMatch(/\| in-memory \| 10,000 \| 2\.8 \/ 3 \(0\.93x\) \|.*\| \*\*missed\*\* \(update\) \|/);
+    expect(md).toMatch(
+      /\| in-memory \| 10,000 \| 2\.8 \/ 3 \(0\.93x\) \| 210 \/ 190 \(1\.11x\) \|.*\| \*\*missed\*\* \(update\) \|/,
+    );
     expect(md).toMatch(/\| in-memory \| 100,000 \|.*\| 4 of 2,001 events \(not judged\) \| \*\*met\*\* \|/);
   });
 });

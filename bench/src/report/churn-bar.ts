@@ -22,6 +22,11 @@ export interface ChurnBarRow {
   readonly n: number;
   /** Latency of one change, median, ms: ≤ client-node's. */
   readonly oneChange?: ChurnBarCell;
+  /**
+   * Its client part, median µs: from the body chunk reaching the HTTP client to the signal. Shown,
+   * not judged (the bar is the whole latency): it tells the client's share from the server's.
+   */
+  readonly oneChangeInClient?: ChurnBarCell;
   /** Steady churn p50, ms: ≤ 1.5x client-node's. */
   readonly steadyP50?: ChurnBarCell;
   /** Steady churn p99, ms: ≤ client-node's. */
@@ -51,6 +56,10 @@ export function churnBar(r: Pick<BenchResults, 'fake' | 'real'>): ChurnBarRow[] 
       const found = all.find((c) => c.n === n && c.peer === 'client-node');
       const p = usable(found) ? found : undefined;
       const oneChange = cell(k.trickleLatencyMs?.median, p?.trickleLatencyMs?.median, 1);
+      const inClient = k.trickleClientUs && {
+        kates: k.trickleClientUs.median,
+        ...(p?.trickleClientUs ? { peer: p.trickleClientUs.median } : {}),
+      };
       const steadyP50 = cell(k.steady?.p50Ms, p?.steady?.p50Ms, STEADY_P50_BAR);
       const steadyP99 = cell(k.steady?.p99Ms, p?.steady?.p99Ms, STEADY_P99_BAR);
       const update = cell(k.updateAfterOneUs?.median, p?.updateAfterOneUs?.median, 1);
@@ -63,6 +72,7 @@ export function churnBar(r: Pick<BenchResults, 'fake' | 'real'>): ChurnBarRow[] 
         server,
         n,
         ...(oneChange ? { oneChange } : {}),
+        ...(inClient ? { oneChangeInClient: inClient } : {}),
         ...(steadyP50 ? { steadyP50 } : {}),
         ...(steadyP99 ? { steadyP99 } : {}),
         ...(update ? { update } : {}),

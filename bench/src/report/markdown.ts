@@ -421,6 +421,7 @@ function churnBarTable(r: BenchResults): string {
       'server',
       'N',
       'one change, median ms: kates-ts / client-node (≤ 1.0x)',
+      'of which in the client, µs (not judged)',
       `steady p50, ms (≤ ${STEADY_P50_BAR}x)`,
       `steady p99, ms (≤ ${STEADY_P99_BAR.toFixed(1)}x)`,
       'update after one change, µs (≤ 1.0x)',
@@ -441,6 +442,7 @@ function churnBarTable(r: BenchResults): string {
         SERVER_NAMES[b.server],
         int(b.n),
         versus(b.oneChange),
+        versus(b.oneChangeInClient),
         versus(b.steadyP50),
         versus(b.steadyP99),
         versus(b.update),
@@ -464,6 +466,7 @@ function churnTable(s: ServerResults, label: string): string {
     PEER_NAMES[c.peer],
     c.updateAfterOneUs ? range(c.updateAfterOneUs) : '',
     c.trickleLatencyMs ? num(c.trickleLatencyMs.median) : '',
+    c.trickleClientUs ? num(c.trickleClientUs.median) : '',
     c.steady ? `${int(c.steady.offeredPerSec)} / ${int(c.steady.ingestedPerSec)}` : '',
     c.steady ? `${num(c.steady.p50Ms)} / ${num(c.steady.p99Ms)}` : '',
     c.steady ? String(c.steady.updates) : '',
@@ -495,6 +498,7 @@ function churnTable(s: ServerResults, label: string): string {
         'peer',
         'update after one change, µs',
         'latency, one change at a time, ms (median)',
+        'of which in the client: body chunk to signal, µs (median)',
         'steady: offered / ingested events/s',
         'steady latency p50 / p99, ms',
         'steady: updates',
@@ -655,6 +659,9 @@ export function renderMarkdown(r: BenchResults): string {
       ' "update after one change" is `updateWithDeltas(snapshot, deltas)`, which the consumer reads the changed objects from (`update(snapshot)` without the deltas costs 2 to 3 µs less at 10k in bench/src/micro/issue18.ts; Go: `UpdateWithDeltas`; client-node: `list()`; entity adapter:' +
       ' `selectAll`). "Steady": writes at a fixed offered rate. "Burst" (in-memory server only): every watch is stalled' +
       ' while the writes are made, then released at once; ingest rate = events / time from release to the final snapshot.' +
+      ' Each peer process meets the server right after 500 writes seen by a watch; at 10k each peer runs in two processes, in the' +
+      ' order A B B A, with half the steady and single writes each, and its samples are pooled (its burst is its last' +
+      " process's): with one process each, the second peer's steady p99 was the lower in every pair measured." +
       ' Under steady load Go kates signals at most once per 50 ms interval, so its latency is about the interval by' +
       ' design; kates-ts wakes a waiting consumer at once and gives a busy one everything in its next update, while' +
       ' client-node calls back once per event and the consumer lists the whole cache each time: the update column and the' +

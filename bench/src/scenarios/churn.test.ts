@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inProcessConsumer, inProcessServer } from '../__fixtures__/in-process.js';
 import type { BenchServer } from '../servers/fake.js';
-import { runChurn } from './churn.js';
+import { churnTurns, runChurn } from './churn.js';
 import type { Collection } from './context.js';
 
 const c: Collection = { kind: 'ConfigMap', namespace: 'churn', n: 50 };
@@ -28,6 +28,51 @@ describe('the churn scenario', () => {
       expect(r.steady?.p99Ms, r.peer).toBeGreaterThanOrEqual(r.steady?.p50Ms ?? Number.NaN);
       expect(r.burst?.events, r.peer).toBe(41);
       expect(r.burst?.ingestedPerSec, r.peer).toBeGreaterThan(0);
+      // Every peer here reads through undici: the client's part of a change is measured, and is a
+      // part of the whole.
+      expect(r.trickleClientUs?.n, r.peer).toBeGreaterThan(0);
+      expect(r.trickleClientUs!.median, r.peer).toBeLessThan(r.trickleLatencyMs!.median * 1000);
     }
+  });
+
+  it('runs each peer once per round, the order reversed every other round', () => {
+    expect(churnTurns(['kates', 'client-node'], 1)).toEqual(['kates', 'client-node']);
+    expect(churnTurns(['kates', 'client-node'], 2)).toEqual(['kates', 'client-node', 'client-node', 'kates']);
+    expect(churnTurns(['kates', 'client-node'], 3)).toEqual([
+      'kates',
+      'client-node',
+      'client-node',
+      'kates',
+      'kates',
+      'client-node',
+    ]);
+  });
+
+  it("pools a peer's processes: the samples of every round, the burst of its last", async () => {
+    const plan = { trickle: 3, steady: { count: 20, ratePerSec: 200 }, burst: { count: 10 }, rounds: 2 };
+    const logged: string[] = [];
+    const results = await runChurn(
+      { server, log: (line) => logged.push(line), startConsumer: inProcessConsumer },
+      c,
+      ['kates', 'client-node'],
+      plan,
+    );
+    expect(results.map((r) => r.peer)).toEqual(['kates', 'client-node']);
+    for (const r of results) {
+      expect(r.error, r.peer).toBeUndefined();
+      expect(r.correct, r.peer).toBe(true);
+      // Two processes of 3 single writes each (and each phase's marker): more than one process has.
+      expect(r.trickleLatencyMs?.n, r.peer).toBeGreaterThanOrEqual(2 * plan.trickle);
+      expect(r.steady?.events, r.peer).toBeGreaterThan(plan.steady.count);
+      expect(r.burst?.events, r.peer).toBe(plan.burst.count + 1);
+    }
+    // A B B A, and one burst a peer.
+    expect(logged.filter((l) => l.includes('steady p50')).map((l) => l.split(' ')[4])).toEqual([
+      'kates:',
+      'client-node:',
+      'client-node:',
+      'kates:',
+    ]);
+    expect(logged.filter((l) => l.includes('burst of')).length).toBe(2);
   });
 });

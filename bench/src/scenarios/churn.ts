@@ -22,6 +22,14 @@ export interface ChurnPlan {
   readonly steady: { readonly count: number; readonly ratePerSec: number };
   /** Writes held back by a watch stall, then released at once: ingest capacity (where the server can stall). */
   readonly burst?: { readonly count: number };
+  /**
+   * Processes per peer (default 1), the order reversed every other round; the steady and trickle
+   * phases are per process and pooled, the burst runs in a peer's last process only. Two rounds
+   * because a peer's place moved its steady p99: the second of two peers had the lower p99 in 4
+   * pairs of 4, each order in turn, even with a warm-up before each (in-memory server, 10k
+   * ConfigMaps, 2026-12-06).
+   */
+  readonly rounds?: number;
 }
 
 type PhaseLine = Extract<ConsumerLine, { type: 'phase' }>;
@@ -35,6 +43,11 @@ export interface ChurnResult {
   /** `update(snapshot)` (or the peer's snapshot read) after one change, µs. */
   readonly updateAfterOneUs?: Summary;
   readonly trickleLatencyMs?: Summary;
+  /**
+   * The client's part of one change's latency: from the body chunk reaching the HTTP client to the
+   * change signal, µs (consumers/arrival.ts; not for Go kates).
+   */
+  readonly trickleClientUs?: Summary;
   readonly steady?: {
     readonly offeredPerSec: number;
     readonly ingestedPerSec: number;
@@ -56,6 +69,9 @@ export interface ChurnResult {
 
 const ms = (us: number) => us / 1000;
 
+/** Writes a watch sees before each peer's run (at the steady rate; fewer if the steady phase is). */
+export const WARM_UP_WRITES = 500;
+
 /** The end of a phase, or an error saying the peer fell behind by more than `timeoutMs`. */
 export async function phaseWithin(consumer: Consumer, phase: string, timeoutMs: number): Promise<PhaseLine> {
   try {
@@ -70,7 +86,38 @@ export async function phaseWithin(consumer: Consumer, phase: string, timeoutMs: 
   }
 }
 
-/** Runs the churn plan against each peer in turn, each in a fresh process over the same collection. */
+/**
+ * One peer's samples from one process: pooled over a peer's processes (`plan.rounds`) into its
+ * {@link ChurnResult}.
+ */
+interface PeerRun {
+  updateUs: number[];
+  trickleUs: number[];
+  trickleClientUs: number[];
+  steadyUs: number[];
+  steady: Omit<NonNullable<ChurnResult['steady']>, 'p50Ms' | 'p99Ms' | 'events'>[];
+  burst?: ChurnResult['burst'];
+  correct: boolean;
+  error?: string;
+}
+
+/**
+ * The order of the peers' processes: `peers` in each odd round, reversed in each even one (two
+ * rounds of two peers: A B B A), so that each peer runs as often right after the other as right
+ * after itself. Proved by 'runs each peer once per round, the order reversed every other round'
+ * (churn.test.ts).
+ */
+export function churnTurns(peers: readonly PeerName[], rounds: number): PeerName[] {
+  const turns: PeerName[] = [];
+  for (let r = 0; r < rounds; r++) turns.push(...(r % 2 === 0 ? peers : [...peers].reverse()));
+  return turns;
+}
+
+/**
+ * Runs the churn plan against each peer in turn, each in a fresh process over the same collection,
+ * `plan.rounds` processes a peer (see {@link churnTurns}); a peer's result pools the samples of
+ * its processes, and the burst is its last process's.
+ */
 export async function runChurn(
   ctx: ScenarioContext,
   c: Collection,
@@ -78,20 +125,31 @@ export async function runChurn(
   plan: ChurnPlan,
 ): Promise<ChurnResult[]> {
   const driver = new Driver(ctx.server.kubeconfigPath, c.kind, c.namespace);
-  const results: ChurnResult[] = [];
   const burst = plan.burst && ctx.server.stallWatches ? plan.burst : undefined;
-  const phases = ['steady', 'trickle', ...(burst ? ['burst'] : [])];
+  const turns = churnTurns(peers, plan.rounds ?? 1);
+  const runs = new Map<PeerName, PeerRun>(
+    peers.map((p) => [
+      p,
+      { updateUs: [], trickleUs: [], trickleClientUs: [], steadyUs: [], steady: [], correct: true },
+    ]),
+  );
   try {
-    // Every peer meets a warm server: the writes of one steady phase, seen by a watch, first.
-    if (peers.length > 0) await driver.warmUp(c.n, Math.min(plan.steady.count, 1000), plan.steady.ratePerSec);
-    for (const peer of peers) {
+    for (const [k, peer] of turns.entries()) {
+      const run = runs.get(peer)!;
+      if (run.error) continue;
+      const last = !turns.slice(k + 1).includes(peer);
+      const withBurst = burst && last ? burst : undefined;
+      const phases = ['steady', 'trickle', ...(withBurst ? ['burst'] : [])];
+      // Every peer meets the server as the one before it did: warm, right after 500 writes seen by
+      // a watch. One warm-up before the first peer only (1000 writes) let the others start after a
+      // whole peer run instead.
+      await driver.warmUp(c.n, Math.min(plan.steady.count, WARM_UP_WRITES), plan.steady.ratePerSec);
       const consumer = startConsumer(ctx, consumerConfig(ctx, peer, c, { phases }));
-      const base = { server: ctx.server.name, kind: c.kind, n: c.n, peer };
       if (!consumer) {
-        results.push({ ...base, correct: false, error: 'not built (see the Go kates section)' });
+        run.correct = false;
+        run.error = 'not built (see the Go kates section)';
         continue;
       }
-      const partial: { -readonly [K in keyof ChurnResult]?: ChurnResult[K] } = {};
       try {
         await consumer.next('bootstrapped', 45_000);
         const steadyWrites = await driver.writes(c.n, plan.steady.count, {
@@ -103,16 +161,13 @@ export async function runChurn(
           'steady',
           30_000 + (plan.steady.count / plan.steady.ratePerSec) * 1000,
         );
-        partial.steady = steadyOf(
-          steady,
-          steadyWrites.firstSentUs,
-          steadyMarker.ackUs,
-          plan.steady.count,
-          steadyWrites,
+        run.steadyUs.push(...steady.latenciesUs);
+        run.steady.push(
+          steadyOf(steady, steadyWrites.firstSentUs, steadyMarker.ackUs, plan.steady.count, steadyWrites),
         );
         ctx.log(
-          `churn ${ctx.server.name} ${c.kind} ${c.n} ${peer}: steady p50 ${partial.steady.p50Ms.toFixed(1)} ms, ` +
-            `p99 ${partial.steady.p99Ms.toFixed(1)} ms`,
+          `churn ${ctx.server.name} ${c.kind} ${c.n} ${peer}: steady p50 ${ms(quantile(steady.latenciesUs, 0.5)).toFixed(1)} ms, ` +
+            `p99 ${ms(quantile(steady.latenciesUs, 0.99)).toFixed(1)} ms`,
         );
 
         // One change at a time after the steady phase: each peer's code is warm, as in a
@@ -120,39 +175,40 @@ export async function runChurn(
         // JIT's first watch events and first updates: kates-ts' update() after one change at 10k
         // took 69 to 79 us there against 48 to 50 us after the steady phase (in-memory server,
         // bench/dist/micro/churn-latency.js, one run each way).
-        for (let k = 0; k < plan.trickle; k++) {
+        for (let t = 0; t < plan.trickle; t++) {
           await driver.writes(c.n, 1, { concurrency: 1 });
           await sleep(100);
         }
         await driver.marker('trickle');
-        const trickle = await phaseWithin(consumer, 'trickle', 30_000);
-        partial.updateAfterOneUs = summarize(trickle.updateUs);
-        partial.trickleLatencyMs = summarize(trickle.latenciesUs.map(ms));
+        let lastPhase = await phaseWithin(consumer, 'trickle', 30_000);
+        run.updateUs.push(...lastPhase.updateUs);
+        run.trickleUs.push(...lastPhase.latenciesUs);
+        run.trickleClientUs.push(...(lastPhase.clientUs ?? []));
 
-        let last: PhaseLine = trickle;
-        if (burst && ctx.server.stallWatches) {
+        if (withBurst && ctx.server.stallWatches) {
           await ctx.server.stallWatches(600_000);
-          await driver.writes(c.n, burst.count);
+          await driver.writes(c.n, withBurst.count);
           await driver.marker('burst');
           const releasedUs = nowMicros();
           await ctx.server.stallWatches(0);
-          last = await phaseWithin(consumer, 'burst', 60_000);
-          const drainMs = ms(last.endUs - releasedUs);
-          partial.burst = {
-            events: burst.count + 1,
-            ingestedPerSec: (burst.count + 1) / (drainMs / 1000),
+          lastPhase = await phaseWithin(consumer, 'burst', 60_000);
+          const drainMs = ms(lastPhase.endUs - releasedUs);
+          run.burst = {
+            events: withBurst.count + 1,
+            ingestedPerSec: (withBurst.count + 1) / (drainMs / 1000),
             drainMs,
-            updates: last.updates,
+            updates: lastPhase.updates,
           };
           ctx.log(
-            `churn ${ctx.server.name} ${c.kind} ${c.n} ${peer}: burst of ${burst.count + 1} drained in ${drainMs.toFixed(0)} ms`,
+            `churn ${ctx.server.name} ${c.kind} ${c.n} ${peer}: burst of ${withBurst.count + 1} drained in ${drainMs.toFixed(0)} ms`,
           );
         }
         const expected = await serverDigest(ctx, c);
-        results.push({ ...base, ...partial, correct: last.digest === expected.digest && last.count === c.n });
+        if (lastPhase.digest !== expected.digest || lastPhase.count !== c.n) run.correct = false;
       } catch (e) {
         ctx.log(`churn ${ctx.server.name} ${c.kind} ${c.n} ${peer}: FAILED ${errorText(e).split('\n')[0]}`);
-        results.push({ ...base, ...partial, correct: false, error: errorText(e) });
+        run.correct = false;
+        run.error = errorText(e);
       } finally {
         await consumer.stop();
       }
@@ -160,23 +216,50 @@ export async function runChurn(
   } finally {
     driver.close();
   }
-  return results;
+  return peers.map((peer) =>
+    pooled({ server: ctx.server.name, kind: c.kind, n: c.n, peer }, runs.get(peer)!),
+  );
 }
 
+/** A peer's result from the samples of all its processes. */
+function pooled(base: Pick<ChurnResult, 'server' | 'kind' | 'n' | 'peer'>, run: PeerRun): ChurnResult {
+  const steady =
+    run.steady.length > 0
+      ? {
+          // Rates and lag: the worst process's, as one process alone would have shown them.
+          offeredPerSec: Math.min(...run.steady.map((x) => x.offeredPerSec)),
+          ingestedPerSec: Math.min(...run.steady.map((x) => x.ingestedPerSec)),
+          p50Ms: ms(quantile(run.steadyUs, 0.5)),
+          p99Ms: ms(quantile(run.steadyUs, 0.99)),
+          updates: run.steady.reduce((a, x) => a + x.updates, 0),
+          events: run.steadyUs.length,
+          lagMs: Math.max(...run.steady.map((x) => x.lagMs)),
+        }
+      : undefined;
+  return {
+    ...base,
+    ...(run.updateUs.length > 0 ? { updateAfterOneUs: summarize(run.updateUs) } : {}),
+    ...(run.trickleUs.length > 0 ? { trickleLatencyMs: summarize(run.trickleUs.map(ms)) } : {}),
+    ...(run.trickleClientUs.length > 0 ? { trickleClientUs: summarize(run.trickleClientUs) } : {}),
+    ...(steady ? { steady } : {}),
+    ...(run.burst ? { burst: run.burst } : {}),
+    correct: run.correct && !run.error,
+    ...(run.error ? { error: run.error } : {}),
+  };
+}
+
+/** One process's steady phase, its latencies aside (they are pooled). */
 function steadyOf(
   line: PhaseLine,
   firstSentUs: number,
   markerAckUs: number,
   count: number,
   writes: { firstSentUs: number; lastSentUs: number },
-) {
+): PeerRun['steady'][number] {
   return {
     offeredPerSec: count / Math.max(1e-6, (writes.lastSentUs - writes.firstSentUs) / 1e6),
     ingestedPerSec: (count + 1) / Math.max(1e-6, (line.endUs - firstSentUs) / 1e6),
-    p50Ms: ms(quantile(line.latenciesUs, 0.5)),
-    p99Ms: ms(quantile(line.latenciesUs, 0.99)),
     updates: line.updates,
-    events: line.latenciesUs.length,
     lagMs: ms(line.endUs - markerAckUs),
   };
 }
