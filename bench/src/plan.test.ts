@@ -35,8 +35,10 @@ describe('the plan', () => {
       ]);
     for (const b of FULL.real.bootstrap) {
       expect(b.peers, `${b.kind} ${b.n}`).toEqual(
-        expect.arrayContaining(['floor-stream', 'kates', 'client-node', 'go-kates']),
+        expect.arrayContaining(['floor-stream', 'kates', 'client-node']),
       );
+      // Go kates everywhere but at 10k Pods, where it took three to four times client-node's time.
+      if (b.kind === 'ConfigMap' || b.n < 10_000) expect(b.peers, `${b.kind} ${b.n}`).toContain('go-kates');
       if (b.n < 100_000)
         expect(b.peers, `${b.kind} ${b.n}`).toEqual(expect.arrayContaining(['floor-unpaged', 'kates-list']));
     }

@@ -138,44 +138,16 @@ export const QUICK: BenchPlan = {
 };
 
 /**
- * The full run: 15.9 minutes measured (2026-12-05 06:49, load 1 to 3: store 3.0, pending 0.25,
- * memory 1.9, seeding 0.4, real 3.6, fake 4.8, browser 1.8), and 16.9 at 09:48 (load 0.3 to 2.9:
- * store 2.7 while it wrote the feed cache, pending 0.3, memory 1.8, seeding 0.3, real 4.5, fake
- * 5.4, browser 1.8), 17.1 at 11:51 (load 1.2 to 2.8; fake 5.9, its 100k Pods case spending 40 s
- * on the server's digest of whole pods) and 15.9 at 12:32 (load 2.4 to 2.6; store 2.5, pending
- * 0.25, memory 1.85, seeding 0.25, real 4.4, fake 4.8, browser 1.8; the digest from metadata only,
- * no paginated kates-ts at 100k Pods, a 1000-write warm-up per churn case) and 16.2 at 13:05
- * (store 2.5, pending 0.25, memory 1.8, seeding 0.3, real 4.4, fake 5.1, browser 1.8). Cut after
- * it: Go kates' real churn (43 s) and, at 100k ConfigMaps, the one LIST and `kates-list`
- * (`AT_100K`); measured then: 14.0 min at 14:33 (store 2.3, pending 0.2, memory 1.75, seeding
- * 0.25, real 2.9, fake 4.7, browser 1.8; real 92 s and fake 22 s shorter), and 13.4 min at
- * 16:36 (store 2.4, pending 0.2, memory 1.65, seeding 0.2, real 3.0, fake 4.1, browser 1.8).
- * Added after it: a third run of each case at 1k on both servers; then 14.0 min at 17:20 (store
- * 2.3, pending 0.25, memory 1.6, seeding 0.2, real 3.2, fake 4.6, browser 1.9). Added after it:
- * the memory of ConfigMaps beside Pods (an eighth memory config, about 5 s); then 13.6 min at
- * 19:38 (store 2.2, pending 0.2, memory 1.5, seeding 0.1, real 3.05, fake 4.75, browser 1.8).
- * Before those runs,
- * an estimate of 14.5 min, made by part from the costs of each run
- * in the full runs of 04:33 UTC (fake and real, load 0.5 to 2.2) and 01:07 (store and memory, load
- * 3 to 7, times 0.48, the ratio of its parts to a quiet machine's), a consumer process costing 1 to
- * 3.5 s besides what it measures; `partSeconds` in results.json checks it at the next full run:
+ * The full run, under 15 minutes on this machine (2 cores): 14.6 min at 02:36 on 2026-12-06
+ * (load 0.8 to 3), and 15.1 min at 04:42 (load 2.4 to 2.9; store 2.1, pending 0.2, memory 1.7,
+ * seeding 0.2, real 3.9, fake 5.2, browser 1.8) once churn at 10k ran A B B A; Go kates at 10k
+ * real Pods (10.6 s there) was cut after it. `partSeconds` in results.json holds each run's parts.
  *
- * - store and pending: 2.5 min (6 store configs, 4 of them at 100k Pods: generating 172k Pods
- *   and building the store are most of each; 3 pending; 5.6 min measured at load 6 to 9);
- * - memory: 1.8 min (7 configs; 8 since), with both servers seeding beside it (run.ts): 75 s for the
- *   in-memory server's 222k objects, 20 s for kube-apiserver's 122k;
- * - real: 3.2 min (47 bootstrap runs, 1.4 min of them at 100k ConfigMaps; churn at 10k with 3
- *   peers and at 100k with 2, 0.7 min);
- * - fake: 4.9 min (62 bootstrap runs, 1.5 min of them at 100k Pods; churn at 10k and 100k and the
- *   slow consumer, 2 peers each, 1.3 min);
- * - browser (scenarios/browser.ts, 5 variants, 2 rates, once for 6 s): 1.9 min (2.1 measured at
- *   load 6 to 7).
- *
- * The parts of issue 18 alone (`--only=fake,real`, servers seeding while nothing else runs): 9.5
- * min. What went from the 24 minutes before: browser variants 3 times for 10 s (5 min), Go
- * kates waiting out timeouts on the in-memory server (22 s at 10k, 28 s at 1k Pods) and under
- * churn at 100k on the real one (80 s), the entity adapter under churn (11 s), second runs where
- * runs agreed within 12% (1.5 min), and seeding while nothing else ran (95 s).
+ * What it leaves out to stay there, each cut measured first (git log of this file has the runs):
+ * the paged floor on the real server, the one LIST and `kates-list` at 100k ConfigMaps (neither
+ * came near the streaming list), Go kates under churn on the real server (it fell behind at 250
+ * writes/s) and the entity adapter under churn, browser variants repeated, second runs of cases
+ * whose runs agreed within 12%. Servers seed while the memory part runs.
  */
 export const FULL: BenchPlan = {
   mode: 'full',
@@ -259,7 +231,9 @@ export const FULL: BenchPlan = {
       { kind: 'ConfigMap', n: 10_000, reps: 2, peers: REAL_BAR },
       { kind: 'ConfigMap', n: 100_000, reps: 2, peers: AT_100K.filter((p) => p !== 'floor-2000') },
       { kind: 'Pod', n: 1000, reps: 3, peers: REAL_BAR },
-      { kind: 'Pod', n: 10_000, reps: 1, peers: REAL_BAR },
+      // Without Go kates: 7.5 to 10.6 s there (runs of 02:36 and 04:42, 2026-12-06), three to four
+      // times client-node's, never the fastest peer; the 10 s paid for the A B B A churn at 10k.
+      { kind: 'Pod', n: 10_000, reps: 1, peers: REAL_BAR.filter((p) => p !== 'go-kates') },
     ],
     // The entity adapter (p50 3 s at 10k, 0.1 s an event) and Go kates (p50 3 s at 10k) fall
     // behind at 250 changes a second: the entity adapter is left to the store micro-benchmark, Go
