@@ -17,6 +17,12 @@ import { desiredTable, type Route, TABLE_LABEL } from './reconcile.js';
 const run = Date.now().toString(36);
 const nsA = `router-a-${run}`;
 const nsB = `router-b-${run}`;
+/**
+ * Where the garbage collector is probed: a namespace of its own, so that the probe's Mappings
+ * never become owners of the tables the tests read (the controller owns a namespace's table by
+ * every Mapping there, and one CI run read nsA's table while a probe's reference was still in it).
+ */
+const nsProbe = `router-gc-${run}`;
 const MAPPINGS = 'mappings.example.kates.dev';
 
 const service = (namespace: string, name: string): Service => ({
@@ -108,7 +114,7 @@ describe('the example router controller (KATES_TEST_SERVER: real or fake)', () =
     target = await serverWithGarbageCollector();
     admin = createClient({ kubeconfig: target.kubeconfigPath });
     controllerClient = createClient({ kubeconfig: target.kubeconfigPath });
-    for (const ns of [nsA, nsB]) {
+    for (const ns of [nsA, nsB, nsProbe]) {
       await admin.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
       await admin.create(service(ns, 'web'));
       await admin.create(deployment(ns, 'web'));
@@ -141,7 +147,7 @@ describe('the example router controller (KATES_TEST_SERVER: real or fake)', () =
   const untilMappingsAreCollected = async () => {
     const deadline = Date.now() + 90_000;
     for (let i = 0; ; i++) {
-      const owner = await admin.create(mapping(nsA, `gc-probe-${i}`, `/gc-probe-${i}/`, 'web'));
+      const owner = await admin.create(mapping(nsProbe, `gc-probe-${i}`, `/gc-probe-${i}/`, 'web'));
       const ref = {
         apiVersion: 'example.kates.dev/v1',
         kind: 'Mapping',
@@ -151,12 +157,15 @@ describe('the example router controller (KATES_TEST_SERVER: real or fake)', () =
       await admin.create<ConfigMap>({
         apiVersion: 'v1',
         kind: 'ConfigMap',
-        metadata: { name: `gc-probe-${i}`, namespace: nsA, ownerReferences: [ref] },
+        metadata: { name: `gc-probe-${i}`, namespace: nsProbe, ownerReferences: [ref] },
       });
       await admin.delete(owner);
       const collectedBy = Date.now() + 3000;
       while (Date.now() < collectedBy) {
-        const left = await admin.list('cm', { namespace: nsA, fieldSelector: `metadata.name=gc-probe-${i}` });
+        const left = await admin.list('cm', {
+          namespace: nsProbe,
+          fieldSelector: `metadata.name=gc-probe-${i}`,
+        });
         if (left.length === 0) return;
         await new Promise((r) => setTimeout(r, 200));
       }
@@ -167,7 +176,8 @@ describe('the example router controller (KATES_TEST_SERVER: real or fake)', () =
   afterAll(async () => {
     abort.abort();
     await stats?.catch(() => undefined);
-    for (const ns of [nsA, nsB]) await admin?.delete({ kind: 'Namespace', name: ns }).catch(() => undefined);
+    for (const ns of [nsA, nsB, nsProbe])
+      await admin?.delete({ kind: 'Namespace', name: ns }).catch(() => undefined);
     controllerClient?.close();
     admin?.close();
     await target?.stop();
