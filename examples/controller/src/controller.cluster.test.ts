@@ -19,8 +19,9 @@ const nsA = `router-a-${run}`;
 const nsB = `router-b-${run}`;
 /**
  * Where the garbage collector is probed: a namespace of its own, so that the probe's Mappings
- * never become owners of the tables the tests read (the controller owns a namespace's table by
- * every Mapping there, and one CI run read nsA's table while a probe's reference was still in it).
+ * never become owners of the tables the tests read. The controller owns a namespace's table by
+ * every Mapping there; in one CI run it caught up with a probe made in nsA only after the test had
+ * read nsA's routes, and the test's next read found the probe among the table's owners.
  */
 const nsProbe = `router-gc-${run}`;
 const MAPPINGS = 'mappings.example.kates.dev';
