@@ -20,9 +20,10 @@ import (
 	"time"
 
 	"github.com/emissary-ingress/emissary/v3/pkg/kates"
+	"golang.org/x/sys/unix"
 )
 
-// The annotations the bench driver writes: when a write was sent (µs since the epoch) and the
+// The annotations the bench driver writes: when a write was sent (µs, CLOCK_MONOTONIC) and the
 // marker that ends a run.
 const (
 	sentAnnotation = "bench.kates.io/sent"
@@ -90,7 +91,16 @@ func emit(v map[string]any) {
 	fmt.Println(string(b))
 }
 
-func nowMicros() int64 { return time.Now().UnixMicro() }
+// nowMicros reads the machine's monotonic clock (CLOCK_MONOTONIC), as the bench's Node processes
+// do (bench/src/stats.ts): the driver stamps each write with it, so the wall clock, which can be
+// stepped between processes' reads, must not be compared with it.
+func nowMicros() int64 {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts); err != nil {
+		panic(err)
+	}
+	return ts.Nano() / 1000
+}
 
 func heapBytes() uint64 {
 	runtime.GC()

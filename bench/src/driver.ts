@@ -8,7 +8,7 @@ import { nowMicros } from './stats.js';
 /** What a burst of writes did. */
 export interface WriteReport {
   readonly writes: number;
-  /** When the first and the last write were sent, µs since the epoch. */
+  /** When the first and the last write were sent, µs (`nowMicros`). */
   readonly firstSentUs: number;
   readonly lastSentUs: number;
   /** When the last write was acknowledged. */

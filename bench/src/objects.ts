@@ -10,7 +10,10 @@ import type { KubernetesObject } from '@kates/core';
  */
 export type BenchKind = 'ConfigMap' | 'Pod';
 
-/** Annotation carrying when a write was sent, in µs since the epoch (event-to-signal latency). */
+/**
+ * Annotation carrying when a write was sent, µs on the machine's monotonic clock (`nowMicros`):
+ * event-to-signal latency.
+ */
 export const SENT_ANNOTATION = 'bench.kates.io/sent';
 /** Annotation that ends a run: every consumer stops when it sees it with the run's value. */
 export const DONE_ANNOTATION = 'bench.kates.io/done';

@@ -26,9 +26,16 @@ export function summarize(values: readonly number[]): Summary {
   return { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, n: sorted.length };
 }
 
-/** Wall-clock time in µs since the epoch, with sub-ms precision (comparable across processes). */
+/**
+ * The machine's monotonic clock (CLOCK_MONOTONIC), µs: one clock for every process on the machine
+ * and never stepped, so a time stamped in one process (a write sent) and read in another (its
+ * change signal) differ by what passed. Go kates' consumer reads the same clock (go-kates/main.go).
+ * It was the wall clock as each process saw it at its start (`performance.timeOrigin`): a churn
+ * run of 2026-12-06 05:35 measured every latency of every consumer at -15 to -17 ms, the clock
+ * having been set back between the bench's start and its consumers'.
+ */
 export function nowMicros(): number {
-  return Math.round((performance.timeOrigin + performance.now()) * 1000);
+  return Number(process.hrtime.bigint() / 1000n);
 }
 
 let collector: (() => void) | undefined;

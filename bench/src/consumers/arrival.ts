@@ -20,7 +20,7 @@ export function listenForArrivals(): void {
   });
 }
 
-/** The newest chunk's arrival, µs since the epoch; 0 before any. */
+/** The newest chunk's arrival, µs (`nowMicros`); 0 before any. */
 export function lastArrivalUs(): number {
   return lastChunkUs;
 }
