@@ -141,7 +141,9 @@ export const QUICK: BenchPlan = {
  * The full run, under 15 minutes on this machine (2 cores): 14.6 min at 02:36 on 2026-12-06
  * (load 0.8 to 3), and 15.1 min at 04:42 (load 2.4 to 2.9; store 2.1, pending 0.2, memory 1.7,
  * seeding 0.2, real 3.9, fake 5.2, browser 1.8) once churn at 10k ran A B B A; Go kates at 10k
- * real Pods (10.6 s there) was cut after it. `partSeconds` in results.json holds each run's parts.
+ * real Pods (10.6 s there) was cut after it: 14.1 min at 05:40 (load 1.9 to 2.6; store 2.1,
+ * pending 0.2, memory 1.9, seeding 0.1, real 3.45, fake 4.55, browser 1.9). `partSeconds` in
+ * results.json holds each run's parts.
  *
  * What it leaves out to stay there, each cut measured first (git log of this file has the runs):
  * the paged floor on the real server, the one LIST and `kates-list` at 100k ConfigMaps (neither
