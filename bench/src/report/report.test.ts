@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchResults } from '../results.js';
+import { emptyRun } from './__fixtures__/run.js';
 import type { BrowserRow } from './browser.js';
 import { renderBrowserChart, renderChart } from './chart.js';
 import { renderMarkdown } from './markdown.js';
@@ -7,19 +8,9 @@ import { renderMarkdown } from './markdown.js';
 const summary = (median: number) => ({ median, min: median * 0.9, max: median * 1.2, n: 3 });
 
 const results: BenchResults = {
+  ...emptyRun,
   mode: 'quick',
-  startedAt: '2026-01-01T00:00:00.000Z',
   durationS: 95,
-  machine: {
-    cpu: 'test cpu',
-    cores: 2,
-    memoryGiB: 24,
-    os: 'Linux',
-    node: 'v24',
-    go: 'go1.26',
-    loadAverageStart: [1, 1, 1],
-    loadAverageEnd: [2, 2, 2],
-  },
   go: { error: 'bench/go-kates/build.sh exited with code 1:\ngo: module lookup disabled' },
   store: [
     {
