@@ -67,8 +67,8 @@ async function main(): Promise<void> {
         rows.set(name, [...(rows.get(name) ?? []), r]);
         const s = r.steady;
         log(
-          `${server.name} ${n} ${name}: one change ${r.trickleLatencyMs.median.toFixed(2)} ms (update ${r.updateAfterOneUs.median.toFixed(0)} us); ` +
-            `steady ${s.offeredPerSec.toFixed(0)}/s p50 ${s.p50Ms.toFixed(2)} p99 ${s.p99Ms.toFixed(2)} ms, ` +
+          `${server.name} ${n} ${name}: one change ${r.trickleLatencyMs.median.toFixed(2)} ms (client ${r.trickleClientUs?.median.toFixed(0)} us, update ${r.updateAfterOneUs.median.toFixed(0)} us); ` +
+            `steady ${s.offeredPerSec.toFixed(0)}/s p50 ${s.p50Ms.toFixed(2)} p99 ${s.p99Ms.toFixed(2)} ms (ramp p99 ${s.rampP99Ms?.toFixed(2)} ms), ` +
             `${s.updates} updates for ${s.events} events` +
             (r.burst
               ? `; burst of ${r.burst.events} in ${r.burst.drainMs.toFixed(0)} ms, ${r.burst.updates} updates`
@@ -89,7 +89,10 @@ async function main(): Promise<void> {
   );
   for (const [name, rs] of rows) {
     console.log(
-      `  ${name}: one change ${fmt(rs.map((r) => r.trickleLatencyMs!.median))} ms; steady p50 ${fmt(
+      `  ${name}: one change ${fmt(rs.map((r) => r.trickleLatencyMs!.median))} ms, in the client ${fmt(
+        rs.map((r) => r.trickleClientUs?.median ?? Number.NaN),
+        0,
+      )} us; steady p50 ${fmt(
         rs.map((r) => r.steady!.p50Ms),
       )} ms, p99 ${fmt(rs.map((r) => r.steady!.p99Ms))} ms; updates ${fmt(
         rs.map((r) => r.steady!.updates),

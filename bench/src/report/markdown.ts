@@ -4,6 +4,7 @@ import type { MemoryResult } from '../micro/memory.js';
 import type { StoreBenchResult } from '../micro/store-bench.js';
 import type { BenchResults, ServerResults } from '../results.js';
 import type { BootstrapResult } from '../scenarios/bootstrap.js';
+import { RAMP_MS } from '../scenarios/churn.js';
 import { failed } from '../scenarios/micro.js';
 import type { Summary } from '../stats.js';
 import { browserSection } from './browser.js';
@@ -469,6 +470,7 @@ function churnTable(s: ServerResults, label: string): string {
     c.trickleClientUs ? num(c.trickleClientUs.median) : '',
     c.steady ? `${int(c.steady.offeredPerSec)} / ${int(c.steady.ingestedPerSec)}` : '',
     c.steady ? `${num(c.steady.p50Ms)} / ${num(c.steady.p99Ms)}` : '',
+    c.steady?.rampP99Ms !== undefined ? num(c.steady.rampP99Ms) : '',
     c.steady ? String(c.steady.updates) : '',
     c.burst
       ? `${int(c.burst.ingestedPerSec)} (${int(c.burst.events)} in ${int(c.burst.drainMs)} ms, ${c.burst.updates} updates)`
@@ -501,6 +503,7 @@ function churnTable(s: ServerResults, label: string): string {
         'of which in the client: body chunk to signal, µs (median)',
         'steady: offered / ingested events/s',
         'steady latency p50 / p99, ms',
+        `ramp latency p99, ms (the first ${RAMP_MS} ms at the rate; not judged)`,
         'steady: updates',
         'burst: ingested events/s',
         'final snapshot = server',
@@ -657,7 +660,7 @@ export function renderMarkdown(r: BenchResults): string {
       ' client-node: its change callback, where the consumer lists the cache as a controller would; entity adapter: a' +
       ' coalesced store signal). "One change at a time": single writes 100 ms apart after the steady phase (the peer\'s code warm, as in a controller that has run a while), so each signal follows one change, and' +
       ' "update after one change" is `updateWithDeltas(snapshot, deltas)`, which the consumer reads the changed objects from (`update(snapshot)` without the deltas costs 2 to 3 µs less at 10k in bench/src/micro/issue18.ts; Go: `UpdateWithDeltas`; client-node: `list()`; entity adapter:' +
-      ' `selectAll`). "Steady": writes at a fixed offered rate. "Burst" (in-memory server only): every watch is stalled' +
+      ` \`selectAll\`). "Steady": writes at a fixed offered rate, timed after a ramp of ${RAMP_MS} ms at that rate (from idle to the rate, the writer opened a dozen new TLS connections in its first 200 ms, and the p99 measured that storm whichever peer read). "Burst" (in-memory server only): every watch is stalled` +
       ' while the writes are made, then released at once; ingest rate = events / time from release to the final snapshot.' +
       ' Each peer process meets the server right after 500 writes seen by a watch; at 10k each peer runs in two processes, in the' +
       ' order A B B A, with half the steady and single writes each, and its samples are pooled (its burst is its last' +

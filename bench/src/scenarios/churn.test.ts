@@ -26,6 +26,9 @@ describe('the churn scenario', () => {
       expect(r.updateAfterOneUs?.n, r.peer).toBeGreaterThanOrEqual(3);
       expect(r.steady?.events, r.peer).toBeGreaterThan(0);
       expect(r.steady?.p99Ms, r.peer).toBeGreaterThanOrEqual(r.steady?.p50Ms ?? Number.NaN);
+      // The ramp (100 writes at 200/s) is timed apart: none of its changes is a steady sample.
+      expect(r.steady?.rampP99Ms, r.peer).toBeGreaterThan(0);
+      expect(r.steady?.events, r.peer).toBeLessThanOrEqual(31);
       expect(r.burst?.events, r.peer).toBe(41);
       expect(r.burst?.ingestedPerSec, r.peer).toBeGreaterThan(0);
       // Every peer here reads through undici: the client's part of a change is measured, and is a

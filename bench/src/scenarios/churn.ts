@@ -53,6 +53,8 @@ export interface ChurnResult {
     readonly ingestedPerSec: number;
     readonly p50Ms: number;
     readonly p99Ms: number;
+    /** p99 of the ramp's writes ({@link RAMP_MS}), ms: shown, never judged. */
+    readonly rampP99Ms?: number;
     readonly updates: number;
     readonly events: number;
     readonly lagMs: number;
@@ -71,6 +73,26 @@ const ms = (us: number) => us / 1000;
 
 /** Writes a watch sees before each peer's run (at the steady rate; fewer if the steady phase is). */
 export const WARM_UP_WRITES = 500;
+
+/**
+ * The ramp: writes at the steady rate for this long, in a phase of their own, before the steady
+ * phase is timed. Its latencies are kept apart (`rampP99Ms`), shown and never judged.
+ *
+ * Why: from idle to the steady rate, the bench's writer opened some 15 to 20 new TLS connections
+ * in the first 30 to 230 ms (undici opens one whenever every connection of its pool is busy, and
+ * the first writes queued behind the handshakes), and the writes of those 200 ms were the slowest
+ * of the phase: 11 of the 12 slowest steady latencies of a kates-ts process (46 to 55 ms), and 10 of
+ * client-node's 12 (42 to 71 ms), were writes sent in its first 180 ms (in-memory server, 10k
+ * ConfigMaps, 500 writes/s, 2026-12-06). The p99 of a phase of 1,000 writes measured that storm
+ * (the writer's, whichever peer was reading), not the steady state. After a ramp, the slowest
+ * writes were spread over the phase.
+ */
+export const RAMP_MS = 500;
+
+/** The ramp's writes at `ratePerSec` ({@link RAMP_MS}). */
+export function rampWrites(ratePerSec: number): number {
+  return Math.ceil((ratePerSec * RAMP_MS) / 1000);
+}
 
 /** The end of a phase, or an error saying the peer fell behind by more than `timeoutMs`. */
 export async function phaseWithin(consumer: Consumer, phase: string, timeoutMs: number): Promise<PhaseLine> {
@@ -94,6 +116,7 @@ interface PeerRun {
   updateUs: number[];
   trickleUs: number[];
   trickleClientUs: number[];
+  rampUs: number[];
   steadyUs: number[];
   steady: Omit<NonNullable<ChurnResult['steady']>, 'p50Ms' | 'p99Ms' | 'events'>[];
   burst?: ChurnResult['burst'];
@@ -127,19 +150,14 @@ export async function runChurn(
   const driver = new Driver(ctx.server.kubeconfigPath, c.kind, c.namespace);
   const burst = plan.burst && ctx.server.stallWatches ? plan.burst : undefined;
   const turns = churnTurns(peers, plan.rounds ?? 1);
-  const runs = new Map<PeerName, PeerRun>(
-    peers.map((p) => [
-      p,
-      { updateUs: [], trickleUs: [], trickleClientUs: [], steadyUs: [], steady: [], correct: true },
-    ]),
-  );
+  const runs = new Map<PeerName, PeerRun>(peers.map((p) => [p, emptyRun()]));
   try {
     for (const [k, peer] of turns.entries()) {
       const run = runs.get(peer)!;
       if (run.error) continue;
       const last = !turns.slice(k + 1).includes(peer);
       const withBurst = burst && last ? burst : undefined;
-      const phases = ['steady', 'trickle', ...(withBurst ? ['burst'] : [])];
+      const phases = ['ramp', 'steady', 'trickle', ...(withBurst ? ['burst'] : [])];
       // Every peer meets the server as the one before it did: warm, right after 500 writes seen by
       // a watch. One warm-up before the first peer only (1000 writes) let the others start after a
       // whole peer run instead.
@@ -152,10 +170,14 @@ export async function runChurn(
       }
       try {
         await consumer.next('bootstrapped', 45_000);
+        // The ramp, then the steady phase at once: its marker is the only write between them.
+        await driver.writes(c.n, rampWrites(plan.steady.ratePerSec), { ratePerSec: plan.steady.ratePerSec });
+        await driver.marker('ramp');
         const steadyWrites = await driver.writes(c.n, plan.steady.count, {
           ratePerSec: plan.steady.ratePerSec,
         });
         const steadyMarker = await driver.marker('steady');
+        run.rampUs.push(...(await phaseWithin(consumer, 'ramp', 30_000)).latenciesUs);
         const steady = await phaseWithin(
           consumer,
           'steady',
@@ -221,6 +243,18 @@ export async function runChurn(
   );
 }
 
+function emptyRun(): PeerRun {
+  return {
+    updateUs: [],
+    trickleUs: [],
+    trickleClientUs: [],
+    rampUs: [],
+    steadyUs: [],
+    steady: [],
+    correct: true,
+  };
+}
+
 /** A peer's result from the samples of all its processes. */
 function pooled(base: Pick<ChurnResult, 'server' | 'kind' | 'n' | 'peer'>, run: PeerRun): ChurnResult {
   const steady =
@@ -231,6 +265,7 @@ function pooled(base: Pick<ChurnResult, 'server' | 'kind' | 'n' | 'peer'>, run: 
           ingestedPerSec: Math.min(...run.steady.map((x) => x.ingestedPerSec)),
           p50Ms: ms(quantile(run.steadyUs, 0.5)),
           p99Ms: ms(quantile(run.steadyUs, 0.99)),
+          ...(run.rampUs.length > 0 ? { rampP99Ms: ms(quantile(run.rampUs, 0.99)) } : {}),
           updates: run.steady.reduce((a, x) => a + x.updates, 0),
           events: run.steadyUs.length,
           lagMs: Math.max(...run.steady.map((x) => x.lagMs)),
