@@ -38,6 +38,16 @@ export function nowMicros(): number {
   return Number(process.hrtime.bigint() / 1000n);
 }
 
+/**
+ * Minor page faults of this process so far (getrusage): where a snapshot read's fresh array lands
+ * on memory the process has not touched yet, each 4 KB page of it is a fault. On this machine a
+ * fault costs some 15 to 20 µs, and a 10k-slot array (80 KB) 19 to 20 of them: update() after one
+ * change at 10k took 300 to 500 µs so, against 25 to 90 µs without (2026-12-06).
+ */
+export function minorPageFaults(): number {
+  return process.resourceUsage().minorPageFault;
+}
+
 let collector: (() => void) | undefined;
 
 /**

@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kates/core';
 import { CoreV1Api, KubeConfig, makeInformer } from '@kubernetes/client-node';
-import { nowMicros, settledHeap } from '../stats.js';
+import { minorPageFaults, nowMicros, settledHeap } from '../stats.js';
 import { type ConsumerConfig, type ConsumerLine, digestOf, PhaseTracker, sleep } from './protocol.js';
 
 /**
@@ -58,9 +58,11 @@ export async function runClientNode(
       const batch = changed;
       changed = [];
       const signalled = nowMicros();
+      const faults = minorPageFaults();
       const t = performance.now();
       const items = informer.list(namespace) as KubernetesObject[];
-      if (tracker.signal(signalled, batch, () => items, (performance.now() - t) * 1000)) finished();
+      const updateUs = (performance.now() - t) * 1000;
+      if (tracker.signal(signalled, batch, () => items, updateUs, minorPageFaults() - faults)) finished();
       else await sleep(config.reconcileMs);
     }
     reconciling = false;
@@ -73,9 +75,13 @@ export async function runClientNode(
       return;
     }
     const signalled = nowMicros();
+    const faults = minorPageFaults();
     const t = performance.now();
     const items = informer.list(namespace) as KubernetesObject[];
-    if (tracker.signal(signalled, [obj as KubernetesObject], () => items, (performance.now() - t) * 1000))
+    const updateUs = (performance.now() - t) * 1000;
+    if (
+      tracker.signal(signalled, [obj as KubernetesObject], () => items, updateUs, minorPageFaults() - faults)
+    )
       finished();
   });
   try {

@@ -8,7 +8,7 @@ import {
 import { createAccumulator, createWatchHost } from '@kates/core/internal';
 import { KubeConfig } from '@kubernetes/client-node';
 import { resolveBenchKind } from '../resources.js';
-import { nowMicros, settledHeap } from '../stats.js';
+import { minorPageFaults, nowMicros, settledHeap } from '../stats.js';
 import { type ConsumerConfig, type ConsumerLine, digestOf, PhaseTracker, sleep } from './protocol.js';
 
 /**
@@ -67,6 +67,7 @@ export async function runKates(config: ConsumerConfig, emit: (line: ConsumerLine
     for (;;) {
       await acc.changed();
       const signalled = nowMicros();
+      const faults = minorPageFaults();
       const t = performance.now();
       acc.updateWithDeltas(snapshot, deltas);
       const updateUs = (performance.now() - t) * 1000;
@@ -76,6 +77,7 @@ export async function runKates(config: ConsumerConfig, emit: (line: ConsumerLine
           deltas.map((d) => d.object),
           () => snapshot.objects ?? [],
           updateUs,
+          minorPageFaults() - faults,
         )
       )
         break;

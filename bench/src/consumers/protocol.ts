@@ -70,6 +70,8 @@ export type ConsumerLine =
        */
       clientUs?: number[];
       updateUs: number[];
+      /** Minor page faults during each read of `updateUs` (where the consumer counts them). */
+      updatePageFaults?: number[];
       endUs: number;
       count: number;
       digest: string;
@@ -95,6 +97,7 @@ export class PhaseTracker {
   private latencies: number[] = [];
   private clientUs: number[] = [];
   private updateUs: number[] = [];
+  private updatePageFaults: number[] = [];
   private updates = 0;
   private peak = samplePeakRss();
 
@@ -112,17 +115,20 @@ export class PhaseTracker {
 
   /**
    * Records one change signal. `changed` are the objects that changed since the previous one (as
-   * the library reports them); `items` the snapshot read. Returns true when the last phase ended.
+   * the library reports them); `items` the snapshot read, which took `updateUs` and
+   * `pageFaults` minor page faults. Returns true when the last phase ended.
    */
   signal(
     signalledUs: number,
     changed: Iterable<KubernetesObject>,
     items: () => readonly KubernetesObject[],
     updateUs: number,
+    pageFaults?: number,
   ): boolean {
     if (this.finished) return true;
     this.updates++;
     this.updateUs.push(updateUs);
+    if (pageFaults !== undefined) this.updatePageFaults.push(pageFaults);
     const phase = this.config.phases[this.index]!;
     let done = false;
     let newestSent = 0;
@@ -148,6 +154,7 @@ export class PhaseTracker {
       latenciesUs: this.latencies,
       clientUs: this.clientUs,
       updateUs: this.updateUs,
+      ...(this.updatePageFaults.length > 0 ? { updatePageFaults: this.updatePageFaults } : {}),
       endUs: nowMicros(),
       count: snapshot.length,
       digest: digestOf(snapshot),
@@ -157,6 +164,7 @@ export class PhaseTracker {
     this.latencies = [];
     this.clientUs = [];
     this.updateUs = [];
+    this.updatePageFaults = [];
     this.updates = 0;
     this.peak = samplePeakRss();
     return this.finished;

@@ -67,7 +67,7 @@ async function main(): Promise<void> {
         rows.set(name, [...(rows.get(name) ?? []), r]);
         const s = r.steady;
         log(
-          `${server.name} ${n} ${name}: one change ${r.trickleLatencyMs.median.toFixed(2)} ms (client ${r.trickleClientUs?.median.toFixed(0)} us, update ${r.updateAfterOneUs.median.toFixed(0)} us); ` +
+          `${server.name} ${n} ${name}: one change ${r.trickleLatencyMs.median.toFixed(2)} ms (client ${r.trickleClientUs?.median.toFixed(0)} us, update ${r.updateAfterOneUs.median.toFixed(0)} us, ${r.updatePageFaults?.median} page faults); ` +
             `steady ${s.offeredPerSec.toFixed(0)}/s p50 ${s.p50Ms.toFixed(2)} p99 ${s.p99Ms.toFixed(2)} ms (ramp p99 ${s.rampP99Ms?.toFixed(2)} ms), ` +
             `${s.updates} updates for ${s.events} events` +
             (r.burst

@@ -24,6 +24,8 @@ describe('the churn scenario', () => {
       expect(r.error, r.peer).toBeUndefined();
       expect(r.correct, r.peer).toBe(true);
       expect(r.updateAfterOneUs?.n, r.peer).toBeGreaterThanOrEqual(3);
+      // Every Node consumer counts the page faults of each of those reads.
+      expect(r.updatePageFaults?.n, r.peer).toBe(r.updateAfterOneUs?.n);
       expect(r.steady?.events, r.peer).toBeGreaterThan(0);
       expect(r.steady?.p99Ms, r.peer).toBeGreaterThanOrEqual(r.steady?.p50Ms ?? Number.NaN);
       // The ramp (100 writes at 200/s) is timed apart: none of its changes is a steady sample.

@@ -42,6 +42,8 @@ export interface ChurnResult {
   readonly peer: PeerName;
   /** `update(snapshot)` (or the peer's snapshot read) after one change, µs. */
   readonly updateAfterOneUs?: Summary;
+  /** Minor page faults during each of those reads (stats.ts `minorPageFaults`; not Go kates). */
+  readonly updatePageFaults?: Summary;
   readonly trickleLatencyMs?: Summary;
   /**
    * The client's part of one change's latency: from the body chunk reaching the HTTP client to the
@@ -114,6 +116,7 @@ export async function phaseWithin(consumer: Consumer, phase: string, timeoutMs: 
  */
 interface PeerRun {
   updateUs: number[];
+  updatePageFaults: number[];
   trickleUs: number[];
   trickleClientUs: number[];
   rampUs: number[];
@@ -204,6 +207,7 @@ export async function runChurn(
         await driver.marker('trickle');
         let lastPhase = await phaseWithin(consumer, 'trickle', 30_000);
         run.updateUs.push(...lastPhase.updateUs);
+        run.updatePageFaults.push(...(lastPhase.updatePageFaults ?? []));
         run.trickleUs.push(...lastPhase.latenciesUs);
         run.trickleClientUs.push(...(lastPhase.clientUs ?? []));
 
@@ -246,6 +250,7 @@ export async function runChurn(
 function emptyRun(): PeerRun {
   return {
     updateUs: [],
+    updatePageFaults: [],
     trickleUs: [],
     trickleClientUs: [],
     rampUs: [],
@@ -274,6 +279,7 @@ function pooled(base: Pick<ChurnResult, 'server' | 'kind' | 'n' | 'peer'>, run: 
   return {
     ...base,
     ...(run.updateUs.length > 0 ? { updateAfterOneUs: summarize(run.updateUs) } : {}),
+    ...(run.updatePageFaults.length > 0 ? { updatePageFaults: summarize(run.updatePageFaults) } : {}),
     ...(run.trickleUs.length > 0 ? { trickleLatencyMs: summarize(run.trickleUs.map(ms)) } : {}),
     ...(run.trickleClientUs.length > 0 ? { trickleClientUs: summarize(run.trickleClientUs) } : {}),
     ...(steady ? { steady } : {}),
