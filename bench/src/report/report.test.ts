@@ -197,6 +197,31 @@ describe('the report', () => {
     expect(md).toContain('| 1,000 | client-node informer | 0.15x | 0.80x | 2.00x |');
   });
 
+  it('says why no peer is named at 100k Pods on the in-memory server when the plan ran none', () => {
+    const pods = (peer: 'kates' | 'floor-stream' | 'client-node') => ({
+      server: 'fake' as const,
+      kind: 'Pod',
+      n: 100_000,
+      peer,
+      ms: summary(9000),
+      heapPerObject: 9000,
+      correct: true,
+    });
+    const without = {
+      ...results,
+      fake: { ...results.fake, bootstrap: [pods('kates'), pods('floor-stream')] },
+    };
+    expect(renderMarkdown(without)).toContain(
+      'client-node is not run at 100,000 Pods on the in-memory server',
+    );
+    const withIt = {
+      ...without,
+      fake: { ...without.fake, bootstrap: [...without.fake.bootstrap, pods('client-node')] },
+    };
+    expect(renderMarkdown(withIt)).not.toContain('client-node is not run');
+    expect(renderMarkdown(results)).not.toContain('client-node is not run');
+  });
+
   it('draws the chart as plain SVG with one series per peer', () => {
     const svg = renderChart(results);
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
