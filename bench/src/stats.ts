@@ -48,6 +48,22 @@ export function minorPageFaults(): number {
   return process.resourceUsage().minorPageFault;
 }
 
+/** A consumer's read of its snapshot: what it returned, how long it took (µs), its page faults. */
+export interface TimedRead<T> {
+  readonly value: T;
+  readonly us: number;
+  readonly pageFaults: number;
+}
+
+/** Runs `read`, timed, with its minor page faults counted (the fault counter's reads are not timed). */
+export function timedRead<T>(read: () => T): TimedRead<T> {
+  const faults = minorPageFaults();
+  const t = performance.now();
+  const value = read();
+  const us = (performance.now() - t) * 1000;
+  return { value, us, pageFaults: minorPageFaults() - faults };
+}
+
 let collector: (() => void) | undefined;
 
 /**

@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kates/core';
 import { CoreV1Api, KubeConfig, makeInformer } from '@kubernetes/client-node';
-import { minorPageFaults, nowMicros, settledHeap } from '../stats.js';
+import { nowMicros, settledHeap, timedRead } from '../stats.js';
 import { type ConsumerConfig, type ConsumerLine, digestOf, PhaseTracker, sleep } from './protocol.js';
 
 /**
@@ -58,11 +58,8 @@ export async function runClientNode(
       const batch = changed;
       changed = [];
       const signalled = nowMicros();
-      const faults = minorPageFaults();
-      const t = performance.now();
-      const items = informer.list(namespace) as KubernetesObject[];
-      const updateUs = (performance.now() - t) * 1000;
-      if (tracker.signal(signalled, batch, () => items, updateUs, minorPageFaults() - faults)) finished();
+      const read = timedRead(() => informer.list(namespace) as KubernetesObject[]);
+      if (tracker.signal(signalled, batch, () => read.value, read)) finished();
       else await sleep(config.reconcileMs);
     }
     reconciling = false;
@@ -75,14 +72,8 @@ export async function runClientNode(
       return;
     }
     const signalled = nowMicros();
-    const faults = minorPageFaults();
-    const t = performance.now();
-    const items = informer.list(namespace) as KubernetesObject[];
-    const updateUs = (performance.now() - t) * 1000;
-    if (
-      tracker.signal(signalled, [obj as KubernetesObject], () => items, updateUs, minorPageFaults() - faults)
-    )
-      finished();
+    const read = timedRead(() => informer.list(namespace) as KubernetesObject[]);
+    if (tracker.signal(signalled, [obj as KubernetesObject], () => read.value, read)) finished();
   });
   try {
     await informer.start();

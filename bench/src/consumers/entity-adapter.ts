@@ -3,7 +3,7 @@ import { Reflector } from '@kates/core/internal';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createEntityAdapterStore, entityAdapterDispatch } from '../micro/entity-adapter.js';
 import { RESOURCES } from '../resources.js';
-import { minorPageFaults, nowMicros, settledHeap } from '../stats.js';
+import { nowMicros, settledHeap, timedRead } from '../stats.js';
 import { type ConsumerConfig, type ConsumerLine, digestOf, PhaseTracker, sleep } from './protocol.js';
 
 /**
@@ -75,11 +75,8 @@ export async function runEntityAdapter(
       const signalled = nowMicros();
       const changed = pending;
       pending = [];
-      const faults = minorPageFaults();
-      const t = performance.now();
-      const snapshot = ea.snapshot();
-      const updateUs = (performance.now() - t) * 1000;
-      if (tracker.signal(signalled, changed, () => snapshot, updateUs, minorPageFaults() - faults)) break;
+      const read = timedRead(() => ea.snapshot());
+      if (tracker.signal(signalled, changed, () => read.value, read)) break;
       if (config.reconcileMs > 0) await sleep(config.reconcileMs);
     }
     tracker.stop();

@@ -8,7 +8,7 @@ import {
 import { createAccumulator, createWatchHost } from '@kates/core/internal';
 import { KubeConfig } from '@kubernetes/client-node';
 import { resolveBenchKind } from '../resources.js';
-import { minorPageFaults, nowMicros, settledHeap } from '../stats.js';
+import { nowMicros, settledHeap, timedRead } from '../stats.js';
 import { type ConsumerConfig, type ConsumerLine, digestOf, PhaseTracker, sleep } from './protocol.js';
 
 /**
@@ -67,17 +67,13 @@ export async function runKates(config: ConsumerConfig, emit: (line: ConsumerLine
     for (;;) {
       await acc.changed();
       const signalled = nowMicros();
-      const faults = minorPageFaults();
-      const t = performance.now();
-      acc.updateWithDeltas(snapshot, deltas);
-      const updateUs = (performance.now() - t) * 1000;
+      const read = timedRead(() => acc.updateWithDeltas(snapshot, deltas));
       if (
         tracker.signal(
           signalled,
           deltas.map((d) => d.object),
           () => snapshot.objects ?? [],
-          updateUs,
-          minorPageFaults() - faults,
+          read,
         )
       )
         break;

@@ -35,12 +35,14 @@ describe('the phase tracker', () => {
     // A chunk before the change was sent brought something else: no sample.
     chunkArrives();
     const early = nowMicros() + 1_000;
-    tracker.signal(early + 5_000, [stamped('a', early)], () => [], 1);
+    tracker.signal(early + 5_000, [stamped('a', early)], () => [], { us: 1 });
     // The change's own chunk, then its signal 300 µs later.
     const sent = nowMicros() - 1_000;
     chunkArrives();
     const arrived = nowMicros();
-    tracker.signal(arrived + 300, [stamped('b', sent), stamped('done', sent, 'trickle')], () => [], 1);
+    tracker.signal(arrived + 300, [stamped('b', sent), stamped('done', sent, 'trickle')], () => [], {
+      us: 1,
+    });
     const phase = lines.find((l) => l.type === 'phase');
     expect(phase?.type === 'phase' && phase.latenciesUs.length).toBe(3);
     const client = phase?.type === 'phase' ? phase.clientUs : undefined;

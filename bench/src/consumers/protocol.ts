@@ -115,20 +115,19 @@ export class PhaseTracker {
 
   /**
    * Records one change signal. `changed` are the objects that changed since the previous one (as
-   * the library reports them); `items` the snapshot read, which took `updateUs` and
-   * `pageFaults` minor page faults. Returns true when the last phase ended.
+   * the library reports them); `items` the snapshot, whose read is `read` (`timedRead`). Returns
+   * true when the last phase ended.
    */
   signal(
     signalledUs: number,
     changed: Iterable<KubernetesObject>,
     items: () => readonly KubernetesObject[],
-    updateUs: number,
-    pageFaults?: number,
+    read: { readonly us: number; readonly pageFaults?: number },
   ): boolean {
     if (this.finished) return true;
     this.updates++;
-    this.updateUs.push(updateUs);
-    if (pageFaults !== undefined) this.updatePageFaults.push(pageFaults);
+    this.updateUs.push(read.us);
+    if (read.pageFaults !== undefined) this.updatePageFaults.push(read.pageFaults);
     const phase = this.config.phases[this.index]!;
     let done = false;
     let newestSent = 0;

@@ -389,10 +389,10 @@ function clientNodeAt100kPods(r: BenchResults): string {
   );
 }
 
-/** Issue 18's bootstrap bar, one row per case and server, with its verdict. */
 /** The servers' names in the bar tables. */
 const SERVER_NAMES = { fake: 'in-memory', real: 'kube-apiserver' } as const;
 
+/** Issue 18's bootstrap bar, one row per case and server, with its verdict. */
 function bootstrapBarTable(r: BenchResults): string {
   const rows = bootstrapBar(r);
   if (rows.length === 0) return '';
