@@ -237,9 +237,15 @@ describe('the example router controller (KATES_TEST_SERVER: real or fake)', () =
       .toEqual(expected(nsB));
     const all = await tables();
     expect(all.map((t) => t.metadata?.namespace).sort()).toEqual([nsA, nsB].sort());
-    // Read/write coherence: each table was created once (its apply is in the next snapshot).
+    // Read/write coherence: each table was created once (its apply is in the next snapshot). Only
+    // nsA's and nsB's: the controller may also have tabled the garbage collector's probe in
+    // nsProbe, if it saw a probe Mapping before its deletion (CI under load, 2026-12-06).
     expect(
-      log.filter((l) => l.includes('has Mappings and no routing table')),
+      log.filter(
+        (l) =>
+          l.includes('has Mappings and no routing table') &&
+          [nsA, nsB].some((ns) => l.includes(`configmap ${ns}/`)),
+      ),
       log.join('\n'),
     ).toHaveLength(2);
     expect(conflicts()).toEqual([]);
