@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { type KubeConfig, RequestContext } from '@kubernetes/client-node';
-import { Agent, type Dispatcher, fetch, getGlobalDispatcher, type Response } from 'undici';
+import { Agent, type Dispatcher, getGlobalDispatcher } from 'undici';
 import { bodyText } from './body-text.js';
+import { ACCEPTED_CODINGS, decodeChunks } from './content-coding.js';
 import { type StreamedAnswer, streamRequest } from './stream-request.js';
 import {
   requestUrl,
@@ -29,7 +30,8 @@ const USER_AGENT = 'kates-ts/0.1';
 
 /**
  * The Node transport: each request asks client-node for its authentication (bearer tokens, token
- * files, exec plugins, OIDC, client certificates, CA, proxies), then sends it with undici's fetch.
+ * files, exec plugins, OIDC, client certificates, CA, proxies), then sends it through undici's
+ * dispatcher API (`streamRequest`).
  * kates writes no auth of its own.
  *
  * client-node builds a new undici dispatcher (a connection pool) on every call to
@@ -127,33 +129,23 @@ export function createNodeTransport(kc: KubeConfig): NodeTransport {
       'user-agent': USER_AGENT,
     };
     if (req.body !== undefined) headers['content-type'] = req.contentType ?? 'application/json';
-    let res: Response | StreamedAnswer;
+    // A watch asks for no content coding (see ACCEPTED_CODINGS).
+    if (req.query?.watch !== true) headers['accept-encoding'] = ACCEPTED_CODINGS;
+    let res: StreamedAnswer;
     try {
-      // A watch goes through undici's dispatcher API, its chunks handed over as the socket delivers
-      // them: fetch's body streams (a Node stream, then a web stream) took each watch event two to
-      // four times as long to reach the reader (stream-request.ts). Other requests keep fetch,
-      // which asks for gzip and decodes it (LIST pages are megabytes).
-      res =
-        req.query?.watch === true
-          ? await streamRequest(ctx.getDispatcher() ?? getGlobalDispatcher(), `${server}${path}`, {
-              method: req.method,
-              headers,
-              signal: req.signal,
-            })
-          : await fetch(`${server}${path}`, {
-              method: req.method,
-              headers,
-              body: req.body,
-              signal: req.signal,
-              dispatcher: ctx.getDispatcher(),
-            });
+      res = await streamRequest(ctx.getDispatcher() ?? getGlobalDispatcher(), `${server}${path}`, {
+        method: req.method,
+        headers,
+        body: req.body,
+        signal: req.signal,
+      });
     } catch (e) {
       throw fail(req.signal?.aborted ? 'aborted' : 'request failed', e);
     }
-    const body = res.body;
+    const { body, contentCoding } = res;
     return transportResponse(
       res,
-      () => body ?? undefined,
+      () => decodeChunks(body, contentCoding),
       (e: unknown, what?: string) =>
         fail(
           what ??
@@ -162,8 +154,8 @@ export function createNodeTransport(kc: KubeConfig): NodeTransport {
               : 'connection lost while reading the answer'),
           e,
         ),
-      () => (body ? bodyText(body) : Promise.resolve('')),
-      'lineBatches' in res ? () => res.lineBatches() : undefined,
+      () => bodyText(body, contentCoding),
+      contentCoding === undefined ? () => res.lineBatches() : undefined,
     );
   }
 
@@ -208,7 +200,7 @@ function KubeConfigPrototype(kc: KubeConfig): object {
 
 /**
  * The message of a network error and of its causes (undici nests the socket error), such as
- * `fetch failed: connect ECONNREFUSED 127.0.0.1:1`. These name hosts and codes, never headers.
+ * `connect ECONNREFUSED 127.0.0.1:1`. These name hosts and codes, never headers.
  */
 function describeCause(cause: unknown): string {
   const parts: string[] = [];

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { splitLines } from './lines.js';
@@ -117,6 +118,23 @@ describe('streamRequest', () => {
     expect(batches.length).toBeLessThanOrEqual(2);
   });
 
+  it('sends nothing for a signal that has aborted already', async () => {
+    let requests = 0;
+    const url = await serve((_req, res) => {
+      requests++;
+      res.end();
+    });
+    const error = await streamRequest(agent, url, {
+      method: 'POST',
+      headers: {},
+      body: '{}',
+      signal: AbortSignal.abort(new Error('term over')),
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('term over');
+    await get(url);
+    expect(requests).toBe(1);
+  });
+
   it('rejects when no answer comes: a refused connection, an aborted request', async () => {
     await expect(get('http://127.0.0.1:1/watch')).rejects.toThrow();
     const url = await serve(() => {});
@@ -124,6 +142,28 @@ describe('streamRequest', () => {
     const pending = get(url, abort.signal);
     abort.abort();
     await expect(pending).rejects.toThrow();
+  });
+
+  it('sends a body, and names the content coding of the answer', async () => {
+    const url = await serve((req, res) => {
+      const parts: Buffer[] = [];
+      req.on('data', (c: Buffer) => parts.push(c));
+      req.on('end', () => {
+        res.writeHead(201, { 'content-encoding': 'GZip' });
+        res.end(gzipSync(Buffer.concat(parts)));
+      });
+    });
+    const answer = await streamRequest(agent, `${url}/api/v1/namespaces/a/configmaps`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"metadata":{"name":"x"}}',
+    });
+    expect(answer.status).toBe(201);
+    expect(answer.contentCoding).toBe('gzip');
+    const parts: Uint8Array[] = [];
+    for await (const c of answer.body) parts.push(c);
+    expect(gunzipSync(Buffer.concat(parts)).toString()).toBe('{"metadata":{"name":"x"}}');
+    expect((await get(url)).contentCoding).toBe('gzip');
   });
 
   it('reads an error answer whole', async () => {

@@ -1,0 +1,68 @@
+import { pipeline, Readable } from 'node:stream';
+import { createGunzip, createInflate, gunzipSync, inflateSync } from 'node:zlib';
+
+/**
+ * The content codings the Node transport asks for (`accept-encoding`) on every request but a
+ * watch: kube-apiserver gzips an answer of more than 128 KB to a client that accepts it (LIST pages
+ * are megabytes), as client-go's transport asks. A watch asks for none: its events are small, and
+ * each must reach the reader as soon as it is sent.
+ */
+export const ACCEPTED_CODINGS = 'gzip';
+
+/** The content coding of an answer (`content-encoding`), lower case; undefined for identity. */
+export function contentCoding(header: string | undefined): string | undefined {
+  const coding = header?.trim().toLowerCase();
+  return coding && coding !== 'identity' ? coding : undefined;
+}
+
+/**
+ * `bytes` with their content coding undone. Throws for a coding kates did not ask for.
+ *
+ * Synchronous, as the `JSON.parse` of the text after it is: a page of 2,000 ConfigMaps (2.2 MB)
+ * decodes in some 5 ms. zlib's asynchronous functions hand each 16 KB of output to the thread pool
+ * and back: from a fresh process, kube-apiserver, a page of 1,000 ConfigMaps took 57 to 62 ms from
+ * request to parsed JSON that way, 47 to 57 ms decoded at once; a page of 2,000, 125 to 152 ms
+ * against 92 to 101 ms (2026-12-06).
+ */
+export function decodeBytes(bytes: Buffer, coding: string | undefined): Buffer {
+  switch (coding) {
+    case undefined:
+      return bytes;
+    case 'gzip':
+    case 'x-gzip':
+      return gunzipSync(bytes);
+    case 'deflate':
+      return inflateSync(bytes);
+    default:
+      throw unknownCoding(coding);
+  }
+}
+
+/** The chunks of a body with its content coding undone as they arrive (a body read as lines). */
+export function decodeChunks(
+  chunks: AsyncIterable<Uint8Array>,
+  coding: string | undefined,
+): AsyncIterable<Uint8Array> {
+  if (coding === undefined) return chunks;
+  const decoder =
+    coding === 'gzip' || coding === 'x-gzip'
+      ? createGunzip()
+      : coding === 'deflate'
+        ? createInflate()
+        : undefined;
+  if (!decoder) return refused(coding);
+  // pipeline: an error of the source or the decoder ends the iteration with it, and leaving the
+  // iteration early destroys both (and so ends the request).
+  return pipeline(Readable.from(chunks, { objectMode: false }), decoder, () => undefined);
+}
+
+// biome-ignore lint/correctness/useYield: it only refuses, when read (where its reader handles errors)
+async function* refused(coding: string): AsyncIterable<Uint8Array> {
+  throw unknownCoding(coding);
+}
+
+function unknownCoding(coding: string): Error {
+  return new Error(
+    `the answer came in content coding "${coding}", which kates did not ask for (it asks for ${ACCEPTED_CODINGS})`,
+  );
+}
