@@ -53,10 +53,10 @@ function start(
   return { store, requests, names, reflectorState };
 }
 
-/** A reflector with its default initial list (a streaming list) over a scripted server. */
+/** A reflector whose initial list is a streaming list (unless `options` say otherwise) over a scripted server. */
 function startStreaming(
   script: (req: { query?: Record<string, unknown> }, n: number) => ScriptedAnswer,
-  options: ReflectorOptions = {},
+  options: ReflectorOptions = { initialList: 'stream' },
 ) {
   const store: KatesStore = storeWithWatch();
   const { transport, requests } = scriptedTransport((req, n) => script(req as never, n));
@@ -537,10 +537,87 @@ describe('Reflector', () => {
     });
   });
 
-  it('makes its first list a streaming list by default', async () => {
-    const { requests } = startStreaming(() => ({ lines: ['hang'] }));
-    await expect.poll(() => requests.length).toBeGreaterThan(0);
-    expect(requests[0]!.query).toMatchObject({ watch: true, sendInitialEvents: true });
+  describe('by default (initialList auto)', () => {
+    const endOfInitialEvents = line('BOOKMARK', {
+      metadata: { resourceVersion: '30', annotations: { 'k8s.io/initial-events-end': 'true' } },
+    });
+    /** A first LIST page of `a` that says `remaining` objects follow (or does not say, if undefined). */
+    const firstPage = (remaining: number | undefined): ScriptedAnswer => ({
+      body: {
+        metadata: {
+          resourceVersion: '20',
+          continue: 'next',
+          ...(remaining === undefined ? {} : { remainingItemCount: remaining }),
+        },
+        items: [cm('a', '5')],
+      },
+    });
+    const server =
+      (remaining: number | undefined) =>
+      (req: { query?: Record<string, unknown> }): ScriptedAnswer => {
+        if (req.query?.sendInitialEvents)
+          return { lines: [line('ADDED', cm('z', '9')), endOfInitialEvents, 'hang'] };
+        if (req.query?.watch) return { lines: ['hang'] };
+        return req.query?.continue ? list('20', cm('b', '6')) : firstPage(remaining);
+      };
+    const held = (store: KatesStore) => () =>
+      heldObjects(store.getState().kates)
+        .map((o) => o.metadata?.name)
+        .sort();
+
+    it('lists a collection of up to ten pages, and streams a larger one after its first page', async () => {
+      // 2,000 on the first page and 18,000 after it: ten pages, listed.
+      const tenPages = startStreaming(server(18_000), {});
+      await expect.poll(held(tenPages.store)).toEqual(['a', 'b']);
+      expect(tenPages.requests[0]!.query).toMatchObject({ limit: 2000 });
+      expect(tenPages.requests[1]!.query).toMatchObject({ continue: 'next' });
+      expect(tenPages.requests.some((r) => r.query?.sendInitialEvents)).toBe(false);
+
+      // One more object: the first page is dropped, unstored, and the collection streamed.
+      const more = startStreaming(server(18_001), {});
+      await expect.poll(held(more.store)).toEqual(['z']);
+      expect(
+        more.requests.map((r) =>
+          r.query?.sendInitialEvents ? 'stream' : r.query?.continue ? 'page' : 'list',
+        ),
+      ).toEqual(['list', 'stream']);
+      expect(more.store.getState().kates.reflectors[key]?.resourceVersion).toBe('30');
+    });
+
+    it('counts pages of its own size', async () => {
+      // Pages of 100: ten are 1,000 objects, and 901 after the first page are more.
+      const { store, requests } = startStreaming(server(901), { pageSize: 100 });
+      await expect.poll(held(store)).toEqual(['z']);
+      expect(requests[0]!.query).toMatchObject({ limit: 100 });
+    });
+
+    it('lists a collection whose size the server does not say (a label or field selector)', async () => {
+      const { store, requests } = startStreaming(server(undefined), {});
+      await expect.poll(held(store)).toEqual(['a', 'b']);
+      expect(requests.some((r) => r.query?.sendInitialEvents)).toBe(false);
+    });
+
+    it('lists a large collection after all where the server refuses the streaming list', async () => {
+      const { store, requests } = startStreaming((req) => {
+        if (req.query?.sendInitialEvents)
+          return { status: 422, body: { kind: 'Status', code: 422, reason: 'Invalid', message: 'no' } };
+        return server(100_000)(req);
+      }, {});
+      await expect.poll(held(store)).toEqual(['a', 'b']);
+      expect(
+        requests
+          .map((r) =>
+            r.query?.sendInitialEvents
+              ? 'stream'
+              : r.query?.watch
+                ? 'watch'
+                : r.query?.continue
+                  ? 'page'
+                  : 'list',
+          )
+          .slice(0, 4),
+      ).toEqual(['list', 'stream', 'list', 'page']);
+    });
   });
 
   it('falls back to a list, for good, where the server refuses a streaming list', async () => {
@@ -556,7 +633,7 @@ describe('Reflector', () => {
         // The watch ends at once: the next attempt must not stream again.
         return n < 4 ? { lines: [] } : { lines: ['hang'] };
       },
-      { backoff: { initialMs: 1, maxMs: 2, random: () => 0 }, minWatchMs: 0 },
+      { initialList: 'stream', backoff: { initialMs: 1, maxMs: 2, random: () => 0 }, minWatchMs: 0 },
     );
     await expect.poll(() => store.getState().kates.reflectors[key]?.synced).toBe(true);
     await expect.poll(() => requests.length).toBeGreaterThan(3);
@@ -600,7 +677,7 @@ describe('Reflector', () => {
           };
         return { lines: ['hang'] };
       },
-      { backoff: { initialMs: 1, maxMs: 2, random: () => 0 } },
+      { initialList: 'stream', backoff: { initialMs: 1, maxMs: 2, random: () => 0 } },
     );
     await expect.poll(() => requests.length).toBe(2);
     expect(requests[1]!.query).toMatchObject({ watch: true, resourceVersion: '12' });

@@ -24,7 +24,7 @@ import { METADATA_ACCEPT, METADATA_LIST_ACCEPT } from '../transport/media-type.j
 import { lineBatchesOf, type Transport, type TransportResponse } from '../transport/types.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { metadataOnly, type ObjectTransform, parseWatchLine, stampKind } from './ingest.js';
-import { peekContinue } from './list-page.js';
+import { peekListHead } from './list-page.js';
 
 /** What a reflector watches. */
 export interface ReflectorTarget {
@@ -46,6 +46,14 @@ export interface ReflectorTarget {
   readonly metadataOnly?: boolean;
 }
 
+/**
+ * A collection of more pages than this is streamed by `initialList: 'auto'` (20,000 objects at
+ * the default page size). Between 10k objects, where LIST pages were faster on kube-apiserver
+ * (10%) and as fast on the in-memory server, and 100k, where the stream was (1.4x on
+ * kube-apiserver, 2.2x for Pods on the in-memory server); see `initialList`.
+ */
+export const STREAM_ABOVE_PAGES = 10;
+
 /** Items a page of a reflector's list asks for, unless told otherwise (see `pageSize`). */
 export const DEFAULT_LIST_PAGE_SIZE = 2000;
 
@@ -61,35 +69,42 @@ export interface ReflectorOptions {
    */
   readonly pageSize?: number;
   /**
-   * How the initial list is made: `stream` (default: a watch with `sendInitialEvents=true` that
-   * ends its initial state with the `k8s.io/initial-events-end` bookmark, then goes on as the
-   * watch) or `list` (consistent LIST pages, then a watch).
+   * How the initial list is made:
+   * - `auto` (default): consistent LIST pages, unless the first page shows a collection of more
+   *   than {@link STREAM_ABOVE_PAGES} pages (the API server's `remainingItemCount`); that page is
+   *   then dropped and the collection streamed.
+   * - `list`: consistent LIST pages (the next asked for while the current one is parsed), then a
+   *   watch.
+   * - `stream`: a watch with `sendInitialEvents=true` that ends its initial state with the
+   *   `k8s.io/initial-events-end` bookmark, then goes on as the watch. The API server holds no list
+   *   in memory for it (KEP-3157).
    *
-   * Why streaming by default: it was the faster way from 10k objects up on both API servers, one
-   * run, 2 quiet cores, kates-ts to its first snapshot: kube-apiserver 10k ConfigMaps 469-495 ms
-   * streamed vs 610 ms listed, 100k 2.8-4.1 s vs 5.7-5.8 s, 10k Pods 1.3 s vs 2.2 s; the in-memory
-   * server 10k ConfigMaps 546 vs 783 ms (bench/RESULTS.md). At 1k ConfigMaps it cost about 80 ms
-   * more (205 vs 121 to 138 ms). The API server also holds no list in memory for it (KEP-3157).
-   * Choose `list` for a small collection among many objects of its kind: kube-apiserver 1.37 starts
-   * a streaming list with a pass over its whole cache of the resource, where a LIST reads only the
-   * namespace (k8s.io/apiserver v0.37.2, `watchCache.getIntervalFromStoreLocked`: the initial
-   * events come from a snapshot of the whole resource, the watch's key unused, each object then
-   * matched against the watch). 1k ConfigMaps beside 100k in another namespace, five fresh
-   * processes each (2026-12-05): kates streamed 177 ms (125 to 197), listed 110 (102 to 125). 1k ConfigMaps in a namespace, raw requests in a warm process: alone, the stream's
-   * end bookmark after 27 to 87 ms against 62 to 96 ms for one LIST; with 100k ConfigMaps in
-   * another namespace, first byte after 40 to 90 ms and end bookmark after 100 to 290 ms against
-   * 74 to 98 ms for the LIST (kates from a fresh process: 250 ms streamed, 161 listed).
-   * Not chosen per collection: a first LIST page of up to 500 to tell a small collection from a
-   * large one (listed by that page, or streamed) cost more than it saved, since each consistent
-   * LIST waits for kube-apiserver's cache to reach etcd's newest revision (kates from fresh
-   * processes, 2026-12-05: 1k Pods 431 ms against 286 streamed, 10k ConfigMaps 685 against 496 to
-   * 504; 1k ConfigMaps, over the page, 325 to 397 against 143 to 296).
-   * A server that refuses it (400, 422: the WatchList feature off) or ignores it (an event other
-   * than ADDED, or a bookmark without the annotation, before the end) is listed instead, and this
-   * reflector lists from then on. Proved by 'falls back to a list, for good, where the server
+   * Why `auto`: from a fresh process (a controller's start), medians of 1 to 3 runs (bench, full
+   * plan's servers, 2026-12-06, once LIST pages no longer went through fetch):
+   *
+   * | server | collection | LIST pages | streaming list |
+   * |---|---|---|---|
+   * | kube-apiserver | 1k ConfigMaps (beside 110k) | 81 ms | 140 ms |
+   * | kube-apiserver | 10k ConfigMaps | 576 to 610 ms | 619 to 687 ms |
+   * | kube-apiserver | 100k ConfigMaps | 4.2 to 4.8 s | 2.7 to 3.4 s |
+   * | kube-apiserver | 1k Pods / 10k Pods | 273 ms / 1.56 s | 300 ms / 1.91 s |
+   * | in-memory | 1k / 10k / 100k ConfigMaps | 68 / 404 ms / 3.0 s | 66 / 382 ms / 2.6 s |
+   * | in-memory | 1k / 10k / 100k Pods | 185 ms / 1.66 s / 18.7 s | 206 ms / 1.59 s / 8.7 s |
+   *
+   * kube-apiserver 1.37 starts a streaming list with a pass over its whole cache of the resource
+   * (k8s.io/apiserver v0.37.2, `newCacheIntervalFromStore`: the initial events come from a snapshot
+   * of the whole resource, each object then matched against the watch), where a LIST reads only
+   * the namespace; a LIST costs a request per page, where the stream is one. A wasted first page
+   * costs a 100k stream some 2 to 3%.
+   *
+   * A collection with a label or field selector has no `remainingItemCount`: it is listed. A server
+   * that refuses a streaming list (400, 422: the WatchList feature off) or ignores it (an event
+   * other than ADDED, or a bookmark without the annotation, before the end) is listed instead, and
+   * this reflector lists from then on. Proved by 'lists a collection of up to ten pages, and streams
+   * a larger one after its first page' and 'falls back to a list, for good, where the server
    * refuses a streaming list' and '... ignores ...' (reflector.test.ts).
    */
-  readonly initialList?: 'list' | 'stream';
+  readonly initialList?: 'auto' | 'list' | 'stream';
   /** Server-side watch timeout range, seconds (default 300 to 600). */
   readonly watchTimeoutSeconds?: readonly [number, number];
   /** No line (event or bookmark) for this long and the watch is dropped and re-made (default 150 s). */
@@ -189,7 +204,7 @@ export class Reflector {
     this.backoff = new Backoff(options.backoff);
     this.options = {
       pageSize: options.pageSize ?? DEFAULT_LIST_PAGE_SIZE,
-      initialList: options.initialList ?? 'stream',
+      initialList: options.initialList ?? 'auto',
       watchTimeoutSeconds: options.watchTimeoutSeconds ?? [300, 600],
       inactivityTimeoutMs: options.inactivityTimeoutMs ?? 150_000,
       minWatchMs: options.minWatchMs ?? 1000,
@@ -260,14 +275,12 @@ export class Reflector {
       try {
         if (needList) {
           this.streamedList = false;
-          if (
-            this.options.initialList === 'stream' &&
-            !this.streamUnserved &&
-            (await this.streamingList(consistentList))
-          ) {
-            // the stream went on as a watch and ended: watch again from where it got to
-          } else {
-            await this.list(consistentList);
+          const how = this.options.initialList;
+          const listed =
+            how !== 'stream' && (await this.list(consistentList, how === 'auto' && !this.streamUnserved));
+          // Streamed, the stream went on as a watch and ended: watch again from where it got to.
+          if (!listed && (this.streamUnserved || !(await this.streamingList(consistentList)))) {
+            await this.list(consistentList, false);
           }
           needList = false;
           this.backoff.success();
@@ -324,14 +337,20 @@ export class Reflector {
    * A paginated LIST into the pending set, then `listCompleted`. Each page is asked for before the
    * one before it is parsed and dispatched, so that the server prepares it (and the network carries
    * it) meanwhile: one page in flight, one being read, whatever the size of the collection.
+   * Returns false, having stored nothing of it, where `orStream` and the first page shows more than
+   * {@link STREAM_ABOVE_PAGES} pages of objects: the caller streams the collection instead.
    */
-  private async list(consistent: boolean): Promise<void> {
+  private async list(consistent: boolean, orStream: boolean): Promise<boolean> {
     const key = this.target.key;
     this.dispatch(listStarted({ key }));
     let body = await this.firstPage(consistent);
+    if (orStream) {
+      const remaining = peekListHead(body)?.remainingItemCount ?? 0;
+      if (remaining > (STREAM_ABOVE_PAGES - 1) * this.options.pageSize) return false;
+    }
     let resourceVersion = '';
     for (;;) {
-      const peeked = peekContinue(body);
+      const peeked = peekListHead(body)?.continue;
       const prefetched = peeked === undefined ? undefined : this.nextPage(peeked);
       // Awaited below, or dropped when the list ends or fails first: never an unhandled rejection.
       prefetched?.catch(() => undefined);
@@ -355,6 +374,7 @@ export class Reflector {
     this.resourceVersion = resourceVersion;
     this.dispatch(listCompleted({ key, resourceVersion }));
     this.setPhase('watching', null);
+    return true;
   }
 
   /**

@@ -45,8 +45,8 @@ export interface FanOutOptions {
    * and a cold proxy served a page's whole projected list in 4.1 to 6.7 s (pages of 500 or 2000
    * alike); a streaming list (`initialList: 'stream'`) as fast (4.5 to 6.6 s), with a peak RSS of
    * 350 MB against 540 to 740 MB in a fresh process. The fan-out lists (`initialList: 'list'`,
-   * where a client's reflectors stream by default): a query the API server refuses would otherwise
-   * be refused in the words of a watch ("cannot watch") to a client that listed.
+   * where a client's reflectors may stream a large collection): a query the API server refuses
+   * would otherwise be refused in the words of a watch ("cannot watch") to a client that listed.
    * `KubeProxyOptions.warm` takes the list off a page's path instead.
    */
   readonly reflector?: ReflectorOptions;
