@@ -1,7 +1,7 @@
 import type { KubernetesObject } from '@kates/core';
 import { CoreV1Api, KubeConfig, makeInformer } from '@kubernetes/client-node';
 import { nowMicros, settledHeap, timedRead } from '../stats.js';
-import { type ConsumerConfig, type ConsumerLine, digestOf, PhaseTracker, sleep } from './protocol.js';
+import { type ConsumerConfig, type ConsumerLine, emitBootstrapped, PhaseTracker, sleep } from './protocol.js';
 
 /**
  * The client-node peer, written as its README shows: `makeInformer` with the generated API's
@@ -81,17 +81,7 @@ export async function runClientNode(
     if (failure) throw failure;
     const items = informer.list(namespace) as KubernetesObject[];
     const ms = performance.now() - t0;
-    if (items.length !== config.expect) {
-      throw new Error(`first snapshot holds ${items.length} ${config.kind}s, expected ${config.expect}`);
-    }
-    emit({
-      type: 'bootstrapped',
-      ms,
-      count: items.length,
-      heapBytes: settledHeap() - baseHeap,
-      rssBytes: process.memoryUsage.rss(),
-      digest: digestOf(items),
-    });
+    emitBootstrapped(config, emit, ms, items, baseHeap);
     if (config.phases.length === 0) return;
     following = true;
     await allPhases;

@@ -4,7 +4,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { createEntityAdapterStore, entityAdapterDispatch } from '../micro/entity-adapter.js';
 import { RESOURCES } from '../resources.js';
 import { nowMicros, settledHeap, timedRead } from '../stats.js';
-import { type ConsumerConfig, type ConsumerLine, digestOf, PhaseTracker, sleep } from './protocol.js';
+import { type ConsumerConfig, type ConsumerLine, emitBootstrapped, PhaseTracker, sleep } from './protocol.js';
 
 /**
  * The internal baseline: the kates Reflector (same transport, parse and batching) writing into a
@@ -57,17 +57,7 @@ export async function runEntityAdapter(
     const items = ea.snapshot();
     const ms = performance.now() - t0;
     pending = [];
-    if (items.length !== config.expect) {
-      throw new Error(`first snapshot holds ${items.length} ${config.kind}s, expected ${config.expect}`);
-    }
-    emit({
-      type: 'bootstrapped',
-      ms,
-      count: items.length,
-      heapBytes: settledHeap() - baseHeap,
-      rssBytes: process.memoryUsage.rss(),
-      digest: digestOf(items),
-    });
+    emitBootstrapped(config, emit, ms, items, baseHeap);
     if (config.phases.length === 0) return;
     const tracker = new PhaseTracker(config, emit);
     for (;;) {

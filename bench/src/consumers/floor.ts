@@ -3,7 +3,7 @@ import { collectionPath } from '@kates/core/internal';
 import { KubeConfig } from '@kubernetes/client-node';
 import { RESOURCES } from '../resources.js';
 import { settledHeap } from '../stats.js';
-import { type ConsumerConfig, type ConsumerLine, digestOf, type PeerName } from './protocol.js';
+import { type ConsumerConfig, type ConsumerLine, emitBootstrapped, type PeerName } from './protocol.js';
 
 /** Page size of the paginated-500 floor: client-go's reflector default (and kates' before issue 18). */
 export const LIST_PAGE_SIZE = 500;
@@ -42,16 +42,7 @@ export async function runFloor(config: ConsumerConfig, emit: (line: ConsumerLine
     const t0 = performance.now();
     const items = await floorList(transport, config, config.peer as FloorPeer);
     const ms = performance.now() - t0;
-    if (items.length !== config.expect)
-      throw new Error(`${config.peer} got ${items.length} ${config.kind}s, expected ${config.expect}`);
-    emit({
-      type: 'bootstrapped',
-      ms,
-      count: items.length,
-      heapBytes: settledHeap() - baseHeap,
-      rssBytes: process.memoryUsage.rss(),
-      digest: digestOf(items),
-    });
+    emitBootstrapped(config, emit, ms, items, baseHeap);
   } finally {
     transport.close();
   }

@@ -9,7 +9,7 @@ import { createAccumulator, createWatchHost } from '@kates/core/internal';
 import { KubeConfig } from '@kubernetes/client-node';
 import { resolveBenchKind } from '../resources.js';
 import { nowMicros, settledHeap, timedRead } from '../stats.js';
-import { type ConsumerConfig, type ConsumerLine, digestOf, PhaseTracker, sleep } from './protocol.js';
+import { type ConsumerConfig, type ConsumerLine, emitBootstrapped, PhaseTracker, sleep } from './protocol.js';
 
 /**
  * kates-ts: an accumulator over one query, as a controller writes it: wait for the change signal,
@@ -47,17 +47,7 @@ export async function runKates(config: ConsumerConfig, emit: (line: ConsumerLine
     acc.update(snapshot);
     const ms = performance.now() - t0;
     const items = snapshot.objects ?? [];
-    if (items.length !== config.expect) {
-      throw new Error(`first snapshot holds ${items.length} ${config.kind}s, expected ${config.expect}`);
-    }
-    emit({
-      type: 'bootstrapped',
-      ms,
-      count: items.length,
-      heapBytes: settledHeap() - baseHeap,
-      rssBytes: process.memoryUsage.rss(),
-      digest: digestOf(items),
-    });
+    emitBootstrapped(config, emit, ms, items, baseHeap);
     if (config.phases.length === 0) return;
     const tracker = new PhaseTracker(config, emit);
     const deltas: Delta[] = [];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { KubernetesObject } from '@kates/core';
 import { type BenchKind, DONE_ANNOTATION, SENT_ANNOTATION } from '../objects.js';
-import { nowMicros, samplePeakRss } from '../stats.js';
+import { nowMicros, samplePeakRss, settledHeap, touchYoungGeneration } from '../stats.js';
 import { lastArrivalUs, listenForArrivals } from './arrival.js';
 
 /**
@@ -43,6 +43,32 @@ export interface ConsumerConfig {
   /** Coalescing interval of the accumulators (kates, Go kates), ms. */
   readonly intervalMs: number;
   readonly timeoutMs: number;
+}
+
+/**
+ * Prints `bootstrapped` for a first complete snapshot of `items`, taken `ms` after the start: the
+ * heap it holds (after two full collections, less `baseHeap`), the process's RSS and the items'
+ * digest. Throws where the snapshot is not whole. A consumer with phases to follow then has its
+ * young generation's pages touched (`touchYoungGeneration`), before the driver's first write: the
+ * full collections here gave them back to the system.
+ */
+export function emitBootstrapped(
+  config: ConsumerConfig,
+  emit: (line: ConsumerLine) => void,
+  ms: number,
+  items: readonly KubernetesObject[],
+  baseHeap: number,
+): void {
+  if (items.length !== config.expect) {
+    throw new Error(
+      `${config.peer}: first snapshot holds ${items.length} ${config.kind}s, expected ${config.expect}`,
+    );
+  }
+  const heapBytes = settledHeap() - baseHeap;
+  const rssBytes = process.memoryUsage.rss();
+  const digest = digestOf(items);
+  if (config.phases.length > 0) touchYoungGeneration();
+  emit({ type: 'bootstrapped', ms, count: items.length, heapBytes, rssBytes, digest });
 }
 
 /** One line a consumer prints on stdout (Go kates prints the same). */
