@@ -541,7 +541,7 @@ describe('Reflector', () => {
     const endOfInitialEvents = line('BOOKMARK', {
       metadata: { resourceVersion: '30', annotations: { 'k8s.io/initial-events-end': 'true' } },
     });
-    /** A first LIST page of `a` that says `remaining` objects follow (or does not say, if undefined). */
+    /** The first LIST page, of `a`, that says `remaining` objects follow (or does not say, if undefined). */
     const firstPage = (remaining: number | undefined): ScriptedAnswer => ({
       body: {
         metadata: {
@@ -564,31 +564,38 @@ describe('Reflector', () => {
       heldObjects(store.getState().kates)
         .map((o) => o.metadata?.name)
         .sort();
+    const kinds = (requests: { query?: Record<string, unknown> }[]) =>
+      requests.map((r) =>
+        r.query?.sendInitialEvents
+          ? 'stream'
+          : r.query?.watch
+            ? 'watch'
+            : `${r.query?.continue ? 'page' : 'list'} of ${r.query?.limit}`,
+      );
 
-    it('lists a collection of up to ten pages, and streams a larger one after its first page', async () => {
-      // 2,000 on the first page and 18,000 after it: ten pages, listed.
-      const tenPages = startStreaming(server(18_000), {});
-      await expect.poll(held(tenPages.store)).toEqual(['a', 'b']);
-      expect(tenPages.requests[0]!.query).toMatchObject({ limit: 2000 });
-      expect(tenPages.requests[1]!.query).toMatchObject({ continue: 'next' });
-      expect(tenPages.requests.some((r) => r.query?.sendInitialEvents)).toBe(false);
+    it('lists a collection that fits in a page, from the page of one object that told its size', async () => {
+      // 1 on the first page and 1,999 after it: one page of 2,000.
+      const { store, requests } = startStreaming(server(1999), {});
+      await expect.poll(held(store)).toEqual(['a', 'b']);
+      await expect.poll(() => requests.length).toBe(3);
+      expect(kinds(requests)).toEqual(['list of 1', 'page of 2000', 'watch']);
+      expect(requests[1]!.query).toMatchObject({ continue: 'next' });
+      expect(requests[2]!.query).toMatchObject({ resourceVersion: '20' });
+    });
 
-      // One more object: the first page is dropped, unstored, and the collection streamed.
-      const more = startStreaming(server(18_001), {});
-      await expect.poll(held(more.store)).toEqual(['z']);
-      expect(
-        more.requests.map((r) =>
-          r.query?.sendInitialEvents ? 'stream' : r.query?.continue ? 'page' : 'list',
-        ),
-      ).toEqual(['list', 'stream']);
-      expect(more.store.getState().kates.reflectors[key]?.resourceVersion).toBe('30');
+    it('streams a collection larger than a page, and stores nothing of the page that told its size', async () => {
+      const { store, requests } = startStreaming(server(2000), {});
+      await expect.poll(held(store)).toEqual(['z']);
+      expect(kinds(requests)).toEqual(['list of 1', 'stream']);
+      expect(store.getState().kates.reflectors[key]?.resourceVersion).toBe('30');
     });
 
     it('counts pages of its own size', async () => {
-      // Pages of 100: ten are 1,000 objects, and 901 after the first page are more.
-      const { store, requests } = startStreaming(server(901), { pageSize: 100 });
-      await expect.poll(held(store)).toEqual(['z']);
-      expect(requests[0]!.query).toMatchObject({ limit: 100 });
+      const small = startStreaming(server(99), { pageSize: 100 });
+      await expect.poll(held(small.store)).toEqual(['a', 'b']);
+      expect(kinds(small.requests).slice(0, 2)).toEqual(['list of 1', 'page of 100']);
+      const large = startStreaming(server(100), { pageSize: 100 });
+      await expect.poll(held(large.store)).toEqual(['z']);
     });
 
     it('lists a collection whose size the server does not say (a label or field selector)', async () => {
@@ -604,19 +611,7 @@ describe('Reflector', () => {
         return server(100_000)(req);
       }, {});
       await expect.poll(held(store)).toEqual(['a', 'b']);
-      expect(
-        requests
-          .map((r) =>
-            r.query?.sendInitialEvents
-              ? 'stream'
-              : r.query?.watch
-                ? 'watch'
-                : r.query?.continue
-                  ? 'page'
-                  : 'list',
-          )
-          .slice(0, 4),
-      ).toEqual(['list', 'stream', 'list', 'page']);
+      expect(kinds(requests).slice(0, 4)).toEqual(['list of 1', 'stream', 'list of 2000', 'page of 2000']);
     });
   });
 

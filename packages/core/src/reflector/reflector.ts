@@ -46,14 +46,6 @@ export interface ReflectorTarget {
   readonly metadataOnly?: boolean;
 }
 
-/**
- * A collection of more pages than this is streamed by `initialList: 'auto'` (20,000 objects at
- * the default page size). Between 10k objects, where LIST pages were faster on kube-apiserver
- * (10%) and as fast on the in-memory server, and 100k, where the stream was (1.4x on
- * kube-apiserver, 2.2x for Pods on the in-memory server); see `initialList`.
- */
-export const STREAM_ABOVE_PAGES = 10;
-
 /** Items a page of a reflector's list asks for, unless told otherwise (see `pageSize`). */
 export const DEFAULT_LIST_PAGE_SIZE = 2000;
 
@@ -70,39 +62,38 @@ export interface ReflectorOptions {
   readonly pageSize?: number;
   /**
    * How the initial list is made:
-   * - `auto` (default): consistent LIST pages, unless the first page shows a collection of more
-   *   than {@link STREAM_ABOVE_PAGES} pages (the API server's `remainingItemCount`); that page is
-   *   then dropped and the collection streamed.
+   * - `auto` (default): a first LIST page of one object tells the size of the collection (the API
+   *   server's `remainingItemCount`). One that fits in a page (`pageSize`) is listed on from that
+   *   page, in one more request; a larger one is streamed.
    * - `list`: consistent LIST pages (the next asked for while the current one is parsed), then a
    *   watch.
    * - `stream`: a watch with `sendInitialEvents=true` that ends its initial state with the
    *   `k8s.io/initial-events-end` bookmark, then goes on as the watch. The API server holds no list
    *   in memory for it (KEP-3157).
    *
-   * Why `auto`: from a fresh process (a controller's start), medians of 1 to 3 runs (bench, full
-   * plan's servers, 2026-12-06, once LIST pages no longer went through fetch):
+   * Why `auto`: kube-apiserver 1.37 starts a streaming list with a pass over its whole cache of the
+   * resource (k8s.io/apiserver v0.37.2, `newCacheIntervalFromStore`: the initial events come from a
+   * snapshot of the whole resource, each object then matched against the watch), where a LIST reads
+   * only the namespace; and a LIST costs a request per page, where a stream is one. From fresh
+   * processes (bench, the full plan's servers, 2026-12-06, LIST pages without fetch), kates-ts to
+   * its first snapshot, LIST pages against the stream:
+   * - kube-apiserver, 1k ConfigMaps beside 110k: 78 to 81 ms against 140; 1k Pods beside 10k: 178
+   *   to 193 ms against 281 to 292.
+   * - 10k: kube-apiserver ConfigMaps 509 to 610 ms against 500 to 687, Pods 1.52 to 1.56 s
+   *   against 1.48 to 1.91 (as fast, run to run); the in-memory server, Pods 1.66 to 2.26 s
+   *   against 1.59 to 1.66.
+   * - 100k: kube-apiserver ConfigMaps 4.2 to 4.8 s against 2.7 to 3.4; the in-memory server, Pods
+   *   18.7 s against 8.7.
    *
-   * | server | collection | LIST pages | streaming list |
-   * |---|---|---|---|
-   * | kube-apiserver | 1k ConfigMaps (beside 110k) | 81 ms | 140 ms |
-   * | kube-apiserver | 10k ConfigMaps | 576 to 610 ms | 619 to 687 ms |
-   * | kube-apiserver | 100k ConfigMaps | 4.2 to 4.8 s | 2.7 to 3.4 s |
-   * | kube-apiserver | 1k Pods / 10k Pods | 273 ms / 1.56 s | 300 ms / 1.91 s |
-   * | in-memory | 1k / 10k / 100k ConfigMaps | 68 / 404 ms / 3.0 s | 66 / 382 ms / 2.6 s |
-   * | in-memory | 1k / 10k / 100k Pods | 185 ms / 1.66 s / 18.7 s | 206 ms / 1.59 s / 8.7 s |
-   *
-   * kube-apiserver 1.37 starts a streaming list with a pass over its whole cache of the resource
-   * (k8s.io/apiserver v0.37.2, `newCacheIntervalFromStore`: the initial events come from a snapshot
-   * of the whole resource, each object then matched against the watch), where a LIST reads only
-   * the namespace; a LIST costs a request per page, where the stream is one. A wasted first page
-   * costs a 100k stream some 2 to 3%.
-   *
-   * A collection with a label or field selector has no `remainingItemCount`: it is listed. A server
-   * that refuses a streaming list (400, 422: the WatchList feature off) or ignores it (an event
-   * other than ADDED, or a bookmark without the annotation, before the end) is listed instead, and
-   * this reflector lists from then on. Proved by 'lists a collection of up to ten pages, and streams
-   * a larger one after its first page' and 'falls back to a list, for good, where the server
-   * refuses a streaming list' and '... ignores ...' (reflector.test.ts).
+   * The first page of one object costs 3 to 6 ms (a consistent read from the watch cache). Not a
+   * first page of 2000 to tell the size: dropped before a stream, it cost a 10k collection some 100
+   * ms. A collection with a label or field selector has no `remainingItemCount`: it is listed. A
+   * server that refuses a streaming list (400, 422: the WatchList feature off) or ignores it (an
+   * event other than ADDED, or a bookmark without the annotation, before the end) is listed
+   * instead, and this reflector lists from then on. Proved by 'lists a collection that fits in a
+   * page, from the page of one object that told its size', 'streams a collection larger than a
+   * page' and 'falls back to a list, for good, where the server refuses a streaming list' and
+   * '... ignores ...' (reflector.test.ts).
    */
   readonly initialList?: 'auto' | 'list' | 'stream';
   /** Server-side watch timeout range, seconds (default 300 to 600). */
@@ -337,16 +328,16 @@ export class Reflector {
    * A paginated LIST into the pending set, then `listCompleted`. Each page is asked for before the
    * one before it is parsed and dispatched, so that the server prepares it (and the network carries
    * it) meanwhile: one page in flight, one being read, whatever the size of the collection.
-   * Returns false, having stored nothing of it, where `orStream` and the first page shows more than
-   * {@link STREAM_ABOVE_PAGES} pages of objects: the caller streams the collection instead.
+   * With `orStream`, the first page holds one object, and tells the size of the collection: where
+   * it is more than a page, this returns false, having stored nothing, and the caller streams it.
    */
   private async list(consistent: boolean, orStream: boolean): Promise<boolean> {
     const key = this.target.key;
     this.dispatch(listStarted({ key }));
-    let body = await this.firstPage(consistent);
+    let body = await this.firstPage(consistent, orStream ? 1 : this.options.pageSize);
     if (orStream) {
-      const remaining = peekListHead(body)?.remainingItemCount ?? 0;
-      if (remaining > (STREAM_ABOVE_PAGES - 1) * this.options.pageSize) return false;
+      const head = peekListHead(body);
+      if (head?.continue && (head.remainingItemCount ?? 0) + 1 > this.options.pageSize) return false;
     }
     let resourceVersion = '';
     for (;;) {
@@ -399,10 +390,11 @@ export class Reflector {
    * kube-apiserver, 10k Pods, 5 rounds at load 5 to 8: one LIST at "0" 2.8 s median, consistent
    * pages of 2000 prefetched 2.3 s (bench/RESULTS.md has the quiet numbers).
    */
-  private async firstPage(consistent: boolean): Promise<string> {
+  private async firstPage(consistent: boolean, limit: number): Promise<string> {
     let notOlderThan = this.notOlderThan(consistent);
     for (;;) {
       const res = await this.requestList({
+        limit,
         resourceVersion: notOlderThan,
         resourceVersionMatch: notOlderThan ? 'NotOlderThan' : undefined,
       });
@@ -423,17 +415,22 @@ export class Reflector {
    * token (410 Gone) throws, and the caller lists again from etcd.
    */
   private async nextPage(continueToken: string): Promise<string> {
-    const res = await this.requestList({ continue: continueToken });
+    const res = await this.requestList({ limit: this.options.pageSize, continue: continueToken });
     if (res.status !== 200) throw await this.failure(res, 'list');
     return res.text();
   }
 
-  private requestList(page: { continue?: string; resourceVersion?: string; resourceVersionMatch?: string }) {
+  private requestList(page: {
+    limit: number;
+    continue?: string;
+    resourceVersion?: string;
+    resourceVersionMatch?: string;
+  }) {
     return this.transport.request({
       method: 'GET',
       path: this.path,
       query: {
-        limit: this.options.pageSize,
+        limit: page.limit,
         continue: page.continue,
         resourceVersion: page.resourceVersion,
         resourceVersionMatch: page.resourceVersionMatch,
