@@ -12,6 +12,7 @@ import {
   type TransportResponse,
   transportResponse,
 } from './types.js';
+import { isWatchRequest } from './watch-mux-protocol.js';
 
 /** A {@link Transport} over client-node's authentication, with counters for tests and benchmarks. */
 export interface NodeTransport extends Transport {
@@ -129,8 +130,8 @@ export function createNodeTransport(kc: KubeConfig): NodeTransport {
       'user-agent': USER_AGENT,
     };
     if (req.body !== undefined) headers['content-type'] = req.contentType ?? 'application/json';
-    // A watch asks for no content coding (see ACCEPTED_CODINGS).
-    if (req.query?.watch !== true) headers['accept-encoding'] = ACCEPTED_CODINGS;
+    // A watch asks for no content coding (see ACCEPTED_CODINGS); so does one the proxy forwards.
+    if (!isWatchRequest(req)) headers['accept-encoding'] = ACCEPTED_CODINGS;
     let res: StreamedAnswer;
     try {
       res = await streamRequest(ctx.getDispatcher() ?? getGlobalDispatcher(), `${server}${path}`, {

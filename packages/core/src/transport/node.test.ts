@@ -1,0 +1,72 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { KubeConfig } from '@kubernetes/client-node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createNodeTransport } from './node.js';
+
+let server: Server | undefined;
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  server = undefined;
+});
+
+/** A kubeconfig for a plain-HTTP server that answers every request with `handle`. */
+async function serve(handle: Parameters<typeof createServer>[1]): Promise<KubeConfig> {
+  server = createServer(handle);
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    // client-node refuses plain HTTP unless TLS verification is off.
+    clusters: [
+      {
+        name: 'c',
+        server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        skipTLSVerify: true,
+      },
+    ],
+    users: [{ name: 'u' }],
+    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+    currentContext: 'x',
+  });
+  return kc;
+}
+
+describe('the Node transport', () => {
+  it('asks for gzip on every request but a watch, and reads a gzipped answer as the text sent', async () => {
+    const asked: Record<string, string | undefined> = {};
+    const list = JSON.stringify({ items: Array.from({ length: 300 }, (_, i) => ({ name: `café-${i}` })) });
+    const kc = await serve((req, res) => {
+      const watch = /[?&]watch=(true|1)/.test(req.url ?? '');
+      asked[watch ? 'watch' : req.method!] = req.headers['accept-encoding'];
+      if (watch) {
+        res.end('{"type":"ADDED"}\n{"type":"DELETED"}\n');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(gzipSync(list));
+    });
+    const transport = createNodeTransport(kc);
+    try {
+      const listed = await transport.request({ method: 'GET', path: '/api/v1/configmaps' });
+      expect(await listed.text()).toBe(list);
+      const created = await transport.request({ method: 'POST', path: '/api/v1/configmaps', body: '{}' });
+      expect(JSON.parse(await created.text()).items).toHaveLength(300);
+      // A watch the proxy forwards has its query as text.
+      for (const watch of [true, 'true'] as const) {
+        const watched = await transport.request({
+          method: 'GET',
+          path: '/api/v1/configmaps',
+          query: { watch },
+        });
+        const lines: string[] = [];
+        for await (const line of watched.lines()) lines.push(line);
+        expect(lines).toEqual(['{"type":"ADDED"}', '{"type":"DELETED"}']);
+      }
+      expect(asked).toEqual({ GET: 'gzip', POST: 'gzip', watch: undefined });
+    } finally {
+      transport.close();
+    }
+  });
+});
