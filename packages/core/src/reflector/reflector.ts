@@ -335,13 +335,12 @@ export class Reflector {
     const key = this.target.key;
     this.dispatch(listStarted({ key }));
     let body = await this.firstPage(consistent, orStream ? 1 : this.options.pageSize);
-    if (orStream) {
-      const head = peekListHead(body);
-      if (head?.continue && (head.remainingItemCount ?? 0) + 1 > this.options.pageSize) return false;
-    }
+    let head = peekListHead(body);
+    if (orStream && head?.continue && (head.remainingItemCount ?? 0) + 1 > this.options.pageSize)
+      return false;
     let resourceVersion = '';
     for (;;) {
-      const peeked = peekListHead(body)?.continue;
+      const peeked = head?.continue;
       const prefetched = peeked === undefined ? undefined : this.nextPage(peeked);
       // Awaited below, or dropped when the list ends or fails first: never an unhandled rejection.
       prefetched?.catch(() => undefined);
@@ -361,6 +360,7 @@ export class Reflector {
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
       if (!continueToken) break;
       body = await (prefetched && continueToken === peeked ? prefetched : this.nextPage(continueToken));
+      head = peekListHead(body);
     }
     this.resourceVersion = resourceVersion;
     this.dispatch(listCompleted({ key, resourceVersion }));

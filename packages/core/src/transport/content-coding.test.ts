@@ -39,6 +39,7 @@ describe('content codings', () => {
   it('refuses a coding it did not ask for, naming it, when the body is read', async () => {
     const body = chunksOf(Buffer.from('x'), 1);
     await expect(bodyText(body, 'br')).rejects.toThrow(/content coding "br", which kates did not ask for/);
+    await expect(bodyText(chunksOf(Buffer.from('x'), 1), 'constructor')).rejects.toThrow(/"constructor"/);
     const asLines = decodeChunks(chunksOf(Buffer.from('x'), 1), 'br');
     await expect(
       (async () => {

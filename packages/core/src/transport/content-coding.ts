@@ -1,4 +1,4 @@
-import { pipeline, Readable } from 'node:stream';
+import { pipeline, Readable, type Transform } from 'node:stream';
 import { createGunzip, createInflate, gunzipSync, inflateSync } from 'node:zlib';
 
 /**
@@ -15,6 +15,14 @@ export function contentCoding(header: string | undefined): string | undefined {
   return coding && coding !== 'identity' ? coding : undefined;
 }
 
+/** The codings kates undoes: whole (`decodeBytes`) or as the chunks arrive (`decodeChunks`). */
+const gzip = { whole: gunzipSync, stream: createGunzip };
+const CODECS: ReadonlyMap<string, { whole(bytes: Buffer): Buffer; stream(): Transform }> = new Map([
+  ['gzip', gzip],
+  ['x-gzip', gzip],
+  ['deflate', { whole: inflateSync, stream: createInflate }],
+]);
+
 /**
  * `bytes` with their content coding undone. Throws for a coding kates did not ask for.
  *
@@ -25,17 +33,10 @@ export function contentCoding(header: string | undefined): string | undefined {
  * against 92 to 101 ms (2026-12-06).
  */
 export function decodeBytes(bytes: Buffer, coding: string | undefined): Buffer {
-  switch (coding) {
-    case undefined:
-      return bytes;
-    case 'gzip':
-    case 'x-gzip':
-      return gunzipSync(bytes);
-    case 'deflate':
-      return inflateSync(bytes);
-    default:
-      throw unknownCoding(coding);
-  }
+  if (coding === undefined) return bytes;
+  const codec = CODECS.get(coding);
+  if (!codec) throw unknownCoding(coding);
+  return codec.whole(bytes);
 }
 
 /** The chunks of a body with its content coding undone as they arrive (a body read as lines). */
@@ -44,16 +45,11 @@ export function decodeChunks(
   coding: string | undefined,
 ): AsyncIterable<Uint8Array> {
   if (coding === undefined) return chunks;
-  const decoder =
-    coding === 'gzip' || coding === 'x-gzip'
-      ? createGunzip()
-      : coding === 'deflate'
-        ? createInflate()
-        : undefined;
-  if (!decoder) return refused(coding);
+  const codec = CODECS.get(coding);
+  if (!codec) return refused(coding);
   // pipeline: an error of the source or the decoder ends the iteration with it, and leaving the
   // iteration early destroys both (and so ends the request).
-  return pipeline(Readable.from(chunks, { objectMode: false }), decoder, () => undefined);
+  return pipeline(Readable.from(chunks, { objectMode: false }), codec.stream(), () => undefined);
 }
 
 // biome-ignore lint/correctness/useYield: it only refuses, when read (where its reader handles errors)
@@ -63,6 +59,7 @@ async function* refused(coding: string): AsyncIterable<Uint8Array> {
 
 function unknownCoding(coding: string): Error {
   return new Error(
-    `the answer came in content coding "${coding}", which kates did not ask for (it asks for ${ACCEPTED_CODINGS})`,
+    `the answer came in content coding "${coding}", which kates did not ask for (it asks for ${ACCEPTED_CODINGS}): ` +
+      'a proxy between kates and the API server may have re-encoded it',
   );
 }
