@@ -1,3 +1,4 @@
+import { DEFAULT_LIST_PAGE_SIZE, STREAMED_ABOVE_PAGES } from '@kates/core/internal';
 import { describe, expect, it } from 'vitest';
 import { collectionsOf, FULL, QUICK, selectCases } from './plan.js';
 
@@ -16,11 +17,14 @@ describe('the plan', () => {
     expect(FULL.real.churn.map((c) => c.n)).toContain(100_000);
     expect(FULL.fake.churn.map((c) => c.n)).toContain(100_000);
     // Every case: the streaming floor, kates-ts and client-node (but at 100k Pods, where its one
-    // LIST cannot be a string); kates-ts both ways (its default lists at 1k and streams at 10k; the
-    // other way is `kates-stream` at 1k, `kates-list` at 10k) and all three floors below 100k,
+    // LIST cannot be a string); kates-ts both ways (its default lists up to 20k, so the other way
+    // is `kates-stream`) and all three floors below 100k,
     // where none of them is known to be the fastest by far (at 100k the streaming floor took a
     // third to half the one LIST's time, and kates-ts streams by default); the paged floor at 100k
     // ConfigMaps, where it came second.
+    // kates-ts' default lists below 100k and streams at 100k: the other way is the stream below.
+    expect(10_000).toBeLessThanOrEqual(STREAMED_ABOVE_PAGES * DEFAULT_LIST_PAGE_SIZE);
+    expect(100_000).toBeGreaterThan(STREAMED_ABOVE_PAGES * DEFAULT_LIST_PAGE_SIZE);
     for (const b of FULL.fake.bootstrap) {
       expect(b.peers, `${b.kind} ${b.n}`).toEqual(
         expect.arrayContaining(
@@ -31,11 +35,7 @@ describe('the plan', () => {
       );
       if (b.n < 100_000)
         expect(b.peers, `${b.kind} ${b.n}`).toEqual(
-          expect.arrayContaining([
-            b.n === 1000 ? 'kates-stream' : 'kates-list',
-            'floor-unpaged',
-            'floor-2000',
-          ]),
+          expect.arrayContaining(['kates-stream', 'floor-unpaged', 'floor-2000']),
         );
       if (b.kind === 'ConfigMap') expect(b.peers, `${b.kind} ${b.n}`).toContain('floor-2000');
     }
@@ -51,7 +51,7 @@ describe('the plan', () => {
       if (b.kind === 'ConfigMap' || b.n < 10_000) expect(b.peers, `${b.kind} ${b.n}`).toContain('go-kates');
       if (b.n < 100_000)
         expect(b.peers, `${b.kind} ${b.n}`).toEqual(
-          expect.arrayContaining(['floor-unpaged', b.n === 1000 ? 'kates-stream' : 'kates-list']),
+          expect.arrayContaining(['floor-unpaged', 'kates-stream']),
         );
     }
   });

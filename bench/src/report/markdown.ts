@@ -653,7 +653,7 @@ export function renderMarkdown(r: BenchResults): string {
       ' beside it); ratios are taken against it. kube-apiserver answers a LIST at resourceVersion 0 from its watch cache in' +
       ' one page whatever the limit, so there the paginated floors list in one request too. client-node: `makeInformer` with' +
       " the generated API's unpaginated list call, until its cache is filled. kates-ts (its default, `initialList: 'auto'`)" +
-      ' lists a collection that fits in a page of 2000 (a first page of one object tells the size) and streams a larger one;' +
+      ' lists a collection of up to ten pages of 2000 (its first page tells the size) and streams a larger one;' +
       ' `kates-ts, streaming list` streams at every size. The in-memory server runs in its own process' +
       ' behind a TLS front, with Nagle off on both legs as a real API server has it (with it on, until 2026-12-05, a watch' +
       " event written before the last was acknowledged waited for the client's delayed ACK, and steady-churn p99 was about" +

@@ -15,6 +15,7 @@ export { collectionPath, objectPath } from './discovery/index.js';
 export {
   createWatchHost,
   DEFAULT_LIST_PAGE_SIZE,
+  STREAMED_ABOVE_PAGES,
   parseWatchLine,
   Reflector,
   type ReflectorTarget,

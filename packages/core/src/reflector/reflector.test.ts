@@ -573,29 +573,41 @@ describe('Reflector', () => {
             : `${r.query?.continue ? 'page' : 'list'} of ${r.query?.limit}`,
       );
 
-    it('lists a collection that fits in a page, from the page of one object that told its size', async () => {
-      // 1 on the first page and 1,999 after it: one page of 2,000.
-      const { store, requests } = startStreaming(server(1999), {});
+    it('lists a collection of up to ten pages on from its first page', async () => {
+      // A first page (of 2,000: the script sends one, the reflector counts the page it asked for)
+      // and 18,000 after it: ten pages.
+      const { store, requests } = startStreaming(server(18_000), {});
       await expect.poll(held(store)).toEqual(['a', 'b']);
       await expect.poll(() => requests.length).toBe(3);
-      expect(kinds(requests)).toEqual(['list of 1', 'page of 2000', 'watch']);
+      expect(kinds(requests)).toEqual(['list of 2000', 'page of 2000', 'watch']);
       expect(requests[1]!.query).toMatchObject({ continue: 'next' });
       expect(requests[2]!.query).toMatchObject({ resourceVersion: '20' });
     });
 
-    it('streams a collection larger than a page, and stores nothing of the page that told its size', async () => {
-      const { store, requests } = startStreaming(server(2000), {});
+    it('lists a collection that fits in its first page in one request', async () => {
+      const { store, requests } = startStreaming((req) => {
+        if (req.query?.watch) return { lines: ['hang'] };
+        return list('20', cm('a', '5'), cm('b', '6'));
+      }, {});
+      await expect.poll(held(store)).toEqual(['a', 'b']);
+      await expect.poll(() => requests.length).toBe(2);
+      expect(kinds(requests)).toEqual(['list of 2000', 'watch']);
+    });
+
+    it('streams a collection of more than ten pages, and stores nothing of the page that told its size', async () => {
+      const { store, requests } = startStreaming(server(18_001), {});
       await expect.poll(held(store)).toEqual(['z']);
-      expect(kinds(requests)).toEqual(['list of 1', 'stream']);
+      expect(kinds(requests)).toEqual(['list of 2000', 'stream']);
       expect(store.getState().kates.reflectors[key]?.resourceVersion).toBe('30');
     });
 
     it('counts pages of its own size', async () => {
-      const small = startStreaming(server(99), { pageSize: 100 });
+      const small = startStreaming(server(900), { pageSize: 100 });
       await expect.poll(held(small.store)).toEqual(['a', 'b']);
-      expect(kinds(small.requests).slice(0, 2)).toEqual(['list of 1', 'page of 100']);
-      const large = startStreaming(server(100), { pageSize: 100 });
+      expect(kinds(small.requests).slice(0, 2)).toEqual(['list of 100', 'page of 100']);
+      const large = startStreaming(server(901), { pageSize: 100 });
       await expect.poll(held(large.store)).toEqual(['z']);
+      expect(kinds(large.requests).slice(0, 2)).toEqual(['list of 100', 'stream']);
     });
 
     it('lists a collection whose size the server does not say (a label or field selector)', async () => {
@@ -611,7 +623,7 @@ describe('Reflector', () => {
         return server(100_000)(req);
       }, {});
       await expect.poll(held(store)).toEqual(['a', 'b']);
-      expect(kinds(requests).slice(0, 4)).toEqual(['list of 1', 'stream', 'list of 2000', 'page of 2000']);
+      expect(kinds(requests).slice(0, 4)).toEqual(['list of 2000', 'stream', 'list of 2000', 'page of 2000']);
     });
   });
 

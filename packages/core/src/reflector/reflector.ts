@@ -49,6 +49,12 @@ export interface ReflectorTarget {
 /** Items a page of a reflector's list asks for, unless told otherwise (see `pageSize`). */
 export const DEFAULT_LIST_PAGE_SIZE = 2000;
 
+/**
+ * Pages (`pageSize` each) of the largest collection `initialList: 'auto'` lists: a larger one is
+ * streamed (see `initialList`).
+ */
+export const STREAMED_ABOVE_PAGES = 10;
+
 /** Reflector settings; defaults follow client-go, except the page size. */
 export interface ReflectorOptions {
   /**
@@ -62,9 +68,10 @@ export interface ReflectorOptions {
   readonly pageSize?: number;
   /**
    * How the initial list is made:
-   * - `auto` (default): a first LIST page of one object tells the size of the collection (the API
-   *   server's `remainingItemCount`). One that fits in a page (`pageSize`) is listed on from that
-   *   page, in one more request; a larger one is streamed.
+   * - `auto` (default): the first LIST page (`pageSize`) tells the size of the collection (the API
+   *   server's `remainingItemCount`). A collection of up to ten pages (`STREAMED_ABOVE_PAGES`;
+   *   20,000 objects at the default page size) is listed on from that page; a larger one is
+   *   streamed, and the page is dropped.
    * - `list`: consistent LIST pages (the next asked for while the current one is parsed), then a
    *   watch.
    * - `stream`: a watch with `sendInitialEvents=true` that ends its initial state with the
@@ -75,25 +82,27 @@ export interface ReflectorOptions {
    * resource (k8s.io/apiserver v0.37.2, `newCacheIntervalFromStore`: the initial events come from a
    * snapshot of the whole resource, each object then matched against the watch), where a LIST reads
    * only the namespace; and a LIST costs a request per page, where a stream is one. From fresh
-   * processes (bench, the full plan's servers, 2026-12-06, LIST pages without fetch), kates-ts to
-   * its first snapshot, LIST pages against the stream:
-   * - kube-apiserver, 1k ConfigMaps beside 110k: 78 to 81 ms against 140; 1k Pods beside 10k: 178
-   *   to 193 ms against 281 to 292.
-   * - 10k: kube-apiserver ConfigMaps 509 to 610 ms against 500 to 687, Pods 1.52 to 1.56 s
-   *   against 1.48 to 1.91 (as fast, run to run); the in-memory server, Pods 1.66 to 2.26 s
-   *   against 1.59 to 1.66.
-   * - 100k: kube-apiserver ConfigMaps 4.2 to 4.8 s against 2.7 to 3.4; the in-memory server, Pods
-   *   18.7 s against 8.7.
+   * processes (bench consumers; kube-apiserver holding 181k ConfigMaps in all; 2026-12-06), kates-ts
+   * to its first snapshot, LIST pages against the stream:
+   * - 1k ConfigMaps: 75 to 107 ms against 176 to 295; 1k Pods beside 10k: 178 to 193 ms against
+   *   281 to 292 (2026-12-06).
+   * - 10k ConfigMaps: 464 to 480 ms against 465 to 894; 20k: 846 to 977 ms against 780 to 1,253
+   *   (as fast, and the stream less steady: its pass over the whole cache).
+   * - 50k ConfigMaps: 1.9 to 2.4 s against 1.6 to 1.8; 100k: 4.2 to 4.8 s against 2.7 to 3.4.
+   *   On the in-memory server the stream is faster from 10k (Pods 1.66 to 2.26 s
+   *   against 1.59 to 1.66), and at 100k Pods 18.7 s against 8.7.
    *
-   * The first page of one object costs 3 to 6 ms (a consistent read from the watch cache). Not a
-   * first page of 2000 to tell the size: dropped before a stream, it cost a 10k collection some 100
-   * ms. A collection with a label or field selector has no `remainingItemCount`: it is listed. A
-   * server that refuses a streaming list (400, 422: the WatchList feature off) or ignores it (an
-   * event other than ADDED, or a bookmark without the annotation, before the end) is listed
-   * instead, and this reflector lists from then on. Proved by 'lists a collection that fits in a
-   * page, from the page of one object that told its size', 'streams a collection larger than a
-   * page' and 'falls back to a list, for good, where the server refuses a streaming list' and
-   * '... ignores ...' (reflector.test.ts).
+   * Why a full first page rather than a page of one object to tell the size first: the page of one
+   * object cost a request's round trip (10 to 16 ms) to every list of 1k, most of the difference
+   * between kates-ts (117 ms) and one LIST (82 to 85 ms). A dropped page costs at most a tenth of
+   * what the list would have, where the stream is faster by more (at 100k ConfigMaps, about 80 ms
+   * of 2.7 to 3.4 s). A collection with a label or field selector has no `remainingItemCount`: it
+   * is listed. A server that refuses a streaming list (400, 422: the WatchList feature off) or
+   * ignores it (an event other than ADDED, or a bookmark without the annotation, before the end) is
+   * listed instead, and this reflector lists from then on. Proved by 'lists a collection of up to
+   * ten pages on from its first page', 'streams a collection of more than ten pages, and stores
+   * nothing of the page that told its size' and 'falls back to a list, for good, where the server
+   * refuses a streaming list' and '... ignores ...' (reflector.test.ts).
    */
   readonly initialList?: 'auto' | 'list' | 'stream';
   /** Server-side watch timeout range, seconds (default 300 to 600). */
@@ -328,15 +337,20 @@ export class Reflector {
    * A paginated LIST into the pending set, then `listCompleted`. Each page is asked for before the
    * one before it is parsed and dispatched, so that the server prepares it (and the network carries
    * it) meanwhile: one page in flight, one being read, whatever the size of the collection.
-   * With `orStream`, the first page holds one object, and tells the size of the collection: where
-   * it is more than a page, this returns false, having stored nothing, and the caller streams it.
+   * With `orStream`, where the first page says the collection is more than `STREAMED_ABOVE_PAGES`
+   * pages, this returns false, having stored nothing, and the caller streams it.
    */
   private async list(consistent: boolean, orStream: boolean): Promise<boolean> {
     const key = this.target.key;
+    const { pageSize } = this.options;
     this.dispatch(listStarted({ key }));
-    let body = await this.firstPage(consistent, orStream ? 1 : this.options.pageSize);
+    let body = await this.firstPage(consistent, pageSize);
     let head = peekListHead(body);
-    if (orStream && head?.continue && (head.remainingItemCount ?? 0) + 1 > this.options.pageSize)
+    if (
+      orStream &&
+      head?.continue &&
+      pageSize + (head.remainingItemCount ?? 0) > STREAMED_ABOVE_PAGES * pageSize
+    )
       return false;
     let resourceVersion = '';
     for (;;) {
