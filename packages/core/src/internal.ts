@@ -15,10 +15,10 @@ export { collectionPath, objectPath } from './discovery/index.js';
 export {
   createWatchHost,
   DEFAULT_LIST_PAGE_SIZE,
-  STREAMED_ABOVE_PAGES,
   parseWatchLine,
   Reflector,
   type ReflectorTarget,
+  STREAMED_ABOVE_PAGES,
 } from './reflector/index.js';
 export { compareResourceVersions, isNewerResourceVersion } from './resource-version.js';
 export { labelKeyError, labelValueError } from './selector/index.js';
