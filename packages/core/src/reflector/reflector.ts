@@ -85,12 +85,14 @@ export interface ReflectorOptions {
    * processes (bench consumers; kube-apiserver holding 181k ConfigMaps in all; 2026-12-06), kates-ts
    * to its first snapshot, LIST pages against the stream:
    * - 1k ConfigMaps: 75 to 107 ms against 176 to 295; 1k Pods beside 10k: 178 to 193 ms against
-   *   281 to 292 (2026-12-06).
+   *   281 to 292.
    * - 10k ConfigMaps: 464 to 480 ms against 465 to 894; 20k: 846 to 977 ms against 780 to 1,253
    *   (as fast, and the stream less steady: its pass over the whole cache).
    * - 50k ConfigMaps: 1.9 to 2.4 s against 1.6 to 1.8; 100k: 4.2 to 4.8 s against 2.7 to 3.4.
-   *   On the in-memory server the stream is faster from 10k (Pods 1.66 to 2.26 s
-   *   against 1.59 to 1.66), and at 100k Pods 18.7 s against 8.7.
+   *
+   * The rule follows kube-apiserver. On the bench's in-memory server the stream is faster from
+   * 10k (Pods: 1.65 to 2.26 s listed against 1.44 to 1.66 streamed), and at 100k Pods 18.7 s
+   * against 8.7.
    *
    * Why a full first page rather than a page of one object to tell the size first: the page of one
    * object cost a request's round trip (10 to 16 ms) to every list of 1k, most of the difference
