@@ -262,6 +262,7 @@ export {
 export { type BrowserTransportOptions, createBrowserTransport } from './transport/browser.js';
 export { PROJECTION_PARAM, withProjection } from './transport/projection.js';
 export {
+  type DropBody,
   type Transport,
   TransportError,
   type TransportRequest,

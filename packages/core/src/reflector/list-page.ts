@@ -1,3 +1,5 @@
+import type { DropBody } from '../transport/types.js';
+
 /** What the head of a LIST page says of the list, read before its items are parsed. */
 export interface ListHead {
   /** The token of the next page; undefined on the last. */
@@ -31,4 +33,17 @@ export function peekListHead(body: string): ListHead | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Judges the start of a LIST page's text by its head (see `TransportResponse.textUnless`): whether
+ * `unwanted` holds for it. Undefined until the head has come; a head that does not parse leaves the
+ * page to be read whole, and judged then.
+ */
+export function dropIf(unwanted: (head: ListHead) => boolean): DropBody {
+  return (start) => {
+    if (!start.includes('"items":')) return undefined;
+    const head = peekListHead(start);
+    return head ? unwanted(head) : false;
+  };
 }

@@ -59,7 +59,7 @@ function startStreaming(
   options: ReflectorOptions = { initialList: 'stream' },
 ) {
   const store: KatesStore = storeWithWatch();
-  const { transport, requests } = scriptedTransport((req, n) => script(req as never, n));
+  const { transport, requests, dropped } = scriptedTransport((req, n) => script(req as never, n));
   const reflector = new Reflector(
     transport,
     store.dispatch,
@@ -68,7 +68,7 @@ function startStreaming(
   );
   running.push(reflector);
   void reflector.start();
-  return { store, requests };
+  return { store, requests, dropped };
 }
 
 describe('Reflector', () => {
@@ -576,8 +576,9 @@ describe('Reflector', () => {
     it('lists a collection of up to ten pages on from its first page', async () => {
       // A first page (of 2,000: the script sends one, the reflector counts the page it asked for)
       // and 18,000 after it: ten pages.
-      const { store, requests } = startStreaming(server(18_000), {});
+      const { store, requests, dropped } = startStreaming(server(18_000), {});
       await expect.poll(held(store)).toEqual(['a', 'b']);
+      expect(dropped).toEqual([]);
       await expect.poll(() => requests.length).toBe(3);
       expect(kinds(requests)).toEqual(['list of 2000', 'page of 2000', 'watch']);
       expect(requests[1]!.query).toMatchObject({ continue: 'next' });
@@ -595,10 +596,25 @@ describe('Reflector', () => {
     });
 
     it('streams a collection of more than ten pages, and stores nothing of the page that told its size', async () => {
-      const { store, requests } = startStreaming(server(18_001), {});
+      const { store, requests, dropped } = startStreaming(server(18_001), {});
       await expect.poll(held(store)).toEqual(['z']);
       expect(kinds(requests)).toEqual(['list of 2000', 'stream']);
       expect(store.getState().kates.reflectors[key]?.resourceVersion).toBe('30');
+      // Read only as far as its head.
+      expect(dropped).toEqual([0]);
+    });
+
+    it('judges the whole page where the transport cannot stop at its head', async () => {
+      const wholeOnly = (remaining: number) => (req: { query?: Record<string, unknown> }) => ({
+        ...server(remaining)(req),
+        wholeOnly: true,
+      });
+      const streamed = startStreaming(wholeOnly(18_001), {});
+      await expect.poll(held(streamed.store)).toEqual(['z']);
+      expect(kinds(streamed.requests)).toEqual(['list of 2000', 'stream']);
+      expect(streamed.dropped).toEqual([]);
+      const listed = startStreaming(wholeOnly(18_000), {});
+      await expect.poll(held(listed.store)).toEqual(['a', 'b']);
     });
 
     it('counts pages of its own size', async () => {

@@ -1,7 +1,7 @@
 import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { bodyText } from './body-text.js';
-import { contentCoding, decodeChunks } from './content-coding.js';
+import { contentCoding, decodeChunks, decodeStart } from './content-coding.js';
 import { splitLines } from './lines.js';
 
 async function* chunksOf(bytes: Uint8Array, size: number): AsyncIterable<Uint8Array> {
@@ -26,6 +26,21 @@ describe('content codings', () => {
       const read: string[] = [];
       for await (const line of splitLines(decodeChunks(chunksOf(sent, 97), coding))) read.push(line);
       expect(read).toEqual(lines);
+    },
+  );
+
+  it.each([
+    ['gzip', gzipSync],
+    ['deflate', deflateSync],
+  ])(
+    'decodes as much of the start of a %s body as has come, without an error for the rest',
+    (coding, encode) => {
+      const sent = encode(Buffer.from(text));
+      const start = decodeStart(sent.subarray(0, Math.floor(sent.length / 2)), coding).toString();
+      expect(start.length).toBeGreaterThan(0);
+      expect(text.startsWith(start)).toBe(true);
+      expect(decodeStart(sent, coding).toString()).toBe(text);
+      expect(() => decodeStart(sent, 'br')).toThrow(/"br", which kates did not ask for/);
     },
   );
 

@@ -1,5 +1,5 @@
 import { pipeline, Readable, type Transform } from 'node:stream';
-import { createGunzip, createInflate, gunzipSync, inflateSync } from 'node:zlib';
+import { constants, createGunzip, createInflate, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib';
 
 /**
  * The content codings the Node transport asks for (`accept-encoding`) on every request but a
@@ -17,7 +17,10 @@ export function contentCoding(header: string | undefined): string | undefined {
 
 /** The codings kates undoes: whole (`decodeBytes`) or as the chunks arrive (`decodeChunks`). */
 const gzip = { whole: gunzipSync, stream: createGunzip };
-const CODECS: ReadonlyMap<string, { whole(bytes: Buffer): Buffer; stream(): Transform }> = new Map([
+const CODECS: ReadonlyMap<
+  string,
+  { whole(bytes: Buffer, options?: ZlibOptions): Buffer; stream(): Transform }
+> = new Map([
   ['gzip', gzip],
   ['x-gzip', gzip],
   ['deflate', { whole: inflateSync, stream: createInflate }],
@@ -37,6 +40,18 @@ export function decodeBytes(bytes: Buffer, coding: string | undefined): Buffer {
   const codec = CODECS.get(coding);
   if (!codec) throw unknownCoding(coding);
   return codec.whole(bytes);
+}
+
+/**
+ * As much of `bytes`, the start of a body, as decodes: for a look at the start of a body before the
+ * rest has come (see `bodyTextUnless`). Throws for a coding kates did not ask for.
+ */
+export function decodeStart(bytes: Buffer, coding: string | undefined): Buffer {
+  if (coding === undefined) return bytes;
+  const codec = CODECS.get(coding);
+  if (!codec) throw unknownCoding(coding);
+  // A sync flush at the end of the input: what is there decodes, with no error for the rest.
+  return codec.whole(bytes, { finishFlush: constants.Z_SYNC_FLUSH });
 }
 
 /** The chunks of a body with its content coding undone as they arrive (a body read as lines). */

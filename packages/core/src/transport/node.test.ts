@@ -69,4 +69,34 @@ describe('the Node transport', () => {
       transport.close();
     }
   });
+
+  it('ends the request of a body whose start says it is not wanted, and reads a wanted one whole', async () => {
+    const head = '{"metadata":{"continue":"abc","remainingItemCount":50000},"items":[';
+    const rest = `${Array.from({ length: 300 }, (_, i) => JSON.stringify({ name: `café-${i}` })).join(',')}]}`;
+    let closedEarly: Promise<void> | undefined;
+    const kc = await serve((req, res) => {
+      if (req.url?.includes('whole')) {
+        res.writeHead(200, { 'content-encoding': 'gzip' });
+        res.end(gzipSync(head + rest));
+        return;
+      }
+      // The head, then nothing until the client goes: it must not wait for the rest.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(head);
+      closedEarly = new Promise((resolve) => res.on('close', () => resolve()));
+    });
+    const transport = createNodeTransport(kc);
+    const large = (start: string) => (start.includes('"items":') ? start.includes('50000') : undefined);
+    try {
+      const dropped = await transport.request({ method: 'GET', path: '/api/v1/configmaps' });
+      expect(await dropped.textUnless?.(large)).toBeUndefined();
+      await closedEarly;
+      const kept = await transport.request({ method: 'GET', path: '/api/v1/configmaps/whole' });
+      expect(await kept.textUnless?.((start) => (start.includes('"items":') ? false : undefined))).toBe(
+        head + rest,
+      );
+    } finally {
+      transport.close();
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { Agent, type Dispatcher, getGlobalDispatcher } from 'undici';
-import { bodyText } from './body-text.js';
+import { bodyText, bodyTextUnless } from './body-text.js';
 import { ACCEPTED_CODINGS, decodeChunks } from './content-coding.js';
 import { type StreamedAnswer, streamRequest } from './stream-request.js';
 import {
@@ -157,6 +157,7 @@ export function createNodeTransport(kc: KubeConfig): NodeTransport {
         ),
       () => bodyText(body, contentCoding),
       contentCoding === undefined ? () => res.lineBatches() : undefined,
+      (drop) => bodyTextUnless(body, contentCoding, drop),
     );
   }
 

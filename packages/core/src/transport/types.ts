@@ -21,6 +21,13 @@ export interface TransportRequest {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * Says, of the start of a body as text, whether the rest is not wanted (true), is wanted (false),
+ * or cannot be told yet (undefined: asked again when more has come). See
+ * `TransportResponse.textUnless`.
+ */
+export type DropBody = (start: string) => boolean | undefined;
+
 /** An HTTP answer whose body is read once, whole or as lines. */
 export interface TransportResponse {
   readonly status: number;
@@ -28,6 +35,15 @@ export interface TransportResponse {
   readonly headers: Readonly<Record<string, string>>;
   /** The whole body as text. */
   text(): Promise<string>;
+  /**
+   * The whole body as text, unless `drop` says of its start that it is not wanted: then the rest
+   * is not read (the request ends) and the answer is undefined. `drop` answers true (drop), false
+   * (read on) or undefined (cannot tell yet: ask again when more has come). Optional, and a
+   * transport may read the whole body before it asks, or never ask: the caller judges the text it
+   * gets as it would have judged its start. The reflector uses it to drop a first LIST page that
+   * says the collection is to be streamed (see `initialList`).
+   */
+  textUnless?(drop: DropBody): Promise<string | undefined>;
   /** The body as newline-delimited lines (the watch protocol), as they arrive; empty lines skipped. */
   lines(): AsyncIterable<string>;
   /**
@@ -93,8 +109,9 @@ export interface FetchLikeResponse {
 
 /**
  * Adapts a fetch response to a {@link TransportResponse}: header names in lower case, the body
- * read whole (by `readText`, fetch's `text()` unless the transport has a faster way) or as lines
- * from `chunks()` (in batches from `batches()` where the transport splits them itself), and any
+ * read whole (by `readText`, fetch's `text()` unless the transport has a faster way; or by
+ * `readTextUnless`, where the transport can stop at the start) or as lines from `chunks()` (in
+ * batches from `batches()` where the transport splits them itself), and any
  * failure while reading turned into `lost(e)`. The one adapter of the Node and browser transports.
  */
 export function transportResponse(
@@ -103,6 +120,7 @@ export function transportResponse(
   lost: (e: unknown, what?: string) => Error,
   readText: () => Promise<string> = () => res.text(),
   batches?: () => AsyncIterable<readonly string[]>,
+  readTextUnless?: (drop: DropBody) => Promise<string | undefined>,
 ): TransportResponse {
   const headers: Record<string, string> = {};
   res.headers.forEach((value, name) => {
@@ -120,6 +138,17 @@ export function transportResponse(
         throw lost(e);
       }
     },
+    ...(readTextUnless
+      ? {
+          async textUnless(drop: DropBody) {
+            try {
+              return await readTextUnless(drop);
+            } catch (e) {
+              throw lost(e);
+            }
+          },
+        }
+      : {}),
     async *lines() {
       const body = chunks();
       if (!body) return;

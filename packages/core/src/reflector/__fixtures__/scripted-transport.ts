@@ -1,4 +1,4 @@
-import type { Transport, TransportRequest, TransportResponse } from '../../transport/types.js';
+import type { DropBody, Transport, TransportRequest, TransportResponse } from '../../transport/types.js';
 
 /** One scripted answer: a status, a body, or lines that arrive over time. */
 export interface ScriptedAnswer {
@@ -10,6 +10,8 @@ export interface ScriptedAnswer {
    * fails the stream as a lost connection does.
    */
   lines?: (string | number | 'hang' | 'drop')[];
+  /** The response has no `textUnless`: its body can only be read whole. */
+  wholeOnly?: boolean;
 }
 
 /**
@@ -18,17 +20,38 @@ export interface ScriptedAnswer {
  */
 export function scriptedTransport(answer: (req: TransportRequest, n: number) => ScriptedAnswer) {
   const requests: TransportRequest[] = [];
+  /** The requests (by index) whose body `textUnless` dropped after reading its start. */
+  const dropped: number[] = [];
   const transport: Transport = {
     server: 'https://scripted.invalid',
     async request(req) {
       requests.push(req);
-      const a = answer(req, requests.length - 1);
+      const n = requests.length - 1;
+      const a = answer(req, n);
+      const body = () => (typeof a.body === 'string' ? a.body : JSON.stringify(a.body ?? {}));
       const res: TransportResponse = {
         status: a.status ?? 200,
         headers: a.headers ?? {},
         async text() {
-          return typeof a.body === 'string' ? a.body : JSON.stringify(a.body ?? {});
+          return body();
         },
+        // Asks `drop` of ever longer starts, 16 characters a chunk, as a transport reading chunks does.
+        ...(a.wholeOnly
+          ? {}
+          : {
+              async textUnless(drop: DropBody) {
+                const text = body();
+                for (let at = 16; at < text.length + 16; at += 16) {
+                  const wanted = drop(text.slice(0, at));
+                  if (wanted === true) {
+                    dropped.push(n);
+                    return undefined;
+                  }
+                  if (wanted === false) break;
+                }
+                return text;
+              },
+            }),
         async *lines() {
           for (const l of a.lines ?? []) {
             if (req.signal?.aborted) return;
@@ -46,5 +69,5 @@ export function scriptedTransport(answer: (req: TransportRequest, n: number) => 
       return res;
     },
   };
-  return { transport, requests };
+  return { transport, requests, dropped };
 }
