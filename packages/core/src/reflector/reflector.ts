@@ -101,9 +101,10 @@ export interface ReflectorOptions {
    * its head: the stream was asked for 2 to 3 ms after the page's headers came (30k ConfigMaps,
    * where reading the page whole took another 30 to 90 ms). Read whole (a transport that cannot
    * stop), it costs at most a tenth of what the list would have, where the stream is faster by
-   * more. A collection with a label or field selector has no `remainingItemCount`: it is listed. A server that refuses a streaming list (400, 422: the WatchList feature off) or
-   * ignores it (an event other than ADDED, or a bookmark without the annotation, before the end) is
-   * listed instead, and this reflector lists from then on. Proved by 'lists a collection of up to
+   * more. A collection with a label or field selector has no `remainingItemCount`: it is listed.
+   * A server that refuses a streaming list (400, 422: the WatchList feature off) or ignores it (an
+   * event other than ADDED, or a bookmark without the annotation, before the end) is listed
+   * instead, and this reflector lists from then on. Proved by 'lists a collection of up to
    * ten pages on from its first page', 'streams a collection of more than ten pages, and stores
    * nothing of the page that told its size', 'judges the whole page where the transport cannot
    * stop at its head' and 'falls back to a list, for good, where the server refuses a streaming

@@ -20,8 +20,7 @@ export async function bodyText(chunks: AsyncIterable<Uint8Array>, coding?: strin
  * the answer is undefined. `drop` is asked after each chunk until it answers, with all that has
  * come, decoded as far as it goes (Latin-1: for the ASCII head of a LIST page), and no more once
  * `START_MAX` bytes have come (then the body is read whole: the start is re-decoded at each ask).
- * Proved by
- * 'stops reading a body whose start says it is not wanted' (body-text.test.ts).
+ * Proved by 'stops reading a body whose start says it is not wanted' (body-text.test.ts).
  */
 export async function bodyTextUnless(
   chunks: AsyncIterable<Uint8Array>,

@@ -36,10 +36,7 @@ const CODECS: ReadonlyMap<
  * against 92 to 101 ms (2026-12-06).
  */
 export function decodeBytes(bytes: Buffer, coding: string | undefined): Buffer {
-  if (coding === undefined) return bytes;
-  const codec = CODECS.get(coding);
-  if (!codec) throw unknownCoding(coding);
-  return codec.whole(bytes);
+  return decoded(bytes, coding);
 }
 
 /**
@@ -47,11 +44,15 @@ export function decodeBytes(bytes: Buffer, coding: string | undefined): Buffer {
  * rest has come (see `bodyTextUnless`). Throws for a coding kates did not ask for.
  */
 export function decodeStart(bytes: Buffer, coding: string | undefined): Buffer {
+  // A sync flush at the end of the input: what is there decodes, with no error for the rest.
+  return decoded(bytes, coding, { finishFlush: constants.Z_SYNC_FLUSH });
+}
+
+function decoded(bytes: Buffer, coding: string | undefined, options?: ZlibOptions): Buffer {
   if (coding === undefined) return bytes;
   const codec = CODECS.get(coding);
   if (!codec) throw unknownCoding(coding);
-  // A sync flush at the end of the input: what is there decodes, with no error for the rest.
-  return codec.whole(bytes, { finishFlush: constants.Z_SYNC_FLUSH });
+  return codec.whole(bytes, options);
 }
 
 /** The chunks of a body with its content coding undone as they arrive (a body read as lines). */
