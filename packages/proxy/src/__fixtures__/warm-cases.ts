@@ -8,9 +8,9 @@ const FIELDS = ['data.shown'];
 /**
  * A proxy with warm queries, the same cases on each API server: it lists them at startup, says
  * so on `/readyz`, serves a page's first view without asking the API server anything more, and
- * still authorizes every user (`accessReviews`: the API server answers SubjectAccessReviews).
+ * still authorizes every user (each API server answers the SubjectAccessReviews it sends).
  */
-export function warmCases(kubeconfigPath: () => string, options: { accessReviews: boolean }): void {
+export function warmCases(kubeconfigPath: () => string): void {
   const run = `warm-${Date.now().toString(36)}`;
   const queries = [
     { name: 'mine', kind: 'cm', namespace: 'default', labelSelector: `run=${run}` },
@@ -94,34 +94,31 @@ export function warmCases(kubeconfigPath: () => string, options: { accessReviews
     }
   });
 
-  it.skipIf(!options.accessReviews)(
-    'serves a warm cache only to users the API server lets list it',
-    async () => {
-      const users: Record<string, { username: string; groups: string[] }> = {
-        admin: { username: 'kates-admin', groups: ['system:masters', 'system:authenticated'] },
-        nobody: { username: 'kates-nobody', groups: ['system:authenticated'] },
-      };
-      const shared = await startKubeProxy({
-        kubeconfig: kubeconfigPath(),
-        port: 0,
-        identify: (req) => users[String(req.headers['x-test-user'])],
-        warm: [queries[0]],
-      });
-      try {
-        expect(await shared.waitForCacheSync(AbortSignal.timeout(20_000))).toBe(true);
-        const path = `${shared.url}/api/v1/namespaces/default/configmaps?labelSelector=run%3D${run}`;
-        const as = (user: string) => ({ headers: { 'x-test-user': user } });
-        expect((await fetch(path, as('nobody'))).status).toBe(403);
-        expect((await fetch(`${path}&watch=true`, as('nobody'))).status).toBe(403);
-        expect((await fetch(path)).status).toBe(401);
-        const admin = await fetch(path, as('admin'));
-        expect(admin.status).toBe(200);
-        expect((await admin.json()).items).toHaveLength(4);
-      } finally {
-        await shared.close();
-      }
-    },
-  );
+  it('serves a warm cache only to users the API server lets list it', async () => {
+    const users: Record<string, { username: string; groups: string[] }> = {
+      admin: { username: 'kates-admin', groups: ['system:masters', 'system:authenticated'] },
+      nobody: { username: 'kates-nobody', groups: ['system:authenticated'] },
+    };
+    const shared = await startKubeProxy({
+      kubeconfig: kubeconfigPath(),
+      port: 0,
+      identify: (req) => users[String(req.headers['x-test-user'])],
+      warm: [queries[0]],
+    });
+    try {
+      expect(await shared.waitForCacheSync(AbortSignal.timeout(20_000))).toBe(true);
+      const path = `${shared.url}/api/v1/namespaces/default/configmaps?labelSelector=run%3D${run}`;
+      const as = (user: string) => ({ headers: { 'x-test-user': user } });
+      expect((await fetch(path, as('nobody'))).status).toBe(403);
+      expect((await fetch(`${path}&watch=true`, as('nobody'))).status).toBe(403);
+      expect((await fetch(path)).status).toBe(401);
+      const admin = await fetch(path, as('admin'));
+      expect(admin.status).toBe(200);
+      expect((await admin.json()).items).toHaveLength(4);
+    } finally {
+      await shared.close();
+    }
+  });
 
   it('is not ready while a warm query fails, waits for no kind the API server does not serve, and refuses warm queries without the fan-out', async () => {
     const proxy = await startKubeProxy({

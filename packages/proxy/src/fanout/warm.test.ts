@@ -8,6 +8,5 @@ describe('a proxy with warm caches, on the fake API server', () => {
     api = await startFakeApiServer();
   });
   afterAll(() => api.stop());
-  // The fake answers no SubjectAccessReview (only the self reviews): per-user checks are the real server's case.
-  warmCases(() => api.kubeconfigPath, { accessReviews: false });
+  warmCases(() => api.kubeconfigPath);
 });

@@ -93,6 +93,14 @@ export const EVERYDAY_KINDS: readonly BuiltinRow[] = [
     verbs: ['create'],
   },
   {
+    group: 'authorization.k8s.io',
+    resource: 'subjectaccessreviews',
+    kind: 'SubjectAccessReview',
+    namespaced: false,
+    singular: 'subjectaccessreview',
+    verbs: ['create'],
+  },
+  {
     group: 'autoscaling',
     version: 'v2',
     resource: 'horizontalpodautoscalers',

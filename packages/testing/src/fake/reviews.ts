@@ -3,18 +3,22 @@ import { timestamp } from './clock.js';
 import { isObject, type JsonObject } from './json.js';
 import { trackUpdate } from './managed-fields.js';
 import type { ServedResource } from './registry.js';
-import { ApiError, field } from './status.js';
+import { type ApiError, errors, field, type StatusCause } from './status.js';
 
 /**
- * The reviews a client creates to ask about itself, answered from the fake's users rather than
- * stored: SelfSubjectReview (`kubectl auth whoami`) and SelfSubjectAccessReview (`kubectl auth
- * can-i`). The admin is in `system:masters` and may do everything; `nobody` may only read the
- * paths every authenticated user may (see authorizer.ts).
+ * The reviews a client creates to ask who may do what, answered rather than stored:
+ * SelfSubjectReview (`kubectl auth whoami`) and SelfSubjectAccessReview (`kubectl auth can-i`)
+ * about the fake's own users, and SubjectAccessReview about any user and groups (what a proxy asks
+ * for the users it serves; only the admin may create one). The fake has no RBAC bindings: a
+ * subject in `system:masters` may do everything, and one in `system:authenticated` may only read
+ * the paths every authenticated user may (see authorizer.ts), as on the test cluster. Proved by the
+ * contract's 'reviews' cases (everyday-kinds.ts), on both servers.
  */
 
 const REVIEWS = new Set([
   'authentication.k8s.io/selfsubjectreviews',
   'authorization.k8s.io/selfsubjectaccessreviews',
+  'authorization.k8s.io/subjectaccessreviews',
 ]);
 
 /** Whether `r` is a review the fake answers instead of storing. */
@@ -32,10 +36,11 @@ function publicReason(path: string): string {
   return `RBAC: allowed by ClusterRoleBinding "${role}" of ClusterRole "${role}" to Group "system:authenticated"`;
 }
 
-function accessStatus(user: FakeUser, spec: JsonObject): JsonObject {
-  if (user.admin) return { allowed: true };
+/** What a subject in `groups` may do, as RBAC answers on the test cluster (no bindings of users). */
+function accessStatus(groups: readonly string[], spec: JsonObject): JsonObject {
+  if (groups.includes('system:masters')) return { allowed: true };
   const nonResource = spec.nonResourceAttributes;
-  if (isObject(nonResource)) {
+  if (isObject(nonResource) && groups.includes('system:authenticated')) {
     const path = String(nonResource.path ?? '');
     const verb = String(nonResource.verb ?? '');
     if (verb === 'get' && PUBLIC_PATHS.some((p) => p.test(path)))
@@ -44,19 +49,9 @@ function accessStatus(user: FakeUser, spec: JsonObject): JsonObject {
   return { allowed: false };
 }
 
-function invalidReview(r: ServedResource, message: string): ApiError {
-  const cause = field.invalid('spec', null, message);
-  // The apiserver names neither a kind nor an object here: `.authorization.k8s.io "" is invalid`.
-  return new ApiError(422, {
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message: `.${r.group} "" is invalid: spec: ${cause.message}`,
-    reason: 'Invalid',
-    details: { group: r.group, causes: [cause] },
-    code: 422,
-  });
+/** 422 for a review's spec: the apiserver names neither a kind nor an object, `.authorization.k8s.io "" is invalid`. */
+function invalidReview(r: ServedResource, causes: StatusCause[]): ApiError {
+  return errors.invalid({ group: r.group, kind: '' }, '', causes);
 }
 
 /** Answers a review `body` created by `user` (201, as the apiserver does). `manager` as for any write. */
@@ -76,8 +71,23 @@ export function answerReview(
     };
   }
   const spec = isObject(body.spec) ? body.spec : {};
+  // A SubjectAccessReview names its subject; a self review's subject is the user asking.
+  const about = r.kind === 'SubjectAccessReview';
+  const groups = Array.isArray(spec.groups) ? spec.groups.map(String) : [];
+  const causes: StatusCause[] = [];
   if (isObject(spec.resourceAttributes) === isObject(spec.nonResourceAttributes))
-    throw invalidReview(r, 'exactly one of nonResourceAttributes or resourceAttributes must be specified');
+    causes.push(
+      field.invalid(
+        'spec',
+        null,
+        'exactly one of nonResourceAttributes or resourceAttributes must be specified',
+      ),
+    );
+  if (about && !spec.user && groups.length === 0)
+    causes.push(
+      field.invalid('spec.user', spec.user ?? '', 'at least one of user or group must be specified'),
+    );
+  if (causes.length > 0) throw invalidReview(r, causes);
   const managedFields = trackUpdate(
     [],
     undefined,
@@ -85,5 +95,6 @@ export function answerReview(
     { statusWrite: false, statusSubresource: false, builtin: true },
     { manager, apiVersion, time: timestamp() },
   );
-  return { kind: r.kind, apiVersion, metadata: { managedFields }, spec, status: accessStatus(user, spec) };
+  const status = accessStatus(about ? groups : groupsOf(user), spec);
+  return { kind: r.kind, apiVersion, metadata: { managedFields }, spec, status };
 }

@@ -112,6 +112,12 @@ const EXPECTED: Record<string, Expected[]> = {
       scope: 'Cluster',
       verbs: ['create'],
     },
+    {
+      resource: 'subjectaccessreviews',
+      kind: 'SubjectAccessReview',
+      scope: 'Cluster',
+      verbs: ['create'],
+    },
   ],
 };
 
@@ -184,7 +190,7 @@ export function everydayKindsContract(ctx: ContractContext) {
     });
   });
 
-  describe('self reviews', () => {
+  describe('reviews', () => {
     it('answer `kubectl auth whoami` with the user, its uid and its groups', async () => {
       const review = { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' };
       const admin = await ctx.http().post('/apis/authentication.k8s.io/v1/selfsubjectreviews', review);
@@ -229,6 +235,82 @@ export function everydayKindsContract(ctx: ContractContext) {
       expect(neither.status).toBe(422);
       expect(neither.body.message).toBe(
         '.authorization.k8s.io "" is invalid: spec: Invalid value: null: exactly one of nonResourceAttributes or resourceAttributes must be specified',
+      );
+    });
+
+    it('answer a SubjectAccessReview about any user and groups, which only a user allowed to create one may ask', async () => {
+      const path = '/apis/authorization.k8s.io/v1/subjectaccessreviews';
+      const resourceAttributes = { namespace: ctx.namespace(), verb: 'list', resource: 'configmaps' };
+      const about = (spec: Record<string, unknown>) => ({
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SubjectAccessReview',
+        spec,
+      });
+      const master = { user: 'kates-contract-a', groups: ['system:masters', 'system:authenticated'] };
+      const allowed = await ctx.http().post(path, about({ ...master, resourceAttributes }));
+      expect(allowed.status).toBe(201);
+      expect(allowed.body).toMatchObject({
+        kind: 'SubjectAccessReview',
+        apiVersion: 'authorization.k8s.io/v1',
+      });
+      expect(allowed.body.spec).toEqual({ ...master, resourceAttributes });
+      expect(allowed.body.status).toEqual({ allowed: true });
+      const plain = { user: 'kates-contract-b', groups: ['system:authenticated'] };
+      const denied = await ctx.http().post(path, about({ ...plain, resourceAttributes }));
+      expect(denied.status).toBe(201);
+      expect(denied.body.status).toEqual({ allowed: false });
+      const discovery = await ctx
+        .http()
+        .post(path, about({ ...plain, nonResourceAttributes: { path: '/apis', verb: 'get' } }));
+      expect(discovery.body.status).toEqual({
+        allowed: true,
+        reason:
+          'RBAC: allowed by ClusterRoleBinding "system:discovery" of ClusterRole "system:discovery" to Group "system:authenticated"',
+      });
+      // Without the group every authenticated user is in, not even discovery.
+      const ungrouped = await ctx
+        .http()
+        .post(
+          path,
+          about({ user: 'kates-contract-c', nonResourceAttributes: { path: '/apis', verb: 'get' } }),
+        );
+      expect(ungrouped.body.status).toEqual({ allowed: false });
+      const asked = await ctx.target().nobody.post(path, about({ ...master, resourceAttributes }));
+      expect(asked.status).toBe(403);
+      expect(asked.body.message).toBe(
+        'subjectaccessreviews.authorization.k8s.io is forbidden: User "kates-nobody" cannot create resource "subjectaccessreviews" in API group "authorization.k8s.io" at the cluster scope',
+      );
+      const nobodyNamed = await ctx.http().post(path, about({ resourceAttributes }));
+      expect(nobodyNamed.status).toBe(422);
+      expect(nobodyNamed.body).toEqual({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message:
+          '.authorization.k8s.io "" is invalid: spec.user: Invalid value: "": at least one of user or group must be specified',
+        reason: 'Invalid',
+        details: {
+          group: 'authorization.k8s.io',
+          causes: [
+            {
+              reason: 'FieldValueInvalid',
+              message: 'Invalid value: "": at least one of user or group must be specified',
+              field: 'spec.user',
+            },
+          ],
+        },
+        code: 422,
+      });
+      const neither = await ctx.http().post(path, about({ ...plain }));
+      expect(neither.status).toBe(422);
+      expect(neither.body.message).toBe(
+        '.authorization.k8s.io "" is invalid: spec: Invalid value: null: exactly one of nonResourceAttributes or resourceAttributes must be specified',
+      );
+      const empty = await ctx.http().post(path, about({}));
+      expect(empty.status).toBe(422);
+      expect(empty.body.message).toBe(
+        '.authorization.k8s.io "" is invalid: [spec: Invalid value: null: exactly one of nonResourceAttributes or resourceAttributes must be specified, spec.user: Invalid value: "": at least one of user or group must be specified]',
       );
     });
   });
