@@ -683,7 +683,7 @@ export function renderMarkdown(r: BenchResults): string {
       ` \`selectAll\`). "Steady": writes at a fixed offered rate, timed after a ramp of ${RAMP_MS} ms at that rate (from idle to the rate, the writer opened a dozen new TLS connections in its first 200 ms, and the p99 measured that storm whichever peer read). "Burst" (in-memory server only): every watch is stalled` +
       ' while the writes are made, then released at once; ingest rate = events / time from release to the final snapshot.' +
       ' Each peer process meets the server right after 500 writes seen by a watch; at 10k each peer runs in two processes, in the' +
-      ' order A B B A, with half the steady and single writes each, and its samples are pooled (its burst is its last' +
+      ' order A B B A, each with the steady and single writes of the plan, and its samples are pooled (its burst is its last' +
       " process's): with one process each, the second peer's steady p99 was the lower in every pair measured." +
       ' Under steady load Go kates signals at most once per 50 ms interval, so its latency is about the interval by' +
       ' design; kates-ts wakes a waiting consumer at once and gives a busy one everything in its next update, while' +
