@@ -94,6 +94,14 @@ export const EVERYDAY_KINDS: readonly BuiltinRow[] = [
   },
   {
     group: 'authorization.k8s.io',
+    resource: 'selfsubjectrulesreviews',
+    kind: 'SelfSubjectRulesReview',
+    namespaced: false,
+    singular: 'selfsubjectrulesreview',
+    verbs: ['create'],
+  },
+  {
+    group: 'authorization.k8s.io',
     resource: 'subjectaccessreviews',
     kind: 'SubjectAccessReview',
     namespaced: false,

@@ -8,16 +8,18 @@ import { type ApiError, errors, field, type StatusCause } from './status.js';
 /**
  * The reviews a client creates to ask who may do what, answered rather than stored:
  * SelfSubjectReview (`kubectl auth whoami`) and SelfSubjectAccessReview (`kubectl auth can-i`)
- * about the fake's own users, and SubjectAccessReview about any user and groups (what a proxy asks
- * for the users it serves; only the admin may create one). The fake has no RBAC bindings: a
- * subject in `system:masters` may do everything, and one in `system:authenticated` may only read
- * the paths every authenticated user may (see authorizer.ts), as on the test cluster. Proved by the
- * contract's 'reviews' cases (everyday-kinds.ts), on both servers.
+ * and SelfSubjectRulesReview (`kubectl auth can-i --list`) about the fake's own users, and
+ * SubjectAccessReview about any user and groups (what a proxy asks for the users it serves; only
+ * the admin may create one). The fake has no RBAC bindings: a subject in `system:masters` may do
+ * everything, and one in `system:authenticated` may only read the paths every authenticated user
+ * may (see authorizer.ts), as on the test cluster. Proved by the contract's 'reviews' cases
+ * (everyday-kinds.ts), on both servers.
  */
 
 const REVIEWS = new Set([
   'authentication.k8s.io/selfsubjectreviews',
   'authorization.k8s.io/selfsubjectaccessreviews',
+  'authorization.k8s.io/selfsubjectrulesreviews',
   'authorization.k8s.io/subjectaccessreviews',
 ]);
 
@@ -54,6 +56,54 @@ function invalidReview(r: ServedResource, causes: StatusCause[]): ApiError {
   return errors.invalid({ group: r.group, kind: '' }, '', causes);
 }
 
+// The rules of the test cluster's bootstrap roles, as kube-apiserver 1.37 lists them in a
+// SelfSubjectRulesReview: cluster-admin (bound to system:masters), and system:basic-user,
+// system:discovery and system:public-info-viewer (bound to system:authenticated): the paths of
+// PUBLIC_PATHS (authorizer.ts), as RBAC's rules name them.
+const PUBLIC_INFO = ['/healthz', '/livez', '/readyz', '/version', '/version/'];
+const EVERYONE_RESOURCE_RULES = [
+  {
+    verbs: ['create'],
+    apiGroups: ['authorization.k8s.io'],
+    resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
+  },
+  { verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'] },
+];
+const EVERYONE_NON_RESOURCE_RULES = [
+  {
+    verbs: ['get'],
+    nonResourceURLs: [
+      '/api',
+      '/api/*',
+      '/apis',
+      '/apis/*',
+      '/healthz',
+      '/livez',
+      '/openapi',
+      '/openapi/*',
+      '/readyz',
+      '/version',
+      '/version/',
+    ],
+  },
+  { verbs: ['get'], nonResourceURLs: PUBLIC_INFO },
+];
+
+/** What `user` may do in a namespace, as kube-apiserver's RBAC rule resolver lists it. */
+function rulesOf(user: FakeUser): JsonObject {
+  return {
+    resourceRules: [
+      ...(user.admin ? [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }] : []),
+      ...EVERYONE_RESOURCE_RULES,
+    ],
+    nonResourceRules: [
+      ...(user.admin ? [{ verbs: ['*'], nonResourceURLs: ['*'] }] : []),
+      ...EVERYONE_NON_RESOURCE_RULES,
+    ],
+    incomplete: false,
+  };
+}
+
 /** Answers a review `body` created by `user` (201, as the apiserver does). `manager` as for any write. */
 export function answerReview(
   r: ServedResource,
@@ -71,6 +121,12 @@ export function answerReview(
     };
   }
   const spec = isObject(body.spec) ? body.spec : {};
+  if (r.kind === 'SelfSubjectRulesReview') {
+    if (typeof spec.namespace !== 'string' || !spec.namespace)
+      throw errors.badRequest('no namespace on request');
+    // kube-apiserver answers with an empty spec.
+    return { kind: r.kind, apiVersion, metadata: {}, spec: {}, status: rulesOf(user) };
+  }
   // A SubjectAccessReview names its subject; a self review's subject is the user asking.
   const about = r.kind === 'SubjectAccessReview';
   const groups = Array.isArray(spec.groups) ? spec.groups.map(String) : [];

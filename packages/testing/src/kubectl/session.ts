@@ -44,6 +44,7 @@ export const SESSION: readonly KubectlStep[] = [
   { command: 'auth can-i create configmaps' },
   { command: 'auth can-i delete nodes' },
   { command: 'auth can-i "*" "*"' },
+  { command: 'auth can-i --list' },
   { command: 'get ns default' },
   { command: 'get ns default -o yaml' },
   { command: 'get ns $NS' },

@@ -113,6 +113,12 @@ const EXPECTED: Record<string, Expected[]> = {
       verbs: ['create'],
     },
     {
+      resource: 'selfsubjectrulesreviews',
+      kind: 'SelfSubjectRulesReview',
+      scope: 'Cluster',
+      verbs: ['create'],
+    },
+    {
       resource: 'subjectaccessreviews',
       kind: 'SubjectAccessReview',
       scope: 'Cluster',
@@ -236,6 +242,66 @@ export function everydayKindsContract(ctx: ContractContext) {
       expect(neither.body.message).toBe(
         '.authorization.k8s.io "" is invalid: spec: Invalid value: null: exactly one of nonResourceAttributes or resourceAttributes must be specified',
       );
+    });
+
+    it('answer `kubectl auth can-i --list` with the rules of the admin and of nobody, as sets', async () => {
+      const path = '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews';
+      const review = {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectRulesReview',
+        spec: { namespace: ctx.namespace() },
+      };
+      // kube-apiserver lists the rules in the order RBAC walks the bindings, which varies.
+      const asSet = (rules: unknown[]) => rules.map((r) => JSON.stringify(r)).sort();
+      const selfReviews = [
+        {
+          verbs: ['create'],
+          apiGroups: ['authorization.k8s.io'],
+          resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
+        },
+        { verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'] },
+      ];
+      const publicInfo = ['/healthz', '/livez', '/readyz', '/version', '/version/'];
+      const discovery = [
+        {
+          verbs: ['get'],
+          nonResourceURLs: [
+            '/api',
+            '/api/*',
+            '/apis',
+            '/apis/*',
+            '/healthz',
+            '/livez',
+            '/openapi',
+            '/openapi/*',
+            '/readyz',
+            '/version',
+            '/version/',
+          ],
+        },
+        { verbs: ['get'], nonResourceURLs: publicInfo },
+      ];
+      const admin = await ctx.http().post(path, review);
+      expect(admin.status).toBe(201);
+      expect(admin.body).toMatchObject({
+        kind: 'SelfSubjectRulesReview',
+        apiVersion: 'authorization.k8s.io/v1',
+        spec: {},
+        status: { incomplete: false },
+      });
+      expect(asSet(admin.body.status.resourceRules)).toEqual(
+        asSet([{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }, ...selfReviews]),
+      );
+      expect(asSet(admin.body.status.nonResourceRules)).toEqual(
+        asSet([{ verbs: ['*'], nonResourceURLs: ['*'] }, ...discovery]),
+      );
+      const nobody = await ctx.target().nobody.post(path, review);
+      expect(nobody.status).toBe(201);
+      expect(asSet(nobody.body.status.resourceRules)).toEqual(asSet(selfReviews));
+      expect(asSet(nobody.body.status.nonResourceRules)).toEqual(asSet(discovery));
+      const noNamespace = await ctx.http().post(path, { spec: {} });
+      expect(noNamespace.status).toBe(400);
+      expect(noNamespace.body).toMatchObject({ reason: 'BadRequest', message: 'no namespace on request' });
     });
 
     it('answer a SubjectAccessReview about any user and groups, which only a user allowed to create one may ask', async () => {
