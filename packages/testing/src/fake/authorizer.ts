@@ -29,8 +29,56 @@ export interface RequestInfo {
   readonly name?: string;
 }
 
-/** The non-resource paths every authenticated user may GET (system:discovery, system:public-info-viewer). */
-export const PUBLIC_PATHS = [/^\/(api|apis|openapi)(\/.*)?$/, /^\/(healthz|livez|readyz)$/, /^\/version\/?$/];
+/** A rule of a role on resources, as a SelfSubjectRulesReview lists it. */
+export interface ResourceRule {
+  readonly verbs: readonly string[];
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+}
+
+/**
+ * What every authenticated user may do on the test cluster: the bootstrap ClusterRoles bound to
+ * `system:authenticated`, with their rules as kube-apiserver 1.37 lists them (a
+ * SelfSubjectRulesReview; the contract's 'reviews' cases hold both servers to them). `nobody` may
+ * do this and nothing else; requests (`authorize`) and reviews (reviews.ts) read it here.
+ */
+export const BASIC_USER_RULES: readonly ResourceRule[] = [
+  {
+    verbs: ['create'],
+    apiGroups: ['authorization.k8s.io'],
+    resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
+  },
+  { verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'] },
+];
+/** The non-resource URLs each role lets every authenticated user GET, in the order a SelfSubjectRulesReview listed them. */
+export const PUBLIC_ROLES: readonly { readonly role: string; readonly urls: readonly string[] }[] = [
+  {
+    role: 'system:discovery',
+    urls: [
+      '/api',
+      '/api/*',
+      '/apis',
+      '/apis/*',
+      '/healthz',
+      '/livez',
+      '/openapi',
+      '/openapi/*',
+      '/readyz',
+      '/version',
+      '/version/',
+    ],
+  },
+  { role: 'system:public-info-viewer', urls: ['/healthz', '/livez', '/readyz', '/version', '/version/'] },
+];
+
+/**
+ * The role that lets every authenticated user GET `path`, matched as RBAC matches non-resource
+ * URLs (the URL itself, or a prefix ending in `*`); undefined where none does.
+ */
+export function publicRoleFor(path: string): string | undefined {
+  const matches = (url: string) => url === path || (url.endsWith('*') && path.startsWith(url.slice(0, -1)));
+  return PUBLIC_ROLES.find((r) => r.urls.some(matches))?.role;
+}
 
 /**
  * The resource a path addresses, or undefined for a non-resource path (discovery, version,
@@ -93,11 +141,9 @@ function forbidden(user: FakeUser, info: RequestInfo): ApiError {
 
 // system:basic-user: every authenticated user may ask who it is and what it may do.
 function isSelfReview(info: RequestInfo): boolean {
-  return (
-    info.verb === 'create' &&
-    ((info.group === 'authentication.k8s.io' && info.resource === 'selfsubjectreviews') ||
-      (info.group === 'authorization.k8s.io' &&
-        ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'].includes(info.resource)))
+  return BASIC_USER_RULES.some(
+    (r) =>
+      r.verbs.includes(info.verb) && r.apiGroups.includes(info.group) && r.resources.includes(info.resource),
   );
 }
 
@@ -107,7 +153,7 @@ export function authorize(user: FakeUser, method: string, url: URL): void {
   const info = requestInfo(method, url.pathname, url.searchParams);
   if (info && isSelfReview(info)) return;
   if (info) throw forbidden(user, info);
-  if (method === 'GET' && PUBLIC_PATHS.some((p) => p.test(url.pathname))) return;
+  if (method === 'GET' && publicRoleFor(url.pathname)) return;
   throw errors.forbidden(
     `forbidden: User "${user.name}" cannot ${method.toLowerCase()} path "${url.pathname}"`,
     {},

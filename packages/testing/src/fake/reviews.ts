@@ -1,4 +1,4 @@
-import { type FakeUser, PUBLIC_PATHS } from './authorizer.js';
+import { BASIC_USER_RULES, type FakeUser, PUBLIC_ROLES, publicRoleFor } from './authorizer.js';
 import { timestamp } from './clock.js';
 import { isObject, type JsonObject } from './json.js';
 import { trackUpdate } from './managed-fields.js';
@@ -32,23 +32,28 @@ function groupsOf(user: FakeUser): string[] {
   return user.admin ? ['system:masters', 'system:authenticated'] : ['system:authenticated'];
 }
 
-// Which ClusterRoleBinding lets every authenticated user read a public path, as RBAC words it.
-function publicReason(path: string): string {
-  const role = /^\/(healthz|livez|readyz)$/.test(path) ? 'system:public-info-viewer' : 'system:discovery';
+// How RBAC words an allowance by a role bound to every authenticated user.
+function everyoneReason(role: string): string {
   return `RBAC: allowed by ClusterRoleBinding "${role}" of ClusterRole "${role}" to Group "system:authenticated"`;
 }
 
 /** What a subject in `groups` may do, as RBAC answers on the test cluster (no bindings of users). */
 function accessStatus(groups: readonly string[], spec: JsonObject): JsonObject {
   if (groups.includes('system:masters')) return { allowed: true };
+  if (!groups.includes('system:authenticated')) return { allowed: false };
   const nonResource = spec.nonResourceAttributes;
-  if (isObject(nonResource) && groups.includes('system:authenticated')) {
-    const path = String(nonResource.path ?? '');
-    const verb = String(nonResource.verb ?? '');
-    if (verb === 'get' && PUBLIC_PATHS.some((p) => p.test(path)))
-      return { allowed: true, reason: publicReason(path) };
+  if (isObject(nonResource)) {
+    const role = nonResource.verb === 'get' ? publicRoleFor(String(nonResource.path ?? '')) : undefined;
+    return role ? { allowed: true, reason: everyoneReason(role) } : { allowed: false };
   }
-  return { allowed: false };
+  const asked = isObject(spec.resourceAttributes) ? spec.resourceAttributes : {};
+  const basic = BASIC_USER_RULES.some(
+    (r) =>
+      r.verbs.includes(String(asked.verb ?? '')) &&
+      r.apiGroups.includes(String(asked.group ?? '')) &&
+      r.resources.includes(String(asked.resource ?? '')),
+  );
+  return basic ? { allowed: true, reason: everyoneReason('system:basic-user') } : { allowed: false };
 }
 
 /** 422 for a review's spec: the apiserver names neither a kind nor an object, `.authorization.k8s.io "" is invalid`. */
@@ -56,49 +61,22 @@ function invalidReview(r: ServedResource, causes: StatusCause[]): ApiError {
   return errors.invalid({ group: r.group, kind: '' }, '', causes);
 }
 
-// The rules of the test cluster's bootstrap roles, as kube-apiserver 1.37 lists them in a
-// SelfSubjectRulesReview: cluster-admin (bound to system:masters), and system:basic-user,
-// system:discovery and system:public-info-viewer (bound to system:authenticated): the paths of
-// PUBLIC_PATHS (authorizer.ts), as RBAC's rules name them.
-const PUBLIC_INFO = ['/healthz', '/livez', '/readyz', '/version', '/version/'];
-const EVERYONE_RESOURCE_RULES = [
-  {
-    verbs: ['create'],
-    apiGroups: ['authorization.k8s.io'],
-    resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
-  },
-  { verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'] },
-];
-const EVERYONE_NON_RESOURCE_RULES = [
-  {
-    verbs: ['get'],
-    nonResourceURLs: [
-      '/api',
-      '/api/*',
-      '/apis',
-      '/apis/*',
-      '/healthz',
-      '/livez',
-      '/openapi',
-      '/openapi/*',
-      '/readyz',
-      '/version',
-      '/version/',
-    ],
-  },
-  { verbs: ['get'], nonResourceURLs: PUBLIC_INFO },
-];
-
-/** What `user` may do in a namespace, as kube-apiserver's RBAC rule resolver lists it. */
-function rulesOf(user: FakeUser): JsonObject {
+/**
+ * What a subject in `groups` may do in a namespace, as kube-apiserver's RBAC rule resolver lists
+ * it: cluster-admin's rules for `system:masters`, then those of the roles every authenticated user
+ * has (authorizer.ts).
+ */
+function rulesOf(groups: readonly string[]): JsonObject {
+  const master = groups.includes('system:masters');
+  const everyone = groups.includes('system:authenticated');
   return {
     resourceRules: [
-      ...(user.admin ? [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }] : []),
-      ...EVERYONE_RESOURCE_RULES,
+      ...(master ? [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }] : []),
+      ...(everyone ? BASIC_USER_RULES : []),
     ],
     nonResourceRules: [
-      ...(user.admin ? [{ verbs: ['*'], nonResourceURLs: ['*'] }] : []),
-      ...EVERYONE_NON_RESOURCE_RULES,
+      ...(master ? [{ verbs: ['*'], nonResourceURLs: ['*'] }] : []),
+      ...(everyone ? PUBLIC_ROLES.map((r) => ({ verbs: ['get'], nonResourceURLs: r.urls })) : []),
     ],
     incomplete: false,
   };
@@ -125,7 +103,7 @@ export function answerReview(
     if (typeof spec.namespace !== 'string' || !spec.namespace)
       throw errors.badRequest('no namespace on request');
     // kube-apiserver answers with an empty spec.
-    return { kind: r.kind, apiVersion, metadata: {}, spec: {}, status: rulesOf(user) };
+    return { kind: r.kind, apiVersion, metadata: {}, spec: {}, status: rulesOf(groupsOf(user)) };
   }
   // A SubjectAccessReview names its subject; a self review's subject is the user asking.
   const about = r.kind === 'SubjectAccessReview';

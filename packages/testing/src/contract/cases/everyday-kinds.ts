@@ -237,6 +237,30 @@ export function everydayKindsContract(ctx: ContractContext) {
         reason:
           'RBAC: allowed by ClusterRoleBinding "system:discovery" of ClusterRole "system:discovery" to Group "system:authenticated"',
       });
+      // Every authenticated user may read health and version, and ask about itself
+      // (system:basic-user). Two roles grant /healthz; kube-apiserver names whichever binding its
+      // walk meets first, which varies.
+      const health = await ctx
+        .target()
+        .nobody.post(path, { spec: { nonResourceAttributes: { path: '/healthz', verb: 'get' } } });
+      expect(health.body.status.allowed).toBe(true);
+      expect(health.body.status.reason).toMatch(
+        /^RBAC: allowed by ClusterRoleBinding "(system:discovery|system:public-info-viewer)" of ClusterRole "\1" to Group "system:authenticated"$/,
+      );
+      const self = await ctx.target().nobody.post(path, {
+        spec: {
+          resourceAttributes: {
+            verb: 'create',
+            group: 'authentication.k8s.io',
+            resource: 'selfsubjectreviews',
+          },
+        },
+      });
+      expect(self.body.status).toEqual({
+        allowed: true,
+        reason:
+          'RBAC: allowed by ClusterRoleBinding "system:basic-user" of ClusterRole "system:basic-user" to Group "system:authenticated"',
+      });
       const neither = await ctx.http().post(path, { spec: {} });
       expect(neither.status).toBe(422);
       expect(neither.body.message).toBe(
