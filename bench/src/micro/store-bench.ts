@@ -219,6 +219,9 @@ export async function runStoreBench(config: StoreBenchConfig): Promise<StoreBenc
   const updateMs: number[] = [];
   const updateStart = now();
   for (let u = 0; u < config.updates && now() - updateStart < config.budgetMs; u++) {
+    // A change comes on a turn of the event loop of its own (a watch read), never in the same
+    // synchronous run as the last update: one turn between them, as in a controller.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const ev = parse(lines[next++]!);
     subject.apply([ev]);
     applied(ev);

@@ -1,3 +1,4 @@
+import { defer } from '../defer.js';
 import type { ResourceType } from '../discovery/types.js';
 import { collectionPath } from '../discovery/types.js';
 import {
@@ -164,10 +165,6 @@ function loopIdleMs(): number | undefined {
     | undefined;
   return perf?.eventLoopUtilization?.()?.idle;
 }
-
-/** Runs `fn` after pending I/O: lines that arrived together end up in one action (Node and browsers). */
-const defer: (fn: () => void) => void =
-  typeof setImmediate === 'function' ? setImmediate : (fn) => setTimeout(fn, 0);
 
 /**
  * Keeps the store's copy of one collection in step with the API server, and never gives up

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { KubernetesObject } from '../model/object.js';
 import { pod, StoreDriver } from './__fixtures__/store.js';
 import { compareObjects, findSorted, isSortedField } from './sorted-items.js';
 import { treeGet } from './tree.js';
@@ -94,6 +95,42 @@ describe('snapshot fields', () => {
       expect(items.length).toBe(members.size);
       // Each item is its uid's newest object, wherever the incremental update found its place.
       for (const item of items) expect(treeGet(members, item.metadata!.uid!)).toBe(item);
+    }
+  });
+
+  it('start a change from a copy made ahead between changes, and stay equal to a full sort with every earlier field unchanged', async () => {
+    const d = new StoreDriver().watch('all').query('q', 'all');
+    const n = 3000;
+    d.list(
+      'all',
+      '10000',
+      Array.from({ length: n }, (_, i) => pod(`p${i}`, { namespace: `ns${i % 4}`, rv: String(i + 1) })),
+    );
+    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    const earlier: [readonly KubernetesObject[], KubernetesObject[]][] = [];
+    let rv = 10_000;
+    // Turns between changes (the copy is made) or none (it is not yet); few and many changes.
+    const steps = [1, 1, 2, 0, 1, 40, 1, 3, 0, 1, 900, 1, 1];
+    for (const [k, batch] of steps.entries()) {
+      if (k % 3 !== 2) await turn();
+      const events: ['ADDED' | 'MODIFIED' | 'DELETED', ReturnType<typeof pod>][] = [];
+      for (let i = 0; i < batch; i++) {
+        const at = (k * 7919 + i * 104_729) % (n + 50);
+        const type = i % 4 === 1 ? 'DELETED' : at >= n ? 'ADDED' : 'MODIFIED';
+        events.push([type, pod(`p${at}`, { namespace: `ns${at % 4}`, rv: String(++rv) })]);
+      }
+      if (events.length > 0) d.events('all', ...events);
+      const from = vi.spyOn(Array, 'from');
+      const items = d.items('q');
+      // With a turn before a change of few objects, no copy is made in the read itself.
+      if (k % 3 !== 2 && batch > 0 && batch < 256) expect(from).not.toHaveBeenCalled();
+      from.mockRestore();
+      expect([...items].sort(compareObjects)).toEqual(items);
+      const members = d.state.queries.q!.members;
+      expect(items.length).toBe(members.size);
+      for (const item of items) expect(treeGet(members, item.metadata!.uid!)).toBe(item);
+      earlier.push([items, [...items]]);
+      for (const [field, copy] of earlier) expect(field).toEqual(copy);
     }
   });
 

@@ -113,6 +113,8 @@ export function buildSortedItems(members: Tree<KubernetesObject>): readonly Kube
 /**
  * The sorted items of `next`, from the sorted items of `prev`: the cost follows the number of
  * changes (found by `diffMembers`), plus one array copy. Unchanged objects keep their identity.
+ * `spare`, when given, is a copy of `prevItems` made beforehand (see `incrementalItems`), which
+ * this edits and returns in place of the copy; the caller gives it up.
  *
  * Written with indexed loops and no destructuring: `update()` runs this a few times a second, so
  * V8 never optimizes it, and in the interpreter a `for...of` over pairs (an iterator and two
@@ -123,6 +125,7 @@ export function updateSortedItems(
   prev: Tree<KubernetesObject>,
   prevItems: readonly KubernetesObject[],
   next: Tree<KubernetesObject>,
+  spare?: KubernetesObject[],
 ): readonly KubernetesObject[] {
   if (prev === next) return prevItems;
   const added: KubernetesObject[] = [];
@@ -143,7 +146,7 @@ export function updateSortedItems(
   // Array.from, not slice() or a spread: of a frozen array, slice() always takes a slow path, and
   // a spread does until the function is optimized, which update() (a few calls a second) never is:
   // 10k items cost 200 to 240 us either way, Array.from 5 to 6 us optimized or not (Node 24).
-  const items = Array.from(prevItems);
+  const items = spare ?? Array.from(prevItems);
   const scan = befores.length + removed.length <= SCAN_MAX;
   for (let k = 0; k < befores.length; k++) {
     const i = positionOf(items, befores[k]!, scan);
