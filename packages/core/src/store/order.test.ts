@@ -134,6 +134,60 @@ describe('snapshot fields', () => {
     }
   });
 
+  it('stay equal to a full sort for any changes, turns between them and reads of earlier states, with every field handed out unchanged (fast-check)', async () => {
+    const n = 2100;
+    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    const change = fc.record({
+      at: fc.nat({ max: n + 40 }),
+      type: fc.constantFrom('ADDED' as const, 'MODIFIED' as const, 'DELETED' as const),
+    });
+    const step = fc.record({
+      // A turn of the event loop before the step: the copy made ahead is ready for it.
+      turn: fc.boolean(),
+      changes: fc.array(change, { maxLength: 12 }),
+      // Also reads the field of an earlier state, as time travel and DevTools do.
+      back: fc.option(fc.nat(), { nil: undefined }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 10 }), async (steps) => {
+        const d = new StoreDriver().watch('all').query('q', 'all');
+        const objectAt = (at: number, rv: number) =>
+          pod(`p${at}`, { namespace: `ns${at % 3}`, rv: String(rv) });
+        d.list(
+          'all',
+          '100000',
+          Array.from({ length: n }, (_, i) => objectAt(i, i + 1)),
+        );
+        const select = d.selectors.selectQueryItems('q');
+        const handed: [readonly KubernetesObject[], KubernetesObject[]][] = [];
+        const check = (root: ReturnType<typeof d.store.getState>) => {
+          const items = select(root);
+          const members = root.kates.queries.q!.members;
+          expect(items.length).toBe(members.size);
+          expect([...items].sort(compareObjects)).toEqual(items);
+          for (const item of items) expect(treeGet(members, item.metadata!.uid!)).toBe(item);
+          handed.push([items, [...items]]);
+        };
+        const states = [d.store.getState()];
+        check(states[0]!);
+        let rv = 100_000;
+        for (const s of steps) {
+          if (s.turn) await turn();
+          if (s.changes.length > 0)
+            d.events('all', ...s.changes.map((c) => [c.type, objectAt(c.at, ++rv)] as const));
+          states.push(d.store.getState());
+          if (s.back !== undefined) {
+            check(states[s.back % states.length]!);
+            if (s.turn) await turn();
+          }
+          check(d.store.getState());
+        }
+        for (const [field, copy] of handed) expect(field).toEqual(copy);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('are marked sorted whether built whole or updated, and find an object by namespace and name', () => {
     const d = new StoreDriver().watch('all').query('q', 'all');
     d.list('all', '10', [

@@ -98,7 +98,9 @@ const SPARE_MIN = 2048;
  * previous result rather than sorting again. Results equal a full rebuild; only the cost differs.
  * The spare copy (see {@link SPARE_MIN}) is a copy of `lastItems` taken while they are the last:
  * used by the next patch or dropped, never shared. Proved by order.test.ts ("start a change from a
- * copy made ahead between changes, and stay equal to a full sort with every earlier field unchanged").
+ * copy made ahead between changes, and stay equal to a full sort with every earlier field
+ * unchanged", and for any changes, turns and reads of earlier states by "stay equal to a full sort
+ * for any changes, turns between them and reads of earlier states, ..." (fast-check)).
  *
  * A closure rather than reselect's `createSelector`: its argument memo (a cache entry per root
  * state, compared and replaced on every call) cost more than the rest of `update()` after one
