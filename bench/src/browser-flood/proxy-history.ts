@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import type { KubernetesObject, Transport, TransportRequest, TransportResponse } from '@kates/core';
 import { isWatchRequest } from '@kates/core/internal';
 import { generate } from '../objects.js';
+import { nextTurn } from '../stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -154,7 +155,7 @@ const finished = new Promise<void>((r) => {
   done = r;
 });
 onProgress = async () => {
-  await new Promise((r) => setImmediate(r));
+  await nextTurn();
   gc();
   const mb = process.memoryUsage().heapUsed / MB;
   samples.push([streamed, mb]);

@@ -8,7 +8,7 @@ import {
 import { createAccumulator, createWatchHost } from '@kates/core/internal';
 import { KubeConfig } from '@kubernetes/client-node';
 import { resolveBenchKind } from '../resources.js';
-import { nowMicros, settledHeap, timedRead } from '../stats.js';
+import { nextTurn, nowMicros, settledHeap, timedRead } from '../stats.js';
 import { type ConsumerConfig, type ConsumerLine, emitBootstrapped, PhaseTracker, sleep } from './protocol.js';
 
 /**
@@ -47,9 +47,8 @@ export async function runKates(config: ConsumerConfig, emit: (line: ConsumerLine
     acc.update(snapshot);
     const ms = performance.now() - t0;
     const items = snapshot.objects ?? [];
-    // The heap is measured after a turn of the event loop: kates makes the copy that its next
-    // change starts from on a later turn than the update (`SPARE_MIN` in its selectors.ts).
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // The heap after a turn: with the copy kates makes on it.
+    await nextTurn();
     emitBootstrapped(config, emit, ms, items, baseHeap);
     if (config.phases.length === 0) return;
     const tracker = new PhaseTracker(config, emit);

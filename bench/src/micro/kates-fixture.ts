@@ -18,6 +18,7 @@ import {
 } from '@kates/core/internal';
 import type { BenchKind } from '../objects.js';
 import { RESOURCES, resolveBenchKind } from '../resources.js';
+import { nextTurn } from '../stats.js';
 import { listPages } from './feed.js';
 
 /** A kates store with one accumulator over one collection, fed by hand: no server, no reflector. */
@@ -73,7 +74,7 @@ export async function katesFixture(
   const acc = createAccumulator(host, [{ name: 'objects', kind, namespace }]);
   await bound;
   // queryBound is dispatched right after acquireWatch, in the same turn.
-  await new Promise((r) => setImmediate(r));
+  await nextTurn();
   const transform: ObjectTransform | undefined = options.transform ? dropManagedFields : undefined;
   store.dispatch(listStarted({ key }));
   for (const page of listPages(kind, n, namespace)) {

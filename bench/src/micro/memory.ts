@@ -1,6 +1,6 @@
 import { createKatesStore, dropManagedFields, type KubernetesObject } from '@kates/core';
 import type { BenchKind } from '../objects.js';
-import { canCollect, settledHeap } from '../stats.js';
+import { canCollect, nextTurn, settledHeap } from '../stats.js';
 import { createEntityAdapterStore, entityActions } from './entity-adapter.js';
 import { listPages } from './feed.js';
 import { katesFixture } from './kates-fixture.js';
@@ -78,9 +78,8 @@ export async function runMemory(config: MemoryConfig): Promise<MemoryResult> {
     held = { ea, items: ea.snapshot() };
     count = ea.snapshot().length;
   }
-  // A turn of the event loop first, as a controller holds its objects: kates makes the copy that
-  // its next change starts from on a later turn than the update (`SPARE_MIN` in its selectors.ts).
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  // The heap after a turn, as a controller holds its objects: with the copy kates makes on it.
+  await nextTurn();
   const after = settledHeap();
   if (count !== config.n) throw new Error(`${config.holder} holds ${count} objects, expected ${config.n}`);
   keep(held);

@@ -2,7 +2,7 @@ import type { KubernetesObject } from '@kates/core';
 import { parseWatchLine, type WatchEventPayload } from '@kates/core/internal';
 import type { BenchKind } from '../objects.js';
 import { RESOURCES } from '../resources.js';
-import { type Summary, summarize } from '../stats.js';
+import { nextTurn, type Summary, summarize } from '../stats.js';
 import { createEntityAdapterStore, entityActions } from './entity-adapter.js';
 import { eventLines, listPages } from './feed.js';
 import { katesFixture } from './kates-fixture.js';
@@ -219,9 +219,9 @@ export async function runStoreBench(config: StoreBenchConfig): Promise<StoreBenc
   const updateMs: number[] = [];
   const updateStart = now();
   for (let u = 0; u < config.updates && now() - updateStart < config.budgetMs; u++) {
-    // A change comes on a turn of the event loop of its own (a watch read), never in the same
-    // synchronous run as the last update: one turn between them, as in a controller.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // A change comes on a turn of its own (a watch read), never in the same synchronous run as
+    // the last update, as in a controller.
+    await nextTurn();
     const ev = parse(lines[next++]!);
     subject.apply([ev]);
     applied(ev);
