@@ -174,7 +174,10 @@ describe('snapshot fields', () => {
         for (const s of steps) {
           if (s.turn) await turn();
           if (s.changes.length > 0)
-            d.events('all', ...s.changes.map((c) => [c.type, objectAt(c.at, ++rv)] as const));
+            d.events(
+              'all',
+              ...s.changes.map((c): [typeof c.type, KubernetesObject] => [c.type, objectAt(c.at, ++rv)]),
+            );
           states.push(d.store.getState());
           if (s.back !== undefined) {
             check(states[s.back % states.length]!);
