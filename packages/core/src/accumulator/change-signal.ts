@@ -20,7 +20,6 @@ export class ChangeSignal {
   private ready = false;
   /** Raised and not read since. */
   private raised = false;
-  private raisedOnce = false;
   private lastRaise = Number.NEGATIVE_INFINITY;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** What the consumer has read. */
@@ -105,24 +104,29 @@ export class ChangeSignal {
 
   private unseen(): boolean {
     const now = this.current();
-    return now.some((v, i) => v !== this.seen[i]);
+    const seen = this.seen;
+    for (let i = 0; i < now.length; i++) if (now[i] !== seen[i]) return true;
+    return false;
   }
 
-  /** Rises now, or at the end of the current interval. */
+  /**
+   * Rises now, or at the end of the current interval. Its callers have just found unseen data (or
+   * bootstrap is done), so a rise now checks nothing again; without an interval it reads no clock.
+   */
   private schedule(): void {
     if (this.timer || this.closed) return;
-    const wait = this.lastRaise + this.interval - Date.now();
+    const wait = this.interval > 0 ? this.lastRaise + this.interval - Date.now() : 0;
     if (wait <= 0) this.rise();
-    else this.timer = setTimeout(() => this.rise(), wait);
+    else
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        // A delayed rise for changes the consumer has read meanwhile would carry nothing.
+        if (this.unseen()) this.rise();
+      }, wait);
   }
 
   private rise(): void {
-    this.timer = undefined;
-    // A delayed rise for changes the consumer has read meanwhile would carry nothing. The first
-    // rise (bootstrap) is always given.
-    if (this.raisedOnce && !this.unseen()) return;
-    this.raisedOnce = true;
-    this.lastRaise = Date.now();
+    if (this.interval > 0) this.lastRaise = Date.now();
     this.raised = true;
     this.wake();
   }
