@@ -440,15 +440,15 @@ describe('Reflector', () => {
     // A browser's timers clamp a re-deferred flush to 4 ms, so a steady stream would be held
     // until maxBatch: there reads go one action a turn, none at once.
     const w = await streamedWatch();
-    // Node's performance (the DOM's type has no eventLoopUtilization).
-    const nodePerformance = performance as unknown as { eventLoopUtilization: () => unknown };
-    const elu = vi.spyOn(nodePerformance, 'eventLoopUtilization').mockReturnValue(undefined);
+    // Node's performance (the DOM's type has no nodeTiming), its loop's idle time unmeasured.
+    const timing = (performance as unknown as { nodeTiming: { idleTime: number | undefined } }).nodeTiming;
+    const idle = vi.spyOn(timing, 'idleTime', 'get').mockReturnValue(undefined);
     try {
       expect(await w.inTurns(['a'], ['b'], ['c'])).toEqual([2]);
       await w.settle();
       expect(w.batches).toEqual([2, 1]);
     } finally {
-      elu.mockRestore();
+      idle.mockRestore();
     }
   });
 
