@@ -263,7 +263,6 @@ export { type BrowserTransportOptions, createBrowserTransport } from './transpor
 export { PROJECTION_PARAM, withProjection } from './transport/projection.js';
 export {
   type DropBody,
-  type LineBatchSink,
   type Transport,
   TransportError,
   type TransportRequest,

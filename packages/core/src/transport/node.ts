@@ -156,7 +156,7 @@ export function createNodeTransport(kc: KubeConfig): NodeTransport {
           e,
         ),
       () => bodyText(body, contentCoding),
-      contentCoding === undefined ? res : undefined,
+      contentCoding === undefined ? () => res.lineBatches() : undefined,
       (drop) => bodyTextUnless(body, contentCoding, drop),
     );
   }

@@ -5,7 +5,6 @@ import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { splitLines } from './lines.js';
 import { type StreamedAnswer, streamRequest } from './stream-request.js';
-import type { LineBatchSink } from './types.js';
 
 let server: Server | undefined;
 const agent = new Agent({ allowH2: false });
@@ -24,17 +23,6 @@ async function serve(handle: (req: IncomingMessage, res: ServerResponse) => void
 
 const get = (url: string, signal?: AbortSignal) =>
   streamRequest(agent, url, { method: 'GET', headers: { accept: 'application/json' }, signal });
-
-/** A server that sends one line and holds the stream open; `closed` resolves when its socket closes. */
-async function serveOneLineOpen(): Promise<{ url: string; closed: () => Promise<void> }> {
-  let closed!: Promise<void>;
-  const url = await serve((req, res) => {
-    closed = new Promise((r) => req.socket.once('close', () => r()));
-    res.writeHead(200);
-    res.write('{"n":1}\n');
-  });
-  return { url, closed: () => closed };
-}
 
 /** The lines of `batches`, one at a time. */
 async function* each(batches: AsyncIterable<readonly string[]>): AsyncIterable<string> {
@@ -83,100 +71,31 @@ describe.each([
   });
 
   it('ends the body with an error when the signal aborts it mid-stream, and frees the connection', async () => {
-    const { url, closed } = await serveOneLineOpen();
+    let closed!: Promise<void>;
+    const url = await serve((req, res) => {
+      closed = new Promise((r) => req.socket.once('close', () => r()));
+      res.writeHead(200);
+      res.write('{"n":1}\n');
+    });
     const abort = new AbortController();
     const answer = await get(url, abort.signal);
     const lines = read(answer)[Symbol.asyncIterator]();
     expect((await lines.next()).value).toBe('{"n":1}');
     abort.abort();
     await expect(lines.next()).rejects.toThrow();
-    await closed();
+    await closed;
   });
 
   it('frees the connection when the reader leaves before the end', async () => {
-    const { url, closed } = await serveOneLineOpen();
-    const answer = await get(url);
-    for await (const _ of read(answer)) break;
-    await closed();
-  });
-});
-
-/** A sink that records what is pushed to it; `ended` resolves with the error it was ended with. */
-function recordingSink() {
-  const batches: (readonly string[])[] = [];
-  const ends: (Error | undefined)[] = [];
-  let onBatch: (() => void) | undefined;
-  let resolveEnded!: (e: Error | undefined) => void;
-  const ended = new Promise<Error | undefined>((r) => {
-    resolveEnded = r;
-  });
-  const sink: LineBatchSink = {
-    batch(lines) {
-      expect(ends).toEqual([]);
-      batches.push(lines);
-      onBatch?.();
-    },
-    end(error) {
-      ends.push(error);
-      resolveEnded(error);
-    },
-  };
-  const nextBatch = () =>
-    new Promise<void>((r) => {
-      onBatch = r;
-    });
-  return { sink, batches, ends, ended, nextBatch };
-}
-
-describe('streamRequest, the body pushed as line batches', () => {
-  it('pushes each read as it arrives, without waiting for the end, and ends the sink once with the body', async () => {
-    let next: (() => void) | undefined;
-    const url = await serve((_req, res) => {
+    let closed!: Promise<void>;
+    const url = await serve((req, res) => {
+      closed = new Promise((r) => req.socket.once('close', () => r()));
       res.writeHead(200);
       res.write('{"n":1}\n');
-      next = () => res.end('{"n":2}\n{"n":3}');
     });
     const answer = await get(url);
-    const r = recordingSink();
-    const first = r.nextBatch();
-    answer.pushLineBatches(r.sink);
-    await first;
-    expect(r.batches).toEqual([['{"n":1}']]);
-    next!();
-    expect(await r.ended).toBeUndefined();
-    // The last line has no newline: it comes at the end.
-    expect(r.batches.flat()).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
-    expect(r.ends).toHaveLength(1);
-  });
-
-  it('pushes what arrived before the sink was given as one batch, lines cut anywhere put together', async () => {
-    const url = await serve((_req, res) => {
-      res.writeHead(200);
-      const text = `${[...Array(50).keys()].map((i) => `{"i":${i}}`).join('\n')}\n`;
-      const cut = Math.ceil(text.length / 50);
-      for (let at = 0; at < text.length; at += cut) res.write(text.slice(at, at + cut));
-      res.end();
-    });
-    const answer = await get(url);
-    await new Promise((r) => setTimeout(r, 50));
-    const r = recordingSink();
-    answer.pushLineBatches(r.sink);
-    expect(await r.ended).toBeUndefined();
-    expect(r.batches).toEqual([[...Array(50).keys()].map((i) => `{"i":${i}}`)]);
-  });
-
-  it('ends the sink with the error when the signal aborts the request mid-stream, and frees the connection', async () => {
-    const { url, closed } = await serveOneLineOpen();
-    const abort = new AbortController();
-    const answer = await get(url, abort.signal);
-    const r = recordingSink();
-    const first = r.nextBatch();
-    answer.pushLineBatches(r.sink);
-    await first;
-    abort.abort(new Error('watch stopped'));
-    expect((await r.ended)?.message).toBe('watch stopped');
-    expect(r.batches).toEqual([['{"n":1}']]);
-    await closed();
+    for await (const _ of read(answer)) break;
+    await closed;
   });
 });
 

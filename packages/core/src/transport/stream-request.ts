@@ -1,7 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { contentCoding } from './content-coding.js';
 import { LineSplitter } from './lines.js';
-import type { LineBatchSink } from './types.js';
 
 /** The answer of {@link streamRequest}: what `transportResponse` reads of a fetch `Response`. */
 export interface StreamedAnswer {
@@ -16,12 +15,6 @@ export interface StreamedAnswer {
    * or what queued while the reader was busy): read one of `body` and `lineBatches`, once.
    */
   lineBatches(): AsyncIterable<readonly string[]>;
-  /**
-   * Or the same arrays pushed to `sink`, each in a microtask after the read that brought it: no
-   * promise or generator between the HTTP parser and the reader. The sink is ended with the body,
-   * or with its failure; the caller stops it by aborting the request.
-   */
-  pushLineBatches(sink: LineBatchSink): void;
   text(): Promise<string>;
 }
 
@@ -59,17 +52,7 @@ export function streamRequest(
     let failure: Error | undefined;
     const queue: Uint8Array[] = [];
     let wake: (() => void) | undefined;
-    // The reader that pushes (`pushLineBatches`), and whether its drain is queued.
-    let sink: LineBatchSink | undefined;
-    let draining = false;
     const settle = () => {
-      if (sink) {
-        if (!draining) {
-          draining = true;
-          queueMicrotask(drain);
-        }
-        return;
-      }
       const w = wake;
       wake = undefined;
       w?.();
@@ -101,22 +84,18 @@ export function streamRequest(
         done();
       }
     }
-    // The lines of every chunk queued, split where they are taken, by one of the two readers.
-    const splitter = new LineSplitter();
-    const takeLines = (): string[] => {
-      const lines: string[] = [];
-      for (const chunk of queue) splitter.push(chunk, lines);
-      queue.length = 0;
-      if (controller?.paused) controller.resume();
-      return lines;
-    };
-    // One generator between the HTTP parser and the reader, not one for chunks and one for lines
-    // (each a few promise turns per read, the process cold after a pause).
+    // The lines of every chunk queued, split where they are taken: one generator between the HTTP
+    // parser and the reader, not one for chunks and one for lines (each a few promise turns per
+    // read, the process cold after a pause).
     async function* lineBatches(): AsyncGenerator<readonly string[]> {
+      const splitter = new LineSplitter();
       try {
         for (;;) {
           if (queue.length > 0) {
-            const lines = takeLines();
+            const lines: string[] = [];
+            for (const chunk of queue) splitter.push(chunk, lines);
+            queue.length = 0;
+            if (controller?.paused) controller.resume();
             if (lines.length > 0) yield lines;
             continue;
           }
@@ -132,38 +111,6 @@ export function streamRequest(
         done();
       }
     }
-    // Pushing: the reads of one turn of the loop are split and handed over in one microtask after
-    // them (`settle`). Measured against `lineBatches` (in-memory server, 10k ConfigMaps, single
-    // writes 100 ms apart, kates-ts' way from the chunk's arrival in undici to the first line's
-    // parse): 78 against 98 µs (medians of 60 changes, 2026-12-06).
-    const finishPush = (error?: Error) => {
-      const s = sink;
-      sink = undefined;
-      done();
-      s?.end(error);
-    };
-    function drain(): void {
-      draining = false;
-      const s = sink;
-      if (!s) return;
-      let lines: string[];
-      let last: string | undefined;
-      try {
-        lines = takeLines();
-        if (!failure && ended) last = splitter.end();
-      } catch (e) {
-        finishPush(e as Error);
-        return;
-      }
-      if (lines.length > 0) s.batch(lines);
-      if (last) s.batch([last]);
-      if (failure) finishPush(failure);
-      else if (ended) finishPush();
-    }
-    const pushLineBatches = (s: LineBatchSink) => {
-      sink = s;
-      if (queue.length > 0 || ended || failure) settle();
-    };
     const body = chunks();
     dispatcher.dispatch(
       {
@@ -196,7 +143,6 @@ export function streamRequest(
             },
             body,
             lineBatches,
-            pushLineBatches,
             text: () => Promise.reject(new Error('read the body of a streamed answer with bodyText')),
           });
         },

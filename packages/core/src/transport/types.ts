@@ -52,27 +52,6 @@ export interface TransportResponse {
    * array, so a watch that was quiet has its change stored as soon as the read is parsed.
    */
   lineBatches?(): AsyncIterable<readonly string[]>;
-  /**
-   * Or the same arrays pushed to `sink`, each in a microtask after the read that brought it, with
-   * no promise or generator between the HTTP client and the reader. Optional (the Node transport
-   * has it); {@link pushLineBatchesOf} pumps any other transport's lines. The body ends with the
-   * request's `signal`.
-   */
-  pushLineBatches?(sink: LineBatchSink): void;
-}
-
-/** Where a body's lines go as they arrive: see `TransportResponse.pushLineBatches`. */
-export interface LineBatchSink {
-  /** Lines that arrived together; never called after `end`. */
-  batch(lines: readonly string[]): void;
-  /** The body ended, with the failure that ended it if any; called once, last. */
-  end(error?: Error): void;
-}
-
-/** A transport's own readers of a body as lines (the Node transport's `streamRequest`). */
-export interface LineReaders {
-  lineBatches(): AsyncIterable<readonly string[]>;
-  pushLineBatches(sink: LineBatchSink): void;
 }
 
 /**
@@ -81,50 +60,6 @@ export interface LineReaders {
  */
 export function lineBatchesOf(res: TransportResponse): AsyncIterable<readonly string[]> {
   return res.lineBatches ? res.lineBatches() : eachAlone(res.lines());
-}
-
-/**
- * Pushes the lines of `res` to `sink`: by its own `pushLineBatches`, or pumped from
- * {@link lineBatchesOf}. Returns a stop: no batch reaches `sink` after it, and a pumped iterator is
- * closed (its body too, where closing it ends the request).
- */
-export function pushLineBatchesOf(res: TransportResponse, sink: LineBatchSink): () => void {
-  let stopped = false;
-  const guarded: LineBatchSink = {
-    batch: (lines) => {
-      if (!stopped) sink.batch(lines);
-    },
-    end: (error) => {
-      if (stopped) return;
-      stopped = true;
-      sink.end(error);
-    },
-  };
-  if (res.pushLineBatches) {
-    res.pushLineBatches(guarded);
-    return () => {
-      stopped = true;
-    };
-  }
-  const iterator = lineBatchesOf(res)[Symbol.asyncIterator]();
-  void (async () => {
-    try {
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done || stopped) break;
-        guarded.batch(next.value);
-      }
-      guarded.end();
-    } catch (e) {
-      guarded.end(e instanceof Error ? e : new Error(String(e)));
-    }
-  })();
-  return () => {
-    if (stopped) return;
-    stopped = true;
-    // Closing a body whose request was aborted may reject: that is the end asked for.
-    Promise.resolve(iterator.return?.()).catch(() => undefined);
-  };
 }
 
 async function* eachAlone(lines: AsyncIterable<string>): AsyncIterable<readonly string[]> {
@@ -175,8 +110,8 @@ export interface FetchLikeResponse {
 /**
  * Adapts a fetch response to a {@link TransportResponse}: header names in lower case, the body
  * read whole (by `readText`, fetch's `text()` unless the transport has a faster way; or by
- * `readTextUnless`, where the transport can stop at the start) or as lines from `chunks()` (by
- * `readers`, batched or pushed, where the transport splits them itself), and any
+ * `readTextUnless`, where the transport can stop at the start) or as lines from `chunks()` (in
+ * batches from `batches()` where the transport splits them itself), and any
  * failure while reading turned into `lost(e)`. The one adapter of the Node and browser transports.
  */
 export function transportResponse(
@@ -184,7 +119,7 @@ export function transportResponse(
   chunks: () => AsyncIterable<Uint8Array> | undefined,
   lost: (e: unknown, what?: string) => Error,
   readText: () => Promise<string> = () => res.text(),
-  readers?: LineReaders,
+  batches?: () => AsyncIterable<readonly string[]>,
   readTextUnless?: (drop: DropBody) => Promise<string | undefined>,
 ): TransportResponse {
   const headers: Record<string, string> = {};
@@ -224,7 +159,7 @@ export function transportResponse(
       }
     },
     async *lineBatches() {
-      let source = readers?.lineBatches();
+      let source = batches?.();
       if (!source) {
         const body = chunks();
         if (!body) return;
@@ -236,16 +171,6 @@ export function transportResponse(
         throw readFailure(e);
       }
     },
-    ...(readers
-      ? {
-          pushLineBatches(sink: LineBatchSink) {
-            readers.pushLineBatches({
-              batch: (lines) => sink.batch(lines),
-              end: (error) => sink.end(error === undefined ? undefined : readFailure(error)),
-            });
-          },
-        }
-      : {}),
   };
 }
 
