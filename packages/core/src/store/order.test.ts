@@ -5,6 +5,9 @@ import { pod, StoreDriver } from './__fixtures__/store.js';
 import { compareObjects, findSorted, isSortedField } from './sorted-items.js';
 import { treeGet } from './tree.js';
 
+/** A later turn of the event loop: where the copy a field's next change starts from is made. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 describe('snapshot fields', () => {
   it('are sorted by namespace, then name', () => {
     const d = new StoreDriver().watch('all').query('q', 'all');
@@ -106,7 +109,6 @@ describe('snapshot fields', () => {
       '10000',
       Array.from({ length: n }, (_, i) => pod(`p${i}`, { namespace: `ns${i % 4}`, rv: String(i + 1) })),
     );
-    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
     const earlier: [readonly KubernetesObject[], KubernetesObject[]][] = [];
     let rv = 10_000;
     // Turns between changes (the copy is made) or none (it is not yet); few and many changes.
@@ -136,7 +138,6 @@ describe('snapshot fields', () => {
 
   it('stay equal to a full sort for any changes, turns between them and reads of earlier states, with every field handed out unchanged (fast-check)', async () => {
     const n = 2100;
-    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
     const change = fc.record({
       at: fc.nat({ max: n + 40 }),
       type: fc.constantFrom('ADDED' as const, 'MODIFIED' as const, 'DELETED' as const),
