@@ -684,6 +684,7 @@ export function renderMarkdown(r: BenchResults): string {
       ' "update after one change" is `updateWithDeltas(snapshot, deltas)`, which the consumer reads the changed objects from (`update(snapshot)` without the deltas costs 2 to 3 µs less at 10k in bench/src/micro/issue18.ts; Go: `UpdateWithDeltas`; client-node: `list()`; entity adapter:' +
       ` \`selectAll\`). "Steady": writes at a fixed offered rate, timed after a ramp of ${RAMP_MS} ms at that rate (from idle to the rate, the writer opened a dozen new TLS connections in its first 200 ms, and the p99 measured that storm whichever peer read). "Burst" (in-memory server only): every watch is stalled` +
       ' while the writes are made, then released at once; ingest rate = events / time from release to the final snapshot.' +
+      " Before a case's first counted process, a pilot process of its first peer bootstraps and runs the ramp and the steady phase, and is counted nowhere: the first process of a case had a steady p99 of 42 to 54 ms in 6 runs of 6 at 10k on the in-memory server, whichever peer it ran, against 5 to 27 ms for the processes after it." +
       ' Each peer process meets the server right after 500 writes seen by a watch; at 10k each peer runs in two processes, in the' +
       ' order A B B A, each with the steady and single writes of the plan, and its samples are pooled (its burst is its last' +
       " process's): with one process each, the second peer's steady p99 was the lower in every pair measured." +
