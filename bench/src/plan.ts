@@ -232,7 +232,13 @@ export const FULL: BenchPlan = {
         // samples as one process of 2000 had, and neither peer always first. One change at a time:
         // 25 a process, 50 pooled (10 a process until 2026-12-06, where a median of 20 moved by
         // 10 to 20% from run to run: 1.20x and 0.9x client-node's in runs a day apart).
-        plan: { trickle: 25, steady: { count: 1000, ratePerSec: 500 }, burst: { count: 1000 }, rounds: 2 },
+        plan: {
+          trickle: 25,
+          steady: { count: 1000, ratePerSec: 500 },
+          burst: { count: 1000 },
+          rounds: 2,
+          pilot: true,
+        },
       },
       {
         n: 100_000,
@@ -281,7 +287,7 @@ export const FULL: BenchPlan = {
         // A B B A, as on the in-memory server, pooled: 750 steady writes (3 s) and 25 single ones
         // a process (500 and 10 until 2026-12-06: a p99 of 1,000 samples is their tenth slowest,
         // and the run of 12:31 had one process's hiccup decide it).
-        plan: { trickle: 25, steady: { count: 750, ratePerSec: 250 }, rounds: 2 },
+        plan: { trickle: 25, steady: { count: 750, ratePerSec: 250 }, rounds: 2, pilot: true },
       },
       {
         n: 100_000,

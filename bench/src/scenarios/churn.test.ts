@@ -18,7 +18,7 @@ describe('the churn scenario', () => {
       { server, log: () => {}, startConsumer: inProcessConsumer },
       c,
       ['kates', 'entity-adapter', 'client-node'],
-      { trickle: 3, steady: { count: 30, ratePerSec: 200 }, burst: { count: 40 } },
+      { trickle: 3, steady: { count: 30, ratePerSec: 200 }, burst: { count: 40 }, pilot: true },
     );
     for (const r of results) {
       expect(r.error, r.peer).toBeUndefined();
@@ -55,7 +55,13 @@ describe('the churn scenario', () => {
   });
 
   it("pools a peer's processes: the samples of every round, the burst of its last", async () => {
-    const plan = { trickle: 3, steady: { count: 20, ratePerSec: 200 }, burst: { count: 10 }, rounds: 2 };
+    const plan = {
+      trickle: 3,
+      steady: { count: 20, ratePerSec: 200 },
+      burst: { count: 10 },
+      rounds: 2,
+      pilot: true,
+    };
     const logged: string[] = [];
     const results = await runChurn(
       { server, log: (line) => logged.push(line), startConsumer: inProcessConsumer },

@@ -30,6 +30,13 @@ export interface ChurnPlan {
    * ConfigMaps, 2026-12-06).
    */
   readonly rounds?: number;
+  /**
+   * Run a pilot first: a process of the first peer, counted nowhere (see {@link pilot}). Where the
+   * peers' steady p99s are close enough for the first process's cold bench to decide between
+   * them (10k); at 100k client-node's p99 is some 40 times kates-ts', and its pilot cost 16 to
+   * 18 s of the run (run of 22:50).
+   */
+  readonly pilot?: boolean;
 }
 
 type PhaseLine = Extract<ConsumerLine, { type: 'phase' }>;
@@ -155,7 +162,7 @@ export async function runChurn(
   const turns = churnTurns(peers, plan.rounds ?? 1);
   const runs = new Map<PeerName, PeerRun>(peers.map((p) => [p, emptyRun()]));
   try {
-    await pilot(ctx, driver, c, turns[0]!, plan);
+    if (plan.pilot) await pilot(ctx, driver, c, turns[0]!, plan);
     for (const [k, peer] of turns.entries()) {
       const run = runs.get(peer)!;
       if (run.error) continue;
@@ -256,7 +263,7 @@ const steadyText = (line: PhaseLine) =>
   `steady p50 ${ms(quantile(line.latenciesUs, 0.5)).toFixed(1)} ms, p99 ${ms(quantile(line.latenciesUs, 0.99)).toFixed(1)} ms`;
 
 /**
- * The pilot: one process of the case's first peer, its bootstrap, ramp and steady phase, counted
+ * The pilot (`plan.pilot`): one process of the case's first peer, its bootstrap, ramp and steady phase, counted
  * nowhere (logged as the pilot), before the first counted process. Why: the first process of a
  * case met a cold bench, whichever peer it ran. In-memory server, 10k ConfigMaps, A B B A
  * (2026-12-06): the first process's steady p99 was 42 to 54 ms in 6 runs of 6, kates-ts first
