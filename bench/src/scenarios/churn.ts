@@ -263,8 +263,8 @@ const steadyText = (line: PhaseLine) =>
   `steady p50 ${ms(quantile(line.latenciesUs, 0.5)).toFixed(1)} ms, p99 ${ms(quantile(line.latenciesUs, 0.99)).toFixed(1)} ms`;
 
 /**
- * The pilot (`plan.pilot`): one process of the case's first peer, its bootstrap, ramp and steady phase, counted
- * nowhere (logged as the pilot), before the first counted process. Why: the first process of a
+ * The pilot (`plan.pilot`): one process of the case's first peer, its bootstrap, ramp and steady
+ * phase, counted nowhere (logged as the pilot), before the first counted process. Why: the first process of a
  * case met a cold bench, whichever peer it ran. In-memory server, 10k ConfigMaps, A B B A
  * (2026-12-06): the first process's steady p99 was 42 to 54 ms in 6 runs of 6, kates-ts first
  * or client-node first, against 5 to 27 ms for the three after it; a full garbage collection of
