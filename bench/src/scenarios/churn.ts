@@ -269,8 +269,8 @@ const steadyText = (line: PhaseLine) =>
  * (2026-12-06): the first process's steady p99 was 42 to 54 ms in 6 runs of 6, kates-ts first
  * or client-node first, against 5 to 27 ms for the three after it; a full garbage collection of
  * the server after seeding did not change it, and 3,000 warm-up writes before the first process
- * (500 before the others) only halved it. With the pilot, the pilot took the 42 to 48 ms and the
- * counted processes 9 to 28 ms, either peer. Its failure fails no peer: the counted processes
+ * (500 before the others) only halved it. With the pilot (4 runs), the pilot took 42 to 57 ms and
+ * the counted processes 6 to 29 ms, either peer. Its failure fails no peer: the counted processes
  * meet the same server and say so themselves.
  */
 async function pilot(ctx: ScenarioContext, driver: Driver, c: Collection, peer: PeerName, plan: ChurnPlan) {
