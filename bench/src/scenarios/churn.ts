@@ -267,7 +267,7 @@ const steadyText = (line: PhaseLine) =>
  * phase, counted nowhere (logged as the pilot), before the first counted process. Why: the first process of a
  * case met a cold bench, whichever peer it ran. In-memory server, 10k ConfigMaps, A B B A
  * (2026-12-06): the first process's steady p99 was 42 to 54 ms in 6 runs of 6, kates-ts first
- * or client-node first, against 5 to 27 ms for the three after it; a full garbage collection of
+ * or client-node first, against 5 to 30 ms for the three after it; a full garbage collection of
  * the server after seeding did not change it, and 3,000 warm-up writes before the first process
  * (500 before the others) only halved it. With the pilot (4 runs), the pilot took 42 to 57 ms and
  * the counted processes 6 to 29 ms, either peer. Its failure fails no peer: the counted processes
