@@ -169,11 +169,7 @@ export async function runChurn(
       const last = !turns.slice(k + 1).includes(peer);
       const withBurst = burst && last ? burst : undefined;
       const phases = ['ramp', 'steady', 'trickle', ...(withBurst ? ['burst'] : [])];
-      // Every peer meets the server as the one before it did: warm, right after 500 writes seen by
-      // a watch. One warm-up before the first peer only (1000 writes) let the others start after a
-      // whole peer run instead.
-      await driver.warmUp(c.n, Math.min(plan.steady.count, WARM_UP_WRITES), plan.steady.ratePerSec);
-      const consumer = startConsumer(ctx, consumerConfig(ctx, peer, c, { phases }));
+      const consumer = await warmStart(ctx, driver, c, peer, plan, phases);
       if (!consumer) {
         run.correct = false;
         run.error = 'not built (see the Go kates section)';
@@ -185,7 +181,7 @@ export async function runChurn(
         run.rampUs.push(...ramp.latenciesUs);
         run.steadyUs.push(...steady.line.latenciesUs);
         run.steady.push(steady.summary);
-        ctx.log(`churn ${ctx.server.name} ${c.kind} ${c.n} ${peer}: ${steadyText(steady.line)}`);
+        ctx.log(`${label(ctx, c, peer)}: ${steadyText(steady.line)}`);
 
         // One change at a time after the steady phase: each peer's code is warm, as in a
         // controller that has run for a while. Measured first, in a fresh process, it timed the
@@ -218,13 +214,13 @@ export async function runChurn(
             updates: lastPhase.updates,
           };
           ctx.log(
-            `churn ${ctx.server.name} ${c.kind} ${c.n} ${peer}: burst of ${withBurst.count + 1} drained in ${drainMs.toFixed(0)} ms`,
+            `${label(ctx, c, peer)}: burst of ${withBurst.count + 1} drained in ${drainMs.toFixed(0)} ms`,
           );
         }
         const expected = await serverDigest(ctx, c);
         if (lastPhase.digest !== expected.digest || lastPhase.count !== c.n) run.correct = false;
       } catch (e) {
-        ctx.log(`churn ${ctx.server.name} ${c.kind} ${c.n} ${peer}: FAILED ${errorText(e).split('\n')[0]}`);
+        ctx.log(`${label(ctx, c, peer)}: FAILED ${errorText(e).split('\n')[0]}`);
         run.correct = false;
         run.error = errorText(e);
       } finally {
@@ -237,6 +233,28 @@ export async function runChurn(
   return peers.map((peer) =>
     pooled({ server: ctx.server.name, kind: c.kind, n: c.n, peer }, runs.get(peer)!),
   );
+}
+
+/** How a process's lines in the log begin. */
+const label = (ctx: ScenarioContext, c: Collection, peer: PeerName) =>
+  `churn ${ctx.server.name} ${c.kind} ${c.n} ${peer}`;
+
+/**
+ * A consumer process of `peer` following `phases`, started after the warm-up; undefined where the
+ * peer is not built. Every process meets the server as the one before it did: warm, right after
+ * 500 writes seen by a watch. One warm-up before the first peer only (1000 writes) let the others
+ * start after a whole peer run instead.
+ */
+async function warmStart(
+  ctx: ScenarioContext,
+  driver: Driver,
+  c: Collection,
+  peer: PeerName,
+  plan: ChurnPlan,
+  phases: string[],
+): Promise<Consumer | undefined> {
+  await driver.warmUp(c.n, Math.min(plan.steady.count, WARM_UP_WRITES), plan.steady.ratePerSec);
+  return startConsumer(ctx, consumerConfig(ctx, peer, c, { phases }));
 }
 
 /**
@@ -264,9 +282,9 @@ const steadyText = (line: PhaseLine) =>
 
 /**
  * The pilot (`plan.pilot`): one process of the case's first peer, its bootstrap, ramp and steady
- * phase, counted nowhere (logged as the pilot), before the first counted process. Why: the first process of a
- * case met a cold bench, whichever peer it ran. In-memory server, 10k ConfigMaps, A B B A
- * (2026-12-06): the first process's steady p99 was 42 to 54 ms in 6 runs of 6, kates-ts first
+ * phase, counted nowhere (logged as the pilot), before the first counted process. Why: the first
+ * process of a case met a cold bench, whichever peer it ran. In-memory server, 10k ConfigMaps,
+ * A B B A (2026-12-06): the first process's steady p99 was 42 to 54 ms in 6 runs of 6, kates-ts first
  * or client-node first, against 5 to 30 ms for the three after it; a full garbage collection of
  * the server after seeding did not change it, and 3,000 warm-up writes before the first process
  * (500 before the others) only halved it. With the pilot (4 runs), the pilot took 42 to 57 ms and
@@ -274,15 +292,14 @@ const steadyText = (line: PhaseLine) =>
  * meet the same server and say so themselves.
  */
 async function pilot(ctx: ScenarioContext, driver: Driver, c: Collection, peer: PeerName, plan: ChurnPlan) {
-  const label = `churn ${ctx.server.name} ${c.kind} ${c.n} ${peer} (pilot, not counted)`;
-  await driver.warmUp(c.n, Math.min(plan.steady.count, WARM_UP_WRITES), plan.steady.ratePerSec);
-  const consumer = startConsumer(ctx, consumerConfig(ctx, peer, c, { phases: ['ramp', 'steady'] }));
+  const pilotLabel = `${label(ctx, c, peer)} (pilot, not counted)`;
+  const consumer = await warmStart(ctx, driver, c, peer, plan, ['ramp', 'steady']);
   if (!consumer) return;
   try {
     await consumer.next('bootstrapped', 45_000);
-    ctx.log(`${label}: ${steadyText((await rampAndSteady(driver, consumer, c, plan)).steady.line)}`);
+    ctx.log(`${pilotLabel}: ${steadyText((await rampAndSteady(driver, consumer, c, plan)).steady.line)}`);
   } catch (e) {
-    ctx.log(`${label}: FAILED ${errorText(e).split('\n')[0]}`);
+    ctx.log(`${pilotLabel}: FAILED ${errorText(e).split('\n')[0]}`);
   } finally {
     await consumer.stop();
   }
