@@ -608,8 +608,8 @@ export function renderMarkdown(r: BenchResults): string {
     '# kates-ts benchmarks',
     `Written by \`npm run bench${r.mode === 'quick' ? ' -- --quick' : ''}\` (${r.mode} run) on ${r.startedAt.slice(0, 19)}Z in ${r.durationS < 120 ? `${r.durationS} s` : `${Math.round(r.durationS / 60)} min`}.` +
       (r.notes.length
-        ? ' Within each part, every number comes from one run: peers ran one after another against the same servers and objects.'
-        : ' Every number comes from this one run: peers ran one after another against the same servers and objects.') +
+        ? ' Within each part, every number comes from one run: peers ran against the same servers and objects, one after another (side by side under churn at 10k).'
+        : ' Every number comes from this one run: peers ran against the same servers and objects, one after another (side by side under churn at 10k).') +
       ' Medians with (min–max) over repetitions, each repetition a fresh process.',
     `**Machine**: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}; ${m.go}.` +
       ` Load average at the start ${m.loadAverageStart.join(' / ')}, at the end ${m.loadAverageEnd.join(' / ')}:` +
@@ -685,9 +685,7 @@ export function renderMarkdown(r: BenchResults): string {
       ` \`selectAll\`). "Steady": writes at a fixed offered rate, timed after a ramp of ${RAMP_MS} ms at that rate (from idle to the rate, the writer opened a dozen new TLS connections in its first 200 ms, and the p99 measured that storm whichever peer read). "Burst" (in-memory server only): every watch is stalled` +
       ' while the writes are made, then released at once; ingest rate = events / time from release to the final snapshot.' +
       ' At 10k, before the first counted process, a pilot process of the first peer bootstraps and runs the ramp and the steady phase, and is counted nowhere: the first process of a case had a steady p99 of 42 to 54 ms in 6 runs of 6 on the in-memory server, whichever peer it ran, against 5 to 30 ms for the processes after it.' +
-      ' Each peer process meets the server right after 500 writes seen by a watch; at 10k each peer runs in two processes, in the' +
-      ' order A B B A, each with the steady and single writes of the plan, and its samples are pooled (its burst is its last' +
-      " process's): with one process each, the second peer's steady p99 was the lower in every pair measured." +
+      " Each process meets the server right after 500 writes seen by a watch. At 10k the peers run side by side: each of two rounds starts a process of every peer (bootstrapped one after the other, kates-ts first in the first round, client-node in the second), and all of them follow the same writes, so that a spike of the server or of the machine comes to both peers' samples; each peer's samples are pooled over the rounds, and the burst is drained by both at once in the last round. One process at a time (until 2026-12-07), the steady p99 went to whichever peer met the spikes: on kube-apiserver 3.28x in one run, and a bare watch with no client saw spikes over 80 ms in 6 of 45 ten-second windows. At 100k one peer runs at a time (client-node's `list()` per event there would take the CPU the other peer needs)." +
       ' Under steady load Go kates signals at most once per 50 ms interval, so its latency is about the interval by' +
       ' design; kates-ts wakes a waiting consumer at once and gives a busy one everything in its next update, while' +
       ' client-node calls back once per event and the consumer lists the whole cache each time: the update column and the' +

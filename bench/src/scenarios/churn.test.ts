@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inProcessConsumer, inProcessServer } from '../__fixtures__/in-process.js';
 import type { BenchServer } from '../servers/fake.js';
-import { churnTurns, runChurn } from './churn.js';
+import { churnSteps, churnTurns, runChurn } from './churn.js';
 import type { Collection } from './context.js';
 
 const c: Collection = { kind: 'ConfigMap', namespace: 'churn', n: 50 };
@@ -52,6 +52,51 @@ describe('the churn scenario', () => {
       'kates',
       'client-node',
     ]);
+  });
+
+  it('runs the peers side by side, each round in the order of its turns', () => {
+    expect(churnSteps(['kates', 'client-node'], 2)).toEqual([
+      ['kates'],
+      ['client-node'],
+      ['client-node'],
+      ['kates'],
+    ]);
+    expect(churnSteps(['kates', 'client-node'], 3, true)).toEqual([
+      ['kates', 'client-node'],
+      ['client-node', 'kates'],
+      ['kates', 'client-node'],
+    ]);
+  });
+
+  it('gives peers side by side the same writes, each its own samples, and one burst a peer', async () => {
+    const plan = {
+      trickle: 3,
+      steady: { count: 20, ratePerSec: 200 },
+      burst: { count: 10 },
+      rounds: 2,
+      paired: true,
+    };
+    const logged: string[] = [];
+    const results = await runChurn(
+      { server, log: (line) => logged.push(line), startConsumer: inProcessConsumer },
+      c,
+      ['kates', 'client-node'],
+      plan,
+    );
+    for (const r of results) {
+      expect(r.error, r.peer).toBeUndefined();
+      expect(r.correct, r.peer).toBe(true);
+      // Two processes a peer, each of which saw every steady write of its round (and the marker).
+      expect(r.steady?.events, r.peer).toBe(2 * (plan.steady.count + 1));
+      expect(r.trickleLatencyMs?.n, r.peer).toBeGreaterThanOrEqual(2 * plan.trickle);
+      expect(r.burst?.events, r.peer).toBe(plan.burst.count + 1);
+    }
+    expect(
+      logged
+        .filter((l) => l.includes('steady p50'))
+        .map((l) => l.split(':')[0]?.split(' ').slice(4).join(' ')),
+    ).toEqual(['kates', 'client-node', 'client-node', 'kates']);
+    expect(logged.filter((l) => l.includes('burst of')).length).toBe(2);
   });
 
   it("pools a peer's processes: the samples of every round, the burst of its last", async () => {

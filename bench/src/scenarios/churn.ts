@@ -37,11 +37,20 @@ export interface ChurnPlan {
    * 18 s of the run (run of 22:50).
    */
   readonly pilot?: boolean;
+  /**
+   * Run the peers side by side: each round starts one process of every peer (each bootstrapped
+   * before the next starts, the order reversed every other round), and every phase's writes are
+   * seen by all of them at once, so that each peer's samples are of the same writes at the same
+   * moments (see {@link churnSteps}). Where the peers' latencies are within the bench's own
+   * noise (10k): one process at a time, a spike of the server or of the machine fell into one
+   * peer's samples only.
+   */
+  readonly paired?: boolean;
 }
 
 type PhaseLine = Extract<ConsumerLine, { type: 'phase' }>;
 
-/** Scenarios 2 and 3 from a server: churn on a collection, one peer at a time. */
+/** Scenarios 2 and 3 from a server: churn on a collection, a peer's result. */
 export interface ChurnResult {
   readonly server: string;
   readonly kind: string;
@@ -147,9 +156,30 @@ export function churnTurns(peers: readonly PeerName[], rounds: number): PeerName
 }
 
 /**
- * Runs the churn plan against each peer in turn, each in a fresh process over the same collection,
- * `plan.rounds` processes a peer (see {@link churnTurns}); a peer's result pools the samples of
- * its processes, and the burst is its last process's.
+ * The steps of a churn run, each the peers whose processes follow the same writes: one peer a
+ * step in the order of {@link churnTurns}, or, `paired`, every peer in each round's order (the
+ * first started first). Proved by 'runs the peers side by side, each round in the order of its
+ * turns' (churn.test.ts).
+ */
+export function churnSteps(peers: readonly PeerName[], rounds: number, paired = false): PeerName[][] {
+  if (!paired) return churnTurns(peers, rounds).map((peer) => [peer]);
+  const steps: PeerName[][] = [];
+  for (let r = 0; r < rounds; r++) steps.push(r % 2 === 0 ? [...peers] : [...peers].reverse());
+  return steps;
+}
+
+/** A peer's process in a step, with the samples it adds to. */
+interface Seat {
+  readonly peer: PeerName;
+  readonly consumer: Consumer;
+  readonly run: PeerRun;
+}
+
+/**
+ * Runs the churn plan against each peer, each in fresh processes over the same collection,
+ * `plan.rounds` processes a peer, one at a time or side by side (see {@link churnSteps}); a peer's
+ * result pools the samples of its processes, and the burst is its last process's. A peer that
+ * fails is left out of the steps after; the others go on.
  */
 export async function runChurn(
   ctx: ScenarioContext,
@@ -159,72 +189,41 @@ export async function runChurn(
 ): Promise<ChurnResult[]> {
   const driver = new Driver(ctx.server.kubeconfigPath, c.kind, c.namespace);
   const burst = plan.burst && ctx.server.stallWatches ? plan.burst : undefined;
-  const turns = churnTurns(peers, plan.rounds ?? 1);
+  const steps = churnSteps(peers, plan.rounds ?? 1, plan.paired);
   const runs = new Map<PeerName, PeerRun>(peers.map((p) => [p, emptyRun()]));
+  const fail = (peer: PeerName, e: unknown) => {
+    const run = runs.get(peer)!;
+    ctx.log(`${label(ctx, c, peer)}: FAILED ${errorText(e).split('\n')[0]}`);
+    run.correct = false;
+    run.error = errorText(e);
+  };
   try {
-    if (plan.pilot) await pilot(ctx, driver, c, turns[0]!, plan);
-    for (const [k, peer] of turns.entries()) {
-      const run = runs.get(peer)!;
-      if (run.error) continue;
-      const last = !turns.slice(k + 1).includes(peer);
-      const withBurst = burst && last ? burst : undefined;
-      const phases = ['ramp', 'steady', 'trickle', ...(withBurst ? ['burst'] : [])];
-      const consumer = await warmStart(ctx, driver, c, peer, plan, phases);
-      if (!consumer) {
-        run.correct = false;
-        run.error = 'not built (see the Go kates section)';
-        continue;
-      }
+    if (plan.pilot) await pilot(ctx, driver, c, steps[0]![0]!, plan);
+    for (const [k, step] of steps.entries()) {
+      const later = steps.slice(k + 1).flat();
+      const seats: Seat[] = [];
       try {
-        await consumer.next('bootstrapped', 45_000);
-        const { ramp, steady } = await rampAndSteady(driver, consumer, c, plan);
-        run.rampUs.push(...ramp.latenciesUs);
-        run.steadyUs.push(...steady.line.latenciesUs);
-        run.steady.push(steady.summary);
-        ctx.log(`${label(ctx, c, peer)}: ${steadyText(steady.line)}`);
-
-        // One change at a time after the steady phase: each peer's code is warm, as in a
-        // controller that has run for a while. Measured first, in a fresh process, it timed the
-        // JIT's first watch events and first updates: kates-ts' update() after one change at 10k
-        // took 69 to 79 us there against 48 to 50 us after the steady phase (in-memory server,
-        // bench/dist/micro/churn-latency.js, one run each way).
-        for (let t = 0; t < plan.trickle; t++) {
-          await driver.writes(c.n, 1, { concurrency: 1 });
-          await sleep(100);
+        await warmUp(driver, c, plan);
+        for (const peer of step) {
+          const run = runs.get(peer)!;
+          if (run.error) continue;
+          const phases = ['ramp', 'steady', 'trickle', ...(burst && !later.includes(peer) ? ['burst'] : [])];
+          const consumer = await startConsumer(ctx, consumerConfig(ctx, peer, c, { phases }));
+          if (!consumer) {
+            run.correct = false;
+            run.error = 'not built (see the Go kates section)';
+            continue;
+          }
+          seats.push({ peer, consumer, run });
+          // Each bootstrapped before the next starts: a bootstrap is not what a churn run times.
+          await consumer.next('bootstrapped', 45_000).catch((e: unknown) => fail(peer, e));
         }
-        await driver.marker('trickle');
-        let lastPhase = await phaseWithin(consumer, 'trickle', 30_000);
-        run.updateUs.push(...lastPhase.updateUs);
-        run.updatePageFaults.push(...(lastPhase.updatePageFaults ?? []));
-        run.trickleUs.push(...lastPhase.latenciesUs);
-        run.trickleClientUs.push(...(lastPhase.clientUs ?? []));
-
-        if (withBurst && ctx.server.stallWatches) {
-          await ctx.server.stallWatches(600_000);
-          await driver.writes(c.n, withBurst.count);
-          await driver.marker('burst');
-          const releasedUs = nowMicros();
-          await ctx.server.stallWatches(0);
-          lastPhase = await phaseWithin(consumer, 'burst', 60_000);
-          const drainMs = ms(lastPhase.endUs - releasedUs);
-          run.burst = {
-            events: withBurst.count + 1,
-            ingestedPerSec: (withBurst.count + 1) / (drainMs / 1000),
-            drainMs,
-            updates: lastPhase.updates,
-          };
-          ctx.log(
-            `${label(ctx, c, peer)}: burst of ${withBurst.count + 1} drained in ${drainMs.toFixed(0)} ms`,
-          );
-        }
-        const expected = await serverDigest(ctx, c);
-        if (lastPhase.digest !== expected.digest || lastPhase.count !== c.n) run.correct = false;
+        await followChanges(ctx, driver, c, plan, seats, later, fail);
       } catch (e) {
-        ctx.log(`${label(ctx, c, peer)}: FAILED ${errorText(e).split('\n')[0]}`);
-        run.correct = false;
-        run.error = errorText(e);
+        // The writer or the server failed: every peer of the step.
+        for (const peer of step) if (!runs.get(peer)!.error) fail(peer, e);
       } finally {
-        await consumer.stop();
+        await Promise.all(seats.map((s) => s.consumer.stop()));
       }
     }
   } finally {
@@ -235,46 +234,122 @@ export async function runChurn(
   );
 }
 
+/**
+ * Each live seat's line of `phase`; a seat that fails to give it is failed (`fail`) and left out
+ * of the answer and of the phases after.
+ */
+async function linesOf(
+  seats: readonly Seat[],
+  phase: string,
+  timeoutMs: number,
+  fail: (peer: PeerName, e: unknown) => void,
+): Promise<{ seat: Seat; line: PhaseLine }[]> {
+  const live = seats.filter((s) => !s.run.error);
+  const settled = await Promise.allSettled(live.map((s) => phaseWithin(s.consumer, phase, timeoutMs)));
+  const lines: { seat: Seat; line: PhaseLine }[] = [];
+  for (const [i, result] of settled.entries()) {
+    if (result.status === 'fulfilled') lines.push({ seat: live[i]!, line: result.value });
+    else fail(live[i]!.peer, result.reason);
+  }
+  return lines;
+}
+
+/**
+ * One step's phases, every seat following the same writes: the ramp and the steady phase, one
+ * change at a time, and the burst for the seats whose last process this is (`later` names the
+ * peers that run again). Each seat's samples go to its peer's run.
+ */
+async function followChanges(
+  ctx: ScenarioContext,
+  driver: Driver,
+  c: Collection,
+  plan: ChurnPlan,
+  seats: readonly Seat[],
+  later: readonly PeerName[],
+  fail: (peer: PeerName, e: unknown) => void,
+): Promise<void> {
+  if (!seats.some((s) => !s.run.error)) return;
+  const written = await rampAndSteady(driver, c, plan);
+  for (const { seat, line } of await linesOf(seats, 'ramp', 30_000, fail))
+    seat.run.rampUs.push(...line.latenciesUs);
+  for (const { seat, line } of await linesOf(seats, 'steady', written.timeoutMs, fail)) {
+    seat.run.steadyUs.push(...line.latenciesUs);
+    seat.run.steady.push(written.summary(line));
+    ctx.log(`${label(ctx, c, seat.peer)}: ${steadyText(line)}`);
+  }
+
+  // One change at a time after the steady phase: each peer's code is warm, as in a controller
+  // that has run for a while. Measured first, in a fresh process, it timed the JIT's first watch
+  // events and first updates: kates-ts' update() after one change at 10k took 69 to 79 us there
+  // against 48 to 50 us after the steady phase (in-memory server,
+  // bench/dist/micro/churn-latency.js, one run each way).
+  for (let t = 0; t < plan.trickle; t++) {
+    await driver.writes(c.n, 1, { concurrency: 1 });
+    await sleep(100);
+  }
+  await driver.marker('trickle');
+  const last = new Map<Seat, PhaseLine>();
+  for (const { seat, line } of await linesOf(seats, 'trickle', 30_000, fail)) {
+    seat.run.updateUs.push(...line.updateUs);
+    seat.run.updatePageFaults.push(...(line.updatePageFaults ?? []));
+    seat.run.trickleUs.push(...line.latenciesUs);
+    seat.run.trickleClientUs.push(...(line.clientUs ?? []));
+    last.set(seat, line);
+  }
+
+  const bursting = seats.filter((s) => !s.run.error && !later.includes(s.peer));
+  if (plan.burst && ctx.server.stallWatches && bursting.length > 0) {
+    const { count } = plan.burst;
+    await ctx.server.stallWatches(600_000);
+    await driver.writes(c.n, count);
+    await driver.marker('burst');
+    const releasedUs = nowMicros();
+    await ctx.server.stallWatches(0);
+    for (const { seat, line } of await linesOf(bursting, 'burst', 60_000, fail)) {
+      const drainMs = ms(line.endUs - releasedUs);
+      seat.run.burst = {
+        events: count + 1,
+        ingestedPerSec: (count + 1) / (drainMs / 1000),
+        drainMs,
+        updates: line.updates,
+      };
+      last.set(seat, line);
+      ctx.log(`${label(ctx, c, seat.peer)}: burst of ${count + 1} drained in ${drainMs.toFixed(0)} ms`);
+    }
+  }
+  const expected = await serverDigest(ctx, c);
+  for (const [seat, line] of last) {
+    if (!seat.run.error && (line.digest !== expected.digest || line.count !== c.n)) seat.run.correct = false;
+  }
+}
+
 /** How a process's lines in the log begin. */
 const label = (ctx: ScenarioContext, c: Collection, peer: PeerName) =>
   `churn ${ctx.server.name} ${c.kind} ${c.n} ${peer}`;
 
 /**
- * A consumer process of `peer` following `phases`, started after the warm-up; undefined where the
- * peer is not built. Every process meets the server as the one before it did: warm, right after
- * 500 writes seen by a watch. One warm-up before the first peer only (1000 writes) let the others
- * start after a whole peer run instead.
+ * The warm-up before each step: every step's processes meet the server as the step before met
+ * it, warm, right after 500 writes seen by a watch. One warm-up before the first peer only (1000
+ * writes) let the others start after a whole peer run instead.
  */
-async function warmStart(
-  ctx: ScenarioContext,
-  driver: Driver,
-  c: Collection,
-  peer: PeerName,
-  plan: ChurnPlan,
-  phases: string[],
-): Promise<Consumer | undefined> {
-  await driver.warmUp(c.n, Math.min(plan.steady.count, WARM_UP_WRITES), plan.steady.ratePerSec);
-  return startConsumer(ctx, consumerConfig(ctx, peer, c, { phases }));
+function warmUp(driver: Driver, c: Collection, plan: ChurnPlan) {
+  return driver.warmUp(c.n, Math.min(plan.steady.count, WARM_UP_WRITES), plan.steady.ratePerSec);
 }
 
 /**
- * The ramp, then the steady phase at once (its marker is the only write between them): the ramp's
- * line, and the steady phase's line with its summary.
+ * The ramp, then the steady phase at once (its marker is the only write between them): how long
+ * a consumer may take to see the steady phase's end, and the summary of a consumer's steady line.
  */
-async function rampAndSteady(
-  driver: Driver,
-  consumer: Consumer,
-  c: Collection,
-  plan: ChurnPlan,
-): Promise<{ ramp: PhaseLine; steady: { line: PhaseLine; summary: PeerRun['steady'][number] } }> {
+async function rampAndSteady(driver: Driver, c: Collection, plan: ChurnPlan) {
   const { count, ratePerSec } = plan.steady;
   await driver.writes(c.n, rampWrites(ratePerSec), { ratePerSec });
   await driver.marker('ramp');
   const writes = await driver.writes(c.n, count, { ratePerSec });
   const marker = await driver.marker('steady');
-  const ramp = await phaseWithin(consumer, 'ramp', 30_000);
-  const line = await phaseWithin(consumer, 'steady', 30_000 + (count / ratePerSec) * 1000);
-  return { ramp, steady: { line, summary: steadyOf(line, writes.firstSentUs, marker.ackUs, count, writes) } };
+  return {
+    timeoutMs: 30_000 + (count / ratePerSec) * 1000,
+    summary: (line: PhaseLine) => steadyOf(line, writes.firstSentUs, marker.ackUs, count, writes),
+  };
 }
 
 const steadyText = (line: PhaseLine) =>
@@ -293,11 +368,14 @@ const steadyText = (line: PhaseLine) =>
  */
 async function pilot(ctx: ScenarioContext, driver: Driver, c: Collection, peer: PeerName, plan: ChurnPlan) {
   const pilotLabel = `${label(ctx, c, peer)} (pilot, not counted)`;
-  const consumer = await warmStart(ctx, driver, c, peer, plan, ['ramp', 'steady']);
+  await warmUp(driver, c, plan);
+  const consumer = await startConsumer(ctx, consumerConfig(ctx, peer, c, { phases: ['ramp', 'steady'] }));
   if (!consumer) return;
   try {
     await consumer.next('bootstrapped', 45_000);
-    ctx.log(`${pilotLabel}: ${steadyText((await rampAndSteady(driver, consumer, c, plan)).steady.line)}`);
+    const written = await rampAndSteady(driver, c, plan);
+    await phaseWithin(consumer, 'ramp', 30_000);
+    ctx.log(`${pilotLabel}: ${steadyText(await phaseWithin(consumer, 'steady', written.timeoutMs))}`);
   } catch (e) {
     ctx.log(`${pilotLabel}: FAILED ${errorText(e).split('\n')[0]}`);
   } finally {
