@@ -229,15 +229,16 @@ export const FULL: BenchPlan = {
         peers: ['kates', 'client-node'],
         // A burst of 1000 writes (1,001 events with the trigger): the burst issue 18's bar names.
         // Two rounds, each a process of every peer side by side (`paired`), following the same
-        // writes: 1000 steady writes and 25 single ones a round, pooled over the rounds (10 single
+        // writes: 1000 steady writes and 40 single ones a round, pooled over the rounds (10 single
         // writes a process until 2026-12-06, where a median of 20 moved by 10 to 20% from run to
-        // run: 1.20x and 0.9x client-node's in runs a day apart). Side by side since 2026-12-07:
+        // run: 1.20x and 0.9x client-node's in runs a day apart; 25 until 2026-12-07, where the
+        // peers' medians of 50 were 2 to 4% apart, within what they moved between runs). Side by side since 2026-12-07:
         // one process at a time (A B B A), the steady p99 went to whichever peer's process met
         // the bench's spikes (1.18x, then 0.53x in the next run); side by side, each spike came to
         // both processes of its round (p99 8.8 and 10.8 ms, 10.2 and 10.1 ms), and the run took 28 s
         // against 40.
         plan: {
-          trickle: 25,
+          trickle: 40,
           steady: { count: 1000, ratePerSec: 500 },
           burst: { count: 1000 },
           rounds: 2,
@@ -289,13 +290,13 @@ export const FULL: BenchPlan = {
         // 12:32, 13:05: the end of the steady phase not in its snapshot within 34 s), which cost
         // 43 s a run to learn again. The quick plan still runs it (1k ConfigMaps, 150 writes/s).
         peers: ['kates', 'client-node'],
-        // Side by side, as on the in-memory server, pooled: 750 steady writes (3 s) and 25 single
+        // Side by side, as on the in-memory server, pooled: 750 steady writes (3 s) and 40 single
         // ones a round (500 and 10 until 2026-12-06: a p99 of 1,000 samples is their tenth
-        // slowest). One process at a time (until 2026-12-07), a process's hiccup decided the p99:
+        // slowest; 25 single ones until 2026-12-07). One process at a time (until 2026-12-07), a process's hiccup decided the p99:
         // 3.28x in the run of 23:14, where one kates-ts process had a p50 of 28.5 ms. Side by side,
         // the server's spikes came to both peers' processes of a round (p99 72.5 and 81.1 ms, 141.6
         // and 158.7 ms; a bare watch saw spikes over 80 ms in 6 of 45 ten-second windows).
-        plan: { trickle: 25, steady: { count: 750, ratePerSec: 250 }, rounds: 2, pilot: true, paired: true },
+        plan: { trickle: 40, steady: { count: 750, ratePerSec: 250 }, rounds: 2, pilot: true, paired: true },
       },
       {
         n: 100_000,
