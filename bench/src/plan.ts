@@ -292,10 +292,11 @@ export const FULL: BenchPlan = {
         peers: ['kates', 'client-node'],
         // Side by side, as on the in-memory server, pooled: 750 steady writes (3 s) and 40 single
         // ones a round (500 and 10 until 2026-12-06: a p99 of 1,000 samples is their tenth
-        // slowest; 25 single ones until 2026-12-07). One process at a time (until 2026-12-07), a process's hiccup decided the p99:
-        // 3.28x in the run of 23:14, where one kates-ts process had a p50 of 28.5 ms. Side by side,
-        // the server's spikes came to both peers' processes of a round (p99 72.5 and 81.1 ms, 141.6
-        // and 158.7 ms; a bare watch saw spikes over 80 ms in 6 of 45 ten-second windows).
+        // slowest; 25 single ones until 2026-12-07). One process at a time (until 2026-12-07), a
+        // process's hiccup decided the p99: 3.28x in the run of 23:14, where one kates-ts process
+        // had a p50 of 28.5 ms. Side by side, the server's spikes came to both peers' processes of
+        // a round (p99 72.5 and 81.1 ms, 141.6 and 158.7 ms; a bare watch saw spikes over 80 ms in
+        // 6 of 45 ten-second windows).
         plan: { trickle: 40, steady: { count: 750, ratePerSec: 250 }, rounds: 2, pilot: true, paired: true },
       },
       {
