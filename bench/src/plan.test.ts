@@ -1,4 +1,4 @@
-import { DEFAULT_LIST_PAGE_SIZE, STREAMED_ABOVE_PAGES } from '@kates/core/internal';
+import { DEFAULT_LIST_PAGE_SIZE, STREAMED_ABOVE_CHARS, STREAMED_ABOVE_PAGES } from '@kates/core/internal';
 import { describe, expect, it } from 'vitest';
 import { collectionsOf, FULL, QUICK, selectCases } from './plan.js';
 
@@ -22,9 +22,15 @@ describe('the plan', () => {
     // where none of them is known to be the fastest by far (at 100k the streaming floor took a
     // third to half the one LIST's time, and kates-ts streams by default); the paged floor at 100k
     // ConfigMaps, where it came second.
-    // kates-ts' default lists below 100k and streams at 100k: the other way is the stream below.
+    // kates-ts' default lists below 100k objects and 40 MiB, and streams at 100k and at 10k Pods
+    // (about 4.9 KB each): the other way is the stream or the list.
     expect(10_000).toBeLessThanOrEqual(STREAMED_ABOVE_PAGES * DEFAULT_LIST_PAGE_SIZE);
     expect(100_000).toBeGreaterThan(STREAMED_ABOVE_PAGES * DEFAULT_LIST_PAGE_SIZE);
+    expect(10_000 * 1100).toBeLessThan(STREAMED_ABOVE_CHARS);
+    expect(10_000 * 4800).toBeGreaterThan(STREAMED_ABOVE_CHARS);
+    expect(1000 * 4800 * 2).toBeLessThan(STREAMED_ABOVE_CHARS);
+    const otherWay = (b: { kind: string; n: number }) =>
+      b.kind === 'Pod' && b.n === 10_000 ? 'kates-list' : 'kates-stream';
     for (const b of FULL.fake.bootstrap) {
       expect(b.peers, `${b.kind} ${b.n}`).toEqual(
         expect.arrayContaining(
@@ -35,7 +41,7 @@ describe('the plan', () => {
       );
       if (b.n < 100_000)
         expect(b.peers, `${b.kind} ${b.n}`).toEqual(
-          expect.arrayContaining(['kates-stream', 'floor-unpaged', 'floor-2000']),
+          expect.arrayContaining([otherWay(b), 'floor-unpaged', 'floor-2000']),
         );
       if (b.kind === 'ConfigMap') expect(b.peers, `${b.kind} ${b.n}`).toContain('floor-2000');
     }
@@ -50,9 +56,7 @@ describe('the plan', () => {
       // Go kates everywhere but at 10k Pods, where it took three to four times client-node's time.
       if (b.kind === 'ConfigMap' || b.n < 10_000) expect(b.peers, `${b.kind} ${b.n}`).toContain('go-kates');
       if (b.n < 100_000)
-        expect(b.peers, `${b.kind} ${b.n}`).toEqual(
-          expect.arrayContaining(['floor-unpaged', 'kates-stream']),
-        );
+        expect(b.peers, `${b.kind} ${b.n}`).toEqual(expect.arrayContaining(['floor-unpaged', otherWay(b)]));
     }
   });
 

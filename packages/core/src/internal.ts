@@ -18,6 +18,7 @@ export {
   parseWatchLine,
   Reflector,
   type ReflectorTarget,
+  STREAMED_ABOVE_CHARS,
   STREAMED_ABOVE_PAGES,
 } from './reflector/index.js';
 export { compareResourceVersions, isNewerResourceVersion } from './resource-version.js';

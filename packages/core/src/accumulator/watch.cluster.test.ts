@@ -13,6 +13,24 @@ const tierKey = `tier-${ns}`;
 
 const names = (items: readonly KubernetesObject[] | undefined) => (items ?? []).map((o) => o.metadata?.name);
 
+/** A client whose requests are seen on their way out. */
+function spiedClient(): { spied: Client; sent: TransportRequest[] } {
+  const inner = createClient({ kubeconfig: cluster!.kubeconfigPath }).transport;
+  const sent: TransportRequest[] = [];
+  const spied = new Client({
+    transport: {
+      server: inner.server,
+      request: (req) => {
+        sent.push(req);
+        return inner.request(req);
+      },
+      close: () => inner.close?.(),
+    },
+    namespace: ns,
+  });
+  return { spied, sent };
+}
+
 describe.skipIf(!cluster)('client.watch against the real API server', () => {
   let client: Client;
 
@@ -72,7 +90,7 @@ describe.skipIf(!cluster)('client.watch against the real API server', () => {
     }
   });
 
-  it('holds a 1 MB ConfigMap from the list and from the watch, whole', async () => {
+  it('holds a 1 MB ConfigMap from the first list and from the watch, whole, the first list streamed', async () => {
     const big = (c: string) => ({ blob: c.repeat(1 << 20) });
     await client.create<ConfigMap>({
       apiVersion: 'v1',
@@ -80,7 +98,8 @@ describe.skipIf(!cluster)('client.watch against the real API server', () => {
       metadata: { name: 'big-listed', namespace: ns, labels: { [tierKey]: 'big' } },
       data: big('a'),
     });
-    const acc = client.watch({ name: 'big', kind: 'cm', namespace: ns, labelSelector: `${tierKey}=big` });
+    const { spied, sent } = spiedClient();
+    const acc = spied.watch({ name: 'big', kind: 'cm', namespace: ns, labelSelector: `${tierKey}=big` });
     try {
       const snap: { big?: readonly ConfigMap[] } = {};
       const lengths = () => {
@@ -88,9 +107,14 @@ describe.skipIf(!cluster)('client.watch against the real API server', () => {
         return snap.big?.map((o) => o.data?.blob?.length);
       };
       await acc.changed();
-      // The first list is at resourceVersion 0 (served from the watch cache, which may trail the
-      // create by a moment); the watch brings it then.
       await expect.poll(lengths, { timeout: 10_000 }).toEqual([1 << 20]);
+      // No object ends in the first 60,000 characters of the first LIST page: a page of 2000 such
+      // could be no string, so the collection is streamed (STREAMED_ABOVE_CHARS, reflector.ts).
+      const firstLists = sent.filter((r) => r.path.endsWith('/configmaps'));
+      expect(
+        firstLists.map((r) => (r.query?.sendInitialEvents ? 'stream' : r.query?.watch ? 'watch' : 'list')),
+      ).toEqual(expect.arrayContaining(['list', 'stream']));
+      expect(firstLists.some((r) => r.query?.continue)).toBe(false);
       // Created behind the client's back (another client), so that only the watch can bring it.
       const other = createClient({ kubeconfig: cluster!.kubeconfigPath, namespace: ns });
       try {
@@ -116,6 +140,7 @@ describe.skipIf(!cluster)('client.watch against the real API server', () => {
       expect(acc.status().big?.error).toBeUndefined();
     } finally {
       acc.close();
+      spied.close();
     }
   });
 
@@ -185,20 +210,7 @@ describe.skipIf(!cluster)('client.watch against the real API server', () => {
   });
 
   it("starts an accumulator made right after a write with that write: its first list is not older than the client's write", async () => {
-    // The client's requests, seen on their way out.
-    const inner = createClient({ kubeconfig: cluster!.kubeconfigPath }).transport;
-    const sent: TransportRequest[] = [];
-    const spied = new Client({
-      transport: {
-        server: inner.server,
-        request: (req) => {
-          sent.push(req);
-          return inner.request(req);
-        },
-        close: () => inner.close?.(),
-      },
-      namespace: ns,
-    });
+    const { spied, sent } = spiedClient();
     try {
       for (let i = 0; i < 5; i++) {
         const name = `fresh-${i}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dropIf, peekListHead } from './list-page.js';
+import { dropIf, ITEM_SAMPLE_CHARS, peekListHead, sampleItems } from './list-page.js';
 
 describe('peekListHead', () => {
   it("reads a page's continue token and remaining count before its items", () => {
@@ -21,6 +21,37 @@ describe('peekListHead', () => {
   });
 });
 
+describe('sampleItems', () => {
+  it('measures the first items of a page, whatever their strings hold', () => {
+    const items = [
+      { metadata: { name: 'a', annotations: { x: '}{"]["\\"', y: '\\' } } },
+      { metadata: { name: 'b' }, data: { z: '[[[{{{' } },
+    ];
+    const page = JSON.stringify({ metadata: { continue: 'abc' }, items });
+    const texts = items.map((i) => JSON.stringify(i));
+    expect(sampleItems(page)).toEqual({
+      items: 2,
+      chars: texts[0]!.length + 1 + texts[1]!.length,
+      ended: true,
+    });
+    // A start that ends inside the second item: one item so far, and not enough to judge by.
+    const cut = page.indexOf('"b"');
+    expect(sampleItems(page.slice(0, cut))).toEqual({ items: 1, chars: texts[0]!.length, ended: false });
+    expect(sampleItems(page.slice(0, cut), true)).toBeUndefined();
+    expect(sampleItems('{"metadata":{}}')).toBeUndefined();
+    expect(sampleItems('{"metadata":{},"items":[]}')).toEqual({ items: 0, chars: 0, ended: true });
+  });
+
+  it('judges by eight items, or by the characters it reads at most where no item ends', () => {
+    const item = (k: number) => ({ metadata: { name: `cm-${k}` } });
+    const many = JSON.stringify({ items: Array.from({ length: 20 }, (_, k) => item(k)) });
+    expect(sampleItems(many, true)).toMatchObject({ items: 8, ended: false });
+    const huge = JSON.stringify({ items: [{ data: { x: 'y'.repeat(ITEM_SAMPLE_CHARS) } }] });
+    expect(sampleItems(huge.slice(0, ITEM_SAMPLE_CHARS), true)).toBeUndefined();
+    expect(sampleItems(huge, true)).toEqual({ items: 0, chars: ITEM_SAMPLE_CHARS, ended: false });
+  });
+});
+
 describe('dropIf', () => {
   const page = JSON.stringify({ metadata: { continue: 'abc', remainingItemCount: 9 }, items: [{}] });
   const large = dropIf((head) => (head.remainingItemCount ?? 0) > 5);
@@ -30,6 +61,17 @@ describe('dropIf', () => {
     expect(large(page.slice(0, cut))).toBeUndefined();
     expect(large(page.slice(0, cut + 8))).toBe(true);
     expect(dropIf(() => false)(page)).toBe(false);
+  });
+
+  it('gives the judge the first items once the start holds enough of them', () => {
+    const seen: unknown[] = [];
+    const judge = dropIf((_head, sample) => {
+      seen.push(sample);
+      return sample ? sample.items > 0 : undefined;
+    });
+    expect(judge(page.slice(0, page.indexOf('"items":') + 10))).toBeUndefined();
+    expect(judge(page)).toBe(true);
+    expect(seen).toEqual([undefined, { items: 1, chars: 2, ended: true }]);
   });
 
   it('keeps a page whose head does not parse, to be read whole and judged then', () => {

@@ -604,6 +604,44 @@ describe('Reflector', () => {
       expect(dropped).toEqual([0]);
     });
 
+    it('streams a collection of few large objects, judged by the first items of its first page', async () => {
+      // Items of about 10 KB: a first page and 3,000 more make some 50 MB of JSON, past 40 MiB
+      // (42 MB); with 1,000 more, some 30 MB.
+      const large = (name: string) => ({ ...cm(name, '5'), data: { blob: 'x'.repeat(10_000) } });
+      const bigServer = (remaining: number) => (req: { query?: Record<string, unknown> }) => {
+        const answer = server(remaining)(req);
+        return req.query?.watch || req.query?.continue
+          ? answer
+          : { body: { ...(answer.body as object), items: [large('a')] } };
+      };
+      const streamed = startStreaming(bigServer(3000), {});
+      await expect.poll(held(streamed.store)).toEqual(['z']);
+      expect(kinds(streamed.requests)).toEqual(['list of 2000', 'stream']);
+      // Read only as far as its first item.
+      expect(streamed.dropped).toEqual([0]);
+      const listed = startStreaming(bigServer(1000), {});
+      await expect.poll(held(listed.store)).toEqual(['a', 'b']);
+      expect(kinds(listed.requests).slice(0, 2)).toEqual(['list of 2000', 'page of 2000']);
+    });
+
+    it('lists a collection of large objects that fits in its first page, and streams one of huge objects', async () => {
+      const single = (...items: unknown[]) =>
+        startStreaming((req) => {
+          if (req.query?.sendInitialEvents)
+            return { lines: [line('ADDED', cm('z', '9')), endOfInitialEvents, 'hang'] };
+          if (req.query?.watch) return { lines: ['hang'] };
+          return list('20', ...items);
+        }, {});
+      const blob = (name: string, size: number) => ({ ...cm(name, '5'), data: { blob: 'x'.repeat(size) } });
+      const listed = single(blob('a', 30_000), blob('b', 30_000), blob('c', 30_000));
+      await expect.poll(held(listed.store)).toEqual(['a', 'b', 'c']);
+      expect(kinds(listed.requests)).toEqual(['list of 2000', 'watch']);
+      // No item ends in the first 60,000 characters: a page of 2,000 such could not be one string.
+      const streamed = single(blob('a', 70_000));
+      await expect.poll(held(streamed.store)).toEqual(['z']);
+      expect(kinds(streamed.requests)).toEqual(['list of 2000', 'stream']);
+    });
+
     it('judges the whole page where the transport cannot stop at its head', async () => {
       const wholeOnly = (remaining: number) => (req: { query?: Record<string, unknown> }) => ({
         ...server(remaining)(req),

@@ -25,7 +25,7 @@ import { METADATA_ACCEPT, METADATA_LIST_ACCEPT } from '../transport/media-type.j
 import { type DropBody, lineBatchesOf, type Transport, type TransportResponse } from '../transport/types.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { metadataOnly, type ObjectTransform, parseWatchLine, stampKind } from './ingest.js';
-import { dropIf, type ListHead, peekListHead } from './list-page.js';
+import { dropIf, type ItemSample, type ListHead, peekListHead, sampleItems } from './list-page.js';
 
 /** What a reflector watches. */
 export interface ReflectorTarget {
@@ -56,6 +56,49 @@ export const DEFAULT_LIST_PAGE_SIZE = 2000;
  */
 export const STREAMED_ABOVE_PAGES = 10;
 
+/**
+ * Characters of JSON (bytes, for ASCII) above which `initialList: 'auto'` streams a collection
+ * whatever its count: 40 MiB. A page's text is held whole and parsed at once, and a process cannot
+ * read its socket while it parses one; a streaming list parses each object as it comes. Measured
+ * from fresh processes on kube-apiserver (bench consumers, 2026-12-07; Pods of 4.9 KB):
+ * - 5k Pods (23 MiB): listed 1.01 to 1.09 s, streamed 1.18 to 1.25 (5 runs each): its pass over
+ *   the whole cache of the resource (15k Pods) costs the stream more than the pages cost the list.
+ * - 10k Pods (46 MiB): listed 1.46 to 1.92 s, streamed 1.44 to 2.29 (10 runs each over three runs
+ *   of the bench; medians 1.65 and 1.59).
+ * - On the bench's in-memory server, 10k Pods: listed 1.59 and 2.14 s, streamed 1.36 and 1.70.
+ * The two ways cross between 5k and 10k Pods; 40 MiB is some 8.6k Pods, and 20k ConfigMaps of
+ * 1 KB (the count rule's bound, `STREAMED_ABOVE_PAGES`) are 21 MiB. It also bounds what a list
+ * holds as text: objects of 64 KB or more (large custom resources, ConfigMaps of bundled files)
+ * are streamed from a collection of 640 such, where pages of 2000 of them would be strings of
+ * 128 MB or more, and past V8's longest string (512 MiB) the list could never be read.
+ */
+export const STREAMED_ABOVE_CHARS = 40 * 1024 * 1024;
+
+/**
+ * Whether `initialList: 'auto'` streams the collection whose first LIST page starts with `head` and
+ * `sample` (undefined: not yet read; an undefined answer: read more and ask again).
+ * - A collection of more than one page: streamed where it is more than `STREAMED_ABOVE_PAGES`
+ *   pages, or more than `STREAMED_ABOVE_CHARS` of JSON by estimate: the mean item of the sample
+ *   times the items (the page's and those the server says remain; where it does not say, a label
+ *   or field selector, the page's alone).
+ * - A collection that fits in its first page (no continue token): listed, unless no item ends in
+ *   the sample (items of 60k characters or more, of which a page of 2000 could be past what one
+ *   string holds).
+ * Proved by the reflector tests of 'by default (initialList auto)' (reflector.test.ts).
+ */
+function streamsBetter(
+  head: ListHead,
+  sample: ItemSample | undefined,
+  pageSize: number,
+): boolean | undefined {
+  const remaining = head.remainingItemCount ?? 0;
+  if (head.continue !== undefined && pageSize + remaining > STREAMED_ABOVE_PAGES * pageSize) return true;
+  if (sample === undefined) return undefined;
+  if (head.continue === undefined) return sample.items === 0 && !sample.ended;
+  const perItem = sample.items > 0 ? sample.chars / sample.items : sample.chars;
+  return perItem * (pageSize + remaining) > STREAMED_ABOVE_CHARS;
+}
+
 /** Reflector settings; defaults follow client-go, except the page size. */
 export interface ReflectorOptions {
   /**
@@ -69,11 +112,13 @@ export interface ReflectorOptions {
   readonly pageSize?: number;
   /**
    * How the initial list is made:
-   * - `auto` (default): the first LIST page (`pageSize`) tells the size of the collection (the API
-   *   server's `remainingItemCount`). A collection of up to ten pages (`STREAMED_ABOVE_PAGES`;
-   *   20,000 objects at the default page size) is listed on from that page; a larger one is
-   *   streamed, and the page is dropped: read only as far as its head where the transport can
-   *   stop there (`TransportResponse.textUnless`; the Node transport can).
+   * - `auto` (default): the first LIST page (`pageSize`) tells the size of the collection: its
+   *   count (the API server's `remainingItemCount`) and, from its first items, its bytes. A
+   *   collection of up to ten pages (`STREAMED_ABOVE_PAGES`; 20,000 objects at the default page
+   *   size) and up to 40 MiB of JSON (`STREAMED_ABOVE_CHARS`; some 8,600 Pods) is listed on from
+   *   that page; a larger one is streamed, and the page is dropped: read only as far as its head
+   *   and first items where the transport can stop there (`TransportResponse.textUnless`; the
+   *   Node transport can).
    * - `list`: consistent LIST pages (the next asked for while the current one is parsed), then a
    *   watch.
    * - `stream`: a watch with `sendInitialEvents=true` that ends its initial state with the
@@ -91,6 +136,8 @@ export interface ReflectorOptions {
    * - 10k ConfigMaps: 464 to 480 ms against 465 to 894; 20k: 846 to 977 ms against 780 to 1,253
    *   (as fast, and the stream less steady: its pass over the whole cache).
    * - 50k ConfigMaps: 1.9 to 2.4 s against 1.6 to 1.8; 100k: 4.2 to 4.8 s against 2.7 to 3.4.
+   * - Pods (4.9 KB each) cross sooner, by their bytes (`STREAMED_ABOVE_CHARS`): 5k listed faster,
+   *   10k as fast either way.
    *
    * The rule follows kube-apiserver. On the bench's in-memory server the stream is faster from
    * 10k (Pods: 1.65 to 2.26 s listed against 1.44 to 1.66 streamed), and at 100k Pods 18.7 s
@@ -102,12 +149,14 @@ export interface ReflectorOptions {
    * its head: the stream was asked for 2 to 3 ms after the page's headers came (30k ConfigMaps,
    * where reading the page whole took another 30 to 90 ms). Read whole (a transport that cannot
    * stop), it costs at most a tenth of what the list would have, where the stream is faster by
-   * more. A collection with a label or field selector has no `remainingItemCount`: it is listed.
+   * more. A collection with a label or field selector has no `remainingItemCount`: it is listed,
+   * unless its first page alone is more than 40 MiB by estimate.
    * A server that refuses a streaming list (400, 422: the WatchList feature off) or ignores it (an
    * event other than ADDED, or a bookmark without the annotation, before the end) is listed
    * instead, and this reflector lists from then on. Proved by 'lists a collection of up to
    * ten pages on from its first page', 'streams a collection of more than ten pages, and stores
-   * nothing of the page that told its size', 'judges the whole page where the transport cannot
+   * nothing of the page that told its size', 'streams a collection of few large objects, judged
+   * by the first items of its first page', 'judges the whole page where the transport cannot
    * stop at its head' and 'falls back to a list, for good, where the server refuses a streaming
    * list' and '... ignores ...' (reflector.test.ts); the Node transport's stop by 'ends the request
    * of a body whose start says it is not wanted, and reads a wanted one whole' (node.test.ts).
@@ -347,23 +396,23 @@ export class Reflector {
    * A paginated LIST into the pending set, then `listCompleted`. Each page is asked for before the
    * one before it is parsed and dispatched, so that the server prepares it (and the network carries
    * it) meanwhile: one page in flight, one being read, whatever the size of the collection.
-   * With `orStream`, where the first page says the collection is more than `STREAMED_ABOVE_PAGES`
-   * pages, this returns false, having stored nothing, and the caller streams it.
+   * With `orStream`, where the first page says the collection is to be streamed (more than
+   * `STREAMED_ABOVE_PAGES` pages or `STREAMED_ABOVE_CHARS` of JSON, see `streamsBetter`), this
+   * returns false, having stored nothing, and the caller streams it.
    */
   private async list(consistent: boolean, orStream: boolean): Promise<boolean> {
     const key = this.target.key;
     const { pageSize } = this.options;
     this.dispatch(listStarted({ key }));
-    const streamed = (head: ListHead | undefined) =>
-      orStream &&
-      !!head?.continue &&
-      pageSize + (head.remainingItemCount ?? 0) > STREAMED_ABOVE_PAGES * pageSize;
-    // A page to be dropped is read only as far as its head, where the transport can stop there.
+    const streamed = (head: ListHead | undefined, sample: ItemSample | undefined) =>
+      orStream && head !== undefined && streamsBetter(head, sample, pageSize);
+    // A page to be dropped is read only as far as its head and first items, where the transport
+    // can stop there.
     const first = await this.firstPage(consistent, pageSize, orStream ? dropIf(streamed) : undefined);
     if (first === undefined) return false;
     let body = first;
     let head = peekListHead(body);
-    if (streamed(head)) return false;
+    if (streamed(head, sampleItems(body))) return false;
     let resourceVersion = '';
     for (;;) {
       const peeked = head?.continue;
