@@ -68,9 +68,10 @@ export const STREAMED_ABOVE_PAGES = 10;
  * - On the bench's in-memory server, 10k Pods: listed 1.59 and 2.14 s, streamed 1.36 and 1.70.
  * The two ways cross between 5k and 10k Pods; 40 MiB is some 8.6k Pods, and 20k ConfigMaps of
  * 1 KB (the count rule's bound, `STREAMED_ABOVE_PAGES`) are 21 MiB. It also bounds what a list
- * holds as text: objects of 64 KB or more (large custom resources, ConfigMaps of bundled files)
- * are streamed from a collection of 640 such, where pages of 2000 of them would be strings of
- * 128 MB or more, and past V8's longest string (512 MiB) the list could never be read.
+ * holds as text: objects of 21 KB or more are streamed from a collection of more than one page
+ * (pages of 2000 of them are 42 MB or more each), and objects of 60 KB or more (large custom
+ * resources, ConfigMaps of bundled files) always, where a page of 2000 of them could pass V8's
+ * longest string (512 MiB at 256 KB an object), and such a list could never be read.
  */
 export const STREAMED_ABOVE_CHARS = 40 * 1024 * 1024;
 
