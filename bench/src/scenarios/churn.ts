@@ -151,9 +151,13 @@ interface PeerRun {
  */
 export function churnTurns(peers: readonly PeerName[], rounds: number): PeerName[] {
   const turns: PeerName[] = [];
-  for (let r = 0; r < rounds; r++) turns.push(...(r % 2 === 0 ? peers : [...peers].reverse()));
+  for (let r = 0; r < rounds; r++) turns.push(...roundOrder(peers, r));
   return turns;
 }
+
+/** The peers in round `r`'s order: as given in the first round, reversed in the second, and so on. */
+const roundOrder = (peers: readonly PeerName[], r: number): PeerName[] =>
+  r % 2 === 0 ? [...peers] : [...peers].reverse();
 
 /**
  * The steps of a churn run, each the peers whose processes follow the same writes: one peer a
@@ -164,7 +168,7 @@ export function churnTurns(peers: readonly PeerName[], rounds: number): PeerName
 export function churnSteps(peers: readonly PeerName[], rounds: number, paired = false): PeerName[][] {
   if (!paired) return churnTurns(peers, rounds).map((peer) => [peer]);
   const steps: PeerName[][] = [];
-  for (let r = 0; r < rounds; r++) steps.push(r % 2 === 0 ? [...peers] : [...peers].reverse());
+  for (let r = 0; r < rounds; r++) steps.push(roundOrder(peers, r));
   return steps;
 }
 
