@@ -65,7 +65,8 @@ describe('dropIf', () => {
 
   it('gives the judge the first items once the start holds enough of them', () => {
     const seen: unknown[] = [];
-    const judge = dropIf((_head, sample) => {
+    const judge = dropIf((_head, sampleOf) => {
+      const sample = sampleOf();
       seen.push(sample);
       return sample ? sample.items > 0 : undefined;
     });

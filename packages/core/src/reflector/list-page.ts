@@ -102,18 +102,22 @@ export function sampleItems(body: string, enough = false): ItemSample | undefine
 }
 
 /**
+ * The first items of a page, read when asked ({@link sampleItems}): a judge that decides by the
+ * head alone never scans them.
+ */
+export type SampleOf = () => ItemSample | undefined;
+
+/**
  * Judges the start of a LIST page's text by its head and its first items (see
  * `TransportResponse.textUnless`): whether `unwanted` holds for them. `unwanted` gets the sample
  * once the start holds enough of the items ({@link sampleItems}), and undefined before; it answers
  * undefined to be asked again with more. Undefined until the head has come; a head that does not
  * parse leaves the page to be read whole, and judged then.
  */
-export function dropIf(
-  unwanted: (head: ListHead, sample: ItemSample | undefined) => boolean | undefined,
-): DropBody {
+export function dropIf(unwanted: (head: ListHead, sample: SampleOf) => boolean | undefined): DropBody {
   return (start) => {
     if (!start.includes('"items":')) return undefined;
     const head = peekListHead(start);
-    return head ? unwanted(head, sampleItems(start, true)) : false;
+    return head ? unwanted(head, () => sampleItems(start, true)) : false;
   };
 }

@@ -25,7 +25,7 @@ import { METADATA_ACCEPT, METADATA_LIST_ACCEPT } from '../transport/media-type.j
 import { type DropBody, lineBatchesOf, type Transport, type TransportResponse } from '../transport/types.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { metadataOnly, type ObjectTransform, parseWatchLine, stampKind } from './ingest.js';
-import { dropIf, type ItemSample, type ListHead, peekListHead, sampleItems } from './list-page.js';
+import { dropIf, type ListHead, peekListHead, type SampleOf, sampleItems } from './list-page.js';
 
 /** What a reflector watches. */
 export interface ReflectorTarget {
@@ -77,7 +77,8 @@ export const STREAMED_ABOVE_CHARS = 40 * 1024 * 1024;
 
 /**
  * Whether `initialList: 'auto'` streams the collection whose first LIST page starts with `head` and
- * `sample` (undefined: not yet read; an undefined answer: read more and ask again).
+ * the items `sampleOf` reads (undefined: not yet come; an undefined answer: read more and ask
+ * again); they are read only where the count does not decide.
  * - A collection of more than one page: streamed where it is more than `STREAMED_ABOVE_PAGES`
  *   pages, or more than `STREAMED_ABOVE_CHARS` of JSON by estimate: the mean item of the sample
  *   times the items (the page's and those the server says remain; where it does not say, a label
@@ -87,13 +88,10 @@ export const STREAMED_ABOVE_CHARS = 40 * 1024 * 1024;
  *   string holds).
  * Proved by the reflector tests of 'by default (initialList auto)' (reflector.test.ts).
  */
-function streamsBetter(
-  head: ListHead,
-  sample: ItemSample | undefined,
-  pageSize: number,
-): boolean | undefined {
+function streamsBetter(head: ListHead, sampleOf: SampleOf, pageSize: number): boolean | undefined {
   const remaining = head.remainingItemCount ?? 0;
   if (head.continue !== undefined && pageSize + remaining > STREAMED_ABOVE_PAGES * pageSize) return true;
+  const sample = sampleOf();
   if (sample === undefined) return undefined;
   if (head.continue === undefined) return sample.items === 0 && !sample.ended;
   const perItem = sample.items > 0 ? sample.chars / sample.items : sample.chars;
@@ -405,7 +403,7 @@ export class Reflector {
     const key = this.target.key;
     const { pageSize } = this.options;
     this.dispatch(listStarted({ key }));
-    const streamed = (head: ListHead | undefined, sample: ItemSample | undefined) =>
+    const streamed = (head: ListHead | undefined, sample: SampleOf) =>
       orStream && head !== undefined && streamsBetter(head, sample, pageSize);
     // A page to be dropped is read only as far as its head and first items, where the transport
     // can stop there.
@@ -413,7 +411,7 @@ export class Reflector {
     if (first === undefined) return false;
     let body = first;
     let head = peekListHead(body);
-    if (streamed(head, sampleItems(body))) return false;
+    if (streamed(head, () => sampleItems(body))) return false;
     let resourceVersion = '';
     for (;;) {
       const peeked = head?.continue;
