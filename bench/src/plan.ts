@@ -238,11 +238,11 @@ export const FULL: BenchPlan = {
         // writes: 1000 steady writes and 40 single ones a round, pooled over the rounds (10 single
         // writes a process until 2026-12-06, where a median of 20 moved by 10 to 20% from run to
         // run: 1.20x and 0.9x client-node's in runs a day apart; 25 until 2026-12-07, where the
-        // peers' medians of 50 were 2 to 4% apart, within what they moved between runs). Side by side since 2026-12-07:
-        // one process at a time (A B B A), the steady p99 went to whichever peer's process met
-        // the bench's spikes (1.18x, then 0.53x in the next run); side by side, each spike came to
-        // both processes of its round (p99 8.8 and 10.8 ms, 10.2 and 10.1 ms), and the run took 28 s
-        // against 40.
+        // peers' medians of 50 were 2 to 4% apart, within what they moved between runs). Side by
+        // side since 2026-12-07: one process at a time (A B B A), the steady p99 went to whichever
+        // peer's process met the bench's spikes (1.18x, then 0.53x in the next run); side by
+        // side, each spike came to both processes of its round (p99 8.8 and 10.8 ms, 10.2 and
+        // 10.1 ms), and the run took 28 s against 40.
         plan: {
           trickle: 40,
           steady: { count: 1000, ratePerSec: 500 },

@@ -150,14 +150,8 @@ interface PeerRun {
  * (churn.test.ts).
  */
 export function churnTurns(peers: readonly PeerName[], rounds: number): PeerName[] {
-  const turns: PeerName[] = [];
-  for (let r = 0; r < rounds; r++) turns.push(...roundOrder(peers, r));
-  return turns;
+  return churnSteps(peers, rounds).flat();
 }
-
-/** The peers in round `r`'s order: as given in the first round, reversed in the second, and so on. */
-const roundOrder = (peers: readonly PeerName[], r: number): PeerName[] =>
-  r % 2 === 0 ? [...peers] : [...peers].reverse();
 
 /**
  * The steps of a churn run, each the peers whose processes follow the same writes: one peer a
@@ -166,9 +160,12 @@ const roundOrder = (peers: readonly PeerName[], r: number): PeerName[] =>
  * turns' (churn.test.ts).
  */
 export function churnSteps(peers: readonly PeerName[], rounds: number, paired = false): PeerName[][] {
-  if (!paired) return churnTurns(peers, rounds).map((peer) => [peer]);
   const steps: PeerName[][] = [];
-  for (let r = 0; r < rounds; r++) steps.push(roundOrder(peers, r));
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? [...peers] : [...peers].reverse();
+    if (paired) steps.push(order);
+    else for (const peer of order) steps.push([peer]);
+  }
   return steps;
 }
 
