@@ -44,6 +44,7 @@ export function countingUpstream(inner: Transport): Transport & { readonly count
       try {
         const res = await inner.request(req);
         const batches = res.lineBatches?.bind(res);
+        const readLines = res.readLines?.bind(res);
         return {
           ...res,
           async *lines() {
@@ -61,6 +62,9 @@ export function countingUpstream(inner: Transport): Transport & { readonly count
                 closed();
               }
             },
+          }),
+          ...(readLines && {
+            readLines: (onLines: (lines: readonly string[]) => void) => readLines(onLines).finally(closed),
           }),
         };
       } catch (e) {

@@ -22,7 +22,7 @@ import {
 } from '../store/actions.js';
 import type { ErrorInfo, ReflectorPhase } from '../store/state.js';
 import { METADATA_ACCEPT, METADATA_LIST_ACCEPT } from '../transport/media-type.js';
-import { type DropBody, lineBatchesOf, type Transport, type TransportResponse } from '../transport/types.js';
+import { type DropBody, readLinesOf, type Transport, type TransportResponse } from '../transport/types.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { metadataOnly, type ObjectTransform, parseWatchLine, stampKind } from './ingest.js';
 import { dropIf, type ListHead, peekListHead, type SampleOf, sampleItems } from './list-page.js';
@@ -604,10 +604,12 @@ export class Reflector {
   }
 
   /**
-   * Reads a watch stream to its end, dispatching its events in batches. A read the process was
+   * Reads a watch stream to its end, dispatching its events in batches. Each read's lines are
+   * taken in the transport's callback that brings them (`readLinesOf`; the Node transport has
+   * one), with no promise turn between the bytes and the parser. A read the process was
    * waiting for (the event loop idle for {@link QUIET_MS} since the last read) is dispatched as
    * soon as its lines are parsed: a change after a pause reaches the store without waiting for the
-   * loop's turn. Reads that come while the process is busy (a burst, steady load, a consumer's
+   * loop's turn, or for the transport to finish the read. Reads that come while the process is busy (a burst, steady load, a consumer's
    * update) are kept for the end of the loop's turn, so that all that arrived together is one
    * action, and a consumer is woken once for them. Where the runtime measures the loop's idle time
    * (Node), they are kept on while the stream brings a further read every turn: a burst the server
@@ -667,73 +669,71 @@ export class Reflector {
     let timer = setTimeout(checkInactivity, timeoutMs);
     const onAbort = () => inactivity.abort();
     this.abort.signal.addEventListener('abort', onAbort, { once: true });
-    const iterator = lineBatchesOf(res)[Symbol.asyncIterator]();
     const stalledError = () =>
       new Error(`no event or bookmark for ${this.options.inactivityTimeoutMs} ms; watching again`);
-    // One small promise per read, settled by the read or by inactivity. Not Promise.race with a
-    // promise that lives as long as the watch: every race leaves a reaction on it, and each
-    // reaction holds its lines until the watch ends (minutes of events).
-    let rejectWaiting: ((e: Error) => void) | undefined;
-    inactivity.signal.addEventListener('abort', () => rejectWaiting?.(stalledError()), { once: true });
-    const nextRead = () =>
-      new Promise<IteratorResult<readonly string[]>>((resolve, reject) => {
-        if (inactivity.signal.aborted) return reject(stalledError());
-        rejectWaiting = reject;
-        iterator.next().then(resolve, reject);
-      });
-    try {
-      for (;;) {
-        const next = await nextRead();
-        rejectWaiting = undefined;
-        if (next.done) break;
-        lastLineAt = Date.now();
-        const idle = loopIdleMs();
-        const quiet = idle !== undefined && idle - idleAtLastRead >= QUIET_MS;
-        if (idle !== undefined) idleAtLastRead = idle;
-        for (const line of next.value) {
-          lines++;
-          const parsed = parseWatchLine(
-            line,
-            this.target.resource,
-            this.options.transform,
-            this.options.objectTexts,
-          );
-          if (parsed.kind === 'poison') {
-            const text =
-              this.target.resource.kind === 'Secret' && this.target.resource.group === ''
-                ? `${parsed.reason} (a line of ${line.length} characters from a Secret watch; not shown)`
-                : `${parsed.reason}: ${parsed.text}`;
-            this.dispatch(poisonLine({ key, text }));
-            continue;
-          }
-          if (parsed.kind === 'error') {
-            flush();
-            // 410 Gone among them: the caller lists again.
-            throw apiErrorFromStatus(parsed.status, this.context('watch'));
-          }
-          const rv = parsed.event.object.metadata?.resourceVersion;
-          if (!intercept(parsed.event)) {
-            batch.push(parsed.event);
-            if (rv) this.resourceVersion = rv;
-            if (batch.length >= this.options.maxBatch) flush();
-          }
+    // Each read's lines, in the transport's callback where it has one (readLinesOf): the change
+    // is stored before the transport finishes the read that brought it. Nothing after the end.
+    let reading = true;
+    const onLines = (read: readonly string[]) => {
+      if (!reading) return;
+      lastLineAt = Date.now();
+      const idle = loopIdleMs();
+      const quiet = idle !== undefined && idle - idleAtLastRead >= QUIET_MS;
+      if (idle !== undefined) idleAtLastRead = idle;
+      for (const line of read) {
+        lines++;
+        const parsed = parseWatchLine(
+          line,
+          this.target.resource,
+          this.options.transform,
+          this.options.objectTexts,
+        );
+        if (parsed.kind === 'poison') {
+          const text =
+            this.target.resource.kind === 'Secret' && this.target.resource.group === ''
+              ? `${parsed.reason} (a line of ${line.length} characters from a Secret watch; not shown)`
+              : `${parsed.reason}: ${parsed.text}`;
+          this.dispatch(poisonLine({ key, text }));
+          continue;
         }
-        if (quiet) flush();
-        else if (batch.length > 0) {
-          if (!deferred) {
-            deferred = true;
-            defer(flushWhenReadsPause);
-          } else if (idle !== undefined) readSinceDeferred = true;
+        if (parsed.kind === 'error') {
+          flush();
+          // 410 Gone among them: the caller lists again.
+          throw apiErrorFromStatus(parsed.status, this.context('watch'));
+        }
+        const rv = parsed.event.object.metadata?.resourceVersion;
+        if (!intercept(parsed.event)) {
+          batch.push(parsed.event);
+          if (rv) this.resourceVersion = rv;
+          if (batch.length >= this.options.maxBatch) flush();
         }
       }
+      if (quiet) flush();
+      else if (batch.length > 0) {
+        if (!deferred) {
+          deferred = true;
+          defer(flushWhenReadsPause);
+        } else if (idle !== undefined) readSinceDeferred = true;
+      }
+    };
+    const read = readLinesOf(res, onLines);
+    try {
+      // Settled by the stream's end or failure, or by inactivity. Not Promise.race with a promise
+      // that lives as long as the watch.
+      await new Promise<void>((resolve, reject) => {
+        if (inactivity.signal.aborted) return reject(stalledError());
+        inactivity.signal.addEventListener('abort', () => reject(stalledError()), { once: true });
+        read.then(resolve, reject);
+      });
     } finally {
+      reading = false;
       clearTimeout(timer);
       this.abort.signal.removeEventListener('abort', onAbort);
       flush();
-      // Frees the connection whatever ended the stream.
+      // Frees the connection whatever ended the stream; a read that fails for it is the end we
+      // asked for.
       this.current?.abort();
-      // Closing an aborted body may reject; that is the end we asked for.
-      Promise.resolve(iterator.return?.()).catch(() => undefined);
+      read.catch(() => undefined);
     }
     if (lines === 0 && Date.now() - started < this.options.minWatchMs && !this.abort.signal.aborted)
       throw new Error('the watch closed at once with no events');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LineTooLongError, MAX_LINE_LENGTH, splitLineBatches, splitLines } from './lines.js';
-import { transportResponse } from './types.js';
+import { readLinesOf, transportResponse } from './types.js';
 
 async function* chunksOf(bytes: Uint8Array, cuts: number[]): AsyncIterable<Uint8Array> {
   let at = 0;
@@ -125,5 +125,47 @@ describe('splitting a watch stream into lines', () => {
     await expect(reading).rejects.toThrow(
       /configmaps\?watch=true: stream dropped: a watch line grew past 67108864 bytes/,
     );
+  });
+
+  it('reads the lines of a transport that cannot hand them over itself from its batches, and passes on what the reader threw', async () => {
+    const bytes = new TextEncoder().encode('{"a":1}\n{"b":2}\n{"c":3}\n');
+    const res = transportResponse(
+      { status: 200, headers: { forEach() {} }, text: async () => '' },
+      () => chunksOf(bytes, [8, 20]),
+      (e) => new Error(`lost: ${(e as Error).message}`),
+    );
+    expect(res.readLines).toBeUndefined();
+    const reads: (readonly string[])[] = [];
+    await readLinesOf(res, (lines) => reads.push(lines));
+    expect(reads).toEqual([['{"a":1}'], ['{"b":2}'], ['{"c":3}']]);
+    const again = transportResponse(
+      { status: 200, headers: { forEach() {} }, text: async () => '' },
+      () => chunksOf(bytes, []),
+      (e) => new Error(`lost: ${(e as Error).message}`),
+      undefined,
+      {
+        lineBatches: () => splitLineBatches(chunksOf(bytes, [])),
+        readLines: async (onLines) => onLines(['{"a":1}']),
+      },
+    );
+    const refused = new Error('the reader refuses');
+    await expect(
+      readLinesOf(again, () => {
+        throw refused;
+      }),
+    ).rejects.toBe(refused);
+    const failing = transportResponse(
+      { status: 200, headers: { forEach() {} }, text: async () => '' },
+      () => undefined,
+      (e) => new Error(`lost: ${(e as Error).message}`),
+      undefined,
+      {
+        lineBatches: () => splitLineBatches(chunksOf(bytes, [])),
+        readLines: async () => {
+          throw new Error('socket reset');
+        },
+      },
+    );
+    await expect(readLinesOf(failing, () => {})).rejects.toThrow('lost: socket reset');
   });
 });

@@ -156,7 +156,7 @@ export function createNodeTransport(kc: KubeConfig): NodeTransport {
           e,
         ),
       () => bodyText(body, contentCoding),
-      contentCoding === undefined ? () => res.lineBatches() : undefined,
+      contentCoding === undefined ? res : undefined,
       (drop) => bodyTextUnless(body, contentCoding, drop),
     );
   }

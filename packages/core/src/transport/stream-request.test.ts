@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -176,5 +177,89 @@ describe('streamRequest', () => {
     const parts: Uint8Array[] = [];
     for await (const c of answer.body) parts.push(c);
     expect(Buffer.concat(parts).toString()).toBe('{"kind":"Status","code":410}');
+  });
+
+  it("hands each chunk's lines to the reader in the callback that brings them", async () => {
+    let write: (text: string) => void = () => {};
+    let end: () => void = () => {};
+    const url = await serve((_req, res) => {
+      res.writeHead(200);
+      res.write('{"n":1}\n{"n":2}\n{"n":');
+      write = (text) => res.write(text);
+      end = () => {
+        res.write('{"n":5}\n');
+        setTimeout(() => res.end('{"n":"last"}'), 20);
+      };
+    });
+    const answer = await get(url);
+    // A microtask queued where undici announces a chunk has not run when the reader is called:
+    // the reader runs in the callback that brought the chunk, with no promise turn between.
+    let turnPending = false;
+    const onChunk = () => {
+      turnPending = true;
+      queueMicrotask(() => {
+        turnPending = false;
+      });
+    };
+    subscribe('undici:request:bodyChunkReceived', onChunk);
+    const reads: { lines: readonly string[]; inCallback: boolean }[] = [];
+    try {
+      const reading = answer.readLines((lines) => {
+        reads.push({ lines, inCallback: turnPending });
+        if (reads.length === 1) write('3}\n{"n":4}\n');
+        if (reads.length === 2) end();
+      });
+      await reading;
+    } finally {
+      unsubscribe('undici:request:bodyChunkReceived', onChunk);
+    }
+    // What came before the reader at once (not in a callback of undici), then a call per read.
+    // and the last line, which no newline ended, at the end.
+    expect(reads.map((r) => r.lines)).toEqual([
+      ['{"n":1}', '{"n":2}'],
+      ['{"n":3}', '{"n":4}'],
+      ['{"n":5}'],
+      ['{"n":"last"}'],
+    ]);
+    expect(reads.slice(1, 3).map((r) => r.inCallback)).toEqual([true, true]);
+  });
+
+  it('rejects a read of lines with what the reader threw, and ends the request', async () => {
+    let closed!: Promise<void>;
+    const url = await serve((req, res) => {
+      closed = new Promise((r) => req.socket.once('close', () => r()));
+      res.writeHead(200);
+      res.write('{"n":1}\n');
+    });
+    const answer = await get(url);
+    const refused = new Error('410 Gone in the stream');
+    let calls = 0;
+    await expect(
+      answer.readLines(() => {
+        calls++;
+        throw refused;
+      }),
+    ).rejects.toBe(refused);
+    await closed;
+    expect(calls).toBe(1);
+  });
+
+  it('rejects a read of lines when the signal aborts it mid-stream, and frees the connection', async () => {
+    let closed!: Promise<void>;
+    const url = await serve((req, res) => {
+      closed = new Promise((r) => req.socket.once('close', () => r()));
+      res.writeHead(200);
+      res.write('{"n":1}\n');
+    });
+    const abort = new AbortController();
+    const answer = await get(url, abort.signal);
+    const seen: string[] = [];
+    const reading = answer.readLines((lines) => {
+      seen.push(...lines);
+      abort.abort();
+    });
+    await expect(reading).rejects.toThrow();
+    await closed;
+    expect(seen).toEqual(['{"n":1}']);
   });
 });

@@ -52,6 +52,15 @@ export interface TransportResponse {
    * array, so a watch that was quiet has its change stored as soon as the read is parsed.
    */
   lineBatches?(): AsyncIterable<readonly string[]>;
+  /**
+   * The same lines handed to `onLines` in the transport's own callback, as each read of the body
+   * completes them (what came before the call, at once), with no promise between the bytes and the
+   * reader. Resolves at the body's end; rejects when reading fails, or with what `onLines` threw
+   * as thrown (the request then ends). `onLines` is never called after it settles. Optional: see
+   * {@link readLinesOf}. The reflector reads a watch this way, so that a change is in the store
+   * before the transport has finished the read that brought it.
+   */
+  readLines?(onLines: (lines: readonly string[]) => void): Promise<void>;
 }
 
 /**
@@ -60,6 +69,19 @@ export interface TransportResponse {
  */
 export function lineBatchesOf(res: TransportResponse): AsyncIterable<readonly string[]> {
   return res.lineBatches ? res.lineBatches() : eachAlone(res.lines());
+}
+
+/**
+ * Reads the lines of `res` into `onLines`, one call per array of {@link lineBatchesOf}: through
+ * its own `readLines()` where it has one, else from its batches. Resolves at the body's end;
+ * rejects when reading fails or `onLines` throws (with what it threw).
+ */
+export async function readLinesOf(
+  res: TransportResponse,
+  onLines: (lines: readonly string[]) => void,
+): Promise<void> {
+  if (res.readLines) return res.readLines(onLines);
+  for await (const lines of lineBatchesOf(res)) onLines(lines);
 }
 
 async function* eachAlone(lines: AsyncIterable<string>): AsyncIterable<readonly string[]> {
@@ -110,16 +132,16 @@ export interface FetchLikeResponse {
 /**
  * Adapts a fetch response to a {@link TransportResponse}: header names in lower case, the body
  * read whole (by `readText`, fetch's `text()` unless the transport has a faster way; or by
- * `readTextUnless`, where the transport can stop at the start) or as lines from `chunks()` (in
- * batches from `batches()` where the transport splits them itself), and any
- * failure while reading turned into `lost(e)`. The one adapter of the Node and browser transports.
+ * `readTextUnless`, where the transport can stop at the start) or as lines from `chunks()` (or from
+ * `lineSource` where the transport splits them itself), and any failure while reading turned into
+ * `lost(e)`. The one adapter of the Node and browser transports.
  */
 export function transportResponse(
   res: FetchLikeResponse,
   chunks: () => AsyncIterable<Uint8Array> | undefined,
   lost: (e: unknown, what?: string) => Error,
   readText: () => Promise<string> = () => res.text(),
-  batches?: () => AsyncIterable<readonly string[]>,
+  lineSource?: LineSource,
   readTextUnless?: (drop: DropBody) => Promise<string | undefined>,
 ): TransportResponse {
   const headers: Record<string, string> = {};
@@ -159,7 +181,7 @@ export function transportResponse(
       }
     },
     async *lineBatches() {
-      let source = batches?.();
+      let source = lineSource?.lineBatches();
       if (!source) {
         const body = chunks();
         if (!body) return;
@@ -171,7 +193,32 @@ export function transportResponse(
         throw readFailure(e);
       }
     },
+    ...(lineSource
+      ? {
+          readLines(onLines: (lines: readonly string[]) => void) {
+            // What the reader threw is its own, and passes as it is; the rest is the transport's.
+            let thrown: { error: unknown } | undefined;
+            const reader = (lines: readonly string[]) => {
+              try {
+                onLines(lines);
+              } catch (e) {
+                thrown = { error: e };
+                throw e;
+              }
+            };
+            return lineSource.readLines(reader).catch((e: unknown) => {
+              throw thrown ? thrown.error : readFailure(e);
+            });
+          },
+        }
+      : {}),
   };
+}
+
+/** A body the transport splits into lines itself (see `TransportResponse.readLines`). */
+export interface LineSource {
+  lineBatches(): AsyncIterable<readonly string[]>;
+  readLines(onLines: (lines: readonly string[]) => void): Promise<void>;
 }
 
 export { LineTooLongError, MAX_LINE_LENGTH, splitLines } from './lines.js';
