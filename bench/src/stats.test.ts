@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { minorPageFaults, nowMicros } from './stats.js';
+import { medianInterval, minorPageFaults, nowMicros } from './stats.js';
 
 describe('nowMicros', () => {
   it('reads one clock in every process on the machine: a child process reads between two reads of its parent', () => {
@@ -82,5 +82,42 @@ describe('touchYoungGeneration', () => {
     // consumer after its bootstrap, its young generation 67 or 134 MB: none in 1,200 reads.
     expect(untouched).toBeGreaterThan(3000);
     expect(touched).toBeLessThan(untouched / 2);
+  });
+});
+
+describe('medianInterval', () => {
+  it("gives the sign test's interval of the median", () => {
+    const ten = [7, 3, 10, 1, 5, 9, 2, 8, 4, 6];
+    // n = 10: P(B < 2) = 0.011 <= 0.025 < P(B < 3) = 0.055, so x(2) to x(9) (covers 97.9%).
+    expect(medianInterval(ten)).toEqual({ median: 5.5, lo: 2, hi: 9, n: 10 });
+    // n = 100: x(40) to x(61), as the tables give.
+    const hundred = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(medianInterval(hundred)).toMatchObject({ lo: 40, hi: 61 });
+    // Too few for an interval: the whole range.
+    expect(medianInterval([3, 1, 2])).toEqual({ median: 2, lo: 1, hi: 3, n: 3 });
+    expect(medianInterval([]).n).toBe(0);
+    // Large n, where 0.5^n underflows: still an interval around the middle.
+    const many = Array.from({ length: 4000 }, (_, i) => i);
+    const wide = medianInterval(many);
+    expect(wide.lo).toBeGreaterThan(1900);
+    expect(wide.hi).toBeLessThan(2100);
+  });
+
+  it('covers the median of a skewed population at least as often as asked', () => {
+    // Exponential samples (median ln 2) of 41 values, from a fixed seed.
+    let seed = 12345;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return (seed + 0.5) / 2147483648;
+    };
+    let covered = 0;
+    const trials = 2000;
+    for (let t = 0; t < trials; t++) {
+      const sample = Array.from({ length: 41 }, () => -Math.log(random()));
+      const { lo, hi } = medianInterval(sample);
+      if (lo <= Math.LN2 && Math.LN2 <= hi) covered++;
+    }
+    expect(covered / trials).toBeGreaterThanOrEqual(0.94);
+    expect(covered / trials).toBeLessThan(0.995);
   });
 });

@@ -26,6 +26,43 @@ export function summarize(values: readonly number[]): Summary {
   return { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, n: sorted.length };
 }
 
+/** A median with its distribution-free confidence interval (see {@link medianInterval}). */
+export interface MedianInterval {
+  readonly median: number;
+  /** The interval's ends: order statistics of the values. */
+  readonly lo: number;
+  readonly hi: number;
+  readonly n: number;
+}
+
+/**
+ * The median of `values` and a confidence interval for the median of the population they were
+ * drawn from, assuming nothing of its shape: the order statistics x(k) and x(n+1-k) (1-based)
+ * for the largest k with P(Binomial(n, 1/2) < k) <= (1 - confidence) / 2 (the sign test's
+ * interval; covers with at least `confidence`). The whole range where n is too small for one
+ * (n < 6 at 95%). Of paired differences (kates-ts minus a peer, per write both followed), an
+ * interval that holds 0 says the runs cannot tell the peers apart. Proved by 'gives the sign
+ * test's interval of the median' (stats.test.ts).
+ */
+export function medianInterval(values: readonly number[], confidence = 0.95): MedianInterval {
+  const { median, n } = summarize(values);
+  if (n === 0) return { median, lo: Number.NaN, hi: Number.NaN, n };
+  const sorted = [...values].sort((a, b) => a - b);
+  const tail = (1 - confidence) / 2;
+  // P(B < k) for k = 1, 2, ...: pmf summed in log space (0.5^n underflows from n = 1075).
+  let logPmf = n * Math.log(0.5);
+  let below = 0;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    below += Math.exp(logPmf);
+    if (below > tail) break;
+    k = i + 1;
+    logPmf += Math.log((n - i) / (i + 1));
+  }
+  if (k === 0) return { median, lo: sorted[0]!, hi: sorted[n - 1]!, n };
+  return { median, lo: sorted[k - 1]!, hi: sorted[n - k]!, n };
+}
+
 /**
  * The machine's monotonic clock (CLOCK_MONOTONIC), µs: one clock for every process on the machine
  * and never stepped, so a time stamped in one process (a write sent) and read in another (its

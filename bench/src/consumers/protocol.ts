@@ -90,6 +90,12 @@ export type ConsumerLine =
       updates: number;
       latenciesUs: number[];
       /**
+       * When each change of `latenciesUs` was sent (its stamp, µs), in the same order: what tells,
+       * between processes that followed the same writes, which samples are of one write (not Go
+       * kates).
+       */
+      sentUs?: number[];
+      /**
        * Per signal that delivered a stamped change: from the newest body chunk's arrival in the
        * HTTP client to the signal, µs (consumers/arrival.ts). Only where the client is undici (not
        * Go kates), and exact where one change is in flight at a time.
@@ -121,6 +127,7 @@ export function digestOf(items: readonly KubernetesObject[]): string {
 export class PhaseTracker {
   private index = 0;
   private latencies: number[] = [];
+  private sentUs: number[] = [];
   private clientUs: number[] = [];
   private updateUs: number[] = [];
   private updatePageFaults: number[] = [];
@@ -162,6 +169,7 @@ export class PhaseTracker {
       const sent = Number(ann?.[SENT_ANNOTATION]);
       if (sent > 0) {
         this.latencies.push(signalledUs - sent);
+        this.sentUs.push(sent);
         newestSent = Math.max(newestSent, sent);
       }
       if (obj.metadata?.name === this.config.doneName && ann?.[DONE_ANNOTATION] === phase) done = true;
@@ -177,6 +185,7 @@ export class PhaseTracker {
       phase,
       updates: this.updates,
       latenciesUs: this.latencies,
+      sentUs: this.sentUs,
       clientUs: this.clientUs,
       updateUs: this.updateUs,
       ...(this.updatePageFaults.length > 0 ? { updatePageFaults: this.updatePageFaults } : {}),
@@ -187,6 +196,7 @@ export class PhaseTracker {
     });
     this.index++;
     this.latencies = [];
+    this.sentUs = [];
     this.clientUs = [];
     this.updateUs = [];
     this.updatePageFaults = [];

@@ -50,21 +50,33 @@ function churn(
 const fake: ChurnResult[] = [
   churn('fake', 10_000, 'kates', { one: 2.8, client: 210, p50: 1.6, p99: 24, update: 27, burst: [1001, 2] }),
   // kates-ts slower in the client and faster in all: never judged, so the verdict below is unchanged.
-  churn('fake', 10_000, 'client-node', {
-    one: 3.0,
-    client: 190,
-    p50: 1.1,
-    p99: 26,
-    update: 24,
-    burst: [1001, 1001],
-  }),
-  churn('fake', 100_000, 'client-node', {
-    one: 2.7,
-    p50: 1300,
-    p99: 2000,
-    update: 2500,
-    burst: [2001, 2001],
-  }),
+  churn(
+    'fake',
+    10_000,
+    'client-node',
+    {
+      one: 3.0,
+      client: 190,
+      p50: 1.1,
+      p99: 26,
+      update: 24,
+      burst: [1001, 1001],
+    },
+    { trickleVersusKatesUs: { median: -40, lo: -90, hi: 10, n: 80 } },
+  ),
+  churn(
+    'fake',
+    100_000,
+    'client-node',
+    {
+      one: 2.7,
+      p50: 1300,
+      p99: 2000,
+      update: 2500,
+      burst: [2001, 2001],
+    },
+    { trickleVersusKatesUs: { median: -120, lo: -180, hi: -60, n: 40 } },
+  ),
   churn('fake', 100_000, 'kates', { one: 2.7, p50: 3, p99: 58, update: 2490, burst: [2001, 4] }),
 ];
 const real: ChurnResult[] = [
@@ -101,6 +113,17 @@ describe('the churn bar of issue 18', () => {
     expect(bar.map((b) => b.oneChangeInClient)).toEqual([{ kates: 210, peer: 190 }, undefined, undefined]);
   });
 
+  it('shows beside it the paired difference of the same writes, and whether its interval tells the clients apart', () => {
+    expect(bar.map((b) => b.oneChangePaired?.median)).toEqual([-40, -120, undefined]);
+    const md = renderMarkdown({
+      ...emptyRun,
+      fake: { bootstrap: [], churn: fake, slow: [] },
+      real: { bootstrap: [], churn: real, slow: [] },
+    });
+    expect(md).toContain('| -40 (-90 to +10; 80 writes): no difference shown |');
+    expect(md).toContain('| -120 (-180 to -60; 40 writes): kates-ts faster |');
+  });
+
   it('judges only the burst the bar names (1,001 events, ≤ 3 updates) and shows the others', () => {
     expect(bar.map((b) => b.burst)).toEqual([
       { kates: 2, events: 1001, met: true },
@@ -117,7 +140,7 @@ describe('the churn bar of issue 18', () => {
     });
     expect(md).toContain('### The bar of issue 18 under churn: kates-ts against client-node');
     expect(md).toMatch(
-      /\| in-memory \| 10,000 \| 2\.8 \/ 3 \(0\.93x\) \| 210 \/ 190 \(1\.11x\) \|.*\| \*\*missed\*\* \(update\) \|/,
+      /\| in-memory \| 10,000 \| 2\.8 \/ 3 \(0\.93x\) \| -40 \(-90 to \+10; 80 writes\): no difference shown \| 210 \/ 190 \(1\.11x\) \|.*\| \*\*missed\*\* \(update\) \|/,
     );
     expect(md).toMatch(/\| in-memory \| 100,000 \|.*\| 4 of 2,001 events \(not judged\) \| \*\*met\*\* \|/);
   });

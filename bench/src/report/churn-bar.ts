@@ -1,5 +1,6 @@
 import type { BenchResults } from '../results.js';
 import type { ChurnResult } from '../scenarios/churn.js';
+import type { MedianInterval } from '../stats.js';
 
 /** Issue 18's churn bar: steady p50 ≤ 1.5x client-node's, p99 ≤ client-node's. */
 export const STEADY_P50_BAR = 1.5;
@@ -27,6 +28,12 @@ export interface ChurnBarRow {
    * not judged (the bar is the whole latency): it tells the client's share from the server's.
    */
   readonly oneChangeInClient?: ChurnBarCell;
+  /**
+   * kates-ts' latency of one change minus client-node's, per write both followed side by side,
+   * µs, with its 95% interval. Shown, not judged: where the bar's medians differ by less than
+   * they move between runs, it says whether the clients differ at all.
+   */
+  readonly oneChangePaired?: MedianInterval;
   /** Steady churn p50, ms: ≤ 1.5x client-node's. */
   readonly steadyP50?: ChurnBarCell;
   /** Steady churn p99, ms: ≤ client-node's. */
@@ -73,6 +80,7 @@ export function churnBar(r: Pick<BenchResults, 'fake' | 'real'>): ChurnBarRow[] 
         n,
         ...(oneChange ? { oneChange } : {}),
         ...(inClient ? { oneChangeInClient: inClient } : {}),
+        ...(p?.trickleVersusKatesUs ? { oneChangePaired: p.trickleVersusKatesUs } : {}),
         ...(steadyP50 ? { steadyP50 } : {}),
         ...(steadyP99 ? { steadyP99 } : {}),
         ...(update ? { update } : {}),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inProcessConsumer, inProcessServer } from '../__fixtures__/in-process.js';
 import type { BenchServer } from '../servers/fake.js';
-import { churnSteps, churnTurns, runChurn } from './churn.js';
+import { churnSteps, churnTurns, pairWrites, runChurn } from './churn.js';
 import type { Collection } from './context.js';
 
 const c: Collection = { kind: 'ConfigMap', namespace: 'churn', n: 50 };
@@ -97,6 +97,36 @@ describe('the churn scenario', () => {
         .map((l) => l.split(':')[0]?.split(' ').slice(4).join(' ')),
     ).toEqual(['kates', 'client-node', 'client-node', 'kates']);
     expect(logged.filter((l) => l.includes('burst of')).length).toBe(2);
+    // Every single write of both rounds, seen by both: kates-ts' latency minus client-node's.
+    const [kates, clientNode] = results;
+    expect(kates?.trickleVersusKatesUs).toBeUndefined();
+    expect(clientNode?.trickleVersusKatesUs?.n).toBeGreaterThanOrEqual(2 * plan.trickle);
+  });
+
+  it('pairs the latencies of the writes both peers saw, kates-ts minus the other', () => {
+    const phase = (latenciesUs: number[], sentUs: number[]) => ({
+      type: 'phase' as const,
+      phase: 'trickle',
+      updates: latenciesUs.length,
+      latenciesUs,
+      sentUs,
+      updateUs: [],
+      endUs: 0,
+      count: 0,
+      digest: '',
+      peakRssBytes: 0,
+    });
+    const kates = { peer: 'kates' as const, run: { trickleVersusKatesUs: [] as number[] } };
+    const clientNode = { peer: 'client-node' as const, run: { trickleVersusKatesUs: [] as number[] } };
+    // Write 300 only kates-ts saw (client-node's process had failed by then), 400 only client-node.
+    pairWrites(
+      new Map([
+        [kates, phase([2500, 2700, 2600], [100, 200, 300])],
+        [clientNode, phase([2400, 2900, 3000], [100, 200, 400])],
+      ]),
+    );
+    expect(clientNode.run.trickleVersusKatesUs).toEqual([100, -200]);
+    expect(kates.run.trickleVersusKatesUs).toEqual([]);
   });
 
   it("pools a peer's processes: the samples of every round, the burst of its last", async () => {

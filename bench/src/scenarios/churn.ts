@@ -1,7 +1,14 @@
 import { type ConsumerLine, type PeerName, sleep } from '../consumers/protocol.js';
 import { Driver } from '../driver.js';
 import type { Consumer } from '../peers/consumer-process.js';
-import { nowMicros, quantile, type Summary, summarize } from '../stats.js';
+import {
+  type MedianInterval,
+  medianInterval,
+  nowMicros,
+  quantile,
+  type Summary,
+  summarize,
+} from '../stats.js';
 import {
   type Collection,
   consumerConfig,
@@ -66,6 +73,14 @@ export interface ChurnResult {
    * change signal, µs (consumers/arrival.ts; not for Go kates).
    */
   readonly trickleClientUs?: Summary;
+  /**
+   * kates-ts' latency of one change minus this peer's, per write both followed side by side
+   * (`plan.paired`), µs: its median, and the interval within which the median of such
+   * differences lies with 95% confidence (stats.ts `medianInterval`). The server's and the
+   * writer's share of each write is the same for both, so this tells the clients apart where
+   * the medians of each alone move by more from run to run than they differ (issue 18).
+   */
+  readonly trickleVersusKatesUs?: MedianInterval;
   readonly steady?: {
     readonly offeredPerSec: number;
     readonly ingestedPerSec: number;
@@ -135,6 +150,8 @@ interface PeerRun {
   updatePageFaults: number[];
   trickleUs: number[];
   trickleClientUs: number[];
+  /** kates-ts' latency minus this peer's, per write of a step both followed. */
+  trickleVersusKatesUs: number[];
   rampUs: number[];
   steadyUs: number[];
   steady: Omit<NonNullable<ChurnResult['steady']>, 'p50Ms' | 'p99Ms' | 'events'>[];
@@ -297,6 +314,7 @@ async function followChanges(
     seat.run.trickleClientUs.push(...(line.clientUs ?? []));
     last.set(seat, line);
   }
+  pairWrites(last);
 
   const bursting = seats.filter((s) => !s.run.error && !later.includes(s.peer));
   if (plan.burst && ctx.server.stallWatches && bursting.length > 0) {
@@ -322,6 +340,37 @@ async function followChanges(
   for (const [seat, line] of last) {
     if (!seat.run.error && (line.digest !== expected.digest || line.count !== c.n)) seat.run.correct = false;
   }
+}
+
+/**
+ * For each seat of another peer beside a kates-ts seat in one step: kates-ts' latency minus its
+ * own, for every write of `lines` that both saw (the same sent stamp). Proved by 'pairs the
+ * latencies of the writes both peers saw, kates-ts minus the other' (churn.test.ts).
+ */
+export function pairWrites(
+  lines: ReadonlyMap<
+    { readonly peer: PeerName; readonly run: Pick<PeerRun, 'trickleVersusKatesUs'> },
+    PhaseLine
+  >,
+): void {
+  const kates = [...lines].find(([seat]) => seat.peer === 'kates');
+  if (!kates) return;
+  const katesUs = latencyBySent(kates[1]);
+  for (const [seat, line] of lines) {
+    if (seat.peer === 'kates') continue;
+    for (const [sent, us] of latencyBySent(line)) {
+      const k = katesUs.get(sent);
+      if (k !== undefined) seat.run.trickleVersusKatesUs.push(k - us);
+    }
+  }
+}
+
+/** A phase's latencies by the stamp of the write each is of. */
+function latencyBySent(line: PhaseLine): Map<number, number> {
+  const out = new Map<number, number>();
+  const sent = line.sentUs ?? [];
+  for (let i = 0; i < sent.length; i++) out.set(sent[i]!, line.latenciesUs[i]!);
+  return out;
 }
 
 /** How a process's lines in the log begin. */
@@ -390,6 +439,7 @@ function emptyRun(): PeerRun {
     updatePageFaults: [],
     trickleUs: [],
     trickleClientUs: [],
+    trickleVersusKatesUs: [],
     rampUs: [],
     steadyUs: [],
     steady: [],
@@ -419,6 +469,9 @@ function pooled(base: Pick<ChurnResult, 'server' | 'kind' | 'n' | 'peer'>, run: 
     ...(run.updatePageFaults.length > 0 ? { updatePageFaults: summarize(run.updatePageFaults) } : {}),
     ...(run.trickleUs.length > 0 ? { trickleLatencyMs: summarize(run.trickleUs.map(ms)) } : {}),
     ...(run.trickleClientUs.length > 0 ? { trickleClientUs: summarize(run.trickleClientUs) } : {}),
+    ...(run.trickleVersusKatesUs.length > 0
+      ? { trickleVersusKatesUs: medianInterval(run.trickleVersusKatesUs) }
+      : {}),
     ...(steady ? { steady } : {}),
     ...(run.burst ? { burst: run.burst } : {}),
     correct: run.correct && !run.error,
