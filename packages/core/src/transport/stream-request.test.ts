@@ -22,6 +22,20 @@ async function serve(handle: (req: IncomingMessage, res: ServerResponse) => void
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/**
+ * A server that answers a line, `{"n":1}`, and holds the stream open; `closed()` resolves when the
+ * client's connection has closed.
+ */
+async function serveOneLine(): Promise<{ url: string; closed: () => Promise<void> }> {
+  let closed: Promise<void> | undefined;
+  const url = await serve((req, res) => {
+    closed = new Promise((r) => req.socket.once('close', () => r()));
+    res.writeHead(200);
+    res.write('{"n":1}\n');
+  });
+  return { url, closed: () => closed ?? Promise.reject(new Error('no request came')) };
+}
+
 const get = (url: string, signal?: AbortSignal) =>
   streamRequest(agent, url, { method: 'GET', headers: { accept: 'application/json' }, signal });
 
@@ -72,31 +86,21 @@ describe.each([
   });
 
   it('ends the body with an error when the signal aborts it mid-stream, and frees the connection', async () => {
-    let closed!: Promise<void>;
-    const url = await serve((req, res) => {
-      closed = new Promise((r) => req.socket.once('close', () => r()));
-      res.writeHead(200);
-      res.write('{"n":1}\n');
-    });
+    const { url, closed } = await serveOneLine();
     const abort = new AbortController();
     const answer = await get(url, abort.signal);
     const lines = read(answer)[Symbol.asyncIterator]();
     expect((await lines.next()).value).toBe('{"n":1}');
     abort.abort();
     await expect(lines.next()).rejects.toThrow();
-    await closed;
+    await closed();
   });
 
   it('frees the connection when the reader leaves before the end', async () => {
-    let closed!: Promise<void>;
-    const url = await serve((req, res) => {
-      closed = new Promise((r) => req.socket.once('close', () => r()));
-      res.writeHead(200);
-      res.write('{"n":1}\n');
-    });
+    const { url, closed } = await serveOneLine();
     const answer = await get(url);
     for await (const _ of read(answer)) break;
-    await closed;
+    await closed();
   });
 });
 
@@ -225,12 +229,7 @@ describe('streamRequest', () => {
   });
 
   it('rejects a read of lines with what the reader threw, and ends the request', async () => {
-    let closed!: Promise<void>;
-    const url = await serve((req, res) => {
-      closed = new Promise((r) => req.socket.once('close', () => r()));
-      res.writeHead(200);
-      res.write('{"n":1}\n');
-    });
+    const { url, closed } = await serveOneLine();
     const answer = await get(url);
     const refused = new Error('410 Gone in the stream');
     let calls = 0;
@@ -240,17 +239,12 @@ describe('streamRequest', () => {
         throw refused;
       }),
     ).rejects.toBe(refused);
-    await closed;
+    await closed();
     expect(calls).toBe(1);
   });
 
   it('rejects a read of lines when the signal aborts it mid-stream, and frees the connection', async () => {
-    let closed!: Promise<void>;
-    const url = await serve((req, res) => {
-      closed = new Promise((r) => req.socket.once('close', () => r()));
-      res.writeHead(200);
-      res.write('{"n":1}\n');
-    });
+    const { url, closed } = await serveOneLine();
     const abort = new AbortController();
     const answer = await get(url, abort.signal);
     const seen: string[] = [];
@@ -259,7 +253,7 @@ describe('streamRequest', () => {
       abort.abort();
     });
     await expect(reading).rejects.toThrow();
-    await closed;
+    await closed();
     expect(seen).toEqual(['{"n":1}']);
   });
 });

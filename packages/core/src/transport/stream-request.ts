@@ -136,7 +136,8 @@ export function streamRequest(
               const lines = splitter.push(chunk);
               if (lines.length > 0) onLines(lines);
             } catch (e) {
-              // The reader's own error: the request ends, and the read rejects with it as thrown.
+              // A line too long, or the reader's own error: the request ends, and the read
+              // rejects with it as thrown.
               controller?.abort(e instanceof Error ? e : new Error(String(e)));
               reader.fail(e);
             }
