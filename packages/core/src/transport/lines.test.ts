@@ -167,5 +167,18 @@ describe('splitting a watch stream into lines', () => {
       },
     );
     await expect(readLinesOf(failing, () => {})).rejects.toThrow('lost: socket reset');
+    const endless = transportResponse(
+      { status: 200, headers: { forEach() {} }, text: async () => '' },
+      () => undefined,
+      (e, what) => new Error(`${what ?? 'lost'}: ${(e as Error).message}`),
+      undefined,
+      {
+        lineBatches: () => splitLineBatches(chunksOf(bytes, [])),
+        readLines: async () => {
+          throw new LineTooLongError(MAX_LINE_LENGTH);
+        },
+      },
+    );
+    await expect(readLinesOf(endless, () => {})).rejects.toThrow(/^stream dropped: a watch line grew past/);
   });
 });
