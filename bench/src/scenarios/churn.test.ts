@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inProcessConsumer, inProcessServer } from '../__fixtures__/in-process.js';
+import type { PeerName } from '../consumers/protocol.js';
 import type { BenchServer } from '../servers/fake.js';
 import { churnSteps, churnTurns, pairWrites, runChurn } from './churn.js';
 import type { Collection } from './context.js';
@@ -116,8 +117,9 @@ describe('the churn scenario', () => {
       digest: '',
       peakRssBytes: 0,
     });
-    const kates = { peer: 'kates' as const, run: { trickleVersusKatesUs: [] as number[] } };
-    const clientNode = { peer: 'client-node' as const, run: { trickleVersusKatesUs: [] as number[] } };
+    const seat = (peer: PeerName) => ({ peer, run: { trickleVersusKatesUs: [] as number[] } });
+    const kates = seat('kates');
+    const clientNode = seat('client-node');
     // Write 300 only kates-ts saw (client-node's process had failed by then), 400 only client-node.
     pairWrites(
       new Map([
