@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inProcessConsumer, inProcessServer } from '../__fixtures__/in-process.js';
 import type { PeerName } from '../consumers/protocol.js';
 import type { BenchServer } from '../servers/fake.js';
-import { churnSteps, churnTurns, pairWrites, runChurn } from './churn.js';
+import { type ChurnPlan, churnSteps, churnTurns, pairWrites, runChurn } from './churn.js';
 import type { Collection } from './context.js';
 
 const c: Collection = { kind: 'ConfigMap', namespace: 'churn', n: 50 };
@@ -12,6 +12,25 @@ beforeAll(async () => {
   server = await inProcessServer([c]);
 });
 afterAll(() => server.stop());
+
+/** A churn run of both peers, two rounds of a small plan (with `how`): the plan, the log, the results. */
+async function churnOfBoth(how: Pick<ChurnPlan, 'paired' | 'pilot'>) {
+  const plan = {
+    trickle: 3,
+    steady: { count: 20, ratePerSec: 200 },
+    burst: { count: 10 },
+    rounds: 2,
+    ...how,
+  };
+  const logged: string[] = [];
+  const results = await runChurn(
+    { server, log: (line) => logged.push(line), startConsumer: inProcessConsumer },
+    c,
+    ['kates', 'client-node'],
+    plan,
+  );
+  return { plan, logged, results };
+}
 
 describe('the churn scenario', () => {
   it('follows trickle, steady and burst writes to a final snapshot equal to the server', async () => {
@@ -70,20 +89,7 @@ describe('the churn scenario', () => {
   });
 
   it('gives peers side by side the same writes, each its own samples, and one burst a peer', async () => {
-    const plan = {
-      trickle: 3,
-      steady: { count: 20, ratePerSec: 200 },
-      burst: { count: 10 },
-      rounds: 2,
-      paired: true,
-    };
-    const logged: string[] = [];
-    const results = await runChurn(
-      { server, log: (line) => logged.push(line), startConsumer: inProcessConsumer },
-      c,
-      ['kates', 'client-node'],
-      plan,
-    );
+    const { plan, logged, results } = await churnOfBoth({ paired: true });
     for (const r of results) {
       expect(r.error, r.peer).toBeUndefined();
       expect(r.correct, r.peer).toBe(true);
@@ -132,20 +138,7 @@ describe('the churn scenario', () => {
   });
 
   it("pools a peer's processes: the samples of every round, the burst of its last", async () => {
-    const plan = {
-      trickle: 3,
-      steady: { count: 20, ratePerSec: 200 },
-      burst: { count: 10 },
-      rounds: 2,
-      pilot: true,
-    };
-    const logged: string[] = [];
-    const results = await runChurn(
-      { server, log: (line) => logged.push(line), startConsumer: inProcessConsumer },
-      c,
-      ['kates', 'client-node'],
-      plan,
-    );
+    const { plan, logged, results } = await churnOfBoth({ pilot: true });
     expect(results.map((r) => r.peer)).toEqual(['kates', 'client-node']);
     for (const r of results) {
       expect(r.error, r.peer).toBeUndefined();

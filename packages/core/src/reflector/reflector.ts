@@ -609,9 +609,11 @@ export class Reflector {
    * one), with no promise turn between the bytes and the parser. A read the process was
    * waiting for (the event loop idle for {@link QUIET_MS} since the last read) is dispatched as
    * soon as its lines are parsed: a change after a pause reaches the store without waiting for the
-   * loop's turn, or for the transport to finish the read. Reads that come while the process is busy (a burst, steady load, a consumer's
-   * update) are kept for the end of the loop's turn, so that all that arrived together is one
-   * action, and a consumer is woken once for them. Where the runtime measures the loop's idle time
+   * loop's turn, or for the transport to finish the read (proved by 'hands each chunk's lines to
+   * the reader in the callback that brings them', stream-request.test.ts). Reads that come while
+   * the process is busy (a burst, steady load, a consumer's update) are kept for the end of the
+   * loop's turn, so that all that arrived together is one action, and a consumer is woken once
+   * for them. Where the runtime measures the loop's idle time
    * (Node), they are kept on while the stream brings a further read every turn: a burst the server
    * writes faster than the loop turns is one action (up to `maxBatch`) once the first turn with no
    * further read ends, not one per turn (a burst of 1001 events woke the consumer 3 to 7 times,
