@@ -33,11 +33,20 @@ type Middle<V> = readonly (Leaf<V> | undefined)[];
 
 const WIDTH = 64;
 
-/** A node of WIDTH empty slots, PACKED_ELEMENTS like every copy (`new Array(n)` would be holey). */
-function emptyNode<T>(): (T | undefined)[] {
-  const node: (T | undefined)[] = [];
+/** WIDTH empty slots, PACKED_ELEMENTS (`new Array(n)` would be holey); never written, only copied. */
+const EMPTY_NODE: readonly undefined[] = (() => {
+  const node: undefined[] = [];
   for (let i = 0; i < WIDTH; i++) node.push(undefined);
   return node;
+})();
+
+/**
+ * A node of WIDTH empty slots, PACKED_ELEMENTS like every copy. A copy of one made once: in code
+ * that runs a few times (a first list builds its trees once), 64 pushes were interpreted for each
+ * node, where `slice()` is one builtin call.
+ */
+function emptyNode<T>(): (T | undefined)[] {
+  return EMPTY_NODE.slice();
 }
 
 function treeOf<V>(size: number, root: readonly (Middle<V> | undefined)[], note?: object): Tree<V> {
@@ -129,9 +138,14 @@ export function treeHas<V>(tree: Tree<V>, key: string): boolean {
  * early when `fn` returns `false`.
  */
 export function treeForEach<V>(tree: Tree<V>, fn: (value: V, key: string) => unknown): void {
-  for (const middle of tree.root) {
+  // Indexed loops: a walk at a first list or a relist runs interpreted, where a `for...of` costs an
+  // iterator and a `next()` call per node.
+  const root = tree.root;
+  for (let m = 0; m < root.length; m++) {
+    const middle = root[m];
     if (!middle) continue;
-    for (const leaf of middle) {
+    for (let l = 0; l < middle.length; l++) {
+      const leaf = middle[l];
       if (!leaf) continue;
       for (let i = 0; i < leaf.length; i += STRIDE)
         if (fn(leaf[i + 2] as V, leaf[i + 1] as string) === false) return;
@@ -201,8 +215,11 @@ export function treeOfValues<V>(
 ): Tree<V> {
   const root = emptyNode<Middle<V>>();
   let size = 0;
-  for (const group of groups) {
-    for (const value of group) {
+  // Indexed loops: a first list runs this once, interpreted, where iterators cost (see `treeForEach`).
+  for (let g = 0; g < groups.length; g++) {
+    const group = groups[g]!;
+    for (let v = 0; v < group.length; v++) {
+      const value = group[v]!;
       const key = keyOf(value);
       if (key === undefined) continue;
       const h = hash(key);
@@ -227,9 +244,13 @@ export function treeOfValues<V>(
   }
   if (size === 0) return emptyTree<V>();
   // Exact lengths: a leaf grown by push keeps spare room (see TreeEditor.grown).
-  for (const middle of root as (Leaf<V> | undefined)[][]) {
+  for (let m = 0; m < WIDTH; m++) {
+    const middle = root[m] as (Leaf<V> | undefined)[] | undefined;
     if (!middle) continue;
-    for (let l = 0; l < WIDTH; l++) if (middle[l]) middle[l] = middle[l]!.slice();
+    for (let l = 0; l < WIDTH; l++) {
+      const leaf = middle[l];
+      if (leaf) middle[l] = leaf.slice();
+    }
   }
   return treeOf(size, root);
 }
