@@ -50,6 +50,17 @@ describe('sampleItems', () => {
     expect(sampleItems(huge.slice(0, ITEM_SAMPLE_CHARS), true)).toBeUndefined();
     expect(sampleItems(huge, true)).toEqual({ items: 0, chars: ITEM_SAMPLE_CHARS, ended: false });
   });
+
+  it('judges by as few items as it is asked for, and reads no further', () => {
+    const item = (k: number) => ({ metadata: { name: `cm-${k}` } });
+    const first = JSON.stringify(item(0));
+    const many = JSON.stringify({ items: Array.from({ length: 20 }, (_, k) => item(k)) });
+    expect(sampleItems(many, true, 1)).toEqual({ items: 1, chars: first.length, ended: false });
+    // The start of the second item is enough: the scan stopped at the end of the first.
+    const cut = many.indexOf('"cm-1"');
+    expect(sampleItems(many.slice(0, cut), true, 1)).toEqual({ items: 1, chars: first.length, ended: false });
+    expect(sampleItems(many.slice(0, cut), true)).toBeUndefined();
+  });
 });
 
 describe('dropIf', () => {

@@ -59,13 +59,13 @@ const ITEM_SAMPLE_ITEMS = 8;
 
 /**
  * The size of the first items of a LIST page, read from the start of its text: up to
- * {@link ITEM_SAMPLE_CHARS} characters after `"items":[`, or {@link ITEM_SAMPLE_ITEMS} items.
- * Undefined where the text does not reach `"items":[`, or, with `enough`, where it does not yet
- * hold enough to judge (fewer items, fewer characters, and no end of the array): read more and
- * ask again. A scan that follows JSON strings and nesting, parsing nothing. Proved by 'measures
- * the first items of a page, whatever their strings hold' (list-page.test.ts).
+ * {@link ITEM_SAMPLE_CHARS} characters after `"items":[`, or `most` items ({@link ITEM_SAMPLE_ITEMS}
+ * unless asked for fewer). Undefined where the text does not reach `"items":[`, or, with `enough`,
+ * where it does not yet hold enough to judge (fewer items, fewer characters, and no end of the
+ * array): read more and ask again. A scan that follows JSON strings and nesting, parsing nothing.
+ * Proved by 'measures the first items of a page, whatever their strings hold' (list-page.test.ts).
  */
-export function sampleItems(body: string, enough = false): ItemSample | undefined {
+export function sampleItems(body: string, enough = false, most = ITEM_SAMPLE_ITEMS): ItemSample | undefined {
   const key = body.indexOf('"items":');
   if (key < 0) return undefined;
   let i = key + 8;
@@ -77,7 +77,7 @@ export function sampleItems(body: string, enough = false): ItemSample | undefine
   let depth = 0;
   let ended = false;
   let inString = false;
-  for (i = start; i < limit && items < ITEM_SAMPLE_ITEMS; i++) {
+  for (i = start; i < limit && items < most; i++) {
     const c = body.charCodeAt(i);
     if (inString) {
       if (c === 0x5c /* \ */) i++;
@@ -96,16 +96,16 @@ export function sampleItems(body: string, enough = false): ItemSample | undefine
       }
     }
   }
-  const decided = ended || items >= ITEM_SAMPLE_ITEMS || i >= start + ITEM_SAMPLE_CHARS;
+  const decided = ended || items >= most || i >= start + ITEM_SAMPLE_CHARS;
   if (enough && !decided) return undefined;
   return { items, chars: items > 0 ? end - start : Math.max(0, i - start), ended };
 }
 
 /**
- * The first items of a page, read when asked ({@link sampleItems}): a judge that decides by the
- * head alone never scans them.
+ * The first items of a page, read when asked ({@link sampleItems}), as far as `most` items: a judge
+ * that decides by the head alone never scans them, and one that needs a single item scans one.
  */
-export type SampleOf = () => ItemSample | undefined;
+export type SampleOf = (most?: number) => ItemSample | undefined;
 
 /**
  * Judges the start of a LIST page's text by its head and its first items (see
@@ -118,6 +118,6 @@ export function dropIf(unwanted: (head: ListHead, sample: SampleOf) => boolean |
   return (start) => {
     if (!start.includes('"items":')) return undefined;
     const head = peekListHead(start);
-    return head ? unwanted(head, () => sampleItems(start, true)) : false;
+    return head ? unwanted(head, (most) => sampleItems(start, true, most)) : false;
   };
 }

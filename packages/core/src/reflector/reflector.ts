@@ -91,9 +91,14 @@ export const STREAMED_ABOVE_CHARS = 40 * 1024 * 1024;
 function streamsBetter(head: ListHead, sampleOf: SampleOf, pageSize: number): boolean | undefined {
   const remaining = head.remainingItemCount ?? 0;
   if (head.continue !== undefined && pageSize + remaining > STREAMED_ABOVE_PAGES * pageSize) return true;
+  if (head.continue === undefined) {
+    // One item that ends tells enough: a page's first items are scanned a character at a time, in
+    // code not yet compiled at a first list (8 items of 1000 ConfigMaps: 1 to 7 ms, Node 24).
+    const first = sampleOf(1);
+    return first === undefined ? undefined : first.items === 0 && !first.ended;
+  }
   const sample = sampleOf();
   if (sample === undefined) return undefined;
-  if (head.continue === undefined) return sample.items === 0 && !sample.ended;
   const perItem = sample.items > 0 ? sample.chars / sample.items : sample.chars;
   return perItem * (pageSize + remaining) > STREAMED_ABOVE_CHARS;
 }
@@ -417,7 +422,7 @@ export class Reflector {
     let body = first;
     let head = peekListHead(body);
     // Judged once: again here only where the transport read the page whole without asking.
-    if (judged === undefined && streamed(head, () => sampleItems(body))) return false;
+    if (judged === undefined && streamed(head, (most) => sampleItems(body, false, most))) return false;
     let resourceVersion = '';
     for (;;) {
       const peeked = head?.continue;
