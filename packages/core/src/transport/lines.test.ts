@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LineTooLongError, MAX_LINE_LENGTH, splitLineBatches, splitLines } from './lines.js';
-import { readLinesOf, transportResponse } from './types.js';
+import { type LineSource, readLinesOf, transportResponse } from './types.js';
 
 async function* chunksOf(bytes: Uint8Array, cuts: number[]): AsyncIterable<Uint8Array> {
   let at = 0;
@@ -127,58 +127,47 @@ describe('splitting a watch stream into lines', () => {
     );
   });
 
-  it('reads the lines of a transport that cannot hand them over itself from its batches, and passes on what the reader threw', async () => {
+  describe('read through readLinesOf', () => {
     const bytes = new TextEncoder().encode('{"a":1}\n{"b":2}\n{"c":3}\n');
-    const res = transportResponse(
-      { status: 200, headers: { forEach() {} }, text: async () => '' },
-      () => chunksOf(bytes, [8, 20]),
-      (e) => new Error(`lost: ${(e as Error).message}`),
-    );
-    expect(res.readLines).toBeUndefined();
-    const reads: (readonly string[])[] = [];
-    await readLinesOf(res, (lines) => reads.push(lines));
-    expect(reads).toEqual([['{"a":1}'], ['{"b":2}'], ['{"c":3}']]);
-    const again = transportResponse(
-      { status: 200, headers: { forEach() {} }, text: async () => '' },
-      () => chunksOf(bytes, []),
-      (e) => new Error(`lost: ${(e as Error).message}`),
-      undefined,
-      {
-        lineBatches: () => splitLineBatches(chunksOf(bytes, [])),
-        readLines: async (onLines) => onLines(['{"a":1}']),
-      },
-    );
-    const refused = new Error('the reader refuses');
-    await expect(
-      readLinesOf(again, () => {
-        throw refused;
-      }),
-    ).rejects.toBe(refused);
-    const failing = transportResponse(
-      { status: 200, headers: { forEach() {} }, text: async () => '' },
-      () => undefined,
-      (e) => new Error(`lost: ${(e as Error).message}`),
-      undefined,
-      {
-        lineBatches: () => splitLineBatches(chunksOf(bytes, [])),
-        readLines: async () => {
-          throw new Error('socket reset');
-        },
-      },
-    );
-    await expect(readLinesOf(failing, () => {})).rejects.toThrow('lost: socket reset');
-    const endless = transportResponse(
-      { status: 200, headers: { forEach() {} }, text: async () => '' },
-      () => undefined,
-      (e, what) => new Error(`${what ?? 'lost'}: ${(e as Error).message}`),
-      undefined,
-      {
-        lineBatches: () => splitLineBatches(chunksOf(bytes, [])),
-        readLines: async () => {
-          throw new LineTooLongError(MAX_LINE_LENGTH);
-        },
-      },
-    );
-    await expect(readLinesOf(endless, () => {})).rejects.toThrow(/^stream dropped: a watch line grew past/);
+    /** An answer of `bytes` (cut at `cuts`) whose lines come from `readLines` where it is given. */
+    const answer = (cuts: number[], readLines?: LineSource['readLines']) =>
+      transportResponse(
+        { status: 200, headers: { forEach() {} }, text: async () => '' },
+        () => chunksOf(bytes, cuts),
+        (e, what) => new Error(`${what ?? 'lost'}: ${(e as Error).message}`),
+        undefined,
+        readLines ? { lineBatches: () => splitLineBatches(chunksOf(bytes, cuts)), readLines } : undefined,
+      );
+
+    it('reads the lines of a transport that cannot hand them over itself from its batches', async () => {
+      const res = answer([8, 20]);
+      expect(res.readLines).toBeUndefined();
+      const reads: (readonly string[])[] = [];
+      await readLinesOf(res, (lines) => reads.push(lines));
+      expect(reads).toEqual([['{"a":1}'], ['{"b":2}'], ['{"c":3}']]);
+    });
+
+    it('passes on what the reader threw', async () => {
+      const refused = new Error('the reader refuses');
+      await expect(
+        readLinesOf(
+          answer([], async (onLines) => onLines(['{"a":1}'])),
+          () => {
+            throw refused;
+          },
+        ),
+      ).rejects.toBe(refused);
+    });
+
+    it("fails as a lost connection where the transport's read fails, and as a dropped stream for a line too long", async () => {
+      const failing = answer([], async () => {
+        throw new Error('socket reset');
+      });
+      await expect(readLinesOf(failing, () => {})).rejects.toThrow('lost: socket reset');
+      const endless = answer([], async () => {
+        throw new LineTooLongError(MAX_LINE_LENGTH);
+      });
+      await expect(readLinesOf(endless, () => {})).rejects.toThrow(/^stream dropped: a watch line grew past/);
+    });
   });
 });
