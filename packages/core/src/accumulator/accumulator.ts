@@ -153,8 +153,10 @@ export class Accumulator<
     deltas: Delta[] | undefined,
     predicate: ((obj: KubernetesObject) => boolean) | undefined,
   ): boolean {
-    const changed = this.filler.fill(this.host.store.getState(), snapshot, deltas, predicate);
-    this.signal.read();
+    const state = this.host.store.getState();
+    const members = this.bindings.members(state);
+    const changed = this.filler.fill(state, members, snapshot, deltas, predicate);
+    this.signal.read(members);
     return changed;
   }
 

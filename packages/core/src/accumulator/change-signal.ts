@@ -57,11 +57,14 @@ export class ChangeSignal {
     if (this.ready && !this.raised && this.unseen()) this.schedule();
   }
 
-  /** The consumer read everything there is now: the level falls. */
-  read(): void {
+  /**
+   * The consumer read everything there is now (`now`, when the caller has it from `current`): the
+   * level falls.
+   */
+  read(now: DataVersions = this.current()): void {
     this.raised = false;
     this.readThisTurn = true;
-    this.seen = this.current();
+    this.seen = now;
   }
 
   /**

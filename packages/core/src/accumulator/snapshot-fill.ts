@@ -1,5 +1,6 @@
 import type { KubernetesObject } from '../model/object.js';
-import { diffMembers } from '../store/member-changes.js';
+import { changesFrom } from '../store/incremental-items.js';
+import { diffMembers, type MemberChanges, memberChanges } from '../store/member-changes.js';
 import { freezeSorted } from '../store/sorted-items.js';
 import type { KatesRootState } from '../store/store.js';
 import { emptyTree, type Tree } from '../store/tree.js';
@@ -34,11 +35,12 @@ export class SnapshotFiller {
   /**
    * Sets each field of `snapshot` named after a query to its newest sorted items, without the
    * objects `predicate` rejects, and fills `deltas` (when given) with the changes since this
-   * snapshot was last filled.
+   * snapshot was last filled. `members` are the queries' members in `state` (`bindings.members`).
    * @returns whether any field changed since then (true the first time).
    */
   fill(
     state: KatesRootState,
+    members: readonly Tree<KubernetesObject>[],
     snapshot: object,
     deltas: Delta[] | undefined,
     predicate: ((obj: KubernetesObject) => boolean) | undefined,
@@ -50,24 +52,30 @@ export class SnapshotFiller {
       fields = new Map();
       this.records.set(snapshot, fields);
     }
-    const members = this.bindings.members(state);
-    this.bindings.specs.forEach((spec, i) => {
-      let field = fields.get(spec.name);
+    // An indexed loop, not `forEach` with a closure: this runs a few times a second, unoptimized.
+    const { specs, ids } = this.bindings;
+    for (let i = 0; i < specs.length; i++) {
+      const name = specs[i]!.name;
+      let field = fields.get(name);
       if (!field) {
         field = { members: emptyTree(), source: [], items: [], excluded: new Set() };
-        fields.set(spec.name, field);
+        fields.set(name, field);
       }
       const now = members[i]!;
+      // The items first: their patch diffs the members, and the deltas reuse that diff when it is
+      // the one from what this field last showed (`changesFrom`).
+      const select = rootSelectors.selectQueryItems(ids[i]!);
+      const source = select(state);
       // Exclusions belong to this snapshot and this field; an update without a predicate has none.
       let exclusionsChanged = false;
       if (!predicate && field.excluded.size > 0) {
         field.excluded.clear();
         exclusionsChanged = true;
       }
-      if (deltas || predicate) {
-        if (judge(spec.name, field, now, deltas, predicate)) exclusionsChanged = true;
+      if ((deltas || predicate) && field.members !== now) {
+        const changes = changesFrom(select, field.members, now) ?? memberChanges(field.members, now);
+        if (judge(name, field, changes, deltas, predicate)) exclusionsChanged = true;
       }
-      const source = rootSelectors.selectQueryItems(this.bindings.ids[i]!)(state);
       // Filtering is O(n): done again only when the field or its exclusions changed, so that an
       // unchanged field keeps its identity.
       const items =
@@ -80,8 +88,8 @@ export class SnapshotFiller {
       field.members = now;
       field.source = source;
       field.items = items;
-      (snapshot as Record<string, unknown>)[spec.name] = items;
-    });
+      (snapshot as Record<string, unknown>)[name] = items;
+    }
     return changed;
   }
 
@@ -118,13 +126,15 @@ export class SnapshotFiller {
 function judge(
   query: string,
   field: FieldRecord,
-  now: Tree<KubernetesObject>,
+  changes: MemberChanges,
   deltas: Delta[] | undefined,
   predicate: ((obj: KubernetesObject) => boolean) | undefined,
 ): boolean {
   const excluded = field.excluded;
   let exclusionsChanged = false;
-  diffMembers(field.members, now, (uid, was, is) => {
+  for (let k = 0; k < changes.uids.length; k++) {
+    const uid = changes.uids[k]!;
+    const is = changes.after[k];
     if (predicate) {
       const out = is !== undefined && !predicate(is);
       if (out !== excluded.has(uid)) {
@@ -133,8 +143,8 @@ function judge(
         exclusionsChanged = true;
       }
     }
-    if (deltas) deltas.push(deltaOf(query, uid, was, is));
-  });
+    if (deltas) deltas.push(deltaOf(query, uid, changes.before[k], is));
+  }
   return exclusionsChanged;
 }
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { KubernetesObject } from '../model/object.js';
 import { pod } from '../store/__fixtures__/store.js';
@@ -184,6 +185,62 @@ describe('deltas', () => {
     );
     acc.updateWithDeltas(snap, deltas);
     expect(deltas.map((d) => `${d.type} ${d.uid}`).sort()).toEqual(['add uid-a2', 'delete uid-a']);
+  });
+});
+
+describe('deltas of several readers', () => {
+  const step = fc.oneof(
+    fc.record({
+      t: fc.constant('event' as const),
+      n: fc.nat(6),
+      type: fc.constantFrom('ADDED' as const, 'MODIFIED' as const, 'DELETED' as const),
+    }),
+    // Which snapshot updates (its deltas checked), or a React read of the items in between.
+    fc.record({ t: fc.constant('update' as const), snap: fc.nat(2) }),
+    fc.constant({ t: 'getSnapshot' as const }),
+  );
+
+  it('are what changed since each snapshot was last updated, whoever else read the items in between (fast-check)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 40 }), async (steps) => {
+        const host = new TestHost();
+        const acc = createAccumulator(host, [{ name: 'pods', kind: 'pods' }]);
+        try {
+          await host.settled();
+          host.list(acc, 'pods', '10', [pod('p0', { rv: '5' }), pod('p1', { rv: '6' })]);
+          const snaps: Snap[] = [{}, {}, {}];
+          // What each snapshot showed when it was last updated, by uid.
+          const shown = snaps.map(() => new Map<string, KubernetesObject>());
+          let rv = 10;
+          for (const s of steps) {
+            if (s.t === 'event') {
+              host.events(acc, 'pods', [s.type, pod(`p${s.n}`, { rv: String(++rv) })]);
+            } else if (s.t === 'getSnapshot') {
+              acc.getSnapshot();
+            } else {
+              const deltas: Delta[] = [];
+              acc.updateWithDeltas(snaps[s.snap]!, deltas);
+              const before = shown[s.snap]!;
+              const now = new Map((snaps[s.snap]!.pods ?? []).map((o) => [o.metadata!.uid!, o]));
+              const expected: string[] = [];
+              for (const [uid, o] of now) {
+                const was = before.get(uid);
+                if (!was) expected.push(`add ${uid}@${o.metadata?.resourceVersion}`);
+                else if (was !== o) expected.push(`update ${uid}@${o.metadata?.resourceVersion}`);
+              }
+              for (const [uid, o] of before)
+                if (!now.has(uid)) expected.push(`delete ${uid}@${o.metadata?.resourceVersion}`);
+              const got = deltas.map((d) => `${d.type} ${d.uid}@${d.object.metadata?.resourceVersion}`);
+              expect(got.sort()).toEqual(expected.sort());
+              shown[s.snap] = now;
+            }
+          }
+        } finally {
+          acc.close();
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 

@@ -81,6 +81,33 @@ function report(
   if (before !== after) onChange(uid, before, after);
 }
 
+/**
+ * What differs between two members trees, as {@link diffMembers} reports it: `uids[k]` was
+ * `before[k]` in `from` and is `after[k]` in `to` (either undefined, never both). The sorted items
+ * of a query keep the changes of their last patch, so that `updateWithDeltas` takes its deltas
+ * from that diff rather than making a second one (`changesFrom` in selectors.ts).
+ */
+export interface MemberChanges {
+  readonly from: Tree<KubernetesObject>;
+  readonly to: Tree<KubernetesObject>;
+  readonly uids: readonly string[];
+  readonly before: readonly (KubernetesObject | undefined)[];
+  readonly after: readonly (KubernetesObject | undefined)[];
+}
+
+/** The changes from `prev` to `next`, as arrays (see {@link MemberChanges}). */
+export function memberChanges(prev: Tree<KubernetesObject>, next: Tree<KubernetesObject>): MemberChanges {
+  const uids: string[] = [];
+  const before: (KubernetesObject | undefined)[] = [];
+  const after: (KubernetesObject | undefined)[] = [];
+  diffMembers(prev, next, (uid, b, a) => {
+    uids.push(uid);
+    before.push(b);
+    after.push(a);
+  });
+  return { from: prev, to: next, uids, before, after };
+}
+
 /** The uids recorded from `prev` to `next` (each once), or undefined when no chain of notes joins them. */
 function changedSince(
   prev: Tree<KubernetesObject>,

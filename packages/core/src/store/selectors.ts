@@ -1,10 +1,9 @@
 import { createSelector, lruMemoize } from 'reselect';
-import { defer } from '../defer.js';
 import type { KubernetesObject } from '../model/object.js';
-import { buildSortedItems, updateSortedItems } from './sorted-items.js';
+import { incrementalItems, registerItems } from './incremental-items.js';
 import type { ErrorInfo, KatesState, QueryState, ReflectorCounters, ReflectorState } from './state.js';
 import { objectOf, storedOf } from './stored-object.js';
-import { emptyTree, type Tree } from './tree.js';
+import { emptyTree } from './tree.js';
 
 /** Where the kates slice sits in a root state; `state.kates` by default. */
 export type SliceSelector<Root> = (root: Root) => KatesState;
@@ -80,62 +79,6 @@ export function queryStatusOf(q: QueryState, r: ReflectorState | undefined): Que
   };
 }
 
-/**
- * From this many items, the copy that the next change of a query's items starts from is made
- * ahead, on a later turn of the event loop than the one that produced the items (`defer`): in the
- * time a controller waits for its next change, not in its `update()`. The copy is what
- * `update()` after one change costs at large N: a fresh array of 100k pointers takes about 2.5 ms
- * (its memory pages touched for the first time), against some 50 us for the rest (issue 18). It
- * costs one array of pointers per query beside its items (8 B an object), and a copy made for
- * items that a large change then rebuilds is wasted: at most one per change of the items. Below
- * 2,048 items, deferring gains nothing: a copy of 2,048 took 1.6 us and asking for a later turn
- * (`setImmediate`) 1.4 us, in a process idle 1 ms between calls (Node 24, 2026-12-06).
- */
-const SPARE_MIN = 2048;
-
-/**
- * The sorted items of one query, memoized incrementally: given new members, it patches the
- * previous result rather than sorting again. Results equal a full rebuild; only the cost differs.
- * The spare copy (see {@link SPARE_MIN}) is a copy of `lastItems` taken while they are the last:
- * used by the next patch or dropped, never shared. Proved by order.test.ts ("start a change from a
- * copy made ahead between changes, and stay equal to a full sort with every earlier field
- * unchanged", and for any changes, turns and reads of earlier states by "stay equal to a full sort
- * for any changes, turns between them and reads of earlier states, ..." (fast-check)).
- *
- * A closure rather than reselect's `createSelector`: its argument memo (a cache entry per root
- * state, compared and replaced on every call) cost more than the rest of `update()` after one
- * change, in code a controller runs a few times a second and so never optimized (about 30 of the
- * 45 us the items took at 10k objects, measured in the consumer of
- * bench/src/micro/issue18-e2e.ts).
- */
-function incrementalItems(): (members: Tree<KubernetesObject>) => readonly KubernetesObject[] {
-  let lastMembers: Tree<KubernetesObject> | undefined;
-  let lastItems: readonly KubernetesObject[] = [];
-  let spare: KubernetesObject[] | undefined;
-  let spareAsked = false;
-  const makeSpare = () => {
-    spareAsked = false;
-    if (!spare && lastItems.length >= SPARE_MIN) spare = Array.from(lastItems);
-  };
-  return (members) => {
-    if (members === lastMembers) return lastItems;
-    const prevItems = lastItems;
-    const base = spare;
-    spare = undefined;
-    lastItems = lastMembers
-      ? updateSortedItems(lastMembers, prevItems, members, base)
-      : buildSortedItems(members);
-    lastMembers = members;
-    // Members that changed to the same items (an object shown again as it was) leave it unused.
-    if (lastItems === prevItems) spare = base;
-    if (lastItems.length >= SPARE_MIN && !spareAsked) {
-      spareAsked = true;
-      defer(makeSpare);
-    }
-    return lastItems;
-  };
-}
-
 const emptyMembers = emptyTree<KubernetesObject>();
 const noChecks = { devModeChecks: { inputStabilityCheck: 'never', identityFunctionCheck: 'never' } } as const;
 
@@ -153,8 +96,9 @@ export function createKatesSelectors<Root>(selectSlice: SliceSelector<Root>) {
     selectQueryItems(queryId: string): (root: Root) => readonly KubernetesObject[] {
       let sel = items.get(queryId);
       if (!sel) {
-        const itemsOf = incrementalItems();
-        sel = (root: Root) => itemsOf(selectSlice(root).queries[queryId]?.members ?? emptyMembers);
+        const of = incrementalItems();
+        sel = (root: Root) => of.items(selectSlice(root).queries[queryId]?.members ?? emptyMembers);
+        registerItems(sel, of);
         items.set(queryId, sel);
       }
       return sel;

@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '../model/object.js';
 import { takeListOrder } from './list-order.js';
-import { diffMembers } from './member-changes.js';
+import type { MemberChanges } from './member-changes.js';
 import { type Tree, treeValues } from './tree.js';
 
 /** Snapshot order: namespace, then name, then uid. Deterministic, as kubectl lists. */
@@ -113,8 +113,8 @@ export function buildSortedItems(members: Tree<KubernetesObject>): readonly Kube
 }
 
 /**
- * The sorted items of `next`, from the sorted items of `prev`: the cost follows the number of
- * changes (found by `diffMembers`), plus one array copy. Unchanged objects keep their identity.
+ * The sorted items of `changes.to`, from `prevItems`, the sorted items of `changes.from`: the cost
+ * follows the number of changes, plus one array copy. Unchanged objects keep their identity.
  * `spare`, when given, is a copy of `prevItems` made beforehand (see `incrementalItems`), which
  * this edits and returns in place of the copy; the caller gives it up.
  *
@@ -124,27 +124,27 @@ export function buildSortedItems(members: Tree<KubernetesObject>): readonly Kube
  * the consumer of bench/src/micro/issue18-e2e.ts).
  */
 export function updateSortedItems(
-  prev: Tree<KubernetesObject>,
   prevItems: readonly KubernetesObject[],
-  next: Tree<KubernetesObject>,
+  changes: MemberChanges,
   spare?: KubernetesObject[],
 ): readonly KubernetesObject[] {
-  if (prev === next) return prevItems;
   const added: KubernetesObject[] = [];
   const removed: KubernetesObject[] = [];
   // Replacements: `befores[k]` became `afters[k]`.
   const befores: KubernetesObject[] = [];
   const afters: KubernetesObject[] = [];
-  diffMembers(prev, next, (_uid, before, after) => {
+  for (let k = 0; k < changes.uids.length; k++) {
+    const before = changes.before[k];
+    const after = changes.after[k];
     if (before && after) {
       befores.push(before);
       afters.push(after);
     } else if (after) added.push(after);
     else if (before) removed.push(before);
-  });
-  const changes = added.length + removed.length + befores.length;
-  if (changes === 0) return prevItems;
-  if (changes > 256 && changes * 8 > prevItems.length) return buildSortedItems(next);
+  }
+  const count = added.length + removed.length + befores.length;
+  if (count === 0) return prevItems;
+  if (count > 256 && count * 8 > prevItems.length) return buildSortedItems(changes.to);
   // Array.from, not slice() or a spread: of a frozen array, slice() always takes a slow path, and
   // a spread does until the function is optimized, which update() (a few calls a second) never is:
   // 10k items cost 200 to 240 us either way, Array.from 5 to 6 us optimized or not (Node 24).
