@@ -1,7 +1,7 @@
 import { defer } from '../defer.js';
 import type { KubernetesObject } from '../model/object.js';
 import { type MemberChanges, memberChanges } from './member-changes.js';
-import { buildSortedItems, updateSortedItems } from './sorted-items.js';
+import { buildSortedItems, markSorted, updateSortedItems } from './sorted-items.js';
 import type { Tree } from './tree.js';
 
 /**
@@ -47,7 +47,10 @@ export function incrementalItems(): IncrementalItems {
   let spareAsked = false;
   const makeSpare = () => {
     spareAsked = false;
-    if (!spare && lastItems.length >= SPARE_MIN) spare = Array.from(lastItems);
+    if (!spare && lastItems.length >= SPARE_MIN) {
+      spare = Array.from(lastItems);
+      markSorted(spare);
+    }
   };
   const items = (members: Tree<KubernetesObject>) => {
     if (members === lastMembers) return lastItems;

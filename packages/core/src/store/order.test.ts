@@ -136,7 +136,7 @@ describe('snapshot fields', () => {
     }
   });
 
-  it('stay equal to a full sort for any changes, turns between them and reads of earlier states, with every field handed out unchanged (fast-check)', async () => {
+  it('stay equal to a full sort for any changes, turns between them and reads of earlier states, with every field handed out frozen, marked sorted and unchanged (fast-check)', async () => {
     const n = 2100;
     const change = fc.record({
       at: fc.nat({ max: n + 40 }),
@@ -167,6 +167,9 @@ describe('snapshot fields', () => {
           expect(items.length).toBe(members.size);
           expect([...items].sort(compareObjects)).toEqual(items);
           for (const item of items) expect(treeGet(members, item.metadata!.uid!)).toBe(item);
+          // Frozen and marked sorted, whether made from a copy made ahead or not.
+          expect(Object.isFrozen(items)).toBe(true);
+          expect(isSortedField(items)).toBe(true);
           handed.push([items, [...items]]);
         };
         const states = [d.store.getState()];

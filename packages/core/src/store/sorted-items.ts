@@ -45,6 +45,15 @@ export function freezeSorted<T extends KubernetesObject>(items: T[]): readonly T
   return items;
 }
 
+/**
+ * Marks `items`, a copy of sorted items made to be edited into the next ones (a spare, see
+ * `updateSortedItems`), as sorted ahead: `freezeSorted` without the freeze, on the turn that made
+ * it, so that the update that uses it only freezes it.
+ */
+export function markSorted(items: readonly KubernetesObject[]): void {
+  sortedFields.add(items);
+}
+
 /** Whether `items` is a snapshot field kates sorted (see {@link findSorted}). */
 export function isSortedField(items: readonly KubernetesObject[]): boolean {
   return sortedFields.has(items);
@@ -115,8 +124,9 @@ export function buildSortedItems(members: Tree<KubernetesObject>): readonly Kube
 /**
  * The sorted items of `changes.to`, from `prevItems`, the sorted items of `changes.from`: the cost
  * follows the number of changes, plus one array copy. Unchanged objects keep their identity.
- * `spare`, when given, is a copy of `prevItems` made beforehand (see `incrementalItems`), which
- * this edits and returns in place of the copy; the caller gives it up.
+ * `spare`, when given, is a copy of `prevItems` made beforehand and marked sorted (`markSorted`;
+ * see `incrementalItems`), which this edits and returns in place of the copy; the caller gives it
+ * up.
  *
  * Written with indexed loops and no destructuring: `update()` runs this a few times a second, so
  * V8 never optimizes it, and in the interpreter a `for...of` over pairs (an iterator and two
@@ -164,7 +174,8 @@ export function updateSortedItems(
       const i = search(items, added[k]!);
       items.splice(i >= 0 ? i : -i - 1, 0, added[k]!);
     }
-    return freezeSorted(items);
+    // A spare was marked when it was made: a WeakSet entry is some 1 us of an update after a pause.
+    return items === spare ? Object.freeze(items) : freezeSorted(items);
   }
   return freezeSorted(merge(items, added, removed));
 }
