@@ -77,9 +77,12 @@ async function main(): Promise<void> {
   if (a.snapshot.objects?.length !== b.snapshot.objects?.length)
     throw new Error('update-ab: the two builds disagree on the snapshot');
   const paired = a.updateUs.map((x, i) => x - b.updateUs[i]!);
+  const pairedDispatch = a.dispatchUs.map((x, i) => x - b.dispatchUs[i]!);
   const row = (s: Side) =>
     `${s.name}: dispatch ${median(s.dispatchUs).toFixed(1)} us, update ${median(s.updateUs).toFixed(1)} us`;
-  console.log(`${row(a)} | ${row(b)} | update this − other, paired: ${median(paired).toFixed(1)} us`);
+  console.log(
+    `${row(a)} | ${row(b)} | this − other, paired: dispatch ${median(pairedDispatch).toFixed(1)} us, update ${median(paired).toFixed(1)} us`,
+  );
   for (const s of sides) s.fixture.close();
 }
 

@@ -44,7 +44,7 @@ export function membersStep(prev: Tree<KubernetesObject>, uids: ReadonlySet<stri
     before.prev = undefined;
     depth = 1;
   }
-  const step: Step = { prev, uids: [...uids], depth };
+  const step: Step = { prev, uids: Array.from(uids), depth };
   return step;
 }
 
@@ -85,7 +85,7 @@ function report(
  * What differs between two members trees, as {@link diffMembers} reports it: `uids[k]` was
  * `before[k]` in `from` and is `after[k]` in `to` (either undefined, never both). The sorted items
  * of a query keep the changes of their last patch, so that `updateWithDeltas` takes its deltas
- * from that diff rather than making a second one (`changesFrom` in selectors.ts).
+ * from that diff rather than making a second one (`changesFrom` in incremental-items.ts).
  */
 export interface MemberChanges {
   readonly from: Tree<KubernetesObject>;

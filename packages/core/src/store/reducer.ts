@@ -76,16 +76,20 @@ const watchEvents: Case<typeof actions.watchEvents> = (b, { key, events }) => {
     if (evRv && !replay) resourceVersion = evRv;
   }
   const advanced = resourceVersion !== r0.resourceVersion;
-  b.reflectors.set(key, {
-    ...r0,
-    ...(advanced ? { resourceVersion, arrival: b.arrival } : {}),
-    held: held.finish(),
-    counters: {
-      ...r0.counters,
-      events: r0.counters.events + count,
-      bookmarks: r0.counters.bookmarks + bookmarks,
-    },
-  });
+  // One spread, then assignments: a conditional spread of a small literal costs an object and a
+  // second copy in the interpreter, where a watch event's reducer runs when events are rare.
+  const next: { -readonly [K in keyof ReflectorState]: ReflectorState[K] } = { ...r0 };
+  if (advanced) {
+    next.resourceVersion = resourceVersion;
+    next.arrival = b.arrival;
+  }
+  next.held = held.finish();
+  next.counters = {
+    ...r0.counters,
+    events: r0.counters.events + count,
+    bookmarks: r0.counters.bookmarks + bookmarks,
+  };
+  b.reflectors.set(key, next);
   // A bookmark alone can release local writes: the watch has reached their version.
   if (advanced) b.touch(r0.groupKind);
 };
