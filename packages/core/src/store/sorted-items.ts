@@ -96,8 +96,8 @@ export function findSorted<T extends KubernetesObject>(
  * when the consumer's update runs between events: 11 to 13 us of the 40 to 50 us one change cost
  * at 10k ConfigMaps in the churn bench (2026-12-05, timed in the consumer), against 1.5 to 3 us
  * for a scan in a probe. It still holds now that the copy is made ahead, on an earlier turn
- * (`SPARE_MIN` in selectors.ts), and so is no longer in cache: one change's update at 10k took 23
- * to 26 us with the scan, 37 to 45 us with the search (bench/src/micro/churn-latency.ts,
+ * (`SPARE_MIN` in incremental-items.ts), and so is no longer in cache: one change's update at 10k
+ * took 23 to 26 us with the scan, 37 to 45 us with the search (bench/src/micro/churn-latency.ts,
  * 2026-12-06, three rounds each). At 100k a scan costs some 20 us.
  */
 const SCAN_MAX = 8;
