@@ -126,7 +126,7 @@ function collect(): (() => void) | undefined {
 /**
  * Resolves on a later turn of the event loop, after pending I/O: where a watch event comes, and
  * where kates makes the copy that a query's next change starts from (`SPARE_MIN` in its
- * selectors.ts), so a heap measured after it counts that copy.
+ * incremental-items.ts), so a heap measured after it counts that copy.
  */
 export function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));

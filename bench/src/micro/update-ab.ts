@@ -6,12 +6,14 @@
  * `--warm` events each timed event follows a 16 MB write (caches evicted) and a pause, as a
  * controller's update does when its objects change rarely. Paired in one process, the difference
  * of two builds is measured within about 2 us, where separate processes differ by 10 (2026-12-07).
- * Prints medians; writes nothing else.
+ * Prints medians, and the paired differences' with the sign test's 95% interval (`medianInterval`);
+ * writes nothing else.
  *
  * `NODE_ENV=production node bench/dist/micro/update-ab.js --other=/path/to/bench/dist [--n=10000]
  * [--warm=300] [--count=250]`
  */
 import type { Delta, KubernetesObject } from '@kates/core';
+import { medianInterval, nextTurn, summarize } from '../stats.js';
 import { eventLines } from './feed.js';
 import type { KatesFixture, katesFixture as KatesFixtureOf } from './kates-fixture.js';
 
@@ -36,9 +38,7 @@ async function side(name: string, dist: string, n: number): Promise<Side> {
   return s;
 }
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? Number.NaN;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 async function main(): Promise<void> {
   const other = arg('other');
@@ -70,18 +70,21 @@ async function main(): Promise<void> {
       if (timed) {
         s.dispatchUs.push((t1 - t0) * 1000);
         s.updateUs.push((t2 - t1) * 1000);
-      } else await turn();
+      } else await nextTurn();
     }
   }
   const [a, b] = sides as [Side, Side];
   if (a.snapshot.objects?.length !== b.snapshot.objects?.length)
     throw new Error('update-ab: the two builds disagree on the snapshot');
-  const paired = a.updateUs.map((x, i) => x - b.updateUs[i]!);
-  const pairedDispatch = a.dispatchUs.map((x, i) => x - b.dispatchUs[i]!);
-  const row = (s: Side) =>
-    `${s.name}: dispatch ${median(s.dispatchUs).toFixed(1)} us, update ${median(s.updateUs).toFixed(1)} us`;
+  const us = (xs: readonly number[]) => summarize(xs).median.toFixed(1);
+  // Paired per event, with the sign test's 95% interval of the median difference.
+  const paired = (pick: (s: Side) => readonly number[]) => {
+    const m = medianInterval(pick(a).map((x, i) => x - pick(b)[i]!));
+    return `${m.median.toFixed(1)} us (${m.lo.toFixed(1)} to ${m.hi.toFixed(1)})`;
+  };
+  const row = (s: Side) => `${s.name}: dispatch ${us(s.dispatchUs)} us, update ${us(s.updateUs)} us`;
   console.log(
-    `${row(a)} | ${row(b)} | this − other, paired: dispatch ${median(pairedDispatch).toFixed(1)} us, update ${median(paired).toFixed(1)} us`,
+    `${row(a)} | ${row(b)} | this − other, paired: dispatch ${paired((s) => s.dispatchUs)}, update ${paired((s) => s.updateUs)}`,
   );
   for (const s of sides) s.fixture.close();
 }
