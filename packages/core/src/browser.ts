@@ -157,6 +157,7 @@ export {
   katesActions,
   katesReducer,
   type ListInProgress,
+  type ListInProgressPage,
   type LocalWrite,
   localOf,
   type ObjectEntry,

@@ -1,6 +1,7 @@
 import type { KubernetesObject } from '../model/object.js';
 import { compareResourceVersions } from '../resource-version.js';
 import { deepFreeze } from './freeze.js';
+import type { ListInProgress } from './list-in-progress.js';
 import { setListOrder } from './list-order.js';
 import { queryMatches } from './match.js';
 import { membersStep } from './member-changes.js';
@@ -163,8 +164,9 @@ export class Batch {
   /**
    * The first list of the only watch of its kind, while the store holds nothing of the kind (the
    * bootstrap of a query): its objects, its watch's uids and its queries' members are made tree
-   * from tree rather than object by object, and the members keep the list's order (`pages`, the
-   * list's objects one for one, when known) for their first sort (`list-order.ts`). The result is
+   * from tree rather than object by object, and the members keep the list's order (`listed`, the
+   * list's pages, when they hold the list's objects one for one) for their first sort
+   * (`list-order.ts`). The result is
    * what the general case gives (the `listCompleted` case of the reducer; the model test compares
    * both with the reference model): with no other watch of the kind, and nothing of the kind held
    * (so no write of it pending either: a pending write is held in its kind's tree), every object
@@ -184,24 +186,27 @@ export class Batch {
   adoptFirstList(
     r: ReflectorState,
     list: Tree<KubernetesObject>,
-    pages: readonly (readonly KubernetesObject[])[] | undefined,
+    listed: ListInProgress | undefined,
   ): Tree<unknown> | undefined {
     const groupKind = r.groupKind;
     const objects = this.objectsOf(groupKind);
     if (r.held.size > 0 || objects.size > 0 || this.reflectorsOf(groupKind).length !== 1) return undefined;
     objects.adopt(list);
     const shown = (obj: KubernetesObject) => queryMatches(r, obj);
-    // The shown objects in list order, where the pages list the tree's values one for one: then
-    // every object is shown when all of them are in it. The same walk owns (freezes) them.
+    if (this.freeze) treeForEach(list, (obj) => this.own(obj));
+    // The shown objects in list order, where the pages list the tree's values one for one. Each
+    // page was judged by the watch as it came: where every object is shown, none is read again.
     let order: KubernetesObject[] | undefined;
-    if (pages) {
+    if (listed) {
+      const every = listed.shown === listed.size;
       order = [];
-      for (const page of pages) for (const obj of page) if (shown(this.own(obj))) order.push(obj);
-    } else if (this.freeze) treeForEach(list, (obj) => this.own(obj));
+      for (const { values } of listed.pages)
+        for (let i = 0; i < values.length; i++) if (every || shown(values[i]!)) order.push(values[i]!);
+    }
     const members = (order ? order.length === list.size : treeEvery(list, shown))
       ? list
       : treeMap(list, (obj: KubernetesObject) => (shown(obj) ? obj : undefined));
-    if (order) setListOrder(members, order);
+    if (listed && order) setListOrder(members, order, listed.sorted);
     const queries = this.queries.current;
     for (const id in queries) {
       const q = queries[id]!;

@@ -143,6 +143,24 @@ describe('the first list of a watch', () => {
     ).toBe('99');
   });
 
+  it("sorts a cluster-wide list that comes in etcd's key order, and takes one in snapshot order as it is", () => {
+    // etcd sorts by key: namespace `a-b` before `a` ('-' < '/'); a snapshot sorts `a` first.
+    const etcdOrder = ['a-b', 'a', 'b'].flatMap((ns) =>
+      ['p1', 'p2'].map((name, i) =>
+        pod(name, { uid: `u-${ns}-${name}`, namespace: ns, rv: String(i + 1), labels: { app: 'web' } }),
+      ),
+    );
+    const snapshotOrder = [...etcdOrder.slice(2, 4), ...etcdOrder.slice(0, 2), ...etcdOrder.slice(4)];
+    for (const list of [etcdOrder, snapshotOrder]) {
+      const [lone, general] = drivers();
+      for (const d of [lone, general]) d.list('all', '100', list, 3);
+      expect(lone.items('web').map((o) => o.metadata?.uid)).toEqual(
+        snapshotOrder.map((o) => o.metadata?.uid),
+      );
+      expect(lone.items('web')).toEqual(general.items('web'));
+    }
+  });
+
   it('follows the general case once the watch holds objects, and after a relist', () => {
     const [lone, general] = drivers();
     for (const d of [lone, general]) {

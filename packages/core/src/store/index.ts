@@ -1,7 +1,7 @@
 export * as katesActions from './actions.js';
 export * from './actions.js';
 export { deepFreeze } from './freeze.js';
-export type { ListInProgress } from './list-in-progress.js';
+export type { ListInProgress, ListInProgressPage } from './list-in-progress.js';
 export { queryMatches } from './match.js';
 export {
   createKatesReducer,

@@ -16,20 +16,34 @@ import type { Tree } from './tree.js';
  * in hash order, as before.
  */
 
-/** A query's members in list order, by members tree, until its first sort takes them. */
-const membersOrder = new WeakMap<Tree<KubernetesObject>, KubernetesObject[]>();
+/** The values of a members tree in list order, and whether that order is the snapshot's already. */
+export interface ListOrder {
+  readonly items: KubernetesObject[];
+  readonly sorted: boolean;
+}
 
-/** Remembers `items`, the values of `members` one for one, in list order, for its first sort. */
-export function setListOrder(members: Tree<KubernetesObject>, items: KubernetesObject[]): void {
-  if (items.length === members.size) membersOrder.set(members, items);
+/** A query's members in list order, by members tree, until its first sort takes them. */
+const membersOrder = new WeakMap<Tree<KubernetesObject>, ListOrder>();
+
+/**
+ * Remembers `items`, the values of `members` one for one, in list order, for its first sort;
+ * `sorted` where that order is the snapshot's (`compareObjects`), as a list read page by page says
+ * (`list-in-progress.ts`): the sort then has nothing to do.
+ */
+export function setListOrder(
+  members: Tree<KubernetesObject>,
+  items: KubernetesObject[],
+  sorted: boolean,
+): void {
+  if (items.length === members.size) membersOrder.set(members, { items, sorted });
 }
 
 /**
- * The values of `members` in list order, to be sorted in place, if they are known; forgotten once
- * taken, so that the array does not outlive the first sort.
+ * The values of `members` in list order, to be sorted in place unless `sorted`, if they are known;
+ * forgotten once taken, so that the array does not outlive the first sort.
  */
-export function takeListOrder(members: Tree<KubernetesObject>): KubernetesObject[] | undefined {
-  const items = membersOrder.get(members);
-  if (items) membersOrder.delete(members);
-  return items;
+export function takeListOrder(members: Tree<KubernetesObject>): ListOrder | undefined {
+  const order = membersOrder.get(members);
+  if (order) membersOrder.delete(members);
+  return order;
 }

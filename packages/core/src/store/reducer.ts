@@ -134,7 +134,7 @@ const listStarted: Case<typeof actions.listStarted> = (b, { key }) => {
 };
 
 const listPage: Case<typeof actions.listPage> = (b, { key, items }) => {
-  b.updateReflector(key, (r) => ({ ...r, relist: withPage(r.relist ?? EMPTY_LIST, items) }));
+  b.updateReflector(key, (r) => ({ ...r, relist: withPage(r.relist ?? EMPTY_LIST, items, r) }));
 };
 
 /** The list completes: it replaces what the watch held, atomically (rule 3). */
@@ -145,7 +145,7 @@ const listCompleted: Case<typeof actions.listCompleted> = (b, { key, resourceVer
   const { tree: items, distinct } = listTree(list);
   // A query's bootstrap, in bulk; the same result as the general case below. The pages give the
   // list's order while each object brought a uid of its own.
-  let held = b.adoptFirstList(r, items, distinct ? list.pages : undefined);
+  let held = b.adoptFirstList(r, items, distinct ? list : undefined);
   if (!held) {
     const editor = new TreeEditor(emptyTree<true>());
     treeForEach(items, (obj, uid) => {

@@ -3,13 +3,14 @@ import { describe, expect, it } from 'vitest';
 import {
   diffTrees,
   emptyTree,
+  keyHash,
   type Tree,
   TreeEditor,
   treeForEach,
   treeGet,
   treeHas,
   treeMap,
-  treeOfValues,
+  treeOfKeyed,
   treeValues,
 } from './tree.js';
 
@@ -218,7 +219,7 @@ describe('the sharded tree', () => {
     expect(() => e.adopt(list)).toThrow(/holds 499 keys, not none/);
   });
 
-  it('builds from groups of values what setting them one by one builds, the last value of a key winning', () => {
+  it('builds from groups of keyed values what setting them one by one builds, the last value of a key winning', () => {
     fc.assert(
       fc.property(
         fc.array(
@@ -228,7 +229,13 @@ describe('the sharded tree', () => {
           },
         ),
         (groups) => {
-          const built = treeOfValues(groups, (v) => v.key);
+          const built = treeOfKeyed(
+            groups.map((group) => {
+              const values = group.filter((v) => v.key !== undefined);
+              const keys = values.map((v) => v.key!);
+              return { values, keys, hashes: keys.map(keyHash) };
+            }),
+          );
           const ref = new Map<string, { key?: string; n: number }>();
           for (const group of groups) for (const v of group) if (v.key !== undefined) ref.set(v.key, v);
           expectSame(built, ref);

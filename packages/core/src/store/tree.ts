@@ -71,8 +71,11 @@ export function emptyTree<V>(): Tree<V> {
   return EMPTY as Tree<V>;
 }
 
-/** FNV-1a over the key's UTF-16 code units. */
-function hashOf(key: string): number {
+/**
+ * The hash a tree files `key` under: FNV-1a over its UTF-16 code units. Exported for the groups of
+ * {@link treeOfKeyed}, whose makers hash each key where it is at hand.
+ */
+export function keyHash(key: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
     h ^= key.charCodeAt(i);
@@ -84,11 +87,11 @@ function hashOf(key: string): number {
 // One action hashes the same UID string several times (the object, the watch, each query's
 // members): the last one is kept. A string compare with the same string object is one pointer compare.
 let lastKey = '';
-let lastHash = hashOf('');
+let lastHash = keyHash('');
 
 function hash(key: string): number {
   if (key !== lastKey) {
-    lastHash = hashOf(key);
+    lastHash = keyHash(key);
     lastKey = key;
   }
   return lastHash;
@@ -205,24 +208,32 @@ export function treeMap<V, W>(tree: Tree<V>, fn: (value: V, key: string) => W | 
 }
 
 /**
- * A new tree of the values of `groups` under their `keyOf` (values without a key left out; where a
- * key comes twice, its last value), built in one pass: each leaf is grown in place and copied once
- * to its exact length, with no editor's bookkeeping (a list's tree at `listCompleted`, issue 18).
+ * Values with their keys and the keys' {@link keyHash}es, one for one: a group of
+ * {@link treeOfKeyed}.
  */
-export function treeOfValues<V>(
-  groups: readonly (readonly V[])[],
-  keyOf: (value: V) => string | undefined,
-): Tree<V> {
+export interface KeyedValues<V> {
+  readonly values: readonly V[];
+  readonly keys: readonly string[];
+  readonly hashes: readonly number[];
+}
+
+/**
+ * A new tree of the values of `groups` under their keys (where a key comes twice, its last value),
+ * built in one pass: each leaf is grown in place and copied once to its exact length, with no
+ * editor's bookkeeping (a list's tree at `listCompleted`, issue 18). The keys come hashed, so the
+ * pass reads neither the values nor the keys' characters: a list's pages are hashed as each
+ * arrives (`list-in-progress.ts`).
+ */
+export function treeOfKeyed<V>(groups: readonly KeyedValues<V>[]): Tree<V> {
   const root = emptyNode<Middle<V>>();
   let size = 0;
   // Indexed loops: a first list runs this once, interpreted, where iterators cost (see `treeForEach`).
   for (let g = 0; g < groups.length; g++) {
-    const group = groups[g]!;
-    for (let v = 0; v < group.length; v++) {
-      const value = group[v]!;
-      const key = keyOf(value);
-      if (key === undefined) continue;
-      const h = hash(key);
+    const { values, keys, hashes } = groups[g]!;
+    for (let v = 0; v < values.length; v++) {
+      const value = values[v]!;
+      const key = keys[v]!;
+      const h = hashes[v]!;
       let middle = root[h & 63] as (Leaf<V> | undefined)[] | undefined;
       if (!middle) {
         middle = emptyNode<Leaf<V>>();

@@ -78,7 +78,7 @@ export function checkpointLines(state: KatesState, redactor: Redactor): Checkpoi
     if (relist) {
       let chunk: KubernetesObject[] = [];
       for (const page of relist.pages) {
-        for (const obj of page) {
+        for (const obj of page.values) {
           chunk.push(redactor.object(obj, rest.groupKind === 'Secret'));
           if (chunk.length >= RELIST_CHUNK) {
             lines.push({ checkpoint: 'relist', key, items: chunk });
@@ -148,7 +148,7 @@ export function stateFromCheckpoint(lines: readonly CheckpointLine[]): KatesStat
         const list = relists.get(line.key);
         if (!list)
           throw new Error(`checkpoint: relist items for watch "${line.key}" come before its reflector line`);
-        relists.set(line.key, withPage(list, line.items));
+        relists.set(line.key, withPage(list, line.items, reflectors[line.key]!));
         break;
       }
       case 'query':
