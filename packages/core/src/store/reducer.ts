@@ -134,6 +134,9 @@ const listStarted: Case<typeof actions.listStarted> = (b, { key }) => {
 };
 
 const listPage: Case<typeof actions.listPage> = (b, { key, items }) => {
+  // Owned (deep-frozen, outside production) as the page comes, while its objects are in the caches
+  // and the next page is on its way; `listCompleted` then finds them frozen (list-in-progress.ts).
+  for (let i = 0; i < items.length; i++) b.own(items[i]!);
   b.updateReflector(key, (r) => ({ ...r, relist: withPage(r.relist ?? EMPTY_LIST, items, r) }));
 };
 
