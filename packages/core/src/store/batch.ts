@@ -166,9 +166,9 @@ export class Batch {
    * bootstrap of a query): its objects, its watch's uids and its queries' members are made tree
    * from tree rather than object by object, and the members keep the list's order (`listed`, the
    * list's pages, when they hold the list's objects one for one) for their first sort
-   * (`list-order.ts`). The result is
-   * what the general case gives (the `listCompleted` case of the reducer; the model test compares
-   * both with the reference model): with no other watch of the kind, and nothing of the kind held
+   * (`list-order.ts`). The objects were owned as their pages came (the reducer's `listPage`; a
+   * checkpoint freezes what it restores). The result is what the general case gives (the
+   * `listCompleted` case of the reducer; the model test compares both with the reference model): with no other watch of the kind, and nothing of the kind held
    * (so no write of it pending either: a pending write is held in its kind's tree), every object
    * of the list is new, held by this watch alone, and shown by each of its queries that matches it
    * (rules 1 and 7).
@@ -193,7 +193,6 @@ export class Batch {
     if (r.held.size > 0 || objects.size > 0 || this.reflectorsOf(groupKind).length !== 1) return undefined;
     objects.adopt(list);
     const shown = (obj: KubernetesObject) => queryMatches(r, obj);
-    if (this.freeze) treeForEach(list, (obj) => this.own(obj));
     // The shown objects in list order, where the pages list the tree's values one for one. Each
     // page was judged by the watch as it came: where every object is shown, none is read again.
     let order: KubernetesObject[] | undefined;

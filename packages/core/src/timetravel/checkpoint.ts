@@ -148,7 +148,7 @@ export function stateFromCheckpoint(lines: readonly CheckpointLine[]): KatesStat
         const list = relists.get(line.key);
         if (!list)
           throw new Error(`checkpoint: relist items for watch "${line.key}" come before its reflector line`);
-        relists.set(line.key, withPage(list, line.items, reflectors[line.key]!));
+        relists.set(line.key, withPage(list, line.items.map(deepFreeze), reflectors[line.key]!));
         break;
       }
       case 'query':
