@@ -1,19 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { KubernetesObject } from '../model/object.js';
 import { pod } from './__fixtures__/store.js';
-import {
-  EMPTY_LIST,
-  type ListInProgress,
-  listTree,
-  type WatchSelectors,
-  withPage,
-} from './list-in-progress.js';
+import { EMPTY_LIST, type ListInProgress, listTree, withPage } from './list-in-progress.js';
+import type { Selectors } from './match.js';
 import { keyHash, treeGet } from './tree.js';
 
-const web: WatchSelectors = { labelSelector: 'app=web', fieldSelector: '' };
-const everything: WatchSelectors = { labelSelector: '', fieldSelector: '' };
+const web: Selectors = { labelSelector: 'app=web', fieldSelector: '' };
+const everything: Selectors = { labelSelector: '', fieldSelector: '' };
 
-const pages = (watch: WatchSelectors, ...lists: KubernetesObject[][]): ListInProgress =>
+const pages = (watch: Selectors, ...lists: KubernetesObject[][]): ListInProgress =>
   lists.reduce((list, page) => withPage(list, page, watch), EMPTY_LIST);
 
 describe('a list in progress', () => {

@@ -1,5 +1,5 @@
 import type { KubernetesObject } from '../model/object.js';
-import { queryMatches } from './match.js';
+import { queryMatches, type Selectors } from './match.js';
 import { compareObjects } from './sorted-items.js';
 import { keyHash, type Tree, treeOfKeyed } from './tree.js';
 
@@ -54,13 +54,6 @@ export interface ListInProgressPage {
   readonly hashes: readonly number[];
 }
 
-/** What a watch is asked for: what its list's objects are judged by. */
-export interface WatchSelectors {
-  readonly namespace?: string;
-  readonly labelSelector: string;
-  readonly fieldSelector: string;
-}
-
 /** A list that has just started. */
 export const EMPTY_LIST: ListInProgress = Object.freeze({
   pages: Object.freeze([]),
@@ -73,7 +66,7 @@ export const EMPTY_LIST: ListInProgress = Object.freeze({
 export function withPage(
   list: ListInProgress,
   page: readonly KubernetesObject[],
-  watch: WatchSelectors,
+  watch: Selectors,
 ): ListInProgress {
   const values = page.every(hasUid) ? page : page.filter(hasUid);
   if (values.length === 0) return list;

@@ -20,15 +20,19 @@ function cached(cache: Map<string, Selector>, text: string, parse: (t: string) =
   return sel;
 }
 
+/** What a query or a watch asks for: a namespace (or every one), a label and a field selector. */
+export interface Selectors {
+  readonly namespace?: string;
+  readonly labelSelector: string;
+  readonly fieldSelector: string;
+}
+
 /**
  * Whether an object belongs to a query's set, judged locally: namespace, label selector and field
  * selector. The same judgement the API server makes for a watch, so that local writes join only
  * the queries whose watch would deliver them.
  */
-export function queryMatches(
-  q: { readonly namespace?: string; readonly labelSelector: string; readonly fieldSelector: string },
-  obj: KubernetesObject,
-): boolean {
+export function queryMatches(q: Selectors, obj: KubernetesObject): boolean {
   if (q.namespace && obj.metadata?.namespace !== q.namespace) return false;
   if (
     q.labelSelector &&
