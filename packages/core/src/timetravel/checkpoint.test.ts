@@ -37,7 +37,7 @@ describe('checkpoints', () => {
     expect(Object.isFrozen(objectOf(storedOf(state, 'u1')!))).toBe(true);
   });
 
-  it('keep a relist in progress and the local writes not yet confirmed', () => {
+  it('keep a relist in progress, its objects frozen as the reducer leaves them, and the local writes not yet confirmed', () => {
     const during = live.findIndex((s) =>
       Object.values(s.reflectors).some((r) => r.relist && r.relist.size === 3),
     );
@@ -45,7 +45,10 @@ describe('checkpoints', () => {
     const state = stateFromCheckpoint(
       JSON.parse(JSON.stringify(checkpointLines(live[during]!, new Redactor()))),
     );
-    expect(state.reflectors['ConfigMap|ns||']!.relist!.size).toBe(3);
+    const relist = state.reflectors['ConfigMap|ns||']!.relist!;
+    expect(relist.size).toBe(3);
+    // The reducer's listPage owns each page's objects; listCompleted takes them as they are.
+    for (const page of relist.pages) for (const obj of page.values) expect(Object.isFrozen(obj)).toBe(true);
     expect(pendingRecord(state)).toEqual(pendingRecord(live[during]!));
     expect(state.localPending.size).toBeGreaterThan(0);
   });
