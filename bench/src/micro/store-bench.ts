@@ -3,7 +3,7 @@ import { parseWatchLine, type WatchEventPayload } from '@kates/core/internal';
 import type { BenchKind } from '../objects.js';
 import { RESOURCES } from '../resources.js';
 import { nextTurn, type Summary, summarize } from '../stats.js';
-import { createEntityAdapterStore, entityActions } from './entity-adapter.js';
+import { createEntityAdapterStore, entityStateOf } from './entity-adapter.js';
 import { eventLines, listPages } from './feed.js';
 import { katesFixture } from './kates-fixture.js';
 
@@ -78,15 +78,16 @@ interface Subject {
   close(): void;
 }
 
-/** Objects an action while the entity adapter's store is built. */
-const BUILD_CHUNK = 20_000;
+/** The objects of a LIST of the collection, parsed a page at a time. */
+function* listed(kind: BenchKind, n: number, namespace: string): Generator<KubernetesObject> {
+  for (const page of listPages(kind, n, namespace))
+    yield* (JSON.parse(page) as { items: KubernetesObject[] }).items;
+}
 
 async function subjectOf(config: StoreBenchConfig, namespace: string): Promise<Subject> {
   if (config.impl === 'map') {
     const held = new Map<string, KubernetesObject>();
-    for (const page of listPages(config.kind, config.n, namespace))
-      for (const obj of (JSON.parse(page) as { items: KubernetesObject[] }).items)
-        held.set(obj.metadata!.uid!, obj);
+    for (const obj of listed(config.kind, config.n, namespace)) held.set(obj.metadata!.uid!, obj);
     return {
       apply: (events) => {
         for (const ev of events) {
@@ -114,19 +115,7 @@ async function subjectOf(config: StoreBenchConfig, namespace: string): Promise<S
       close: () => fx.close(),
     };
   }
-  const ea = createEntityAdapterStore();
-  // Few large actions: a page an action (50 at 100k Pods) took 31 s, each copying and sorting what
-  // the ones before stored; one action failed (immer's freeze tracks every nested object in one
-  // Set, past its 2^24 limit). The timed phases come after and are the same either way.
-  let items: KubernetesObject[] = [];
-  for (const page of listPages(config.kind, config.n, namespace)) {
-    for (const obj of (JSON.parse(page) as { items: KubernetesObject[] }).items) items.push(obj);
-    if (items.length >= BUILD_CHUNK) {
-      ea.store.dispatch(entityActions.setMany(items));
-      items = [];
-    }
-  }
-  if (items.length) ea.store.dispatch(entityActions.setMany(items));
+  const ea = createEntityAdapterStore(entityStateOf(listed(config.kind, config.n, namespace)));
   ea.snapshot();
   return {
     apply: (events) => ea.applyEvents(events),
