@@ -256,9 +256,11 @@ export const FULL: BenchPlan = {
       },
       {
         n: 100_000,
-        // A burst of 2000, not 5000 as at 10k until 2026-12-06: client-node drains some 270 events
-        // a second here (its list() per event), so 5000 took it 18 s of the run's 15 minutes (run
-        // of 21:09). Side by side since 2026-12-07, as at 10k, in two rounds of half the writes
+        // No burst (2000 until 2026-12-07, 5000 until 2026-12-06): the bar's burst is 1,001 events
+        // at 10k, the 100k one was not judged, and client-node drains 250 to 350 events a second here
+        // (its list() per event), so 2000 cost some 9 s of the run's 15 minutes for a number the
+        // steady phase already shows (client-node's p50 1.9 to 2.9 s, kates-ts' 5 to 11 ms).
+        // Side by side since 2026-12-07, as at 10k, in two rounds of half the writes
         // (client-node first in the first): one peer at a time, client-node first, kates-ts' one
         // change took 1.14x, 1.13x, 1.00x, 0.98x and 1.08x client-node's in five full runs, with
         // their own parts of it within 5% (192 and 187 us): the second process met a server that
@@ -269,7 +271,6 @@ export const FULL: BenchPlan = {
         plan: {
           trickle: 20,
           steady: { count: 1000, ratePerSec: 500 },
-          burst: { count: 2000 },
           rounds: 2,
           paired: true,
         },
