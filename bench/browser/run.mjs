@@ -10,13 +10,15 @@
  * Writes bench/out/browser.md (and, with --json, the numbers for `npm run bench`'s report).
  *
  *   node bench/browser/run.mjs [--pods 10000] [--rates 100,1000] [--seconds 10] [--repeat 3]
- *        [--variants kates,naive,kates-all,naive-all,dashboard] [--out file.md] [--json file.json]
+ *        [--variants kates,naive,kates-all,naive-all,dashboard] [--unvirtualized-at 1000]
+ *        [--out file.md] [--json file.json]
  *
  * `dashboard` is the whole pipeline: the example dashboard served by its server.js on the embedded
  * API server with `pods` synthetic pods and `rate` status patches a second, through the proxy, the
  * browser transport, the reflector, the store and the hooks. It needs `tsc -b` (examples/dashboard/
  * dist/node/server.js) and is left out, with a note, without it. Each variant runs `repeat` times;
- * the table shows the run with the median frame p95.
+ * the table shows the run with the median frame p95. `--unvirtualized-at` runs the variants with
+ * every row in the DOM (`kates-all`, `naive-all`) at those rates only (all of `rates` by default).
  *
  * Runs the Chromium that packages/testing/src/browser/chromium.ts resolves (CHROMIUM=path, else a
  * system Chromium, else the one @sparticuz/chromium ships) and needs the root devDependencies (vite,
@@ -45,12 +47,16 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     repeat: { type: 'string', default: '3' },
     variants: { type: 'string', default: 'kates,naive,kates-all,naive-all,dashboard' },
+    'unvirtualized-at': { type: 'string' },
     out: { type: 'string', default: here('../out/browser.md') },
     json: { type: 'string' },
   },
 });
 const seconds = Number(values.seconds);
 const rates = (values.rate ?? values.rates).split(',').map(Number);
+const unvirtualizedAt = values['unvirtualized-at']?.split(',').map(Number) ?? rates;
+/** Whether `variant` runs at `rate`: the ones with every row in the DOM only at `unvirtualizedAt`. */
+const runsAt = (variant, rate) => !variant.endsWith('-all') || unvirtualizedAt.includes(rate);
 
 const pct = (xs, p) => {
   if (xs.length === 0) return 0;
@@ -251,7 +257,7 @@ async function main() {
         : undefined;
       try {
         for (const variant of variants) {
-          if (variant === 'dashboard' && !dashboard) continue;
+          if ((variant === 'dashboard' && !dashboard) || !runsAt(variant, rate)) continue;
           const runs = [];
           for (let i = 0; i < Number(values.repeat); i++) {
             const r =

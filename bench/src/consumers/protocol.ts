@@ -113,9 +113,19 @@ export type ConsumerLine =
 
 /** Sorted `namespace/name@resourceVersion` lines, hashed: equal digests mean equal snapshots. */
 export function digestOf(items: readonly KubernetesObject[]): string {
-  const lines = items.map(
-    (o) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}@${o.metadata?.resourceVersion ?? ''}`,
+  return digestOfLines(
+    items.map((o) =>
+      digestLine(o.metadata?.namespace ?? '', o.metadata?.name ?? '', o.metadata?.resourceVersion ?? ''),
+    ),
   );
+}
+
+/** An object's line in a digest. */
+export const digestLine = (namespace: string, name: string, resourceVersion: string) =>
+  `${namespace}/${name}@${resourceVersion}`;
+
+/** The digest of objects' lines ({@link digestLine}); sorts `lines` in place. */
+export function digestOfLines(lines: string[]): string {
   lines.sort();
   return createHash('sha256').update(lines.join('\n')).digest('hex');
 }

@@ -6,6 +6,7 @@ import { type ConsumerConfig, digestOf, type PeerName } from '../consumers/proto
 import { type BenchKind, objectName } from '../objects.js';
 import { type Consumer, ConsumerProcess } from '../peers/consumer-process.js';
 import type { BenchServer } from '../servers/fake.js';
+import type { CollectionDigest } from '../servers/read-once.js';
 
 /** What every scenario runs with: one server, the Go kates binary if it built, a log. */
 export interface ScenarioContext {
@@ -52,11 +53,14 @@ export function startConsumer(ctx: ScenarioContext, config: ConsumerConfig): Con
   return ConsumerProcess.node(config);
 }
 
-/** The digest of what the server holds now: what every peer's snapshot must equal. */
-export async function serverDigest(
-  ctx: ScenarioContext,
-  c: Collection,
-): Promise<{ digest: string; count: number }> {
+/**
+ * The digest of what the server holds now: what every peer's snapshot must equal. The in-memory
+ * server tells it for a collection it holds as seeded (`seededDigest`: it read each one once, see
+ * read-once.ts); otherwise the collection is listed here, metadata only.
+ */
+export async function serverDigest(ctx: ScenarioContext, c: Collection): Promise<CollectionDigest> {
+  const seeded = await ctx.server.seededDigest?.(c.namespace);
+  if (seeded) return seeded;
   const kc = new KubeConfig();
   kc.loadFromFile(ctx.server.kubeconfigPath);
   const transport = createNodeTransport(kc);

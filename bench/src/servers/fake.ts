@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { FakeCollection, FakeHostMessage, FakeHostReply } from './fake-host.js';
+import type { CollectionDigest } from './read-once.js';
 import { startTlsFront } from './tls-front.js';
 
 /** An API server the benchmarks run against. */
@@ -14,6 +15,11 @@ export interface BenchServer {
   readonly setup?: string;
   /** Holds every open watch's events (release with 0); undefined where the server cannot. */
   readonly stallWatches?: (ms: number) => Promise<number>;
+  /**
+   * The digest of a collection as the server read it when seeded, while nothing has been written
+   * since; undefined otherwise, or where the server cannot tell (see `serverDigest`).
+   */
+  readonly seededDigest?: (namespace: string) => Promise<CollectionDigest | undefined>;
   stop(): Promise<void>;
 }
 
@@ -58,6 +64,11 @@ export async function startFakeServer(
       const answer = next('stalled');
       send({ op: 'stall', ms });
       return (await answer).watches;
+    },
+    async seededDigest(namespace) {
+      const answer = next('digest');
+      send({ op: 'digest', namespace });
+      return (await answer).digest;
     },
     async stop() {
       await front.stop();
