@@ -155,8 +155,14 @@ export const QUICK: BenchPlan = {
  * (load 0.8 to 3), and 15.1 min at 04:42 (load 2.4 to 2.9; store 2.1, pending 0.2, memory 1.7,
  * seeding 0.2, real 3.9, fake 5.2, browser 1.8) once churn at 10k ran A B B A; Go kates at 10k
  * real Pods (10.6 s there) was cut after it: 14.1 min at 05:40 (load 1.9 to 2.6; store 2.1,
- * pending 0.2, memory 1.9, seeding 0.1, real 3.45, fake 4.55, browser 1.9). `partSeconds` in
- * results.json holds each run's parts.
+ * pending 0.2, memory 1.9, seeding 0.1, real 3.45, fake 4.55, browser 1.9). On 2026-12-07 the
+ * plan of the morning took 14.0 to 15.2 min (08:05 to 11:29). With that day's cuts (the paged
+ * floor over ConfigMaps on the in-memory server, the entity adapter's store built without the
+ * adapter: 14.8 min at 13:07; the burst at 100k, browser runs of 5 s: 15.5 and 15.6 min at 13:24
+ * and 13:42, the afternoon's load; the in-memory server's digests from its read before the runs,
+ * the unvirtualized browser variants at 1000 events/s only) it took 13.7 min at 14:02 (load 1.2
+ * to 3.8; store 1.6, pending 0.3, memory 1.8, seeding 0.4, real 4.2, fake 4.0, browser 1.35).
+ * `partSeconds` in results.json holds each run's parts.
  *
  * What it leaves out to stay there, each cut measured first (git log of this file has the runs):
  * the paged floor on the real server, the one LIST and kates-ts' variants at 100k ConfigMaps
