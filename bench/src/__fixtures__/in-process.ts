@@ -12,12 +12,7 @@ import type { BenchServer } from '../servers/fake.js';
  * sources (the benchmark itself runs it in a process of its own, behind TLS).
  */
 export async function inProcessServer(collections: readonly Collection[]): Promise<BenchServer> {
-  const seed: KubernetesObject[] = [];
-  for (const c of collections) {
-    seed.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: c.namespace } });
-    for (let i = 0; i < c.n; i++) seed.push(generate(c.kind, i, c.namespace));
-  }
-  const server = await startFakeApiServer({ seed });
+  const server = await startFakeApiServer({ seed: seedOf(collections) });
   return {
     name: 'fake',
     kubeconfigPath: server.kubeconfigPath,
@@ -25,6 +20,16 @@ export async function inProcessServer(collections: readonly Collection[]): Promi
     stallWatches: async (ms) => server.faults.stallWatches(ms),
     stop: () => server.stop(),
   };
+}
+
+/** The objects the in-memory server is seeded with for `collections`: each one's namespace, then its objects. */
+export function seedOf(collections: readonly Collection[]): KubernetesObject[] {
+  const seed: KubernetesObject[] = [];
+  for (const c of collections) {
+    seed.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: c.namespace } });
+    for (let i = 0; i < c.n; i++) seed.push(generate(c.kind, i, c.namespace));
+  }
+  return seed;
 }
 
 /** A consumer run in this process (Go kates is not: tests cover the TypeScript peers). */

@@ -1,7 +1,6 @@
-import type { KubernetesObject } from '@kates/core';
 import { startFakeApiServer } from '@kates/testing';
 import { describe, expect, it } from 'vitest';
-import { generate } from '../objects.js';
+import { seedOf } from '../__fixtures__/in-process.js';
 import { type Collection, serverDigest } from '../scenarios/context.js';
 import { readCollectionOnce } from './read-once.js';
 
@@ -11,12 +10,7 @@ describe('reading a collection of the in-memory server once', () => {
       { kind: 'Pod', namespace: 'once-pods', n: 40 },
       { kind: 'ConfigMap', namespace: 'once-cms', n: 2500 },
     ];
-    const seed: KubernetesObject[] = [];
-    for (const c of collections) {
-      seed.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: c.namespace } });
-      for (let i = 0; i < c.n; i++) seed.push(generate(c.kind, i, c.namespace));
-    }
-    const server = await startFakeApiServer({ seed });
+    const server = await startFakeApiServer({ seed: seedOf(collections) });
     try {
       const listed = {
         name: 'fake',
