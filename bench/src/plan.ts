@@ -59,7 +59,7 @@ const BAR: readonly PeerName[] = [...FLOORS, 'kates', 'kates-stream', 'client-no
  * With the entity adapter (internal baseline) and kates' dropManagedFields variant: each costs a
  * fresh process a run, so they are measured at 10k Pods on the in-memory server only. The
  * paginated-500 floor (client-go's page size) is kept at 1k Pods, where it was the true floor in 4
- * of the 14 full runs of 2026-12-06 and 07 (1.00x; pages of 2000 the same objects in one page).
+ * of the 14 full runs of 2026-12-06 and 07 (two pages of 500 against one of 2000 there).
  * Over ConfigMaps it took 1.03x to 1.70x the true floor at 1k and 1.24x to 1.48x at 10k in each of
  * those runs, so it is left out of those cases there since 2026-12-07 (five processes, some 7 s).
  */

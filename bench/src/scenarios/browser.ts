@@ -12,8 +12,8 @@ const runner = fileURLToPath(new URL('../../browser/run.mjs', import.meta.url));
  * What each mode measures: the full run every variant once for 5 s (300 frames, 500 or 5,000
  * events a run; 6 s until 2026-12-07), the ones with every row in the DOM at 1000 events/s only
  * (at 100 too until 2026-12-07: some 23 s of the run, for the same order as at 1000: kates-all
- * kept 54 fps there and naive-all 2, against 25 and 1.5 at 1000), the quick one the pair of the bar once for 5 s. Both cuts keep the
- * full run under 15 minutes. Three runs of 10 s each (7 of the
+ * kept 54 fps there and naive-all 2, against 25 and 1.5 at 1000); the quick one the pair of the
+ * bar once for 5 s. Both cuts keep the full run under 15 minutes. Three runs of 10 s each (7 of the
  * full plan's 24 minutes, the run with the median frame p95 shown) gave kates and naive the same
  * frame p95 on a quiet machine and main-thread times within about 30%, where the two differ 2.5 to
  * 3 times: they guarded against a loaded machine, which the full run is not meant for.
