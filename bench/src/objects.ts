@@ -305,6 +305,22 @@ export function generate(kind: BenchKind, i: number, namespace: string): Kuberne
   return kind === 'Pod' ? pod(i, namespace) : configMap(i, namespace);
 }
 
+/**
+ * What the in-memory server is seeded with for `collections`: each namespace once, before the
+ * objects of each collection.
+ */
+export function seedOf(
+  collections: readonly { readonly kind: BenchKind; readonly namespace: string; readonly n: number }[],
+): KubernetesObject[] {
+  const seed: KubernetesObject[] = [];
+  for (const c of collections) {
+    if (!seed.some((o) => o.kind === 'Namespace' && o.metadata?.name === c.namespace))
+      seed.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: c.namespace } });
+    for (let i = 0; i < c.n; i++) seed.push(generate(c.kind, i, c.namespace));
+  }
+  return seed;
+}
+
 /** A deterministic uid in the UUID format. */
 export function uidFor(seed: string): string {
   let h1 = 0x811c9dc5;

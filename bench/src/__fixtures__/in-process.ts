@@ -1,8 +1,7 @@
-import type { KubernetesObject } from '@kates/core';
 import { startFakeApiServer } from '@kates/testing';
 import type { ConsumerConfig } from '../consumers/protocol.js';
 import { runConsumer } from '../consumers/run-consumer.js';
-import { generate } from '../objects.js';
+import { seedOf } from '../objects.js';
 import { type Consumer, ConsumerLines } from '../peers/consumer-process.js';
 import type { Collection } from '../scenarios/context.js';
 import type { BenchServer } from '../servers/fake.js';
@@ -20,16 +19,6 @@ export async function inProcessServer(collections: readonly Collection[]): Promi
     stallWatches: async (ms) => server.faults.stallWatches(ms),
     stop: () => server.stop(),
   };
-}
-
-/** The objects the in-memory server is seeded with for `collections`: each one's namespace, then its objects. */
-export function seedOf(collections: readonly Collection[]): KubernetesObject[] {
-  const seed: KubernetesObject[] = [];
-  for (const c of collections) {
-    seed.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: c.namespace } });
-    for (let i = 0; i < c.n; i++) seed.push(generate(c.kind, i, c.namespace));
-  }
-  return seed;
 }
 
 /** A consumer run in this process (Go kates is not: tests cover the TypeScript peers). */

@@ -146,6 +146,18 @@ async function listPrefetched(
   }
 }
 
+/** The query of a streaming list: a watch that sends the state first, to a bookmark that ends it. */
+export const STREAMING_LIST_QUERY = {
+  watch: true,
+  sendInitialEvents: true,
+  resourceVersionMatch: 'NotOlderThan',
+  resourceVersion: '',
+  allowWatchBookmarks: true,
+} as const;
+
+/** The annotation of the bookmark that ends a streaming list's initial events. */
+export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
+
 /**
  * A streaming list: the initial ADDED events of a watch, to the `k8s.io/initial-events-end` bookmark.
  * Its lines are taken in the transport's own callback (`readLines`), as kates' reflector reads a
@@ -162,13 +174,7 @@ async function streamingList(
   const res = await transport.request({
     method: 'GET',
     path,
-    query: {
-      watch: true,
-      sendInitialEvents: true,
-      resourceVersionMatch: 'NotOlderThan',
-      resourceVersion: '',
-      allowWatchBookmarks: true,
-    },
+    query: STREAMING_LIST_QUERY,
     signal: abort.signal,
   });
   if (res.status !== 200) {
@@ -184,7 +190,7 @@ async function streamingList(
       const event = JSON.parse(line) as { type: string; object: KubernetesObject };
       if (event.type === 'ADDED') items.push(event.object);
       else if (event.type === 'BOOKMARK') {
-        if (event.object.metadata?.annotations?.['k8s.io/initial-events-end'] === 'true') {
+        if (event.object.metadata?.annotations?.[INITIAL_EVENTS_END] === 'true') {
           complete = true;
           abort.abort();
           return;

@@ -5,9 +5,8 @@
  * lists and watches never shares a thread with the library being measured.
  */
 
-import type { KubernetesObject } from '@kates/core';
 import { startFakeApiServer } from '@kates/testing';
-import { type BenchKind, generate } from '../objects.js';
+import { type BenchKind, seedOf } from '../objects.js';
 import { type CollectionDigest, readCollectionOnce } from './read-once.js';
 
 export interface FakeCollection {
@@ -34,12 +33,7 @@ export type FakeHostReply =
 
 async function main(config: FakeHostConfig): Promise<void> {
   const send = (m: FakeHostReply) => process.send?.(m);
-  const seed: KubernetesObject[] = [];
-  for (const c of config.collections) {
-    if (!seed.some((o) => o.kind === 'Namespace' && o.metadata?.name === c.namespace))
-      seed.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: c.namespace } });
-    for (let i = 0; i < c.n; i++) seed.push(generate(c.kind, i, c.namespace));
-  }
+  const seed = seedOf(config.collections);
   const t0 = performance.now();
   // Plain http: the TLS front (tls-front.ts) puts the TLS of a real API server in front of it.
   const server = await startFakeApiServer({ seed, historySize: config.historySize, tls: false });
@@ -47,7 +41,7 @@ async function main(config: FakeHostConfig): Promise<void> {
   // Each collection read once (read-once.ts), its digest kept for as long as nothing is written.
   const digests = new Map<string, CollectionDigest>();
   for (const c of config.collections) {
-    const digest = await readCollectionOnce(server.url, server.token, c);
+    const digest = await readCollectionOnce(server.kubeconfigPath, c);
     if (digest) digests.set(c.namespace, digest);
   }
   const seededAt = server.resourceVersion;

@@ -1,6 +1,6 @@
 import { startFakeApiServer } from '@kates/testing';
 import { describe, expect, it } from 'vitest';
-import { seedOf } from '../__fixtures__/in-process.js';
+import { seedOf } from '../objects.js';
 import { type Collection, serverDigest } from '../scenarios/context.js';
 import { readCollectionOnce } from './read-once.js';
 
@@ -19,7 +19,7 @@ describe('reading a collection of the in-memory server once', () => {
         stop: async () => {},
       } as const;
       for (const c of collections) {
-        const read = await readCollectionOnce(server.url, server.token, c);
+        const read = await readCollectionOnce(server.kubeconfigPath, c);
         expect(read?.count, c.namespace).toBe(c.n);
         expect(read, c.namespace).toEqual(await serverDigest({ server: listed, log: () => {} }, c));
       }

@@ -1,6 +1,7 @@
-import { get } from 'node:http';
-import { StringDecoder } from 'node:string_decoder';
+import { createNodeTransport } from '@kates/core';
 import { collectionPath } from '@kates/core/internal';
+import { KubeConfig } from '@kubernetes/client-node';
+import { INITIAL_EVENTS_END, STREAMING_LIST_QUERY } from '../consumers/floor.js';
 import { digestLine, digestOfLines } from '../consumers/protocol.js';
 import { RESOURCES } from '../resources.js';
 import type { FakeCollection } from './fake-host.js';
@@ -11,7 +12,6 @@ export interface CollectionDigest {
   readonly count: number;
 }
 
-const END = 'k8s.io/initial-events-end';
 /**
  * The head of an ADDED line as the in-memory server renders it: metadata first, its name,
  * generateName, namespace, uid and resourceVersion in the apiserver's order (object-shape.ts).
@@ -20,9 +20,10 @@ const ADDED_HEAD =
   /^\{"type":"ADDED","object":\{"kind":"[^"]*","apiVersion":"[^"]*","metadata":\{"name":"([^"\\]*)",(?:"generateName":"[^"\\]*",)?"namespace":"([^"\\]*)","uid":"[^"\\]*","resourceVersion":"(\d+)"/;
 
 /**
- * Reads a collection of the in-memory server at `url` (plain http) once, untimed, as a streaming
- * list to its end bookmark, and returns its digest; undefined where a line's head was not as
- * expected (the caller then lists the collection its own way).
+ * Reads a collection of the in-memory server named by `kubeconfigPath` once, untimed, as a
+ * streaming list to its end bookmark (its lines taken as the streaming floor takes them), and
+ * returns its digest; undefined where a line's head was not as expected (the caller then lists the
+ * collection its own way).
  *
  * Why the read: the server keeps each stored object's JSON once it has rendered it (serialize.ts),
  * and renders all of a streaming list's initial events before it writes the first. On a fresh
@@ -33,47 +34,46 @@ const ADDED_HEAD =
  * took 13.1 s at 100k Pods on a fresh server and 6.5 s again. Proved by 'reads a collection once
  * and tells the digest a metadata LIST gives' (read-once.test.ts).
  */
-export function readCollectionOnce(
-  url: string,
-  token: string,
+export async function readCollectionOnce(
+  kubeconfigPath: string,
   c: FakeCollection,
 ): Promise<CollectionDigest | undefined> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfigPath);
+  const transport = createNodeTransport(kc);
   const path = collectionPath(RESOURCES[c.kind], c.namespace);
-  const query =
-    'watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true';
-  return new Promise((resolve, reject) => {
-    const req = get(`${url}${path}?${query}`, { headers: { authorization: `Bearer ${token}` } });
-    const fail = (why: string) => {
-      req.destroy();
-      reject(new Error(`reading ${path} once before the runs: ${why}`));
-    };
-    req.on('error', (e) => fail(e.message));
-    req.on('response', (res) => {
-      if (res.statusCode !== 200) {
-        fail(`the server answered ${res.statusCode}`);
-        return;
-      }
-      const lines: string[] = [];
-      const decoder = new StringDecoder('utf8');
-      let readable = true;
-      let partial = '';
-      res.on('data', (chunk: Buffer) => {
-        const text = partial + decoder.write(chunk);
-        let start = 0;
-        for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-          const line = text.slice(start, end);
-          start = end + 1;
-          const head = ADDED_HEAD.exec(line);
-          if (head) lines.push(digestLine(head[2]!, head[1]!, head[3]!));
-          else if (line.includes(END)) {
-            req.destroy();
-            resolve(readable ? { digest: digestOfLines(lines), count: lines.length } : undefined);
-            return;
-          } else readable = false;
-        }
-        partial = text.slice(start);
-      });
-      res.on('end', () => fail('the stream ended before its end bookmark'));
+  const abort = new AbortController();
+  const why = `reading ${path} once before the runs`;
+  try {
+    const res = await transport.request({
+      method: 'GET',
+      path,
+      query: STREAMING_LIST_QUERY,
+      signal: abort.signal,
     });
-  });
+    if (res.status !== 200) throw new Error(`${why}: the server answered ${res.status}`);
+    if (!res.readLines) throw new Error(`${why}: the transport cannot hand over lines as they come`);
+    const lines: string[] = [];
+    let readable = true;
+    let ended = false;
+    const read = res.readLines((batch) => {
+      for (const line of batch) {
+        const head = ADDED_HEAD.exec(line);
+        if (head) lines.push(digestLine(head[2]!, head[1]!, head[3]!));
+        else if (line.includes(INITIAL_EVENTS_END)) {
+          ended = true;
+          abort.abort();
+          return;
+        } else readable = false;
+      }
+    });
+    await read.catch((e: unknown) => {
+      if (!ended) throw e;
+    });
+    if (!ended) throw new Error(`${why}: the stream ended before its end bookmark`);
+    return readable ? { digest: digestOfLines(lines), count: lines.length } : undefined;
+  } finally {
+    abort.abort();
+    transport.close();
+  }
 }
