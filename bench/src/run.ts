@@ -94,7 +94,13 @@ async function runServerCases(
     // peer whose first run took over 10 s is not run again (Go kates: 10 to 18 s at 1k Pods on the
     // in-memory server, 13 s at 100k ConfigMaps on the real one; 2 to 4 times the fastest peer, so
     // a second run changes no verdict), where the fast peers' runs are repeated.
-    const budget = { failedAt, timeoutMs: 20_000 + 0.25 * b.n, repeatWithinMs: 10_000 };
+    const budget = {
+      failedAt,
+      timeoutMs: 20_000 + 0.25 * b.n,
+      repeatWithinMs: 10_000,
+      ...(b.repsOf ? { repsOf: b.repsOf } : {}),
+      ...(b.pilot ? { pilot: true } : {}),
+    };
     bootstrap.push(...(await runBootstrap(ctx, find(b.kind, b.n), b.peers, b.reps, budget)));
   }
   const churn = [];

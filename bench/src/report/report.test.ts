@@ -197,6 +197,20 @@ describe('the report', () => {
     expect(md).toContain('| 1,000 | client-node informer | 0.15x | 0.80x | 2.00x |');
   });
 
+  it('names in the reps column the peers that ran fewer times than the rounds of their case', () => {
+    const fewer: BenchResults = {
+      ...results,
+      fake: {
+        ...results.fake,
+        bootstrap: results.fake.bootstrap.map((b) =>
+          b.peer === 'client-node' ? { ...b, ms: { ...b.ms, n: 1 } } : b,
+        ),
+      },
+    };
+    expect(renderMarkdown(results)).toMatch(/\| ConfigMap \| 1,000 \| 3 \| 50 \(pages of 500\) \|/);
+    expect(renderMarkdown(fewer)).toMatch(/\| ConfigMap \| 1,000 \| 3 \(client-node informer 1\) \| 50 /);
+  });
+
   it('says why no peer is named at 100k Pods on the in-memory server when the plan ran none', () => {
     const pods = (peer: 'kates' | 'floor-stream' | 'client-node') => ({
       server: 'fake' as const,

@@ -45,6 +45,26 @@ describe('the bootstrap scenario', () => {
     }
   });
 
+  it('runs a pilot counted nowhere, and a peer with fewer reps in the first rounds only', async () => {
+    const started: string[] = [];
+    const counting: ScenarioContext = {
+      ...ctx,
+      startConsumer: (config) => {
+        started.push(config.peer);
+        return inProcessConsumer(config);
+      },
+    };
+    const [floor, kates] = await runBootstrap(counting, configMaps, ['floor-stream', 'kates'], 3, {
+      repsOf: { kates: 1 },
+      pilot: true,
+    });
+    // The pilot, then rounds of [floor, kates], [kates, floor], [floor, kates] with kates in the first only.
+    expect(started).toEqual(['floor-stream', 'floor-stream', 'kates', 'floor-stream', 'floor-stream']);
+    expect(floor?.ms.n).toBe(3);
+    expect(kates?.ms.n).toBe(1);
+    expect(kates?.correct).toBe(true);
+  });
+
   it('reports a peer that cannot run instead of failing the scenario', async () => {
     const [go] = await runBootstrap(ctx, configMaps, ['go-kates'], 1);
     expect(go?.correct).toBe(false);
