@@ -172,6 +172,9 @@ export const QUICK: BenchPlan = {
  * and 13:42, the afternoon's load; the in-memory server's digests from its read before the runs,
  * the unvirtualized browser variants at 1000 events/s only) it took 13.7 min at 14:02 (load 1.2
  * to 3.8; store 1.6, pending 0.3, memory 1.8, seeding 0.4, real 4.2, fake 4.0, browser 1.35).
+ * Five rounds at 1k and the in-memory server's pilot (some 20 processes more) took it to 14.6 min
+ * at 15:52 (load 2.0 to 2.9; store 2.0, pending 0.3, memory 1.9, seeding 0.4, real 4.4, fake 4.5,
+ * browser 1.2; the store part, unchanged, 20 s longer than at 14:02).
  * `partSeconds` in results.json holds each run's parts.
  *
  * What it leaves out to stay there, each cut measured first (git log of this file has the runs):
