@@ -91,7 +91,7 @@ const otherWayListed = (peers: readonly PeerName[]): PeerName[] =>
   peers.map((p) => (p === 'kates-stream' ? 'kates-list' : p));
 /**
  * Fewer runs at 1k for the peers whose median decides no verdict there: Go kates, which took 2 to 14
- * times the true floor at 1k in the five full runs of 2026-12-07 logged (never the fastest peer:
+ * times the true floor at 1k in the full runs of 2026-12-07 logged (never the fastest peer:
  * one run), and kates-ts' streaming list, the way it does not take at 1k (three runs).
  */
 const REPS_1K: Partial<Record<PeerName, number>> = { 'go-kates': 1, 'kates-stream': 3 };
@@ -212,9 +212,9 @@ export const FULL: BenchPlan = {
     // is measured at 1k ConfigMaps here (its short first snapshot shows there), and on the real
     // server at every size. Reps: 5 at 1k (3 until 2026-12-07), where one run in a few took 1.5 to
     // 2x the others (a consumer process there costs about 1.1 s a run): with three, kates-ts' median
-    // at 1k ConfigMaps was 1.23x and 1.24x the true floor in two full runs of 2026-12-07 and 1.0x to
-    // 1.12x in the others, the floors' own runs spreading by as much (the streaming floor 67 to
-    // 130 ms in one run). Kates-ts' other way 3 times and Go kates once (see `REPS_1K`); 2 where runs
+    // at 1k ConfigMaps was 1.24x and 1.23x the true floor in the runs of 11:29 and 14:02, the floors'
+    // own runs spreading by as much (the streaming floor 67 to 130 ms at 14:02). Kates-ts' other
+    // way 3 times and Go kates once (see `REPS_1K`); 2 where runs
     // spread by 10 to 40% (10k ConfigMaps); 1 where they stayed within 12% (100k ConfigMaps, 2.5
     // to 6 s a run; 10k Pods, 7%) and at 100k Pods (10 to 30 s a run). There the paged and
     // unpaged floors took 2 and 2.7 times the streaming floor (18.5 and 24.6 s against 9.3): the
@@ -315,8 +315,8 @@ export const FULL: BenchPlan = {
     bootstrap: [
       // Five at 1k: the true floor there is some 60 ms (ConfigMaps) and 160 ms (Pods), and three runs
       // of kates-ts spread over 64 to 80 ms (run of 12:31) and 197 to 268 ms (run of 14:02), so a
-      // median of three was a verdict by chance at 1.2x (Pods: 1.25x and 1.32x in two of five full
-      // runs of 2026-12-07). Pods five times since 2026-12-07, with `REPS_1K`.
+      // median of three was a verdict by chance at 1.2x (Pods: 1.25x and 1.32x in the runs of 10:52
+      // and 14:02, 2026-12-07). Pods five times since 2026-12-07, with `REPS_1K`.
       { kind: 'ConfigMap', n: 1000, reps: 5, repsOf: REPS_1K, peers: REAL_BAR },
       { kind: 'ConfigMap', n: 10_000, reps: 2, peers: REAL_BAR },
       { kind: 'ConfigMap', n: 100_000, reps: 2, peers: AT_100K.filter((p) => p !== 'floor-2000') },

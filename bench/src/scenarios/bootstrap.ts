@@ -32,9 +32,9 @@ export interface BootstrapBudget {
   /** A peer is not repeated once its runs of this case add up to this (default 60 s). */
   readonly repeatWithinMs?: number;
   /**
-   * Runs for the peers that take fewer than `reps`: a peer never near the fastest (Go kates at 1k:
-   * 2 to 5 times the true floor in every full run of 2026-12-06 and 07) or not judged (kates-ts'
-   * other way of listing). Each runs in the first rounds only, so the others' rounds stay paired.
+   * Runs for the peers that take fewer than `reps`, where their median decides no verdict (the
+   * full plan's `REPS_1K` says which and why). Each runs in the first rounds only, so the other
+   * peers' rounds stay as they were.
    */
   readonly repsOf?: Partial<Record<PeerName, number>>;
   /**
