@@ -176,7 +176,8 @@ export const QUICK: BenchPlan = {
  * 14.8 min at 15:52 and 16:44 (load 0.2 to 2.9; at 15:52 store 2.0, pending 0.3, memory 1.9,
  * seeding 0.4, real 4.4, fake 4.5, browser 1.2, the store part, unchanged, 20 s longer than at
  * 14:02). Back to three rounds at 1k since (Go kates once there, kates-ts' other way twice),
- * some 34 processes fewer.
+ * some 34 processes fewer: 13.9 min at 17:00 (load 1.3 to 2.6; store 1.6, pending 0.25, memory
+ * 1.8, seeding 0.4, real 4.05, fake 4.4, browser 1.3).
  * `partSeconds` in results.json holds each run's parts.
  *
  * What it leaves out to stay there, each cut measured first (git log of this file has the runs):
