@@ -313,9 +313,12 @@ export function seedOf(
   collections: readonly { readonly kind: BenchKind; readonly namespace: string; readonly n: number }[],
 ): KubernetesObject[] {
   const seed: KubernetesObject[] = [];
+  const namespaces = new Set<string>();
   for (const c of collections) {
-    if (!seed.some((o) => o.kind === 'Namespace' && o.metadata?.name === c.namespace))
+    if (!namespaces.has(c.namespace)) {
+      namespaces.add(c.namespace);
       seed.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: c.namespace } });
+    }
     for (let i = 0; i < c.n; i++) seed.push(generate(c.kind, i, c.namespace));
   }
   return seed;
