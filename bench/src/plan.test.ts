@@ -60,6 +60,15 @@ describe('the plan', () => {
     }
   });
 
+  it('runs kates-ts as many times as its case has rounds, and at 10k Pods the streaming floor too', () => {
+    for (const b of [...FULL.fake.bootstrap, ...FULL.real.bootstrap])
+      expect(b.repsOf?.kates ?? b.reps, `${b.kind} ${b.n}`).toBe(b.reps);
+    const pods10k = FULL.fake.bootstrap.find((b) => b.kind === 'Pod' && b.n === 10_000)!;
+    expect(pods10k.reps).toBe(3);
+    expect(pods10k.repsOf?.['floor-stream'] ?? pods10k.reps).toBe(3);
+    expect(pods10k.repsOf?.['client-node']).toBe(1);
+  });
+
   it('needs one collection per kind and size, churn and slow consumer on ConfigMaps', () => {
     expect(collectionsOf(FULL.real).map((c) => `${c.namespace} ${c.n}`)).toEqual([
       'bench-configmap-1000 1000',

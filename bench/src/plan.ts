@@ -95,6 +95,23 @@ const otherWayListed = (peers: readonly PeerName[]): PeerName[] =>
  * one run), and kates-ts' streaming list, the way it does not take at 1k (two runs).
  */
 const REPS_1K: Partial<Record<PeerName, number>> = { 'go-kates': 1, 'kates-stream': 2 };
+/**
+ * At 10k Pods on the in-memory server, three runs of the two peers whose medians decide the verdict
+ * there, kates-ts and the streaming floor (the true floor in each of the 14 full runs of 2026-12-06
+ * and 07 logged), and one of every other (once each until 2026-12-07). With one run each, kates-ts
+ * took 0.91x to 1.46x the true floor in those runs (over 1.2x in 4 of them), one process deciding:
+ * 2,117 ms at 17:00, where it took 1,400 and 1,440 in the two runs before. Four runs of each in
+ * turn (bench consumers, 2026-12-07 18:10, quiet machine): kates-ts 1,481 to 1,960 ms (median
+ * 1,507), the streaming floor 1,357 to 1,668 (median 1,434). Some 12 s more a run.
+ */
+const REPS_10K_PODS: Partial<Record<PeerName, number>> = {
+  'floor-unpaged': 1,
+  'floor-2000': 1,
+  'kates-list': 1,
+  'client-node': 1,
+  'kates-dropmf': 1,
+  'entity-adapter': 1,
+};
 /** The libraries that follow changes (churn): every peer but the floors and kates' dropManagedFields variant. */
 const FOLLOWERS: readonly PeerName[] = ['kates', 'entity-adapter', 'client-node', 'go-kates'];
 
@@ -222,7 +239,8 @@ export const FULL: BenchPlan = {
     // first time on a floor of 60 to 180 ms (bench/src/micro/idle-event.ts has why such code is slow
     // here). 2 where runs
     // spread by 10 to 40% (10k ConfigMaps); 1 where they stayed within 12% (100k ConfigMaps, 2.5
-    // to 6 s a run; 10k Pods, 7%) and at 100k Pods (10 to 30 s a run). There the paged and
+    // to 6 s a run) and at 100k Pods (10 to 30 s a run); 3 for the deciding peers at 10k Pods
+    // (`REPS_10K_PODS`). There the paged and
     // unpaged floors took 2 and 2.7 times the streaming floor (18.5 and 24.6 s against 9.3): the
     // true floor at 100k Pods is the streaming one.
     bootstrap: [
@@ -244,7 +262,8 @@ export const FULL: BenchPlan = {
       {
         kind: 'Pod',
         n: 10_000,
-        reps: 1,
+        reps: 3,
+        repsOf: REPS_10K_PODS,
         peers: otherWayListed(ALL.filter((p) => p !== 'go-kates')),
       },
       {
