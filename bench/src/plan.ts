@@ -95,23 +95,6 @@ const otherWayListed = (peers: readonly PeerName[]): PeerName[] =>
  * one run), and kates-ts' streaming list, the way it does not take at 1k (two runs).
  */
 const REPS_1K: Partial<Record<PeerName, number>> = { 'go-kates': 1, 'kates-stream': 2 };
-/**
- * At 10k Pods on the in-memory server, three runs of the two peers whose medians decide the verdict
- * there, kates-ts and the streaming floor (the true floor in the 13 full runs of 2026-12-06 and 07
- * logged before 18:15; at 18:15 one LIST was, by 10 ms), and one of every other (once each until
- * then). With one run each, kates-ts took 0.91x to 1.46x the true floor in those 13 runs (over 1.2x
- * in 4), one process deciding: 2,117 ms at 17:00, where it took 1,400 and 1,440 in the two runs
- * before. Four runs of each in turn (bench consumers, 2026-12-07 18:10, quiet machine): kates-ts
- * 1,481 to 1,960 ms (median 1,507), the streaming floor 1,357 to 1,668 (median 1,434). Some 15 s
- * more a run (full run of 18:15).
- */
-const REPS_10K_PODS: Partial<Record<PeerName, number>> = {
-  'floor-unpaged': 1,
-  'kates-list': 1,
-  'client-node': 1,
-  'kates-dropmf': 1,
-  'entity-adapter': 1,
-};
 /** The libraries that follow changes (churn): every peer but the floors and kates' dropManagedFields variant. */
 const FOLLOWERS: readonly PeerName[] = ['kates', 'entity-adapter', 'client-node', 'go-kates'];
 
@@ -239,8 +222,7 @@ export const FULL: BenchPlan = {
     // first time on a floor of 60 to 180 ms (bench/src/micro/idle-event.ts has why such code is slow
     // here). 2 where runs
     // spread by 10 to 40% (10k ConfigMaps); 1 where they stayed within 12% (100k ConfigMaps, 2.5
-    // to 6 s a run) and at 100k Pods (10 to 30 s a run); 3 for the deciding peers at 10k Pods
-    // (`REPS_10K_PODS`). There the paged and
+    // to 6 s a run; 10k Pods, see there) and at 100k Pods (10 to 30 s a run). There the paged and
     // unpaged floors took 2 and 2.7 times the streaming floor (18.5 and 24.6 s against 9.3): the
     // true floor at 100k Pods is the streaming one.
     bootstrap: [
@@ -262,8 +244,15 @@ export const FULL: BenchPlan = {
       {
         kind: 'Pod',
         n: 10_000,
-        reps: 3,
-        repsOf: REPS_10K_PODS,
+        // Once each. Three runs of kates-ts and the streaming floor (full runs of 18:15 and 18:34 on
+        // 2026-12-07) did not settle the verdict: 1.04x and 1.36x (kates-ts 1,427 to 2,038 ms, the
+        // floor 1,374 to 1,894), for some 15 s a run, and both runs took 910 s or more. In nine
+        // pairs in turn (bench consumers, 19:00, a server seeded as the bench's) kates-ts took 1,400
+        // to 2,160 ms (median 1,767) and the streaming floor 1,349 to 1,880 (median 1,699): 1.04x,
+        // each process spread by its own garbage collection (16 scavenges and 4 to 6 full
+        // collections, 0.6 to 0.9 s of a run, the floor's as kates-ts'), not by the server's (no
+        // full collection during any of the runs).
+        reps: 1,
         // Not the paged floor: kates-ts streams here, and the pages of 2000 were never the true floor
         // in the 14 full runs of 2026-12-06 and 07 logged (1.08x to 1.44x the fastest floor; 4 s a run).
         peers: otherWayListed(ALL.filter((p) => p !== 'go-kates' && p !== 'floor-2000')),

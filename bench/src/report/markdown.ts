@@ -682,9 +682,7 @@ export function renderMarkdown(r: BenchResults): string {
       ' logged, the first process of 1k ConfigMaps took 105, 141 and 248 ms, against 76 to 97 for the same floor after it' +
       ' (on kube-apiserver the first process was no slower than the rest). The peers take turns in each round; at 1k, where the floors take 60 to 250 ms and a process in a few' +
       ' takes 1.5 to 2x the others, three rounds (five at 1k ConfigMaps on kube-apiserver), of which Go kates runs in the' +
-      " first only and kates-ts' other way in two: neither decides a verdict there (the reps column names them). At 10k Pods on" +
-      ' the in-memory server, where one process decided until 2026-12-07 (kates-ts 0.91x to 1.46x the true floor in 13 full' +
-      ' runs), kates-ts and the streaming floor run three times, every other peer once.',
+      " first only and kates-ts' other way in two: neither decides a verdict there (the reps column names them).",
     '### The bar of issue 18: kates-ts against the fastest peer and the true floor',
     `Bootstrap to the first complete snapshot ≤ ${PEER_BAR.toFixed(1)}x the fastest peer (client-node informer, Go kates) and ≤ ${FLOOR_BAR.toFixed(1)}x the true floor, every case on both servers; medians of this run.`,
     bootstrapBarTable(r),
