@@ -177,7 +177,12 @@ export const QUICK: BenchPlan = {
  * seeding 0.4, real 4.4, fake 4.5, browser 1.2, the store part, unchanged, 20 s longer than at
  * 14:02). Back to three rounds at 1k since (Go kates once there, kates-ts' other way twice),
  * some 34 processes fewer: 13.9 min at 17:00 (load 1.3 to 2.6; store 1.6, pending 0.25, memory
- * 1.8, seeding 0.4, real 4.05, fake 4.4, browser 1.3).
+ * 1.8, seeding 0.4, real 4.05, fake 4.4, browser 1.3). Three runs of the deciding peers at 10k Pods
+ * on the in-memory server took it to 15.2 min at 18:15 and 18:34 (load 0.3 to 2.8; at 18:34 store
+ * 1.7, pending 0.3, memory 2.05, seeding 0.6, real 4.5, fake 4.8, browser 1.3: the parts left as
+ * they were 20 to 50 s slower than at 17:00); once each again, without the paged floor there: 13.7
+ * min at 18:55 (load 1.7 to 2.9; store 1.5, pending 0.2, memory 1.7, seeding 0.4, real 4.3, fake
+ * 4.2, browser 1.2).
  * `partSeconds` in results.json holds each run's parts.
  *
  * What it leaves out to stay there, each cut measured first (git log of this file has the runs):
@@ -247,7 +252,7 @@ export const FULL: BenchPlan = {
         // Once each. Three runs of kates-ts and the streaming floor (full runs of 18:15 and 18:34 on
         // 2026-12-07) did not settle the verdict: 1.04x and 1.36x (kates-ts 1,427 to 2,038 ms, the
         // floor 1,374 to 1,894), for some 15 s a run, and both runs took 910 s or more. In nine
-        // pairs in turn (bench consumers, 19:00, a server seeded as the bench's) kates-ts took 1,400
+        // pairs in turn (bench consumers, 18:50, a server seeded as the bench's) kates-ts took 1,400
         // to 2,160 ms (median 1,767) and the streaming floor 1,349 to 1,880 (median 1,699): 1.04x,
         // each process spread by its own garbage collection (16 scavenges and 4 to 6 full
         // collections, 0.6 to 0.9 s of a run, the floor's as kates-ts'), not by the server's (no
