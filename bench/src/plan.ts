@@ -180,9 +180,9 @@ export const QUICK: BenchPlan = {
  * 1.8, seeding 0.4, real 4.05, fake 4.4, browser 1.3). Three runs of the deciding peers at 10k Pods
  * on the in-memory server took it to 15.2 min at 18:15 and 18:34 (load 0.3 to 2.8; at 18:34 store
  * 1.7, pending 0.3, memory 2.05, seeding 0.6, real 4.5, fake 4.8, browser 1.3: the parts left as
- * they were 20 to 50 s slower than at 17:00); once each again, without the paged floor there: 13.7
- * min at 18:55 (load 1.7 to 2.9; store 1.5, pending 0.2, memory 1.7, seeding 0.4, real 4.3, fake
- * 4.2, browser 1.2).
+ * they were up to 26 s slower each than at 17:00); once each again, without the paged floor
+ * there: 13.7 min at 18:55 (load 1.7 to 2.9; store 1.5, pending 0.2, memory 1.7, seeding 0.4,
+ * real 4.3, fake 4.2, browser 1.2).
  * `partSeconds` in results.json holds each run's parts.
  *
  * What it leaves out to stay there, each cut measured first (git log of this file has the runs):
