@@ -16,10 +16,9 @@ import type { Collection, ScenarioContext } from '../scenarios/context.js';
 import { type BenchServer, startFakeServer } from '../servers/fake.js';
 import { startRealServer } from '../servers/real.js';
 import { summarize } from '../stats.js';
+import { argOf } from './args.js';
 
 type RunChurn = typeof import('../scenarios/churn.js').runChurn;
-
-const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const log = (line: string) =>
   process.stderr.write(`[churn-latency ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const load = () =>
@@ -32,18 +31,18 @@ async function churnFrom(dist: string): Promise<RunChurn> {
 }
 
 async function main(): Promise<void> {
-  const serverName = arg('server') ?? 'fake';
-  const n = Number(arg('n') ?? 10_000);
-  const rounds = Number(arg('rounds') ?? 3);
+  const serverName = argOf('server') ?? 'fake';
+  const n = Number(argOf('n') ?? 10_000);
+  const rounds = Number(argOf('rounds') ?? 3);
   const plan: ChurnPlan = {
-    trickle: Number(arg('trickle') ?? 10),
-    steady: { count: Number(arg('count') ?? 2000), ratePerSec: Number(arg('rate') ?? 500) },
-    ...(arg('burst') ? { burst: { count: Number(arg('burst')) } } : {}),
+    trickle: Number(argOf('trickle') ?? 10),
+    steady: { count: Number(argOf('count') ?? 2000), ratePerSec: Number(argOf('rate') ?? 500) },
+    ...(argOf('burst') ? { burst: { count: Number(argOf('burst')) } } : {}),
   };
-  const peers = (arg('peers') ?? 'kates,client-node').split(',') as PeerName[];
+  const peers = (argOf('peers') ?? 'kates,client-node').split(',') as PeerName[];
   const here = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
   const mine = await churnFrom(here);
-  const other = arg('other') ? await churnFrom(arg('other')!) : undefined;
+  const other = argOf('other') ? await churnFrom(argOf('other')!) : undefined;
   const c: Collection = { kind: 'ConfigMap', n, namespace: `bench-configmap-${n}` };
   const server: BenchServer =
     serverName === 'real' ? await startRealServer([c], log) : await startFakeServer([c]);

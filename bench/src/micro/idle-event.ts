@@ -30,19 +30,19 @@ import { type Delta, type KubernetesObject, katesReducer, type ResourceType } fr
 import { parseWatchLine, watchEvents } from '@kates/core/internal';
 import type { BenchKind } from '../objects.js';
 import { RESOURCES } from '../resources.js';
-import { summarize } from '../stats.js';
+import { quantile, summarize } from '../stats.js';
+import { argOf } from './args.js';
 import { eventLines } from './feed.js';
 import { katesFixture } from './kates-fixture.js';
 
-const arg = (name: string, fallback: number) =>
-  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const arg = (name: string, fallback: number) => Number(argOf(name) ?? fallback);
 
 async function main(): Promise<void> {
   const n = arg('n', 10_000);
   const count = arg('count', 200);
   const warmup = arg('warmup', 3000);
   const idleMs = arg('idle', 100);
-  const kind = (process.argv.find((a) => a.startsWith('--kind='))?.split('=')[1] ?? 'ConfigMap') as BenchKind;
+  const kind = (argOf('kind') ?? 'ConfigMap') as BenchKind;
   const fixture = await katesFixture(kind, n);
   const snapshot: { objects?: readonly KubernetesObject[] } = {};
   const deltas: Delta[] = [];
@@ -77,11 +77,8 @@ async function main(): Promise<void> {
     stages.dispatch.push(t4 - t3);
     stages.update.push(t5 - t4);
   }
-  const us = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const p90 = sorted[Math.floor(0.9 * (sorted.length - 1))]!;
-    return `${(summarize(values).median * 1000).toFixed(1)} µs (p90 ${(p90 * 1000).toFixed(1)})`;
-  };
+  const us = (values: number[]) =>
+    `${(summarize(values).median * 1000).toFixed(1)} µs (p90 ${(quantile(values, 0.9) * 1000).toFixed(1)})`;
   console.log(
     `${kind} ${n}, ${count} events each after ${idleMs} ms idle (${warmup} back to back first): ` +
       `parse ${us(stages.parse)}, reducer alone ${us(stages.reducer)}, dispatch after it ` +

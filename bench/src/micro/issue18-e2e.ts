@@ -14,13 +14,12 @@ import type { ChurnPlan } from '../scenarios/churn.js';
 import type { Collection, ScenarioContext } from '../scenarios/context.js';
 import { startFakeServer } from '../servers/fake.js';
 import { summarize } from '../stats.js';
+import { argOf } from './args.js';
 
 type Scenarios = {
   runBootstrap: typeof import('../scenarios/bootstrap.js').runBootstrap;
   runChurn: typeof import('../scenarios/churn.js').runChurn;
 };
-
-const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const list = (s: string | undefined, d: string) => (s ?? d).split(',').filter(Boolean).map(Number);
 const log = (line: string) =>
   process.stderr.write(`[issue18 ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -32,12 +31,12 @@ async function scenariosFrom(dist: string): Promise<Scenarios> {
 }
 
 async function main(): Promise<void> {
-  const ns = list(arg('n'), '1000,10000,100000');
-  const churnNs = list(arg('churn'), '10000,100000');
-  const rounds = Number(arg('rounds') ?? 3);
+  const ns = list(argOf('n'), '1000,10000,100000');
+  const churnNs = list(argOf('churn'), '10000,100000');
+  const rounds = Number(argOf('rounds') ?? 3);
   const here = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
   const mine = await scenariosFrom(here);
-  const other = arg('other') ? await scenariosFrom(arg('other')!) : undefined;
+  const other = argOf('other') ? await scenariosFrom(argOf('other')!) : undefined;
   const collections: Collection[] = [...new Set([...ns, ...churnNs])].map((n) => ({
     kind: 'ConfigMap',
     n,

@@ -20,6 +20,7 @@ import { listCompleted, listPage, listStarted } from '@kates/core/internal';
 import { ListWatch } from '@kubernetes/client-node';
 import { stored } from '../objects.js';
 import { summarize } from '../stats.js';
+import { argOf } from './args.js';
 import { listPages } from './feed.js';
 import { katesFixture } from './kates-fixture.js';
 
@@ -198,9 +199,8 @@ async function child(peer: Peer, n: number): Promise<void> {
 }
 
 function main(): void {
-  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-  const rounds = Number(arg('rounds') ?? 5);
-  const ns = (arg('n') ?? '1000,10000,100000').split(',').map(Number);
+  const rounds = Number(argOf('rounds') ?? 5);
+  const ns = (argOf('n') ?? '1000,10000,100000').split(',').map(Number);
   const peers: Peer[] = ['kates', 'client-node'];
   const self = fileURLToPath(import.meta.url);
   const results: Result[] = [];

@@ -14,10 +14,9 @@
  */
 import type { Delta, KubernetesObject } from '@kates/core';
 import { medianInterval, nextTurn, summarize } from '../stats.js';
+import { argOf } from './args.js';
 import { eventLines } from './feed.js';
 import type { KatesFixture, katesFixture as KatesFixtureOf } from './kates-fixture.js';
-
-const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 
 interface Side {
   readonly name: string;
@@ -41,11 +40,11 @@ async function side(name: string, dist: string, n: number): Promise<Side> {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
-  const other = arg('other');
+  const other = argOf('other');
   if (!other) throw new Error('update-ab: give --other=/path/to/another/bench/dist');
-  const n = Number(arg('n') ?? 10_000);
-  const warm = Number(arg('warm') ?? 300);
-  const count = Number(arg('count') ?? 250);
+  const n = Number(argOf('n') ?? 10_000);
+  const warm = Number(argOf('warm') ?? 300);
+  const count = Number(argOf('count') ?? 250);
   const here = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
   const sides = [await side('this', here, n), await side('other', other, n)];
   const lines = eventLines('ConfigMap', n, 'ab', warm + count, n + 1);
