@@ -225,11 +225,10 @@ export const FULL: BenchPlan = {
     // ConfigMaps 1.03x and 1.28x, and the runs took 876 and 889 s; at 1k a verdict moves with the
     // run more than with its rounds, kates-ts' first list being some 10 to 16 ms of code run for the
     // first time on a floor of 60 to 180 ms (bench/src/micro/idle-event.ts has why such code is slow
-    // here). 2 where runs
-    // spread by 10 to 40% (10k ConfigMaps); 1 where they stayed within 12% (100k ConfigMaps, 2.5
-    // to 6 s a run; 10k Pods, see there) and at 100k Pods (10 to 30 s a run). There the paged and
-    // unpaged floors took 2 and 2.7 times the streaming floor (18.5 and 24.6 s against 9.3): the
-    // true floor at 100k Pods is the streaming one.
+    // here). 2 where runs spread by 10 to 40% (10k ConfigMaps); 1 where they stayed within 12%
+    // (100k ConfigMaps, 2.5 to 6 s a run; 10k Pods, see there) and at 100k Pods (10 to 30 s a run).
+    // There the paged and unpaged floors took 2 and 2.7 times the streaming floor (18.5 and 24.6 s
+    // against 9.3): the true floor at 100k Pods is the streaming one.
     bootstrap: [
       { kind: 'ConfigMap', n: 1000, reps: 3, repsOf: REPS_1K, pilot: true, peers: BAR },
       {
@@ -254,9 +253,9 @@ export const FULL: BenchPlan = {
         // floor 1,374 to 1,894), for some 15 s a run, and both runs took 910 s or more. In nine
         // pairs in turn (bench consumers, 18:50, a server seeded as the bench's) kates-ts took 1,400
         // to 2,160 ms (median 1,767) and the streaming floor 1,349 to 1,880 (median 1,699): 1.04x,
-        // each process spread by its own garbage collection (16 scavenges and 4 to 6 full
-        // collections, 0.6 to 0.9 s of a run, the floor's as kates-ts'), not by the server's (no
-        // full collection during any of the runs).
+        // each process spread by its own garbage collection (16 scavenges, 0.42 to 0.54 s in all,
+        // and 4 to 6 full collections, the floor's as kates-ts'), not by the server's (no full
+        // collection during any of the runs).
         reps: 1,
         // Not the paged floor: kates-ts streams here, and the pages of 2000 were never the true floor
         // in the 14 full runs of 2026-12-06 and 07 logged (1.08x to 1.44x the fastest floor; 4 s a run).
