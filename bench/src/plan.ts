@@ -314,10 +314,13 @@ export const FULL: BenchPlan = {
         // their own parts of it within 5% (192 and 187 us): the second process met a server that
         // had just taken the first one's steady writes and burst. Side by side, client-node's
         // list() per event takes a core while kates-ts follows the steady writes, which only
-        // lengthens kates-ts' own latencies there.
+        // lengthens kates-ts' own latencies there. 40 single writes a round, as at 10k (20 until
+        // 2026-12-07: in the run of 18:55 kates-ts' median of 42 was 1.16x client-node's, where
+        // the paired per-write difference was +148 us, -147 to +485; 0.97x, 0.96x and 0.98x in
+        // the three full runs before it). Some 4 s more.
         peers: ['client-node', 'kates'],
         plan: {
-          trickle: 20,
+          trickle: 40,
           steady: { count: 1000, ratePerSec: 500 },
           rounds: 2,
           paired: true,
@@ -379,8 +382,9 @@ export const FULL: BenchPlan = {
         peers: ['client-node', 'kates'],
         // 500 steady writes (2 s) a peer, 250 until 2026-12-06: a p99 of 250 samples was their
         // third slowest. Side by side since 2026-12-07, as on the in-memory server: two rounds of
-        // half the writes each.
-        plan: { trickle: 20, steady: { count: 250, ratePerSec: 250 }, rounds: 2, paired: true },
+        // half the writes each. 40 single writes a round, as at 10k and in-memory (20 until
+        // 2026-12-07).
+        plan: { trickle: 40, steady: { count: 250, ratePerSec: 250 }, rounds: 2, paired: true },
       },
     ],
   },

@@ -6,8 +6,10 @@
  *
  * `node --expose-gc bench/dist/micro/churn-latency.js [--server=fake|real] [--n=10000]
  * [--rate=500] [--count=2000] [--trickle=10] [--rounds=3] [--peers=kates,client-node]
- * [--burst=1000] [--other=/path/to/another/bench/dist]`; `--burst` (in-memory server) adds the burst
- * phase: writes held back by a stalled watch, then released at once.
+ * [--burst=1000] [--other=/path/to/another/bench/dist] [--paired=true]`; `--burst` (in-memory server) adds
+ * the burst phase: writes held back by a stalled watch, then released at once. `--paired=true` runs the
+ * peers side by side, as the full run does (`ChurnPlan.paired`): each round starts a process of
+ * every peer, all following the same writes.
  */
 import { loadavg } from 'node:os';
 import type { PeerName } from '../consumers/protocol.js';
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
     steady: { count: Number(argOf('count') ?? 2000), ratePerSec: Number(argOf('rate') ?? 500) },
     ...(argOf('burst') ? { burst: { count: Number(argOf('burst')) } } : {}),
   };
+  const paired = argOf('paired') === 'true';
   const peers = (argOf('peers') ?? 'kates,client-node').split(',') as PeerName[];
   const here = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
   const mine = await churnFrom(here);
@@ -54,7 +57,13 @@ async function main(): Promise<void> {
   ];
   const rows = new Map<string, ChurnResult[]>();
   try {
-    for (let round = 0; round < rounds; round++) {
+    if (paired) {
+      for (const r of await mine(ctx, c, peers, { ...plan, rounds, paired: true })) {
+        if (r.error || !r.steady || !r.trickleLatencyMs) log(`${r.peer}: FAILED ${r.error?.split('\n')[0]}`);
+        else rows.set(r.peer, [r]);
+      }
+    }
+    for (let round = 0; !paired && round < rounds; round++) {
       for (let k = 0; k < turns.length; k++) {
         const [name, run, peer] = turns[(k + round) % turns.length]!;
         const [r] = await run(ctx, c, [peer], plan);
