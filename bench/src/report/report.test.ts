@@ -309,7 +309,9 @@ describe('the report', () => {
       "| 100 events/s: live heap ≤ 1.5x the naive list's | 8.0 MB against 6.4 MB (1.25x) | **met** |",
     );
     expect(md).toContain('| 1000 events/s: no frame over 50 ms | 2 (longest 66.7 ms;');
-    expect(md).toMatch(/\| 1000 events\/s: ingest p50 ≤ 0\.1 ms per event \| 0\.100 ms [^|]* \| \*\*met\*\* \|/);
+    expect(md).toMatch(
+      /\| 1000 events\/s: ingest p50 ≤ 0\.1 ms per event \| 0\.100 ms [^|]* \| \*\*met\*\* \|/,
+    );
     expect(md).toContain('**missed**');
     expect(md).toContain('| kates | 800 | 0.020 / 0.100 | 450: 0.20 / 0.50 |');
     expect(md).toContain('kates / naive: ingest + React 0.19x');
