@@ -16,4 +16,4 @@ export {
   recordingText,
   remoteDevTools,
 } from './timetravel/node.js';
-export { createNodeTransport, type NodeTransport } from './transport/node.js';
+export { createNodeTransport, type NodeTransport, type NodeTransportOptions } from './transport/node.js';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createNodeTransport } from '../transport/node.js';
 import { Client } from './client.js';
+import { defaultKubeconfigFiles, disablesCompression } from './kubeconfig-compression.js';
 import type { ClientOptions } from './types.js';
 
 /** Options of {@link createClient}. */
@@ -18,6 +19,13 @@ export interface CreateClientOptions extends Omit<ClientOptions, 'transport' | '
   readonly context?: string;
   /** The default namespace; otherwise the context's namespace, otherwise `default`. */
   readonly namespace?: string;
+  /**
+   * Whether requests other than watches ask the API server for gzip (see
+   * `NodeTransportOptions.compression`). By default, as kubectl: yes, unless the kubeconfig's
+   * cluster says `disable-compression: true` (read from the files of `kubeconfig` or of kubectl's
+   * chain; a `KubeConfig` passed loaded does not keep the field, so pass this instead).
+   */
+  readonly compression?: boolean;
 }
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -43,9 +51,16 @@ export function createClient(options: CreateClientOptions = {}): Client {
     kc.setCurrentContext(options.context);
   }
   const contextNamespace = kc.getContextObject(kc.getCurrentContext())?.namespace;
+  const files =
+    typeof options.kubeconfig === 'string'
+      ? [options.kubeconfig]
+      : options.kubeconfig
+        ? []
+        : defaultKubeconfigFiles();
+  const compression = options.compression ?? !disablesCompression(files, kc.getCurrentCluster()?.name);
   return new Client({
     ...options,
-    transport: createNodeTransport(kc),
+    transport: createNodeTransport(kc, { compression }),
     namespace: options.namespace || contextNamespace,
   });
 }

@@ -1,8 +1,10 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { ConfigMap, Deployment, Pod, Service } from '../model/kinds.js';
 import type { KubernetesObject } from '../model/object.js';
+import type { NodeTransportOptions } from '../transport/node.js';
 import type { ApiWarning } from '../transport/warnings.js';
 import type { Client } from './client.js';
+import type { CreateClientOptions } from './create-client.js';
 import type {
   ClientOptions,
   ClientWrite,
@@ -73,6 +75,14 @@ describe('client types', () => {
     expectTypeOf<ClientOptions['onWarning']>().toEqualTypeOf<((w: ApiWarning) => void) | false | undefined>();
     // @ts-expect-error: kubectl's spelling (`strict`) is not the API's
     client.create(pod, { fieldValidation: 'strict' });
+  });
+
+  it('takes compression as a boolean, for createClient and the Node transport alike', () => {
+    expectTypeOf<CreateClientOptions['compression']>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<NodeTransportOptions['compression']>().toEqualTypeOf<boolean | undefined>();
+    // @ts-expect-error: the kubeconfig's spelling is not an option
+    const options: CreateClientOptions = { 'disable-compression': true };
+    expectTypeOf(options).toEqualTypeOf<CreateClientOptions>();
   });
 
   it('hands writes to listeners as ClientWrite', () => {

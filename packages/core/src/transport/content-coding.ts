@@ -5,7 +5,8 @@ import { constants, createGunzip, createInflate, gunzipSync, inflateSync, type Z
  * The content codings the Node transport asks for (`accept-encoding`) on every request but a
  * watch: kube-apiserver gzips an answer of more than 128 KB to a client that accepts it (LIST pages
  * are megabytes), as client-go's transport asks. A watch asks for none: its events are small, and
- * each must reach the reader as soon as it is sent.
+ * each must reach the reader as soon as it is sent. Nothing is asked for with compression off
+ * (`NodeTransportOptions.compression`, the kubeconfig's `disable-compression`).
  */
 export const ACCEPTED_CODINGS = 'gzip';
 

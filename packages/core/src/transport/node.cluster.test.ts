@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { inspect } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cluster, useTestServer } from '../client/__fixtures__/cluster.js';
+import { cluster, uniqueName, useTestServer } from '../client/__fixtures__/cluster.js';
 import { createNodeTransport, type NodeTransport } from './node.js';
 import { TransportError } from './types.js';
 
@@ -86,6 +86,35 @@ describe.skipIf(!cluster)('the Node transport against the API server', () => {
     });
     expect(res.status).toBe(201);
     expect(JSON.parse(await res.text()).data).toEqual({ a: 'b' });
+  });
+
+  it('gets a large LIST uncompressed when compression is off, and the same text either way', async () => {
+    const name = uniqueName('transport-compression');
+    // Over 128 KB: kube-apiserver gzips an answer that large to a client that asks.
+    const data = { big: Array.from({ length: 6000 }, (_, i) => `line ${i} of a large ConfigMap`).join('\n') };
+    const path = '/api/v1/namespaces/default/configmaps';
+    const created = await transport.request({
+      method: 'POST',
+      path,
+      body: JSON.stringify({ metadata: { name }, data }),
+    });
+    expect(created.status).toBe(201);
+    await created.text();
+    const plain = createNodeTransport(loadKubeconfig(), { compression: false });
+    try {
+      const query = { fieldSelector: `metadata.name=${name}` };
+      const gzipped = await transport.request({ method: 'GET', path, query });
+      const identity = await plain.request({ method: 'GET', path, query });
+      expect(identity.headers['content-encoding']).toBeUndefined();
+      // The in-memory server answers uncompressed whatever the client asks.
+      expect(gzipped.headers['content-encoding']).toBe(server.kind === 'real' ? 'gzip' : undefined);
+      const [a, b] = [JSON.parse(await gzipped.text()), JSON.parse(await identity.text())];
+      expect(a.items.map((o: { data: unknown }) => o.data)).toEqual([data]);
+      expect(b.items).toEqual(a.items);
+    } finally {
+      plain.close();
+      await (await transport.request({ method: 'DELETE', path: `${path}/${name}` })).text();
+    }
   });
 
   it('names the server, verb and path of a refused connection, and never the token', async () => {

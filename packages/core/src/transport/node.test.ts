@@ -70,6 +70,25 @@ describe('the Node transport', () => {
     }
   });
 
+  it('asks for no content coding when compression is off', async () => {
+    const asked: (string | undefined)[] = [];
+    const kc = await serve((req, res) => {
+      asked.push(req.headers['accept-encoding']);
+      res.end('{}');
+    });
+    const transport = createNodeTransport(kc, { compression: false });
+    try {
+      await (await transport.request({ method: 'GET', path: '/api/v1/configmaps' })).text();
+      await (await transport.request({ method: 'POST', path: '/api/v1/configmaps', body: '{}' })).text();
+      await (
+        await transport.request({ method: 'GET', path: '/api/v1/configmaps', query: { watch: true } })
+      ).text();
+      expect(asked).toEqual([undefined, undefined, undefined]);
+    } finally {
+      transport.close();
+    }
+  });
+
   it('ends the request of a body whose start says it is not wanted, and reads a wanted one whole', async () => {
     const head = '{"metadata":{"continue":"abc","remainingItemCount":50000},"items":[';
     const rest = `${Array.from({ length: 300 }, (_, i) => JSON.stringify({ name: `café-${i}` })).join(',')}]}`;
