@@ -61,9 +61,15 @@ describe('the plan', () => {
     }
   });
 
+  it("measures kube-apiserver's ConfigMaps below 100k without gzip too: a floor, and kates-ts with compression off", () => {
+    for (const b of FULL.real.bootstrap)
+      if (b.kind === 'ConfigMap' && b.n < 100_000)
+        expect(b.peers, `${b.n}`).toEqual(expect.arrayContaining(['floor-plain', 'kates-plain']));
+  });
+
   it('runs kates-ts and the floors as many times as their case has rounds', () => {
     for (const b of [...FULL.fake.bootstrap, ...FULL.real.bootstrap])
-      for (const peer of ['kates', 'floor-unpaged', 'floor-2000', 'floor-stream'] as const)
+      for (const peer of ['kates', 'floor-unpaged', 'floor-2000', 'floor-stream', 'floor-plain'] as const)
         expect(b.repsOf?.[peer] ?? b.reps, `${b.kind} ${b.n} ${peer}`).toBe(b.reps);
   });
 

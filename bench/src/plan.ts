@@ -76,6 +76,18 @@ const ALL_500: readonly PeerName[] = ['floor', ...ALL];
  */
 const REAL_BAR: readonly PeerName[] = BAR.filter((p) => p !== 'floor-2000');
 /**
+ * kube-apiserver's ConfigMaps at 1k and 10k, also without gzip: the one LIST asking for none
+ * (`floor-plain`), a floor, and kates-ts with compression off (`kates-plain`, as a kubeconfig with
+ * `disable-compression: true` has it). kube-apiserver gzips a LIST to a client that asks, and
+ * over loopback that cost more than it saved for these ConfigMaps (gzip at level 1 makes them 32%
+ * of their size): one LIST of 10k took 353 ms without it against 433 with it, kates-ts' first
+ * snapshot 403 against 530 (medians of 5 to 8 fresh processes each, 2026-12-07). Pods, which gzip
+ * makes 7% of their size, came as fast either way at 1k (226 against 210 ms), so they are left
+ * out, as are the in-memory server (which never compresses) and 100k (streamed: a watch asks for
+ * no gzip). Some 7 s a run.
+ */
+const REAL_CM_BAR: readonly PeerName[] = [...REAL_BAR, 'floor-plain', 'kates-plain'];
+/**
  * At 100k ConfigMaps, without the one unpaginated LIST and kates-ts' streaming variant: the one
  * LIST never came near the streaming list there (full runs of 2026-12-05: 3.1x the stream on the
  * in-memory server, 1.8x on kube-apiserver), and kates-ts streams at 100k by default. Paginated,
@@ -92,9 +104,10 @@ const otherWayListed = (peers: readonly PeerName[]): PeerName[] =>
 /**
  * Fewer runs at 1k for the peers whose median decides no verdict there: Go kates, which took 2 to 14
  * times the true floor at 1k in the full runs of 2026-12-07 logged (never the fastest peer:
- * one run), and kates-ts' streaming list, the way it does not take at 1k (two runs).
+ * one run), kates-ts' streaming list, the way it does not take at 1k, and kates-ts with compression
+ * off, not its default (two runs each).
  */
-const REPS_1K: Partial<Record<PeerName, number>> = { 'go-kates': 1, 'kates-stream': 2 };
+const REPS_1K: Partial<Record<PeerName, number>> = { 'go-kates': 1, 'kates-stream': 2, 'kates-plain': 2 };
 /** The libraries that follow changes (churn): every peer but the floors and kates' dropManagedFields variant. */
 const FOLLOWERS: readonly PeerName[] = ['kates', 'entity-adapter', 'client-node', 'go-kates'];
 
@@ -340,8 +353,8 @@ export const FULL: BenchPlan = {
       // over 64 to 80 ms (run of 12:31), so a median of three was a verdict by chance at 1.2x. Three
       // at 1k Pods: five (two full runs of 2026-12-07) gave 1.16x and 1.34x, as three had (1.25x and
       // 1.32x in the runs of 10:52 and 14:02). With `REPS_1K`.
-      { kind: 'ConfigMap', n: 1000, reps: 5, repsOf: REPS_1K, peers: REAL_BAR },
-      { kind: 'ConfigMap', n: 10_000, reps: 2, peers: REAL_BAR },
+      { kind: 'ConfigMap', n: 1000, reps: 5, repsOf: REPS_1K, peers: REAL_CM_BAR },
+      { kind: 'ConfigMap', n: 10_000, reps: 2, peers: REAL_CM_BAR },
       { kind: 'ConfigMap', n: 100_000, reps: 2, peers: AT_100K.filter((p) => p !== 'floor-2000') },
       { kind: 'Pod', n: 1000, reps: 3, repsOf: REPS_1K, peers: REAL_BAR },
       // Without Go kates: 7.5 to 10.6 s there (runs of 02:36 and 04:42, 2026-12-06), three to four

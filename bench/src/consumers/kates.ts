@@ -18,7 +18,8 @@ import { type ConsumerConfig, type ConsumerLine, emitBootstrapped, PhaseTracker,
 export async function runKates(config: ConsumerConfig, emit: (line: ConsumerLine) => void): Promise<void> {
   const kc = new KubeConfig();
   kc.loadFromFile(config.kubeconfig);
-  const transport = createNodeTransport(kc);
+  // `kates-plain`: as a kubeconfig with `disable-compression: true` has it.
+  const transport = createNodeTransport(kc, { compression: config.peer !== 'kates-plain' });
   const store = createKatesStore();
   const host = createWatchHost(
     transport,

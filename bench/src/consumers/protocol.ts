@@ -16,10 +16,12 @@ export type PeerName =
   | 'floor-unpaged'
   | 'floor-2000'
   | 'floor-stream'
+  | 'floor-plain'
   | 'kates'
   | 'kates-dropmf'
   | 'kates-list'
   | 'kates-stream'
+  | 'kates-plain'
   | 'entity-adapter'
   | 'client-node'
   | 'go-kates';

@@ -10,10 +10,12 @@ const RUNNERS = {
   'floor-unpaged': runFloor,
   'floor-2000': runFloor,
   'floor-stream': runFloor,
+  'floor-plain': runFloor,
   kates: runKates,
   'kates-dropmf': runKates,
   'kates-list': runKates,
   'kates-stream': runKates,
+  'kates-plain': runKates,
   'entity-adapter': runEntityAdapter,
   'client-node': runClientNode,
 } as const;

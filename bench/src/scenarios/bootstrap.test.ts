@@ -36,9 +36,15 @@ describe('the bootstrap scenario', () => {
     }
   });
 
-  it('gets the whole collection every floor way: pages of 500 and of 2000 (prefetched), one LIST, a streaming list', async () => {
+  it('gets the whole collection every floor way: pages of 500 and of 2000 (prefetched), one LIST with gzip and without, a streaming list', async () => {
     const results = await runBootstrap(ctx, paged, FLOOR_PEERS, 1);
-    expect(results.map((r) => r.peer)).toEqual(['floor', 'floor-unpaged', 'floor-2000', 'floor-stream']);
+    expect(results.map((r) => r.peer)).toEqual([
+      'floor',
+      'floor-unpaged',
+      'floor-2000',
+      'floor-stream',
+      'floor-plain',
+    ]);
     for (const r of results) {
       expect(r.error, r.peer).toBeUndefined();
       expect(r.correct, r.peer).toBe(true);
