@@ -33,12 +33,14 @@ export interface NodeTransportOptions {
    * `DisableCompression` and the kubeconfig's `disable-compression: true` (which `createClient`
    * reads): for a fast network, where compressing costs the API server and the client more than
    * the bytes it saves. Measured on kube-apiserver over loopback, the bench's objects, fresh
-   * processes taking turns (medians of 6 to 8 each, 2026-12-07): the first snapshot of 10k
-   * ConfigMaps took 403 ms without compression against 530 with it, and one LIST of them 353
-   * against 433 ms; 1k ConfigMaps 67 against 75 ms; 1k Pods 226 against 210 ms (gzip at level 1
-   * makes those Pods 7% of their size, the ConfigMaps 32%). Proved by
-   * 'asks for no content coding when compression is off' (node.test.ts) and 'gets a large LIST
-   * uncompressed when compression is off' (node.cluster.test.ts).
+   * processes taking turns (medians of 5 to 8 each, 2026-12-07): the first snapshot of 10k
+   * ConfigMaps took 403 and 496 ms without compression (two batches) against 530 with it, and one
+   * LIST of them 353 against 433 ms; 1k ConfigMaps 67 against 75 ms; 1k Pods 226 against 210 ms
+   * (gzip at level 1 makes those Pods 7% of their size, the ConfigMaps 32%). The default stays on,
+   * as client-go's: across a slow network the bytes cost more, and a loopback address says nothing
+   * of the network behind it (an SSH tunnel, `kubectl proxy`). Proved by 'asks for no content
+   * coding when compression is off' (node.test.ts) and 'gets a large LIST uncompressed when
+   * compression is off, and the same text either way' (node.cluster.test.ts).
    */
   readonly compression?: boolean;
 }
