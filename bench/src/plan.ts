@@ -81,7 +81,8 @@ const REAL_BAR: readonly PeerName[] = BAR.filter((p) => p !== 'floor-2000');
  * `disable-compression: true` has it). kube-apiserver gzips a LIST to a client that asks, and
  * over loopback that cost more than it saved for these ConfigMaps (gzip at level 1 makes them 32%
  * of their size): one LIST of 10k took 353 ms without it against 433 with it, kates-ts' first
- * snapshot 403 against 530 (medians of 5 to 8 fresh processes each, 2026-12-07). Pods, which gzip
+ * snapshot 403 and 496 (two batches) against 530 (medians of 5 to 8 fresh processes each,
+ * 2026-12-07); in the full run of 21:05 that LIST was the true floor at 1k and 10k. Pods, which gzip
  * makes 7% of their size, came as fast either way at 1k (226 against 210 ms), so they are left
  * out, as are the in-memory server (which never compresses) and 100k (streamed: a watch asks for
  * no gzip). Some 7 s a run.
@@ -330,7 +331,11 @@ export const FULL: BenchPlan = {
         // lengthens kates-ts' own latencies there. 40 single writes a round, as at 10k (20 until
         // 2026-12-07: in the run of 18:55 kates-ts' median of 42 was 1.16x client-node's, where
         // the paired per-write difference was +148 us, -147 to +485; 0.97x, 0.96x and 0.98x in
-        // the three full runs before it). Some 4 s more.
+        // the three full runs before it). Some 4 s more. With 40: 0.99x (20:35) and 1.04x (21:05),
+        // kates-ts' own part 1.14x and 1.26x client-node's. That part grows beside client-node
+        // only after the steady phase: side by side after 1000 writes at 500/s, 278 against 217 us,
+        // kates-ts alone after the same writes 202 us, and side by side after 500 writes at 250/s
+        // 206 against 202 us (bench/src/micro/churn-latency.ts --paired=true, 2026-12-07).
         peers: ['client-node', 'kates'],
         plan: {
           trickle: 40,

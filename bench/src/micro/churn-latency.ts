@@ -6,10 +6,11 @@
  *
  * `node --expose-gc bench/dist/micro/churn-latency.js [--server=fake|real] [--n=10000]
  * [--rate=500] [--count=2000] [--trickle=10] [--rounds=3] [--peers=kates,client-node]
- * [--burst=1000] [--other=/path/to/another/bench/dist] [--paired=true]`; `--burst` (in-memory server) adds
- * the burst phase: writes held back by a stalled watch, then released at once. `--paired=true` runs the
- * peers side by side, as the full run does (`ChurnPlan.paired`): each round starts a process of
- * every peer, all following the same writes.
+ * [--burst=1000] [--other=/path/to/another/bench/dist] [--paired=true]`; `--burst` (in-memory
+ * server) adds the burst phase: writes held back by a stalled watch, then released at once.
+ * `--paired=true` runs the peers side by side, as the full run does (`ChurnPlan.paired`): each
+ * round starts a process of every peer, all following the same writes (`--other` takes turns
+ * only, and is refused with it).
  */
 import { loadavg } from 'node:os';
 import type { PeerName } from '../consumers/protocol.js';
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
     ...(argOf('burst') ? { burst: { count: Number(argOf('burst')) } } : {}),
   };
   const paired = argOf('paired') === 'true';
+  if (paired && argOf('other'))
+    throw new Error('--other runs the peers in turns: leave out --paired=true, or --other');
   const peers = (argOf('peers') ?? 'kates,client-node').split(',') as PeerName[];
   const here = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
   const mine = await churnFrom(here);
