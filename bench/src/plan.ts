@@ -81,7 +81,7 @@ const REAL_BAR: readonly PeerName[] = BAR.filter((p) => p !== 'floor-2000');
  * `disable-compression: true` has it). kube-apiserver gzips a LIST to a client that asks, and
  * over loopback that cost more than it saved for these ConfigMaps (gzip at level 1 makes them 32%
  * of their size): one LIST of 10k took 353 ms without it against 433 with it, kates-ts' first
- * snapshot 403 and 496 (two batches) against 530 (medians of 5 to 8 fresh processes each,
+ * snapshot 403 and 496 against 530 and 536 (two batches; medians of 5 to 8 fresh processes each,
  * 2026-12-07); in the full run of 21:05 that LIST was the true floor at 1k and 10k. Pods, which gzip
  * makes 7% of their size, came as fast either way at 1k (226 against 210 ms), so they are left
  * out, as are the in-memory server (which never compresses) and 100k (streamed: a watch asks for

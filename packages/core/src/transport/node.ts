@@ -34,8 +34,8 @@ export interface NodeTransportOptions {
    * reads): for a fast network, where compressing costs the API server and the client more than
    * the bytes it saves. Measured on kube-apiserver over loopback, the bench's objects, fresh
    * processes taking turns (medians of 5 to 8 each, 2026-12-07): the first snapshot of 10k
-   * ConfigMaps took 403 and 496 ms without compression (two batches) against 530 with it, and one
-   * LIST of them 353 against 433 ms; 1k ConfigMaps 67 against 75 ms; 1k Pods 226 against 210 ms
+   * ConfigMaps took 403 and 496 ms without compression against 530 and 536 with it (two batches),
+   * and one LIST of them 353 against 433 ms; 1k ConfigMaps 67 against 75 ms; 1k Pods 226 against 210 ms
    * (gzip at level 1 makes those Pods 7% of their size, the ConfigMaps 32%). The default stays on,
    * as client-go's: across a slow network the bytes cost more, and a loopback address says nothing
    * of the network behind it (an SSH tunnel, `kubectl proxy`). Proved by 'asks for no content
