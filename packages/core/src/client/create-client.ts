@@ -1,6 +1,4 @@
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createNodeTransport } from '../transport/node.js';
 import { Client } from './client.js';
@@ -40,7 +38,7 @@ const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/tok
  *   that do).
  */
 export function createClient(options: CreateClientOptions = {}): Client {
-  const kc = loadKubeConfig(options.kubeconfig);
+  const { kc, files } = loadKubeConfig(options.kubeconfig);
   if (options.context !== undefined) {
     if (!kc.getContextObject(options.context)) {
       const known =
@@ -53,12 +51,6 @@ export function createClient(options: CreateClientOptions = {}): Client {
     kc.setCurrentContext(options.context);
   }
   const contextNamespace = kc.getContextObject(kc.getCurrentContext())?.namespace;
-  const files =
-    typeof options.kubeconfig === 'string'
-      ? [options.kubeconfig]
-      : options.kubeconfig
-        ? []
-        : defaultKubeconfigFiles();
   const compression = options.compression ?? !disablesCompression(files, kc.getCurrentCluster()?.name);
   return new Client({
     ...options,
@@ -67,26 +59,27 @@ export function createClient(options: CreateClientOptions = {}): Client {
   });
 }
 
-function loadKubeConfig(source: string | KubeConfig | undefined): KubeConfig {
-  if (source instanceof KubeConfig) return source;
+/** The kubeconfig, and the files it was read from (none for one passed loaded, or in a pod). */
+function loadKubeConfig(source: string | KubeConfig | undefined): {
+  kc: KubeConfig;
+  files: readonly string[];
+} {
+  if (source instanceof KubeConfig) return { kc: source, files: [] };
   const kc = new KubeConfig();
   if (source !== undefined) {
     if (!existsSync(source)) throw new Error(`kubeconfig file ${source} does not exist`);
     kc.loadFromFile(source);
-    return kc;
+    return { kc, files: [source] };
   }
   // client-node falls back to an unauthenticated http://localhost:8080 when it finds nothing;
   // kubectl says so instead, and so do we.
-  if (
-    !process.env.KUBECONFIG &&
-    !existsSync(join(homedir(), '.kube', 'config')) &&
-    !existsSync(SERVICE_ACCOUNT_TOKEN)
-  ) {
+  const files = defaultKubeconfigFiles();
+  if (files.length === 0 && !existsSync(SERVICE_ACCOUNT_TOKEN)) {
     throw new Error(
       'no kubeconfig found: set $KUBECONFIG, create ~/.kube/config, or run in a pod with a service ' +
         'account (or pass createClient({ kubeconfig }))',
     );
   }
   kc.loadFromDefault();
-  return kc;
+  return { kc, files };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,11 +8,13 @@ import { createClient } from './create-client.js';
 import { defaultKubeconfigFiles, disablesCompression } from './kubeconfig-compression.js';
 
 const dirs: string[] = [];
-const savedKubeconfig = process.env.KUBECONFIG;
+const saved = { KUBECONFIG: process.env.KUBECONFIG, HOME: process.env.HOME };
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  if (savedKubeconfig === undefined) delete process.env.KUBECONFIG;
-  else process.env.KUBECONFIG = savedKubeconfig;
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
 });
 
 /** Writes `files` (name to text) into a fresh directory; their paths, in order. */
@@ -50,8 +52,11 @@ describe('disable-compression in kubeconfig files', () => {
     expect(disablesCompression([plain, off], 'a')).toBe(false);
     expect(disablesCompression([off, plain], 'a')).toBe(true);
     expect(disablesCompression([plain, off], 'b')).toBe(true);
-    // Only the boolean true, as client-go decodes the field.
-    expect(disablesCompression([off], 'c')).toBe(false);
+    // A boolean only, as client-go decodes the field: anything else is refused, naming the file,
+    // the cluster and what to write.
+    expect(() => disablesCompression([off], 'c')).toThrow(
+      `kubeconfig ${off}: cluster "c" has disable-compression: "true"; write true or false, unquoted`,
+    );
     // A cluster no file defines, no cluster, and files that cannot be read or parsed say nothing.
     expect(disablesCompression([off], 'z')).toBe(false);
     expect(disablesCompression([off], undefined)).toBe(false);
@@ -62,6 +67,22 @@ describe('disable-compression in kubeconfig files', () => {
     process.env.KUBECONFIG = ['/x/one', '', '/x/two'].join(delimiter);
     expect(defaultKubeconfigFiles()).toEqual(['/x/one', '/x/two']);
   });
+
+  // In a pod, the service account is the chain's last link, and nothing is missing.
+  it.skipIf(existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token'))(
+    'has createClient say no kubeconfig was found where $KUBECONFIG names no file and ~/.kube/config is missing',
+    () => {
+      process.env.HOME = mkdtempSync(join(tmpdir(), 'kates-home-'));
+      dirs.push(process.env.HOME);
+      for (const kubeconfig of ['', delimiter]) {
+        process.env.KUBECONFIG = kubeconfig;
+        expect(defaultKubeconfigFiles()).toEqual([]);
+        expect(() => createClient()).toThrow(
+          /^no kubeconfig found: set \$KUBECONFIG, create ~\/\.kube\/config/,
+        );
+      }
+    },
+  );
 });
 
 describe('createClient and compression', () => {

@@ -21,6 +21,9 @@ export function defaultKubeconfigFiles(): string[] {
  * field, so the files are read again; one that cannot be read or parsed says nothing (client-node
  * has loaded it already, or refused it). Proved by 'reads disable-compression of the current
  * cluster, from the first kubeconfig file that defines it' (kubeconfig-compression.test.ts).
+ *
+ * @throws Error when the field is there but not a boolean (`"true"` quoted): kubectl refuses such a
+ *   kubeconfig too, and taking it as false would compress what the user asked not to.
  */
 export function disablesCompression(files: readonly string[], cluster: string | undefined): boolean {
   if (cluster === undefined) return false;
@@ -36,7 +39,13 @@ export function disablesCompression(files: readonly string[], cluster: string | 
     const named = clusters.find((c) => (c as { name?: unknown } | null)?.name === cluster) as
       | { cluster?: { 'disable-compression'?: unknown } }
       | undefined;
-    if (named) return named.cluster?.['disable-compression'] === true;
+    if (!named) continue;
+    const value = named.cluster?.['disable-compression'];
+    if (value === undefined || typeof value === 'boolean') return value === true;
+    throw new Error(
+      `kubeconfig ${file}: cluster "${cluster}" has disable-compression: ${JSON.stringify(value)}; ` +
+        'write true or false, unquoted',
+    );
   }
   return false;
 }
