@@ -1,7 +1,7 @@
 import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { bodyText } from './body-text.js';
-import { contentCoding, decodeChunks, decodeStart } from './content-coding.js';
+import { contentCoding, decodeBytes, decodeChunks, decodeStart, gzipOutputSize } from './content-coding.js';
 import { splitLines } from './lines.js';
 
 async function* chunksOf(bytes: Uint8Array, size: number): AsyncIterable<Uint8Array> {
@@ -43,6 +43,40 @@ describe('content codings', () => {
       expect(() => decodeStart(sent, 'br')).toThrow(/"br", which kates did not ask for/);
     },
   );
+
+  it("reads a gzip body whole into one buffer of its trailer's size, and a body of several members or a small one as before", async () => {
+    const big = Buffer.from(`${text.repeat(40)}`);
+    const sent = gzipSync(big, { level: 1 });
+    // The trailer's size is believed where it is more than zlib's 16 KB chunk and at most 64 times
+    // the body; zlib's chunks are left to grow the output otherwise.
+    expect(big.length).toBeGreaterThan(16 * 1024);
+    expect(gzipOutputSize(sent)).toBe(big.length);
+    expect(gzipOutputSize(gzipSync(Buffer.from(text)))).toBeUndefined();
+    const claiming = (size: number) => {
+      const copy = Buffer.from(sent);
+      copy.writeUInt32LE(size, copy.length - 4);
+      return copy;
+    };
+    expect(gzipOutputSize(claiming(sent.length * 64))).toBe(sent.length * 64);
+    expect(gzipOutputSize(claiming(sent.length * 64 + 1))).toBeUndefined();
+    expect(gzipOutputSize(sent.subarray(0, 17))).toBeUndefined();
+    expect(decodeBytes(sent, 'gzip').equals(big)).toBe(true);
+    expect(decodeBytes(sent, 'x-gzip').equals(big)).toBe(true);
+    expect(await bodyText(chunksOf(sent, 1000), 'gzip')).toBe(big.toString());
+    // Several members: the trailer gives the last one's size only, and the rest still comes out.
+    const small = Buffer.from(text);
+    for (const members of [
+      [big, small],
+      [small, big],
+      [big, big],
+    ]) {
+      const body = Buffer.concat(members.map((m) => gzipSync(m)));
+      expect(decodeBytes(body, 'gzip').equals(Buffer.concat(members))).toBe(true);
+    }
+    // A small body, and bytes too few to hold a trailer, decode (or fail) as zlib decides.
+    expect(decodeBytes(gzipSync(small), 'gzip').equals(small)).toBe(true);
+    expect(() => decodeBytes(sent.subarray(0, 10), 'gzip')).toThrow();
+  });
 
   it('takes identity and no header alike as no coding, and names are case-insensitive', async () => {
     expect(contentCoding(undefined)).toBeUndefined();
