@@ -35,7 +35,8 @@ type Transport = ReturnType<typeof createNodeTransport>;
  *
  * - `floor`: paginated LIST, 500 a page, one page at a time (client-go's default), first page at "0".
  * - `floor-unpaged`: one LIST at resourceVersion "0", no limit (client-node's informer lists unpaginated).
- * - `floor-2000`: consistent pages of 2000, the next asked for before this one is parsed (kates' reflector).
+ * - `floor-2000`: consistent pages of 2000, the next asked for before this one is parsed, as kates'
+ *   reflector asks (over the Node transport it leaves after the parse, see `listPrefetched`).
  * - `floor-stream`: a streaming list (`watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan`)
  *   read until the `k8s.io/initial-events-end` bookmark.
  * - `floor-plain`: `floor-unpaged` asking for no gzip (every other floor asks for it on a LIST, as
@@ -130,8 +131,9 @@ function peekContinue(text: string): string | undefined {
 
 /**
  * Pages of `pageSize`, the next page asked for as soon as this one's text is in (its continue
- * token read from the front of the text), before this one is parsed: one page in flight, one
- * being parsed, as kates' reflector lists. Consistent (no resourceVersion), as kates' reflector
+ * token read from the front of the text), before this one is parsed, as kates' reflector asks for
+ * them. Over the Node transport the request leaves once this page is parsed, as the reflector's
+ * does (see its `list`). Consistent (no resourceVersion), as kates' reflector
  * asks: kube-apiserver serves such pages from its watch cache's snapshots, where at "0" it answers
  * one page whatever the limit.
  */

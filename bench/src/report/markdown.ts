@@ -21,7 +21,7 @@ import { bootstrapBar, FLOOR_BAR, PEER_BAR, trueFloor } from './floor.js';
 const PEER_NAMES: Record<PeerName, string> = {
   floor: 'floor: pages of 500',
   'floor-unpaged': 'floor: one LIST',
-  'floor-2000': 'floor: pages of 2000, prefetched',
+  'floor-2000': 'floor: pages of 2000, as kates-ts asks',
   'floor-stream': 'floor: streaming list',
   'floor-plain': 'floor: one LIST, no gzip',
   kates: 'kates-ts',

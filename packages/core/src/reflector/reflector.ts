@@ -398,8 +398,17 @@ export class Reflector {
 
   /**
    * A paginated LIST into the pending set, then `listCompleted`. Each page is asked for before the
-   * one before it is parsed and dispatched, so that the server prepares it (and the network carries
-   * it) meanwhile: one page in flight, one being read, whatever the size of the collection.
+   * one before it is parsed and dispatched (its continue token read from the front of that page's
+   * text), for the server to prepare it meanwhile. Where the transport sends a request as it is
+   * made (fetch, in a browser), that holds: one page in flight, one being read. The Node transport
+   * sends it after this page is stored: it applies the kubeconfig's authentication first, which is
+   * asynchronous, and undici's diagnostics channels show the request made once the page is
+   * dispatched. Letting the event loop turn before the parse, so that it was made first, did not
+   * get the answer sooner, and made a list of 10k ConfigMaps from kube-apiserver slower (loopback:
+   * 498 to 554 ms against 446 to 475, ten runs each; 5 ms each way through a proxy: 701 to 828
+   * against 665 to 773, five each), and no faster from the in-memory server (2026-12-07). Why, I
+   * did not find; the page after the first also opens a second connection, as undici has not yet
+   * freed the first when it is asked for.
    * With `orStream`, where the first page says the collection is to be streamed (more than
    * `STREAMED_ABOVE_PAGES` pages or `STREAMED_ABOVE_CHARS` of JSON, see `streamsBetter`), this
    * returns false, having stored nothing, and the caller streams it.
@@ -484,9 +493,10 @@ export class Reflector {
    * string limit, the failure client-node met on the bench's in-memory server), and it may be older
    * than what the client saw before (a lagging cache). A consistent list comes in pages (served
    * from the cache's snapshots since kube-apiserver 1.34, from etcd before), and each page is
-   * parsed and stored while the API server prepares the next (`list`). Measured on the real
-   * kube-apiserver, 10k Pods, 5 rounds at load 5 to 8: one LIST at "0" 2.8 s median, consistent
-   * pages of 2000 prefetched 2.3 s (bench/RESULTS.md has the quiet numbers).
+   * parsed and let go before the next is read (over the Node transport, the next is asked for once
+   * this one is stored: see `list`). Measured on the real kube-apiserver, 10k Pods, 5 rounds at load 5 to 8:
+   * one LIST at "0" 2.8 s median, consistent pages of 2000 2.3 s (bench/RESULTS.md has the quiet
+   * numbers).
    */
   private async firstPage(consistent: boolean, limit: number, drop?: DropBody): Promise<string | undefined> {
     let notOlderThan = this.notOlderThan(consistent);
