@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import { type KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { Agent, type Dispatcher, getGlobalDispatcher } from 'undici';
 import { bodyText, bodyTextUnless } from './body-text.js';
@@ -177,9 +178,9 @@ export function createNodeTransport(kc: KubeConfig, options: NodeTransportOption
               : 'connection lost while reading the answer'),
           e,
         ),
-      () => bodyText(body, contentCoding),
+      () => released(bodyText(body, contentCoding)),
       contentCoding === undefined ? res : undefined,
-      (drop) => bodyTextUnless(body, contentCoding, drop),
+      (drop) => released(bodyTextUnless(body, contentCoding, drop)),
     );
   }
 
@@ -194,6 +195,20 @@ export function createNodeTransport(kc: KubeConfig, options: NodeTransportOption
       dispatchers.clear();
     },
   };
+}
+
+/**
+ * What `read` gives, one turn of the event loop later. undici hands the connection of an answer read
+ * to its end back to its pool on a later turn, so a request made at once (a list's next page, a
+ * write after the read it follows) found none free and opened one of its own, with a TLS handshake:
+ * a list of five pages from kube-apiserver took two connections, and a controller's first watch
+ * one more. With the turn they take one (2026-12-07, undici's diagnostics channels). Proved by
+ * 'sends sequential requests over one keep-alive connection' (node.cluster.test.ts, both servers).
+ */
+async function released<T>(read: Promise<T>): Promise<T> {
+  const value = await read;
+  await setImmediate();
+  return value;
 }
 
 /**
