@@ -35,8 +35,8 @@ type Transport = ReturnType<typeof createNodeTransport>;
  *
  * - `floor`: paginated LIST, 500 a page, one page at a time (client-go's default), first page at "0".
  * - `floor-unpaged`: one LIST at resourceVersion "0", no limit (client-node's informer lists unpaginated).
- * - `floor-2000`: consistent pages of 2000, the next asked for before this one is parsed, as kates'
- *   reflector asks (over the Node transport it leaves after the parse, see `listPrefetched`).
+ * - `floor-2000`: consistent pages of 2000, the next asked for and sent before this one is parsed, as
+ *   kates' reflector asks.
  * - `floor-stream`: a streaming list (`watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan`)
  *   read until the `k8s.io/initial-events-end` bookmark.
  * - `floor-plain`: `floor-unpaged` asking for no gzip (every other floor asks for it on a LIST, as
@@ -83,8 +83,15 @@ async function getText(
   path: string,
   query: Record<string, string | number | boolean | undefined>,
   accept?: string,
+  onSent?: () => void,
 ) {
-  const res = await transport.request({ method: 'GET', path, query, ...(accept ? { accept } : {}) });
+  const res = await transport.request({
+    method: 'GET',
+    path,
+    query,
+    ...(accept ? { accept } : {}),
+    ...(onSent ? { onSent } : {}),
+  });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`LIST ${path} answered ${res.status}: ${text.slice(0, 300)}`);
   return text;
@@ -132,10 +139,10 @@ function peekContinue(text: string): string | undefined {
 /**
  * Pages of `pageSize`, the next page asked for as soon as this one's text is in (its continue
  * token read from the front of the text), before this one is parsed, as kates' reflector asks for
- * them. Over the Node transport the request leaves once this page is parsed, as the reflector's
- * does (see its `list`). Consistent (no resourceVersion), as kates' reflector
- * asks: kube-apiserver serves such pages from its watch cache's snapshots, where at "0" it answers
- * one page whatever the limit.
+ * them, and this one waits until that request has been sent (`onSent`), as the reflector's does
+ * (see its `list`). Consistent (no resourceVersion), as kates' reflector asks: kube-apiserver
+ * serves such pages from its watch cache's snapshots, where at "0" it answers one page whatever the
+ * limit.
  */
 async function listPrefetched(
   transport: Transport,
@@ -147,8 +154,18 @@ async function listPrefetched(
   let text = await getText(transport, path, { limit: pageSize });
   for (;;) {
     const peeked = peekContinue(text);
-    const next = peeked ? getText(transport, path, { limit: pageSize, continue: peeked }) : undefined;
-    next?.catch(() => undefined);
+    let sent: Promise<unknown> | undefined;
+    let next: Promise<string> | undefined;
+    if (peeked) {
+      let onSent: () => void = () => undefined;
+      sent = new Promise<void>((resolve) => {
+        onSent = resolve;
+      });
+      next = getText(transport, path, { limit: pageSize, continue: peeked }, undefined, onSent);
+      // Sent, or failed first (then awaited below, or dropped).
+      sent = Promise.race([sent, next.catch(() => undefined)]);
+    }
+    await sent;
     const page = JSON.parse(text) as KubernetesList;
     for (const item of page.items) items.push(item);
     const token = page.metadata?.continue || undefined;

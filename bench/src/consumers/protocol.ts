@@ -7,9 +7,9 @@ import { lastArrivalUs, listenForArrivals } from './arrival.js';
 /**
  * The library a consumer process runs. The `floor` peers only get the objects into parsed memory,
  * each its own way (see consumers/floor.ts): `floor` pages of 500, `floor-unpaged` one LIST,
- * `floor-2000` pages of 2000 as kates' reflector asks for them, `floor-stream` a streaming list. `kates-list` and
- * `kates-stream` are kates-ts with its initial list set to a paginated LIST or a streaming list,
- * whatever the default.
+ * `floor-2000` pages of 2000 as kates' reflector asks for them, `floor-stream` a streaming list.
+ * `kates-list` and `kates-stream` are kates-ts with its initial list set to a paginated LIST or a
+ * streaming list, whatever the default.
  */
 export type PeerName =
   | 'floor'

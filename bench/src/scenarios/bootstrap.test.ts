@@ -36,7 +36,7 @@ describe('the bootstrap scenario', () => {
     }
   });
 
-  it('gets the whole collection every floor way: pages of 500 and of 2000 (the next asked for before the parse), one LIST with gzip and without, a streaming list', async () => {
+  it('gets the whole collection every floor way: pages of 500 and of 2000 (the next sent before the parse), one LIST with gzip and without, a streaming list', async () => {
     const results = await runBootstrap(ctx, paged, FLOOR_PEERS, 1);
     expect(results.map((r) => r.peer)).toEqual([
       'floor',

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ResourceType } from '../discovery/types.js';
 import { heldObjects } from '../store/__fixtures__/store.js';
 import type { KatesStore } from '../store/store.js';
-import { transportResponse } from '../transport/types.js';
+import { type Transport, transportResponse } from '../transport/types.js';
 import { type ScriptedAnswer, scriptedTransport } from './__fixtures__/scripted-transport.js';
 import { configmaps, key, storeWithWatch } from './__fixtures__/watched.js';
 import { Reflector, type ReflectorOptions } from './reflector.js';
@@ -165,6 +165,59 @@ describe('Reflector', () => {
     // Page 1 was dispatched with page 2 already asked for, page 2 with page 3.
     expect(requestsAtPage.slice(0, 2)).toEqual([2, 3]);
     expect(requests.slice(0, 3).map((r) => r.query?.continue)).toEqual([undefined, 'p2', 'p3']);
+  });
+
+  it('parses a page once the next page has been sent, without waiting for its answer', async () => {
+    const store: KatesStore = storeWithWatch(configmaps);
+    const { transport: scripted, requests } = scriptedTransport((_req, n) => {
+      if (n === 0)
+        return { body: { metadata: { resourceVersion: '10', continue: 'p2' }, items: [cm('a', '5')] } };
+      if (n === 1) return list('10', cm('b', '6'));
+      return { lines: ['hang'] };
+    });
+    let send: () => void = () => undefined;
+    let answer: () => void = () => undefined;
+    const transport: Transport = {
+      ...scripted,
+      async request(req) {
+        if (req.query?.continue) {
+          // Written to the connection when the test says, answered when the test says after that.
+          await new Promise<void>((resolve) => {
+            send = resolve;
+          });
+          req.onSent?.();
+          await new Promise<void>((resolve) => {
+            answer = resolve;
+          });
+        }
+        return scripted.request(req);
+      },
+    };
+    const reflector = new Reflector(
+      transport,
+      store.dispatch,
+      { key, resource: configmaps, labelSelector: '', fieldSelector: '' },
+      { initialList: 'list' },
+    );
+    running.push(reflector);
+    void reflector.start();
+    const pagesIn = () => store.getState().kates.reflectors[key]?.relist?.pages.length ?? 0;
+    await expect.poll(() => requests.length).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The second page is asked for, not yet sent: the first waits, unparsed.
+    expect(pagesIn()).toBe(0);
+    send();
+    // Sent, not answered: the first page is parsed and stored meanwhile.
+    await expect.poll(pagesIn).toBe(1);
+    expect(requests.length).toBe(1);
+    answer();
+    await expect
+      .poll(() =>
+        heldObjects(store.getState().kates)
+          .map((o) => o.metadata?.name)
+          .sort(),
+      )
+      .toEqual(['a', 'b']);
   });
 
   it('lists again from etcd when a continue token expires in the middle of a list', async () => {

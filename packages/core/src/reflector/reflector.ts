@@ -399,16 +399,23 @@ export class Reflector {
   /**
    * A paginated LIST into the pending set, then `listCompleted`. Each page is asked for before the
    * one before it is parsed and dispatched (its continue token read from the front of that page's
-   * text), for the server to prepare it meanwhile. Where the transport sends a request as it is
-   * made (fetch, in a browser), that holds: one page in flight, one being read. The Node transport
-   * sends it after this page is stored: it applies the kubeconfig's authentication first, which is
-   * asynchronous, and undici's diagnostics channels show the request made once the page is
-   * dispatched. Letting the event loop turn before the parse, so that it was made first, did not
-   * get the answer sooner, and made a list of 10k ConfigMaps from kube-apiserver slower (loopback:
-   * 498 to 554 ms against 446 to 475, ten runs each; 5 ms each way through a proxy: 701 to 828
-   * against 665 to 773, five each), and no faster from the in-memory server (2026-12-07). Why, I
-   * did not find; the page after the first also opens a second connection, as undici has not yet
-   * freed the first when it is asked for.
+   * text), and that page waits until the request has been sent (`TransportRequest.onSent`), so
+   * that the API server prepares the next page meanwhile: one page in flight, one being read,
+   * whatever the size of the collection.
+   *
+   * Why wait for the send: a request made and not yet written waits for the process. The Node
+   * transport applies the kubeconfig's authentication asynchronously first, and undici writes a
+   * request to a kept-alive connection only on a later turn of the event loop (it looks first for
+   * bytes the server may have sent on it since); so a page parsed at once held the next one back
+   * until it was stored, and the server began it only then (undici's diagnostics channels, pages
+   * of 2000). Waiting for the send, a list of 10k ConfigMaps from kube-apiserver over loopback took
+   * 369 to 479 ms (median 412) with gzip against 445 to 494 (461), and 389 to 443 (398) without
+   * against 368 to 618 (410), eight runs of each, alternated; from the in-memory server 384 to 536
+   * (446) against 396 to 783 (452); through a proxy adding 5 ms each way, without gzip, a prototype
+   * that waited two turns of the event loop instead took 487 to 602 ms (540) against 583 to 643
+   * (596), six runs each (2026-12-07). Proved by 'parses a page once the next page has been sent,
+   * without waiting for its answer' (reflector.test.ts).
+   *
    * With `orStream`, where the first page says the collection is to be streamed (more than
    * `STREAMED_ABOVE_PAGES` pages or `STREAMED_ABOVE_CHARS` of JSON, see `streamsBetter`), this
    * returns false, having stored nothing, and the caller streams it.
@@ -435,9 +442,9 @@ export class Reflector {
     let resourceVersion = '';
     for (;;) {
       const peeked = head?.continue;
-      const prefetched = peeked === undefined ? undefined : this.nextPage(peeked);
-      // Awaited below, or dropped when the list ends or fails first: never an unhandled rejection.
-      prefetched?.catch(() => undefined);
+      const next = peeked === undefined ? undefined : this.prefetch(peeked);
+      // The next page on its way before this one is parsed (see above).
+      if (next) await next.sent;
       const page = JSON.parse(body) as KubernetesList;
       body = '';
       const items = this.pageItems(page.items ?? []);
@@ -445,7 +452,7 @@ export class Reflector {
       const continueToken = page.metadata?.continue || undefined;
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
       if (!continueToken) break;
-      body = await (prefetched && continueToken === peeked ? prefetched : this.nextPage(continueToken));
+      body = await (next && continueToken === peeked ? next.answer : this.nextPage(continueToken));
       head = peekListHead(body);
     }
     this.resourceVersion = resourceVersion;
@@ -493,10 +500,9 @@ export class Reflector {
    * string limit, the failure client-node met on the bench's in-memory server), and it may be older
    * than what the client saw before (a lagging cache). A consistent list comes in pages (served
    * from the cache's snapshots since kube-apiserver 1.34, from etcd before), and each page is
-   * parsed and let go before the next is read (over the Node transport, the next is asked for once
-   * this one is stored: see `list`). Measured on the real kube-apiserver, 10k Pods, 5 rounds at load 5 to 8:
-   * one LIST at "0" 2.8 s median, consistent pages of 2000 2.3 s (bench/RESULTS.md has the quiet
-   * numbers).
+   * parsed and stored while the API server prepares the next (`list`). Measured on the real
+   * kube-apiserver, 10k Pods, 5 rounds at load 5 to 8: one LIST at "0" 2.8 s median, consistent
+   * pages of 2000 2.3 s (bench/RESULTS.md has the quiet numbers).
    */
   private async firstPage(consistent: boolean, limit: number, drop?: DropBody): Promise<string | undefined> {
     let notOlderThan = this.notOlderThan(consistent);
@@ -522,14 +528,34 @@ export class Reflector {
    * A page after the first, as text: its continue token carries the list's version. An expired
    * token (410 Gone) throws, and the caller lists again from etcd.
    */
-  private async nextPage(continueToken: string): Promise<string> {
-    const res = await this.requestList({ limit: this.options.pageSize, continue: continueToken });
+  private async nextPage(continueToken: string, onSent?: () => void): Promise<string> {
+    const res = await this.requestList({ limit: this.options.pageSize, continue: continueToken, onSent });
     if (res.status !== 200) throw await this.failure(res, 'list');
     return res.text();
   }
 
+  /**
+   * The page after `continueToken`, asked for now: its answer (awaited by the caller, or dropped
+   * when the list ends or fails first: never an unhandled rejection), and `sent`, which settles
+   * once the request has been sent (the transport's `onSent`), or, where the transport does not
+   * say, once the answer has come or failed.
+   */
+  private prefetch(continueToken: string): { answer: Promise<string>; sent: Promise<void> } {
+    let onSent: () => void = () => undefined;
+    const sent = new Promise<void>((resolve) => {
+      onSent = resolve;
+    });
+    const answer = this.nextPage(continueToken, onSent);
+    const settled = answer.then(
+      () => undefined,
+      () => undefined,
+    );
+    return { answer, sent: Promise.race([sent, settled]) };
+  }
+
   private requestList(page: {
     limit: number;
+    onSent?: () => void;
     continue?: string;
     resourceVersion?: string;
     resourceVersionMatch?: string;
@@ -546,6 +572,7 @@ export class Reflector {
         fieldSelector: this.target.fieldSelector || undefined,
       },
       ...(this.target.metadataOnly ? { accept: METADATA_LIST_ACCEPT } : {}),
+      ...(page.onSent ? { onSent: page.onSent } : {}),
       signal: this.abort.signal,
     });
   }

@@ -45,6 +45,22 @@ describe('createBrowserTransport', () => {
     expect(t.server).toBe('http://127.0.0.1:8001');
   });
 
+  it('says a request is sent once fetch has it, before its answer comes', async () => {
+    const events: string[] = [];
+    let answer: (res: Response) => void = () => undefined;
+    const fetch = ((url: string | URL | Request) => {
+      events.push(`fetch ${String(url)}`);
+      return new Promise<Response>((resolve) => {
+        answer = resolve;
+      });
+    }) as typeof globalThis.fetch;
+    const t = createBrowserTransport({ baseUrl: 'http://proxy.test', fetch });
+    const pending = t.request({ method: 'GET', path: '/api/v1/pods', onSent: () => events.push('sent') });
+    await expect.poll(() => events).toEqual(['fetch http://proxy.test/api/v1/pods', 'sent']);
+    answer(new Response('{}'));
+    expect(await (await pending).text()).toBe('{}');
+  });
+
   it('yields watch lines as they arrive, across chunk boundaries', async () => {
     const { fetch } = scriptedFetch([
       '{"type":"ADDED","object":{"a":',

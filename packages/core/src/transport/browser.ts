@@ -87,7 +87,7 @@ export function createBrowserTransport(options: BrowserTransportOptions): Transp
     if (req.body !== undefined) headers['content-type'] = req.contentType ?? 'application/json';
     let res: Response;
     try {
-      res = await fetchImpl(`${base}${requestUrl(req)}`, {
+      const answer = fetchImpl(`${base}${requestUrl(req)}`, {
         method: req.method,
         headers,
         body: req.body,
@@ -96,6 +96,9 @@ export function createBrowserTransport(options: BrowserTransportOptions): Transp
         credentials: 'same-origin',
         cache: 'no-store',
       });
+      // fetch hands the request to the browser's network stack as it is called.
+      req.onSent?.();
+      res = await answer;
     } catch (e) {
       throw fail(req.signal?.aborted ? 'aborted' : 'request failed', e);
     }

@@ -89,6 +89,46 @@ describe('the Node transport', () => {
     }
   });
 
+  it('says when a request has been written to its connection, before its answer, on a new connection and a reused one', async () => {
+    const events: string[] = [];
+    let answer: () => void = () => undefined;
+    const kc = await serve((req, res) => {
+      events.push(`server got ${req.url}`);
+      // The answer waits for the test: it must not be what onSent waited for.
+      answer = () => res.end('{}');
+    });
+    const transport = createNodeTransport(kc);
+    try {
+      for (const path of ['/a', '/b']) {
+        const sent = new Promise<void>((resolve) => {
+          const pending = transport.request({
+            method: 'GET',
+            path,
+            onSent: () => {
+              events.push(`sent ${path}`);
+              resolve();
+            },
+          });
+          void pending.then(async (res) => {
+            events.push(`answered ${path}`);
+            await res.text();
+          });
+        });
+        await sent;
+        await expect.poll(() => events.includes(`server got ${path}`)).toBe(true);
+        expect(events.includes(`answered ${path}`)).toBe(false);
+        answer();
+        await expect.poll(() => events.includes(`answered ${path}`)).toBe(true);
+        // Its body read, and undici's turn to free the connection past: the next reuses it.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(events.filter((e) => e.startsWith('sent'))).toEqual(['sent /a', 'sent /b']);
+      expect(transport.stats().connections).toBe(1);
+    } finally {
+      transport.close();
+    }
+  });
+
   it('ends the request of a body whose start says it is not wanted, and reads a wanted one whole', async () => {
     const head = '{"metadata":{"continue":"abc","remainingItemCount":50000},"items":[';
     const rest = `${Array.from({ length: 300 }, (_, i) => JSON.stringify({ name: `café-${i}` })).join(',')}]}`;

@@ -162,6 +162,7 @@ export function createNodeTransport(kc: KubeConfig, options: NodeTransportOption
         headers,
         body: req.body,
         signal: req.signal,
+        onSent: req.onSent,
       });
     } catch (e) {
       throw fail(req.signal?.aborted ? 'aborted' : 'request failed', e);
@@ -199,8 +200,9 @@ export function createNodeTransport(kc: KubeConfig, options: NodeTransportOption
 
 /**
  * What `read` gives, one turn of the event loop later. undici hands the connection of an answer read
- * to its end back to its pool on a later turn, so a request made at once (a list's next page, a
- * write after the read it follows) found none free and opened one of its own, with a TLS handshake:
+ * to its end back to its pool on a later turn (a full turn, for servers that close a connection
+ * they said they would keep), so a request made at once (a list's next page, a write after the read
+ * it follows) found none free and opened one of its own, with a TLS handshake:
  * a list of five pages from kube-apiserver took two connections, and a controller's first watch
  * one more. With the turn they take one (2026-12-07, undici's diagnostics channels). Proved by
  * 'sends sequential requests over one keep-alive connection' (node.cluster.test.ts, both servers).

@@ -45,7 +45,14 @@ const HIGH_WATER_CHUNKS = 64;
 export function streamRequest(
   dispatcher: Dispatcher,
   url: string,
-  options: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
+  options: {
+    method: string;
+    headers: Record<string, string>;
+    body?: string;
+    signal?: AbortSignal;
+    /** Called when undici has written the request to its connection (`onRequestSent`). */
+    onSent?: () => void;
+  },
 ): Promise<StreamedAnswer> {
   const { origin, pathname, search } = new URL(url);
   const { signal } = options;
@@ -187,6 +194,9 @@ export function streamRequest(
         onRequestStart(c) {
           controller = c;
           if (signal?.aborted) c.abort(abortError(signal));
+        },
+        onRequestSent() {
+          options.onSent?.();
         },
         onResponseStart(_c, status, rawHeaders) {
           answered = true;

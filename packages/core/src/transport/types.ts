@@ -19,6 +19,13 @@ export interface TransportRequest {
   readonly accept?: string;
   /** Aborts the request, or the stream of a watch. */
   readonly signal?: AbortSignal;
+  /**
+   * Called once the request has been handed to the network (written to its connection), before its
+   * answer comes; never where it fails first. A transport that cannot tell leaves it uncalled. The
+   * reflector waits for it before it parses a LIST page, so that the next page is on its way
+   * meanwhile (`Reflector.list`).
+   */
+  readonly onSent?: () => void;
 }
 
 /**
