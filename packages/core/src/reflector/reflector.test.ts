@@ -27,11 +27,13 @@ function start(
   script: (req: { query?: Record<string, unknown> }, n: number) => ScriptedAnswer,
   resource = configmaps,
   notOlderThan?: () => string | undefined,
+  /** Wraps the scripted transport (to hold a request, say). */
+  wrap: (scripted: Transport) => Transport = (t) => t,
 ) {
   const store: KatesStore = storeWithWatch(resource);
   const { transport, requests } = scriptedTransport((req, n) => script(req as never, n));
   const reflector = new Reflector(
-    transport,
+    wrap(transport),
     store.dispatch,
     { key, resource, labelSelector: '', fieldSelector: '', ...(notOlderThan ? { notOlderThan } : {}) },
     {
@@ -168,39 +170,34 @@ describe('Reflector', () => {
   });
 
   it('parses a page once the next page has been sent, without waiting for its answer', async () => {
-    const store: KatesStore = storeWithWatch(configmaps);
-    const { transport: scripted, requests } = scriptedTransport((_req, n) => {
-      if (n === 0)
-        return { body: { metadata: { resourceVersion: '10', continue: 'p2' }, items: [cm('a', '5')] } };
-      if (n === 1) return list('10', cm('b', '6'));
-      return { lines: ['hang'] };
-    });
     let send: () => void = () => undefined;
     let answer: () => void = () => undefined;
-    const transport: Transport = {
-      ...scripted,
-      async request(req) {
-        if (req.query?.continue) {
-          // Written to the connection when the test says, answered when the test says after that.
-          await new Promise<void>((resolve) => {
-            send = resolve;
-          });
-          req.onSent?.();
-          await new Promise<void>((resolve) => {
-            answer = resolve;
-          });
-        }
-        return scripted.request(req);
+    const { store, requests, names } = start(
+      (_req, n) => {
+        if (n === 0)
+          return { body: { metadata: { resourceVersion: '10', continue: 'p2' }, items: [cm('a', '5')] } };
+        if (n === 1) return list('10', cm('b', '6'));
+        return { lines: ['hang'] };
       },
-    };
-    const reflector = new Reflector(
-      transport,
-      store.dispatch,
-      { key, resource: configmaps, labelSelector: '', fieldSelector: '' },
-      { initialList: 'list' },
+      configmaps,
+      undefined,
+      (scripted) => ({
+        ...scripted,
+        async request(req) {
+          if (req.query?.continue) {
+            // Written to the connection when the test says, answered when the test says after that.
+            await new Promise<void>((resolve) => {
+              send = resolve;
+            });
+            req.onSent?.();
+            await new Promise<void>((resolve) => {
+              answer = resolve;
+            });
+          }
+          return scripted.request(req);
+        },
+      }),
     );
-    running.push(reflector);
-    void reflector.start();
     const pagesIn = () => store.getState().kates.reflectors[key]?.relist?.pages.length ?? 0;
     await expect.poll(() => requests.length).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -211,13 +208,7 @@ describe('Reflector', () => {
     await expect.poll(pagesIn).toBe(1);
     expect(requests.length).toBe(1);
     answer();
-    await expect
-      .poll(() =>
-        heldObjects(store.getState().kates)
-          .map((o) => o.metadata?.name)
-          .sort(),
-      )
-      .toEqual(['a', 'b']);
+    await expect.poll(names).toEqual(['a', 'b']);
   });
 
   it('lists again from etcd when a continue token expires in the middle of a list', async () => {
