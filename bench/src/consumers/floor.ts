@@ -1,5 +1,5 @@
 import { createNodeTransport, type KubernetesList, type KubernetesObject } from '@kates/core';
-import { collectionPath } from '@kates/core/internal';
+import { collectionPath, whenSent } from '@kates/core/internal';
 import { KubeConfig } from '@kubernetes/client-node';
 import { RESOURCES } from '../resources.js';
 import { settledHeap } from '../stats.js';
@@ -154,24 +154,18 @@ async function listPrefetched(
   let text = await getText(transport, path, { limit: pageSize });
   for (;;) {
     const peeked = peekContinue(text);
-    let sent: Promise<unknown> | undefined;
-    let next: Promise<string> | undefined;
-    if (peeked) {
-      let onSent: () => void = () => undefined;
-      sent = new Promise<void>((resolve) => {
-        onSent = resolve;
-      });
-      next = getText(transport, path, { limit: pageSize, continue: peeked }, undefined, onSent);
-      // Sent, or failed first (then awaited below, or dropped).
-      sent = Promise.race([sent, next.catch(() => undefined)]);
-    }
-    await sent;
+    const next = peeked
+      ? whenSent((onSent) =>
+          getText(transport, path, { limit: pageSize, continue: peeked }, undefined, onSent),
+        )
+      : undefined;
+    await next?.sent;
     const page = JSON.parse(text) as KubernetesList;
     for (const item of page.items) items.push(item);
     const token = page.metadata?.continue || undefined;
     if (!token) return items;
     text = await (next && token === peeked
-      ? next
+      ? next.answer
       : getText(transport, path, { limit: pageSize, continue: token }));
   }
 }

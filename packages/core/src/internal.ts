@@ -56,6 +56,7 @@ export {
   toPartialObjectMetadata,
 } from './transport/media-type.js';
 export { projectionParamOf } from './transport/projection.js';
+export { whenSent } from './transport/sent.js';
 export {
   formatMuxFrame,
   isWatchRequest,

@@ -22,6 +22,7 @@ import {
 } from '../store/actions.js';
 import type { ErrorInfo, ReflectorPhase } from '../store/state.js';
 import { METADATA_ACCEPT, METADATA_LIST_ACCEPT } from '../transport/media-type.js';
+import { whenSent } from '../transport/sent.js';
 import { type DropBody, readLinesOf, type Transport, type TransportResponse } from '../transport/types.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { metadataOnly, type ObjectTransform, parseWatchLine, stampKind } from './ingest.js';
@@ -442,7 +443,7 @@ export class Reflector {
     let resourceVersion = '';
     for (;;) {
       const peeked = head?.continue;
-      const next = peeked === undefined ? undefined : this.prefetch(peeked);
+      const next = peeked === undefined ? undefined : whenSent((onSent) => this.nextPage(peeked, onSent));
       // The next page on its way before this one is parsed (see above).
       if (next) await next.sent;
       const page = JSON.parse(body) as KubernetesList;
@@ -532,25 +533,6 @@ export class Reflector {
     const res = await this.requestList({ limit: this.options.pageSize, continue: continueToken, onSent });
     if (res.status !== 200) throw await this.failure(res, 'list');
     return res.text();
-  }
-
-  /**
-   * The page after `continueToken`, asked for now: its answer (awaited by the caller, or dropped
-   * when the list ends or fails first: never an unhandled rejection), and `sent`, which settles
-   * once the request has been sent (the transport's `onSent`), or, where the transport does not
-   * say, once the answer has come or failed.
-   */
-  private prefetch(continueToken: string): { answer: Promise<string>; sent: Promise<void> } {
-    let onSent: () => void = () => undefined;
-    const sent = new Promise<void>((resolve) => {
-      onSent = resolve;
-    });
-    const answer = this.nextPage(continueToken, onSent);
-    const settled = answer.then(
-      () => undefined,
-      () => undefined,
-    );
-    return { answer, sent: Promise.race([sent, settled]) };
   }
 
   private requestList(page: {
